@@ -1,0 +1,274 @@
+"""The schema, as an ordered list of migrations; PRAGMA user_version holds how many ran.
+
+An applied migration is never edited: change the schema by appending a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+# 'PDSK' — marks a file as a PeerDesk database (PRAGMA application_id).
+APPLICATION_ID = 0x5044534B
+
+_V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    department TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    location TEXT NOT NULL DEFAULT '',
+    timezone TEXT NOT NULL DEFAULT 'UTC',
+    hire_date TEXT,
+    role TEXT NOT NULL DEFAULT 'peer' CHECK (role IN ('mentor', 'mentee', 'both', 'peer')),
+    capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity BETWEEN 0 AND 20),
+    manager_email TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'alumni')),
+    archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX participants_department ON participants(department);
+CREATE INDEX participants_manager ON participants(manager_email);
+
+CREATE TABLE skills (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE participant_skills (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL CHECK (direction IN ('teach', 'learn')),
+    level INTEGER NOT NULL DEFAULT 3 CHECK (level BETWEEN 1 AND 5),
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (participant_id, skill_id, direction)
+);
+CREATE INDEX participant_skills_skill ON participant_skills(skill_id, direction);
+
+-- Weekly windows in the participant's own time zone; minutes from midnight.
+CREATE TABLE availability (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    start_min INTEGER NOT NULL CHECK (start_min BETWEEN 0 AND 1439),
+    end_min INTEGER NOT NULL CHECK (end_min BETWEEN 1 AND 1440 AND end_min > start_min)
+);
+CREATE INDEX availability_participant ON availability(participant_id);
+
+CREATE TABLE programs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    objective TEXT NOT NULL DEFAULT 'custom',
+    description TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    end_date TEXT,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('planned', 'active', 'closed')),
+    -- JSON: matching weights and options, certificate eligibility rules
+    config TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE program_members (
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    enrolled_on TEXT NOT NULL,
+    completed_on TEXT,
+    PRIMARY KEY (program_id, participant_id)
+);
+CREATE INDEX program_members_participant ON program_members(participant_id);
+
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    -- JSON: metric parameters (department, period, kind, threshold ...)
+    params TEXT NOT NULL DEFAULT '{}',
+    comparison TEXT NOT NULL DEFAULT '>=' CHECK (comparison IN ('>=', '<=')),
+    target REAL NOT NULL,
+    start_date TEXT,
+    deadline TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX goals_program ON goals(program_id);
+
+CREATE TABLE match_rounds (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER REFERENCES programs(id) ON DELETE SET NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('mentoring', 'buddies', 'cross_functional', 'circles')),
+    created_at TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    total_score REAL NOT NULL DEFAULT 0
+);
+
+-- Who sat out a round (odd person out), so the next sit-out rotates fairly.
+CREATE TABLE round_sitouts (
+    round_id INTEGER NOT NULL REFERENCES match_rounds(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (round_id, participant_id)
+);
+
+CREATE TABLE pairings (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER REFERENCES programs(id) ON DELETE SET NULL,
+    round_id INTEGER REFERENCES match_rounds(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('mentoring', 'buddy', 'cross_functional', 'circle')),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'ended')),
+    skill_id INTEGER REFERENCES skills(id) ON DELETE SET NULL,
+    started_on TEXT NOT NULL,
+    ended_on TEXT,
+    score REAL,
+    breakdown TEXT NOT NULL DEFAULT '{}',
+    locked INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX pairings_program ON pairings(program_id, status);
+CREATE INDEX pairings_round ON pairings(round_id);
+
+CREATE TABLE pairing_members (
+    pairing_id INTEGER NOT NULL REFERENCES pairings(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'peer', 'host')),
+    PRIMARY KEY (pairing_id, participant_id)
+);
+CREATE INDEX pairing_members_participant ON pairing_members(participant_id);
+
+CREATE TABLE pairing_exclusions (
+    participant_a INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    participant_b INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (participant_a, participant_b),
+    CHECK (participant_a < participant_b)
+);
+
+-- A recurring series; each occurrence is a row of sessions with series_id set.
+CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    rrule TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    first_start_local TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    program_id INTEGER REFERENCES programs(id) ON DELETE SET NULL,
+    pairing_id INTEGER REFERENCES pairings(id) ON DELETE SET NULL,
+    series_id INTEGER REFERENCES series(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    description TEXT NOT NULL DEFAULT '',
+    location TEXT NOT NULL DEFAULT '',
+    online_url TEXT NOT NULL DEFAULT '',
+    start_utc TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    duration_min INTEGER NOT NULL CHECK (duration_min BETWEEN 5 AND 1440),
+    status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'held', 'cancelled')),
+    -- For an occurrence of a series: the start it had in the rule (RECURRENCE-ID).
+    original_start_utc TEXT,
+    sequence INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX sessions_start ON sessions(start_utc);
+CREATE INDEX sessions_program ON sessions(program_id, start_utc);
+CREATE INDEX sessions_pairing ON sessions(pairing_id, start_utc);
+CREATE INDEX sessions_series ON sessions(series_id);
+CREATE INDEX sessions_status ON sessions(status, start_utc);
+
+CREATE TABLE session_skills (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, skill_id)
+);
+
+CREATE TABLE session_people (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    role TEXT NOT NULL DEFAULT 'attendee' CHECK (role IN ('host', 'attendee')),
+    -- NULL: not recorded yet; 1 attended; 0 absent
+    attended INTEGER CHECK (attended IN (0, 1)),
+    PRIMARY KEY (session_id, participant_id)
+);
+CREATE INDEX session_people_participant ON session_people(participant_id, session_id);
+
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    -- NULL once the rater was erased
+    participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment TEXT NOT NULL DEFAULT '',
+    anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+    submitted_at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'manual'
+);
+CREATE UNIQUE INDEX feedback_one_per_person ON feedback(session_id, participant_id)
+    WHERE participant_id IS NOT NULL;
+CREATE INDEX feedback_participant ON feedback(participant_id);
+
+CREATE TABLE training_modules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL DEFAULT '',
+    required INTEGER NOT NULL DEFAULT 1 CHECK (required IN (0, 1)),
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE training_completions (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    module_id INTEGER NOT NULL REFERENCES training_modules(id) ON DELETE CASCADE,
+    completed_on TEXT NOT NULL,
+    PRIMARY KEY (participant_id, module_id)
+);
+
+CREATE TABLE awards (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    program_id INTEGER REFERENCES programs(id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    awarded_on TEXT NOT NULL
+);
+CREATE INDEX awards_participant ON awards(participant_id);
+
+CREATE TABLE certificates (
+    id INTEGER PRIMARY KEY,
+    serial TEXT NOT NULL UNIQUE,
+    participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+    program_id INTEGER REFERENCES programs(id) ON DELETE SET NULL,
+    award_id INTEGER REFERENCES awards(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('recognition', 'completion', 'custom')),
+    issued_on TEXT NOT NULL,
+    -- JSON: the figures and wording printed on it
+    content TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX certificates_once ON certificates(participant_id, program_id, kind, award_id);
+"""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    for statement in _split(_V1):
+        db.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split a schema script into statements (no semicolons inside our statements)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,277 @@
+"""Participants: validation, reading and writing, with their skills and availability."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+
+from peerdesk import clock
+from peerdesk.store.db import Database
+from peerdesk.store.errors import NotFound, ValidationError
+from peerdesk.store.records import (
+    ROLES,
+    STATUSES,
+    Participant,
+    ParticipantId,
+    SkillLevel,
+    Window,
+)
+
+EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]{2,}$")
+MAX_CAPACITY = 20
+
+_COLUMNS = (
+    "id, name, email, department, title, location, timezone, hire_date, role, capacity, "
+    "manager_email, status, archived, notes"
+)
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """Every IANA time zone name this machine knows."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_time_zone(name: str) -> bool:
+    return name in time_zones() or name == "UTC"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate(p: Participant) -> Participant:
+    """Return the participant tidied up, or raise ValidationError naming the first bad field."""
+    name = " ".join(p.name.split())
+    if not name:
+        raise ValidationError("A name is required.", "name")
+    email = normalise_email(p.email)
+    if not email:
+        raise ValidationError("An e-mail address is required.", "email")
+    if not EMAIL.match(email):
+        raise ValidationError(f"'{p.email.strip()}' is not a well-formed e-mail address.", "email")
+    manager = normalise_email(p.manager_email)
+    if manager and not EMAIL.match(manager):
+        raise ValidationError(f"Manager e-mail '{manager}' is not well-formed.", "manager_email")
+    if manager and manager == email:
+        raise ValidationError("A participant cannot be their own manager.", "manager_email")
+    if p.role not in ROLES:
+        raise ValidationError(f"Role must be one of {', '.join(ROLES)}, not '{p.role}'.", "role")
+    if p.status not in STATUSES:
+        raise ValidationError(f"Status must be one of {', '.join(STATUSES)}, not '{p.status}'.", "status")
+    if isinstance(p.capacity, bool) or not isinstance(p.capacity, int) or not 0 <= p.capacity <= MAX_CAPACITY:
+        raise ValidationError(f"Capacity must be a whole number from 0 to {MAX_CAPACITY}.", "capacity")
+    tz = p.timezone.strip() or "UTC"
+    if not is_time_zone(tz):
+        raise ValidationError(f"'{tz}' is not a time zone (use a name like Europe/Berlin).", "timezone")
+    for s in (*p.teaches, *p.learns):
+        if not 1 <= s.level <= 5:
+            raise ValidationError(f"Level of {s.skill} must be 1-5.", "skills")
+        if not s.skill.strip():
+            raise ValidationError("A skill needs a name.", "skills")
+    for w in p.availability:
+        if not (0 <= w.weekday <= 6 and 0 <= w.start_min < w.end_min <= 1440):
+            raise ValidationError(f"Availability window {w} is not valid.", "availability")
+    return replace(
+        p,
+        name=name,
+        email=email,
+        manager_email=manager,
+        timezone=tz,
+        department=" ".join(p.department.split()),
+        title=" ".join(p.title.split()),
+        location=" ".join(p.location.split()),
+    )
+
+
+def _from_row(row: tuple, skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]) -> Participant:
+    pid = row[0]
+    s = skills.get(pid, {})
+    return Participant(
+        id=ParticipantId(pid),
+        name=row[1],
+        email=row[2],
+        department=row[3],
+        title=row[4],
+        location=row[5],
+        timezone=row[6],
+        hire_date=dt.date.fromisoformat(row[7]) if row[7] else None,
+        role=row[8],
+        capacity=row[9],
+        manager_email=row[10],
+        status=row[11],
+        archived=bool(row[12]),
+        notes=row[13],
+        teaches=tuple(s.get("teach", ())),
+        learns=tuple(s.get("learn", ())),
+        availability=tuple(windows.get(pid, ())),
+    )
+
+
+def _load(db: Database, where: str = "", params: tuple = ()) -> list[Participant]:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM participants {where} ORDER BY name COLLATE NOCASE, id", params).fetchall()
+    if not rows:
+        return []
+    if where:
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        skill_sql = f"WHERE ps.participant_id IN ({marks})"
+        win_sql = f"WHERE participant_id IN ({marks})"
+        args: tuple = tuple(ids)
+    else:
+        skill_sql = win_sql = ""
+        args = ()
+    skills: dict[int, dict[str, list[SkillLevel]]] = defaultdict(lambda: defaultdict(list))
+    for pid, direction, name, level in db.execute(
+        "SELECT ps.participant_id, ps.direction, s.name, ps.level FROM participant_skills ps "
+        f"JOIN skills s ON s.id = ps.skill_id {skill_sql} ORDER BY ps.participant_id, ps.position",
+        args,
+    ):
+        skills[pid][direction].append(SkillLevel(name, level))
+    windows: dict[int, list[Window]] = defaultdict(list)
+    for pid, day, start, end in db.execute(
+        f"SELECT participant_id, weekday, start_min, end_min FROM availability {win_sql} "
+        "ORDER BY participant_id, weekday, start_min",
+        args,
+    ):
+        windows[pid].append(Window(day, start, end))
+    return [_from_row(r, skills, windows) for r in rows]
+
+
+def list_participants(db: Database, *, include_archived: bool = True) -> list[Participant]:
+    """Everyone, sorted by name, with skills and availability."""
+    return _load(db, "" if include_archived else "WHERE archived = 0")
+
+
+def get_participant(db: Database, pid: int) -> Participant:
+    found = _load(db, "WHERE id = ?", (pid,))
+    if not found:
+        raise NotFound(f"Participant {pid} does not exist.")
+    return found[0]
+
+
+def find_by_email(db: Database, email: str) -> Participant | None:
+    found = _load(db, "WHERE email = ?", (normalise_email(email),))
+    return found[0] if found else None
+
+
+def ids_by_email(db: Database) -> dict[str, ParticipantId]:
+    return {e.lower(): ParticipantId(i) for i, e in db.execute("SELECT id, email FROM participants")}
+
+
+def departments(db: Database) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT department FROM participants WHERE department != '' ORDER BY department COLLATE NOCASE"
+    )]
+
+
+def skill_names(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM skills ORDER BY name COLLATE NOCASE")]
+
+
+def skill_id(db: Database, name: str) -> int:
+    """The id of a skill, created on first use (case-insensitive)."""
+    row = db.execute("SELECT id FROM skills WHERE name = ?", (name,)).fetchone()
+    if row:
+        return int(row[0])
+    cur = db.execute("INSERT INTO skills(name) VALUES (?)", (name,))
+    return int(cur.lastrowid or 0)
+
+
+def _check_unique_email(db: Database, email: str, pid: int | None) -> None:
+    row = db.execute("SELECT id, name FROM participants WHERE email = ?", (email,)).fetchone()
+    if row and row[0] != pid:
+        raise ValidationError(f"{email} is already used by {row[1]}.", "email")
+
+
+def _write_children(db: Database, pid: int, p: Participant) -> None:
+    db.execute("DELETE FROM participant_skills WHERE participant_id = ?", (pid,))
+    db.execute("DELETE FROM availability WHERE participant_id = ?", (pid,))
+    for direction, skills in (("teach", p.teaches), ("learn", p.learns)):
+        for pos, s in enumerate(skills):
+            db.execute(
+                "INSERT OR REPLACE INTO participant_skills(participant_id, skill_id, direction, level, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pid, skill_id(db, s.skill), direction, s.level, pos),
+            )
+    for w in p.availability:
+        db.execute(
+            "INSERT INTO availability(participant_id, weekday, start_min, end_min) VALUES (?, ?, ?, ?)",
+            (pid, w.weekday, w.start_min, w.end_min),
+        )
+
+
+def _values(p: Participant) -> tuple:
+    return (
+        p.name, p.email, p.department, p.title, p.location, p.timezone,
+        p.hire_date.isoformat() if p.hire_date else None, p.role, p.capacity,
+        p.manager_email, p.status, int(p.archived), p.notes,
+    )
+
+
+def add_participant(db: Database, p: Participant) -> Participant:
+    """Validate and insert a participant; return it with its id."""
+    p = validate(p)
+    with db.atomic():
+        _check_unique_email(db, p.email, None)
+        now = clock.stamp()
+        cur = db.execute(
+            "INSERT INTO participants(name, email, department, title, location, timezone, hire_date, role, "
+            "capacity, manager_email, status, archived, notes, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_values(p), now, now),
+        )
+        pid = ParticipantId(int(cur.lastrowid or 0))
+        _write_children(db, pid, p)
+    return replace(p, id=pid)
+
+
+def update_participant(db: Database, p: Participant) -> Participant:
+    """Validate and save changes to an existing participant."""
+    if p.id is None:
+        raise NotFound("Cannot update a participant that was never saved.")
+    p = validate(p)
+    with db.atomic():
+        if db.execute("SELECT 1 FROM participants WHERE id = ?", (p.id,)).fetchone() is None:
+            raise NotFound(f"Participant {p.id} does not exist.")
+        _check_unique_email(db, p.email, p.id)
+        db.execute(
+            "UPDATE participants SET name=?, email=?, department=?, title=?, location=?, timezone=?, "
+            "hire_date=?, role=?, capacity=?, manager_email=?, status=?, archived=?, notes=?, updated_at=? "
+            "WHERE id=?",
+            (*_values(p), clock.stamp(), p.id),
+        )
+        _write_children(db, p.id, p)
+    return p
+
+
+def same_content(a: Participant, b: Participant) -> bool:
+    """True when saving b over a would change nothing."""
+    return replace(a, id=None) == replace(b, id=None)
+
+
+def set_archived(db: Database, ids: Iterable[int], archived: bool) -> int:
+    """Archive (or bring back) participants; return how many changed."""
+    with db.atomic():
+        n = 0
+        for pid in ids:
+            cur = db.execute(
+                "UPDATE participants SET archived = ?, updated_at = ? WHERE id = ? AND archived != ?",
+                (int(archived), clock.stamp(), pid, int(archived)),
+            )
+            n += cur.rowcount
+    return n
+
+
+def delete_participants(db: Database, ids: Iterable[int]) -> int:
+    """Delete participants and what belongs to them only (skills, availability, memberships)."""
+    with db.atomic():
+        n = 0
+        for pid in ids:
+            n += db.execute("DELETE FROM participants WHERE id = ?", (pid,)).rowcount
+    return n

@@ -1,0 +1,68 @@
+"""The window's handle on the open program file: runs writes, undo/redo, and announces changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from peerdesk.store.errors import StoreError
+from peerdesk.store.workspace import Changes, Workspace
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    """Shared by every page: the workspace, and a `changed` signal carrying Changes."""
+
+    changed = Signal(object)  # Changes
+    undo_state_changed = Signal()
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+
+    @property
+    def db(self):  # noqa: ANN201 - sqlite_utils.Database
+        return self.workspace.db
+
+    @property
+    def readonly(self) -> bool:
+        return self.workspace.readonly
+
+    def run(self, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one undoable write; raises StoreError on a known failure."""
+        result, changes = self.workspace.run(label, fn, *args, **kwargs)
+        self._announce(changes)
+        return result
+
+    def try_run(self, parent: QWidget | None, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a write; show a known failure to the user and return None."""
+        try:
+            return self.run(label, fn, *args, **kwargs)
+        except StoreError as exc:
+            QMessageBox.warning(parent, label, str(exc))
+            return None
+
+    def undo(self) -> Changes | None:
+        log = self.workspace.undo_log
+        if log is None or not log.can_undo:
+            return None
+        changes = self.workspace.undo()
+        self._announce(changes)
+        return changes
+
+    def redo(self) -> Changes | None:
+        log = self.workspace.undo_log
+        if log is None or not log.can_redo:
+            return None
+        changes = self.workspace.redo()
+        self._announce(changes)
+        return changes
+
+    def _announce(self, changes: Changes) -> None:
+        if changes.tables:
+            self.changed.emit(changes)
+        self.undo_state_changed.emit()

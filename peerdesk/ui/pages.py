@@ -1,0 +1,8 @@
+"""The pages of the sidebar, in order: (title, "module:Class"). Only pages that work are listed.
+
+Each page class takes (ctx: AppContext, parent=None) and refreshes itself from ctx.changed.
+"""
+
+PAGES: list[tuple[str, str]] = [
+    ("Participants", "peerdesk.ui.participants_page:ParticipantsPage"),
+]
