@@ -9,7 +9,7 @@ _fixed: dt.datetime | None = None
 
 def now() -> dt.datetime:
     """The current time, timezone-aware in UTC."""
-    return _fixed if _fixed is not None else dt.datetime.now(dt.timezone.utc)
+    return _fixed if _fixed is not None else dt.datetime.now(dt.UTC)
 
 
 def today() -> dt.date:

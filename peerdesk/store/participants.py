@@ -89,7 +89,9 @@ def validate(p: Participant) -> Participant:
     )
 
 
-def _from_row(row: tuple, skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]) -> Participant:
+def _from_row(
+    row: tuple, skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]
+) -> Participant:
     pid = row[0]
     s = skills.get(pid, {})
     return Participant(
@@ -114,7 +116,9 @@ def _from_row(row: tuple, skills: dict[int, dict[str, list[SkillLevel]]], window
 
 
 def _load(db: Database, where: str = "", params: tuple = ()) -> list[Participant]:
-    rows = db.execute(f"SELECT {_COLUMNS} FROM participants {where} ORDER BY name COLLATE NOCASE, id", params).fetchall()
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM participants {where} ORDER BY name COLLATE NOCASE, id", params
+    ).fetchall()
     if not rows:
         return []
     if where:
@@ -165,9 +169,12 @@ def ids_by_email(db: Database) -> dict[str, ParticipantId]:
 
 
 def departments(db: Database) -> list[str]:
-    return [r[0] for r in db.execute(
-        "SELECT DISTINCT department FROM participants WHERE department != '' ORDER BY department COLLATE NOCASE"
-    )]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT department FROM participants WHERE department != '' ORDER BY department COLLATE NOCASE"
+        )
+    ]
 
 
 def skill_names(db: Database) -> list[str]:
@@ -208,9 +215,19 @@ def _write_children(db: Database, pid: int, p: Participant) -> None:
 
 def _values(p: Participant) -> tuple:
     return (
-        p.name, p.email, p.department, p.title, p.location, p.timezone,
-        p.hire_date.isoformat() if p.hire_date else None, p.role, p.capacity,
-        p.manager_email, p.status, int(p.archived), p.notes,
+        p.name,
+        p.email,
+        p.department,
+        p.title,
+        p.location,
+        p.timezone,
+        p.hire_date.isoformat() if p.hire_date else None,
+        p.role,
+        p.capacity,
+        p.manager_email,
+        p.status,
+        int(p.archived),
+        p.notes,
     )
 
 

@@ -20,12 +20,12 @@ DEFAULT_LEVEL = 3
 _WEEKDAY_NAMES = {
     **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
     **{
-        name: i
-        for i, name in enumerate(
-            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        )
+        name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
     },
-    "tues": 1, "wednes": 2, "thur": 3, "thurs": 3,
+    "tues": 1,
+    "wednes": 2,
+    "thur": 3,
+    "thurs": 3,
 }
 
 

@@ -67,7 +67,10 @@ def save_settings(db: Database, s: Settings) -> Settings:
     current = load_settings(db)
     with db.atomic():
         for key, value in asdict(s).items():
-            if getattr(current, key) != value or not db.execute("SELECT 1 FROM settings WHERE key=?", (key,)).fetchone():
+            if (
+                getattr(current, key) != value
+                or not db.execute("SELECT 1 FROM settings WHERE key=?", (key,)).fetchone()
+            ):
                 db.execute(
                     "INSERT INTO settings(key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -26,10 +26,7 @@ class _Op:
 
 def _user_tables(db: Database) -> list[str]:
     return [
-        r[0]
-        for r in db.execute(
-            "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        )
+        r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
     ]
 
 
@@ -41,7 +38,7 @@ class UndoLog:
         self._undo: list[_Op] = []
         self._redo: list[_Op] = []
         self._open: tuple[str, int] | None = None
-        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS _undo_log (seq INTEGER PRIMARY KEY, tbl TEXT, sql TEXT)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _undo_log (seq INTEGER PRIMARY KEY, tbl TEXT, sql TEXT)")
         for table in _user_tables(db):
             self._install(table)
 
@@ -104,7 +101,10 @@ class UndoLog:
 
     def _replay(self, op: _Op) -> _Op:
         statements = [
-            r[0] for r in self.db.execute(f"SELECT sql FROM {LOG} WHERE seq BETWEEN ? AND ? ORDER BY seq DESC", (op.first, op.last))
+            r[0]
+            for r in self.db.execute(
+                f"SELECT sql FROM {LOG} WHERE seq BETWEEN ? AND ? ORDER BY seq DESC", (op.first, op.last)
+            )
         ]
         first = self._top() + 1
         with self.db.atomic():

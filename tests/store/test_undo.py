@@ -3,7 +3,9 @@ from peerdesk.store.records import Participant, parse_skills
 
 
 def test_undo_redo_add_edit_delete(workspace):
-    p, changes = workspace.run("Add", add_participant, Participant(name="Ada", email="ada@x.org", teaches=parse_skills("Python:5")))
+    p, changes = workspace.run(
+        "Add", add_participant, Participant(name="Ada", email="ada@x.org", teaches=parse_skills("Python:5"))
+    )
     assert changes.touches("participants")
     edited = Participant(**{**p.__dict__, "name": "Ada L."})
     workspace.run("Edit", update_participant, edited)

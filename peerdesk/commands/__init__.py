@@ -1,0 +1,42 @@
+"""Handlers of the command line's subcommands: one module each, `run(args) -> int`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from peerdesk.cli import CommandFailed, db_path
+from peerdesk.store import open_db
+from peerdesk.store.db import Database
+
+
+def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
+    """Open the --db file, which must exist (reading commands never create one)."""
+    path = db_path(args)
+    if not path.exists():
+        raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
+    return open_db(path, create=False, readonly=readonly)
+
+
+def open_for_write(args: argparse.Namespace) -> Database:
+    """Open the --db file, creating it on first write."""
+    return open_db(db_path(args))
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A plain aligned text table for humans."""
+    if not rows:
+        print("(none)")
+        return
+    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
