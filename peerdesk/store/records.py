@@ -173,3 +173,31 @@ def merge_windows(windows: list[Window] | tuple[Window, ...]) -> tuple[Window, .
         else:
             merged.append(w)
     return tuple(merged)
+
+
+# Session kinds: code -> label. Any other code is a custom kind, shown as typed.
+SESSION_KINDS: dict[str, str] = {
+    "pair_meeting": "Pair meeting",
+    "lunch_and_learn": "Lunch & learn",
+    "workshop": "Workshop",
+    "brown_bag": "Brown-bag",
+    "show_and_tell": "Show & tell",
+    "coaching_circle": "Peer coaching circle",
+}
+
+# Program objectives: code -> label. "custom" uses the program's own description.
+OBJECTIVES: dict[str, str] = {
+    "onboarding": "Faster onboarding",
+    "upskilling": "Upskilling",
+    "collaboration": "Collaboration",
+    "leadership": "Leadership development",
+    "custom": "Custom",
+}
+
+# Pairing kinds (pairings.kind) and the matching modes that produce them.
+PAIRING_KINDS: dict[str, str] = {
+    "mentoring": "Mentoring",
+    "buddy": "Buddies",
+    "cross_functional": "Cross-functional pair",
+    "circle": "Learning circle",
+}
