@@ -1,0 +1,18 @@
+"""`peerdesk export participants FILE.csv`."""
+
+from __future__ import annotations
+
+import argparse
+
+from peerdesk.commands import open_existing
+from peerdesk.importing import export_participants
+
+
+def run(args: argparse.Namespace) -> int:
+    db = open_existing(args, readonly=True)
+    try:
+        n = export_participants(db, args.file)
+    finally:
+        db.close()
+    print(f"exported {n} participant(s) to {args.file}")
+    return 0

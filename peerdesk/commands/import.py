@@ -1,0 +1,51 @@
+"""`peerdesk import participants FILE.csv [--dry-run] [--good-rows]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from peerdesk.cli import CommandFailed, db_path
+from peerdesk.commands import open_for_write
+from peerdesk.importing import ImportPlan, apply_import, plan_import
+
+
+def _summary(plan: ImportPlan) -> str:
+    return (
+        f"{len(plan.added)} to add, {len(plan.updated)} to update, {plan.unchanged} unchanged, "
+        f"{len(plan.errors)} bad row(s) ({plan.encoding}, '{plan.delimiter}' separated)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    if not source.is_file():
+        raise CommandFailed(f"no such file: {source}")
+    path = db_path(args)
+    if args.dry_run and not path.exists():
+        from peerdesk.store import open_db
+
+        db = open_db(":memory:")
+    else:
+        db = open_for_write(args)
+    try:
+        plan = plan_import(db, source)
+        for err in plan.errors:
+            print(f"line {err.line}: {err.reason}", file=sys.stderr)
+        print(_summary(plan))
+        if args.dry_run:
+            return 0
+        if plan.errors and not args.good_rows:
+            raise CommandFailed(
+                f"{len(plan.errors)} bad row(s); nothing was imported (fix them, or pass --good-rows to import the rest)"
+            )
+        if plan.changes:
+            from peerdesk.store.backups import backup_before
+
+            backup_before(path, "import")
+        written = apply_import(db, plan, good_rows=args.good_rows)
+        print(f"imported {written} participant(s) into {path}")
+        return 0
+    finally:
+        db.close()
