@@ -516,17 +516,37 @@ class _Builder:
 
 
 def _demo_goals(today: dt.date) -> dict[str, list[tuple]]:
-    """SMART goals of the demo programs, over metrics of peerdesk.metrics; in different states."""
+    """SMART goals of the demo programs over metrics of peerdesk.metrics, in different states.
+
+    Each goal: (title, metric, params, comparison, target, start date, deadline).
+    """
     quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     quarter_end = (quarter_start + dt.timedelta(days=92)).replace(day=1) - dt.timedelta(days=1)
-    return _GOALS(today, quarter_start, quarter_end)
-
-
-def _default_goals(today: dt.date, quarter_start: dt.date, quarter_end: dt.date) -> dict[str, list[tuple]]:
-    return {}
-
-
-_GOALS: Callable[[dt.date, dt.date, dt.date], dict[str, list[tuple]]] = _default_goals
+    last_quarter_end = quarter_start - dt.timedelta(days=1)
+    last_quarter_start = dt.date(last_quarter_end.year, 3 * ((last_quarter_end.month - 1) // 3) + 1, 1)
+    half_start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    half_end = dt.date(today.year, 6, 30) if today.month <= 6 else dt.date(today.year, 12, 31)
+    march_31 = dt.date(today.year + (today.month > 3), 3, 31)
+    return {
+        "onboarding": [
+            ("80% of new hires have at least 4 sessions within 60 days of starting", "new_hire_onboarding",
+             {"min_sessions": 4, "within_days": 60}, ">=", 80.0, None, dt.date(today.year + 1, 3, 31)),
+            ("Average session rating at least 4.2 this quarter", "average_rating", {}, ">=", 4.2,
+             quarter_start, quarter_end),
+            ("Attendance rate of at least 95% last quarter", "attendance_rate", {}, ">=", 95.0,
+             last_quarter_start, last_quarter_end),
+        ],
+        "mentoring": [
+            ("Every active mentor has completed mentor training by 31 March", "mentors_trained_rate", {}, ">=",
+             100.0, None, march_31),
+            ("60 hours of cross-department mentoring this half", "cross_department_hours", {}, ">=", 60.0,
+             half_start, half_end),
+        ],
+        "circles": [
+            ("At least 10 sessions held last quarter", "sessions_held", {}, ">=", 10.0,
+             last_quarter_start, last_quarter_end),
+        ],
+    }  # fmt: skip
 
 
 def build_demo(
