@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from peerdesk.app import run_app
 
-            return run_app(db_path(args) if (args.db or os.environ.get("PEERDESK_DB")) else None, demo=args.demo)
+            return int(run_app(db_path(args) if (args.db or os.environ.get("PEERDESK_DB")) else None, demo=args.demo))
         return _run_command(args)
     except UsageError as exc:
         print(f"peerdesk: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from anyascii import anyascii
 
@@ -45,8 +46,8 @@ class _Person:
     status: str = "active"
 
 
-def _load(name: str) -> dict:
-    return json.loads((RESOURCES / name).read_text(encoding="utf-8"))
+def _load(name: str) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads((RESOURCES / name).read_text(encoding="utf-8")))
 
 
 def _email(name: str, domain: str, taken: set[str]) -> str:
@@ -75,10 +76,10 @@ class _Builder:
         self.skill_ids: dict[str, int] = {}
         self.departments = self.org["departments"][: 6 if n <= 200 else 12]
         self.history_days = 180 if n <= 200 else 540
-        self.session_rows: list[tuple] = []
-        self.people_rows: list[tuple] = []
-        self.skill_rows: list[tuple] = []
-        self.feedback_rows: list[tuple] = []
+        self.session_rows: list[tuple[Any, ...]] = []
+        self.people_rows: list[tuple[Any, ...]] = []
+        self.skill_rows: list[tuple[Any, ...]] = []
+        self.feedback_rows: list[tuple[Any, ...]] = []
         self.next_session = 1
         self.titles: dict[int, tuple[str, str]] = {}
 
@@ -96,7 +97,7 @@ class _Builder:
 
     # -- people ----------------------------------------------------------------------------
     def build_people(self) -> None:
-        rng, taken = self.rng, set()
+        rng, taken = self.rng, set[str]()
         domain = self.org["domain"]
         regions = self.pool["regions"]
         weights = [r["weight"] for r in regions]
@@ -163,8 +164,7 @@ class _Builder:
                 for pos, s in enumerate(skills):
                     level = rng.randint(4, 5) if direction == "teach" else rng.randint(1, 3)
                     skill_rows.append((p.id, self.skill(s), direction, level, pos))
-            for d, s, e in p.windows:
-                windows.append((p.id, d, s, e))
+            windows.extend((p.id, *w) for w in p.windows)
         archived = self.people[-1].id if self.n > len(featured) else None
         self.db.conn.executemany(
             "INSERT INTO skills(id, name) VALUES (?, ?)", [(i, n) for n, i in self.skill_ids.items()]
@@ -337,10 +337,10 @@ class _Builder:
                 meet.append((pid, [m for m, _ in members], started))
         # Never-pair exclusions, as a coordinator would have recorded them.
         if len(active) > 10:
-            a, b = sorted((active[3].id, active[7].id))
+            low, high = sorted((active[3].id, active[7].id))
             self.db.execute(
                 "INSERT INTO pairing_exclusions(participant_a, participant_b, reason, created_at) VALUES (?,?,?,?)",
-                (a, b, "Same project team; asked for a fresh perspective", self.stamp),
+                (low, high, "Same project team; asked for a fresh perspective", self.stamp),
             )
         return meet
 
@@ -515,7 +515,7 @@ class _Builder:
             )  # fmt: skip
 
 
-def _demo_goals(today: dt.date) -> dict[str, list[tuple]]:
+def _demo_goals(today: dt.date) -> dict[str, list[tuple[Any, ...]]]:
     """SMART goals of the demo programs over metrics of peerdesk.metrics, in different states.
 
     Each goal: (title, metric, params, comparison, target, start date, deadline).

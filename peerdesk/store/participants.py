@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from peerdesk import clock
 from peerdesk.store.db import Database
@@ -90,7 +91,7 @@ def validate(p: Participant) -> Participant:
 
 
 def _from_row(
-    row: tuple, skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]
+    row: tuple[Any, ...], skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]
 ) -> Participant:
     pid = row[0]
     s = skills.get(pid, {})
@@ -115,7 +116,7 @@ def _from_row(
     )
 
 
-def _load(db: Database, where: str = "", params: tuple = ()) -> list[Participant]:
+def _load(db: Database, where: str = "", params: tuple[Any, ...] = ()) -> list[Participant]:
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM participants {where} ORDER BY name COLLATE NOCASE, id", params
     ).fetchall()
@@ -126,7 +127,7 @@ def _load(db: Database, where: str = "", params: tuple = ()) -> list[Participant
         marks = ",".join("?" * len(ids))
         skill_sql = f"WHERE ps.participant_id IN ({marks})"
         win_sql = f"WHERE participant_id IN ({marks})"
-        args: tuple = tuple(ids)
+        args: tuple[Any, ...] = tuple(ids)
     else:
         skill_sql = win_sql = ""
         args = ()
@@ -213,7 +214,7 @@ def _write_children(db: Database, pid: int, p: Participant) -> None:
         )
 
 
-def _values(p: Participant) -> tuple:
+def _values(p: Participant) -> tuple[Any, ...]:
     return (
         p.name,
         p.email,
@@ -253,8 +254,10 @@ def update_participant(db: Database, p: Participant) -> Participant:
     if p.id is None:
         raise NotFound("Cannot update a participant that was never saved.")
     p = validate(p)
+    pid = p.id
+    assert pid is not None
     with db.atomic():
-        if db.execute("SELECT 1 FROM participants WHERE id = ?", (p.id,)).fetchone() is None:
+        if db.execute("SELECT 1 FROM participants WHERE id = ?", (pid,)).fetchone() is None:
             raise NotFound(f"Participant {p.id} does not exist.")
         _check_unique_email(db, p.email, p.id)
         db.execute(
@@ -263,7 +266,7 @@ def update_participant(db: Database, p: Participant) -> Participant:
             "WHERE id=?",
             (*_values(p), clock.stamp(), p.id),
         )
-        _write_children(db, p.id, p)
+        _write_children(db, pid, p)
     return p
 
 
