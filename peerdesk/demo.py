@@ -149,7 +149,9 @@ class _Builder:
                 members = [i for i, p in enumerate(self.people) if p.department == dept]
                 if members:
                     heads[dept] = max(members, key=lambda i: (self.people[i].seniority, -i))
-        rows, skill_rows, windows = [], [], []
+        rows: list[tuple[Any, ...]] = []
+        skill_rows: list[tuple[Any, ...]] = []
+        windows: list[tuple[int, ...]] = []
         for i, p in enumerate(self.people):
             head = heads.get(p.department)
             manager = self.people[head].email if head is not None and head != i else ""
