@@ -1,0 +1,397 @@
+"""The scheduling assistant: earliest times when everyone is available and free.
+
+Each person's weekly windows are in their own zone. Over the search range they are turned
+into exact UTC intervals (the range is cut where the person's UTC offset changes, so a DST
+change moves nothing and a repeated or skipped hour is handled minute for minute), their
+other sessions are taken out, and the people's free time is intersected. A proposal is the
+earliest start, on the step grid, of each common free stretch long enough for the meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from peerdesk import clock
+from peerdesk.store.db import Database
+from peerdesk.store.records import ParticipantId, Window
+from peerdesk.store.sessions import (
+    Session,
+    busy_intervals,
+    create_session,
+    members_of_pairing,
+)
+
+Interval = tuple[dt.datetime, dt.datetime]
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_PROBE = dt.timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class PersonCalendar:
+    """What the assistant knows of one person: their zone, weekly windows and busy times."""
+
+    participant_id: int
+    name: str
+    timezone: str
+    windows: tuple[Window, ...]
+    busy: tuple[Interval, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slot:
+    start_utc: dt.datetime
+    end_utc: dt.datetime
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    """Proposals in time order; when there are none, who is the bottleneck and why."""
+
+    slots: tuple[Slot, ...]
+    bottleneck: tuple[int, ...] = ()
+    message: str = ""
+
+
+def _offset(tz: zoneinfo.ZoneInfo, t: dt.datetime) -> dt.timedelta:
+    off = t.astimezone(tz).utcoffset()
+    assert off is not None
+    return off
+
+
+def offset_segments(
+    timezone: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime, dt.timedelta]]:
+    """Cut [start, end) where the zone's UTC offset changes; each piece has one offset."""
+    tz = zoneinfo.ZoneInfo(timezone)
+    segments = []
+    seg_start = start
+    current = _offset(tz, start)
+    probe = start
+    while probe < end:
+        nxt = min(probe + _PROBE, end)
+        if _offset(tz, nxt) == current:
+            probe = nxt
+            continue
+        # offset(lo) == current != offset(hi): bisect to the second of the change
+        lo, hi = int(probe.timestamp()), int(nxt.timestamp())
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if _offset(tz, dt.datetime.fromtimestamp(mid, dt.UTC)) == current:
+                lo = mid
+            else:
+                hi = mid
+        change = dt.datetime.fromtimestamp(hi, dt.UTC)
+        segments.append((seg_start, change, current))
+        seg_start, current, probe = change, _offset(tz, change), change
+    segments.append((seg_start, end, current))
+    return [s for s in segments if s[0] < s[1]]
+
+
+def merge(intervals: list[Interval]) -> list[Interval]:
+    """Sort and merge intervals that overlap or touch."""
+    out: list[Interval] = []
+    for a, b in sorted(intervals):
+        if a >= b:
+            continue
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def available(person: PersonCalendar, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    """The UTC intervals inside [start, end) where the person's local wall time is in a window."""
+    by_day: dict[int, list[Window]] = {}
+    for w in person.windows:
+        by_day.setdefault(w.weekday, []).append(w)
+    found: list[Interval] = []
+    for seg_start, seg_end, off in offset_segments(person.timezone, start, end):
+        wall_lo = (seg_start + off).replace(tzinfo=None)
+        wall_hi = (seg_end + off).replace(tzinfo=None)
+        day = wall_lo.date()
+        while day <= wall_hi.date():
+            midnight = dt.datetime.combine(day, dt.time())
+            for w in by_day.get(day.weekday(), ()):
+                a = max(midnight + dt.timedelta(minutes=w.start_min), wall_lo)
+                b = min(midnight + dt.timedelta(minutes=w.end_min), wall_hi)
+                if a < b:
+                    found.append(((a - off).replace(tzinfo=dt.UTC), (b - off).replace(tzinfo=dt.UTC)))
+            day += dt.timedelta(days=1)
+    return merge(found)
+
+
+def subtract(free: list[Interval], busy: Sequence[Interval]) -> list[Interval]:
+    """free minus busy (both lists of intervals; free merged and sorted)."""
+    out: list[Interval] = []
+    blocks = merge(list(busy))
+    for a, b in free:
+        cur = a
+        for ba, bb in blocks:
+            if bb <= cur or ba >= b:
+                continue
+            if ba > cur:
+                out.append((cur, ba))
+            cur = max(cur, bb)
+            if cur >= b:
+                break
+        if cur < b:
+            out.append((cur, b))
+    return out
+
+
+def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        lo = max(a[i][0], b[j][0])
+        hi = min(a[i][1], b[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def free_time(person: PersonCalendar, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return subtract(available(person, start, end), person.busy)
+
+
+def ceil_to_step(t: dt.datetime, step_min: int) -> dt.datetime:
+    """The first instant >= t on the grid of step_min minutes counted from the Unix epoch (UTC)."""
+    step = dt.timedelta(minutes=step_min)
+    k = -((EPOCH - t) // step)  # ceil((t - EPOCH) / step)
+    return EPOCH + k * step
+
+
+def common_slots(
+    people: Sequence[PersonCalendar],
+    duration_min: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    step_min: int = 15,
+    count: int = 5,
+) -> list[Slot]:
+    """The earliest grid start in each common free stretch that fits the meeting, within [start, end)."""
+    if not people:
+        return []
+    common = free_time(people[0], start, end)
+    for p in people[1:]:
+        if not common:
+            break
+        common = intersect(common, free_time(p, start, end))
+    common = merge(common)
+    need = dt.timedelta(minutes=duration_min)
+    slots: list[Slot] = []
+    for a, b in common:
+        first = ceil_to_step(a, step_min)
+        if first + need <= b:
+            slots.append(Slot(first, first + need))
+            if len(slots) >= count:
+                break
+    return slots
+
+
+def _minutes(intervals: list[Interval]) -> int:
+    return int(sum((b - a).total_seconds() for a, b in intervals) // 60)
+
+
+def find_slots(
+    people: Sequence[PersonCalendar],
+    duration_min: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    step_min: int = 15,
+    count: int = 5,
+    display_tz: str = "UTC",
+) -> SlotSearch:
+    """Proposals for a meeting of everyone; with none, name the bottleneck person or people."""
+    start = ceil_to_step(start, step_min)
+    slots = common_slots(people, duration_min, start, end, step_min=step_min, count=count)
+    if slots:
+        return SlotSearch(tuple(slots))
+    if not people:
+        return SlotSearch((), (), "Add attendees first.")
+    weeks = max(1, round((end - start).total_seconds() / (7 * 86400)))
+    span = f"the next {weeks} week{'s' if weeks != 1 else ''}"
+    empty = [p for p in people if not p.windows]
+    if empty:
+        names = ", ".join(p.name for p in empty)
+        verb = "has" if len(empty) == 1 else "have"
+        return SlotSearch((), tuple(p.participant_id for p in empty), f"{names} {verb} no weekly availability set.")
+    if len(people) == 1:
+        p = people[0]
+        return SlotSearch(
+            (),
+            (p.participant_id,),
+            f"{p.name} has no free {duration_min} minutes within their availability in {span}.",
+        )
+    blockers: list[tuple[PersonCalendar, Slot]] = []
+    for i, p in enumerate(people):
+        others = [q for j, q in enumerate(people) if j != i]
+        found = common_slots(others, duration_min, start, end, step_min=step_min, count=1)
+        if found:
+            blockers.append((p, found[0]))
+    if blockers:
+        tz = zoneinfo.ZoneInfo(display_tz)
+        p, alt = blockers[0]
+        when = alt.start_utc.astimezone(tz).strftime("%a %d %b %H:%M")
+        if len(blockers) == 1:
+            text = (
+                f"No time in {span} suits everyone. {p.name} is the bottleneck: "
+                f"without them the others could meet on {when}."
+            )
+        else:
+            names = ", ".join(b[0].name for b in blockers)
+            text = (
+                f"No time in {span} suits everyone. Bottleneck: any one of {names}; "
+                f"without {p.name} the others could meet on {when}."
+            )
+        return SlotSearch((), tuple(b[0].participant_id for b in blockers), text)
+    least = min(people, key=lambda q: _minutes(free_time(q, start, end)))
+    hours = _minutes(free_time(least, start, end)) / 60
+    return SlotSearch(
+        (),
+        (least.participant_id,),
+        f"No time in {span} suits everyone, and leaving out any one person does not help. "
+        f"{least.name} has the least free time ({hours:.1f} h).",
+    )
+
+
+# --- against the store -------------------------------------------------------------------
+
+
+def load_calendars(
+    db: Database,
+    participant_ids: Sequence[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    exclude_sessions: Sequence[int] = (),
+) -> list[PersonCalendar]:
+    """Each person's zone, windows and busy times over [start, end), in the order given."""
+    ids = list(dict.fromkeys(participant_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    info = {
+        r[0]: (r[1], r[2])
+        for r in db.execute(f"SELECT id, name, timezone FROM participants WHERE id IN ({marks})", ids)
+    }
+    windows: dict[int, list[Window]] = {}
+    for pid, day, a, b in db.execute(
+        f"SELECT participant_id, weekday, start_min, end_min FROM availability WHERE participant_id IN ({marks})", ids
+    ):
+        windows.setdefault(pid, []).append(Window(day, a, b))
+    busy = busy_intervals(db, ids, start, end, exclude=exclude_sessions)
+    return [
+        PersonCalendar(
+            pid,
+            info[pid][0],
+            info[pid][1],
+            tuple(sorted(windows.get(pid, ()))),
+            tuple((b, e) for b, e, _sid, _t in busy.get(ParticipantId(pid), [])),
+        )
+        for pid in ids
+        if pid in info
+    ]
+
+
+def suggest_slots(
+    db: Database,
+    participant_ids: Sequence[int],
+    duration_min: int,
+    *,
+    weeks: int = 4,
+    start: dt.datetime | None = None,
+    step_min: int = 15,
+    count: int = 5,
+    exclude_session_id: int | None = None,
+    display_tz: str = "UTC",
+) -> SlotSearch:
+    """The next good slots for these people within `weeks` weeks from now (or from `start`)."""
+    begin = max(start or clock.now(), clock.now())
+    end = begin + dt.timedelta(weeks=weeks)
+    people = load_calendars(
+        db, participant_ids, begin, end, exclude_sessions=[exclude_session_id] if exclude_session_id else []
+    )
+    return find_slots(people, duration_min, begin, end, step_min=step_min, count=count, display_tz=display_tz)
+
+
+@dataclass(frozen=True)
+class FirstMeeting:
+    """The outcome for one pairing: the session made, or why none could be."""
+
+    pairing_id: int
+    names: str
+    session: Session | None
+    message: str
+
+
+def pairings_without_sessions(db: Database, program_id: int | None = None) -> list[tuple[int, str, int | None]]:
+    """Active pairings that have no session at all: (id, kind, program id)."""
+    where = "AND pg.program_id = ?" if program_id is not None else ""
+    params = [program_id] if program_id is not None else []
+    return [
+        (r[0], r[1], r[2])
+        for r in db.execute(
+            "SELECT pg.id, pg.kind, pg.program_id FROM pairings pg WHERE pg.status = 'active' "
+            f"AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pg.id) {where} ORDER BY pg.id",
+            params,
+        )
+    ]
+
+
+def schedule_first_meetings(
+    db: Database,
+    *,
+    weeks: int = 4,
+    duration_min: int = 60,
+    program_id: int | None = None,
+    display_tz: str = "UTC",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FirstMeeting]:
+    """Book the first meeting of every active pairing that has none yet, in one transaction.
+
+    Each booking sees the ones made before it, so nobody is double-booked.
+    """
+    todo = pairings_without_sessions(db, program_id)
+    results: list[FirstMeeting] = []
+    with db.atomic():
+        for n, (pairing_id, kind, prog) in enumerate(todo):
+            members = members_of_pairing(db, pairing_id)
+            people = load_calendars(db, members, clock.now(), clock.now() + dt.timedelta(weeks=weeks))
+            names = " & ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
+            search = suggest_slots(db, members, duration_min, weeks=weeks, display_tz=display_tz)
+            if not search.slots or not people:
+                results.append(FirstMeeting(pairing_id, names, None, search.message or "No members."))
+            else:
+                circle = kind == "circle"
+                title = f"{'Learning circle' if circle else 'First meeting'}: {names}"
+                slot = search.slots[0]
+                made = create_session(
+                    db,
+                    Session(
+                        title=title,
+                        kind="coaching_circle" if circle else "pair_meeting",
+                        start_utc=slot.start_utc,
+                        timezone=people[0].timezone,
+                        duration_min=duration_min,
+                        program_id=prog,
+                        pairing_id=pairing_id,
+                        hosts=(members[0],) if circle else (),
+                        attendees=tuple(members[1:] if circle else members),
+                    ),
+                )
+                results.append(FirstMeeting(pairing_id, names, made, ""))
+            if progress is not None:
+                progress(n + 1, len(todo))
+    return results
