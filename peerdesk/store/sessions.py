@@ -25,10 +25,10 @@ SeriesId = NewType("SeriesId", int)
 
 KINDS: dict[str, str] = {
     "pair_meeting": "Pair meeting",
-    "lunch_learn": "Lunch & learn",
+    "lunch_and_learn": "Lunch & learn",
     "workshop": "Workshop",
     "brown_bag": "Brown-bag",
-    "show_tell": "Show & tell",
+    "show_and_tell": "Show & tell",
     "coaching_circle": "Peer coaching circle",
 }
 STATUSES = ("planned", "held", "cancelled")
@@ -36,7 +36,7 @@ MAX_KIND_LENGTH = 40
 
 
 def kind_label(kind: str) -> str:
-    """'Lunch & learn' for 'lunch_learn'; a custom kind is its own label."""
+    """'Lunch & learn' for 'lunch_and_learn'; a custom kind is its own label."""
     return KINDS.get(kind, kind)
 
 

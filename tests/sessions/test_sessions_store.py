@@ -49,7 +49,7 @@ def test_create_reads_back_with_people_skills_and_stable_uid(db):
     )
     got = get_session(db, s.id)
     assert got.title == "Lunch & learn: SQL"
-    assert got.kind == "lunch_learn" and kind_label(got.kind) == "Lunch & learn"
+    assert got.kind == "lunch_and_learn" and kind_label(got.kind) == "Lunch & learn"
     assert got.hosts == (a,) and got.attendees == (b,)
     assert set(got.skills) == {"SQL", "Indexes"}
     assert got.uid == s.uid and got.uid.endswith("@peerdesk")
