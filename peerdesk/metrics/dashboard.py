@@ -1,0 +1,371 @@
+"""The dashboard's figures: key figures with last month's for comparison, monthly series,
+upcoming sessions and the lists that ask the coordinator to act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peerdesk import clock
+from peerdesk.metrics import catalogue as cat
+from peerdesk.metrics.goals import GoalProgress, evaluate_goals
+from peerdesk.metrics.scope import (
+    ACTIVE_PERSON,
+    PRESENT,
+    Period,
+    Scope,
+    Sql,
+    now_text,
+    pairing_filter,
+    person_filter,
+    session_filter,
+)
+from peerdesk.store.db import Database
+from peerdesk.store.programs import list_goals
+from peerdesk.store.training import TRAINED_IDS_SQL
+
+STALE_DAYS = 30
+FEEDBACK_WINDOW_DAYS = 30
+ATTENDANCE_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure now and in the previous period."""
+
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    previous: float | None = None
+
+    @property
+    def text(self) -> str:
+        return cat.format_value(self.value, self.unit)
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """Figures of one calendar month."""
+
+    month: dt.date  # first day
+    sessions_held: int
+    attendance_rate: float | None
+    average_rating: float | None
+    learning_hours: float
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """Something that needs the coordinator; `target` says what clicking it opens."""
+
+    target: str  # 'pairing' | 'participant' | 'session'
+    target_id: int
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ActionList:
+    key: str
+    title: str
+    total: int
+    items: tuple[ActionItem, ...]
+
+
+@dataclass(frozen=True)
+class UpcomingSession:
+    session_id: int
+    title: str
+    kind: str
+    start_utc: str
+    duration_min: int
+    hosts: str
+    people: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the dashboard page shows, computed in one call."""
+
+    period: Period
+    figures: tuple[Figure, ...]
+    months: tuple[MonthPoint, ...]
+    goals: tuple[GoalProgress, ...]
+    upcoming: tuple[UpcomingSession, ...]
+    actions: tuple[ActionList, ...]
+    goal_counts: dict[str, int] = field(default_factory=dict)
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+    def action(self, key: str) -> ActionList:
+        return next(a for a in self.actions if a.key == key)
+
+
+def key_figures(db: Database, scope: Scope) -> tuple[Figure, ...]:
+    """Active participants, participation, sessions, attendance, rating and hours: this period and the last."""
+    period = scope.period
+    prev = scope.with_period(period.previous())
+    now = scope
+
+    def pair(key: str, label: str | None = None) -> Figure:
+        m = cat.METRICS[key]
+        return Figure(key, label or m.label, m.unit, m.compute(db, now, {}), m.compute(db, prev, {}))
+
+    sessions = Figure(
+        "sessions",
+        "Sessions",
+        "count",
+        _sessions_scheduled(db, now),
+        _sessions_scheduled(db, prev),
+    )
+    return (
+        Figure("active_participants", "Active participants", "count", cat.active_participants(db, now, {})),
+        pair("participation_rate"),
+        sessions,
+        pair("attendance_rate"),
+        pair("average_rating"),
+        pair("learning_hours"),
+    )
+
+
+def _sessions_scheduled(db: Database, scope: Scope) -> float:
+    """Sessions held or planned (not cancelled) in the period."""
+    s = session_filter(scope, Sql().add("s.status != 'cancelled'"))
+    return float(db.execute(f"SELECT count(*) FROM sessions s{s.where()}", s.params).fetchone()[0])
+
+
+def monthly(db: Database, scope: Scope, months: int = 12) -> tuple[MonthPoint, ...]:
+    """The last `months` calendar months up to the scope's as-of day, oldest first."""
+    last = Period.month(scope.as_of)
+    first = last.start
+    assert first is not None and last.end is not None
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    ranged = scope.with_period(Period(first, last.end))
+    s = session_filter(ranged, Sql().add("s.status = 'held'"))
+    per_month_sessions = dict(
+        db.execute(f"SELECT substr(s.start_utc, 1, 7), count(*) FROM sessions s{s.where()} GROUP BY 1", s.params)
+    )
+    sd = session_filter(ranged, Sql().add("s.status = 'held'"), department=False)
+    w = person_filter(ranged, Sql(), program=False)
+    rows = db.execute(
+        "SELECT substr(s.start_utc, 1, 7), sum(sp.attended = 1), sum(sp.attended IS NOT NULL), "
+        "sum(CASE WHEN sp.role = 'attendee' AND sp.attended = 1 THEN s.duration_min ELSE 0 END) "
+        "FROM sessions s JOIN session_people sp ON sp.session_id = s.id JOIN participants p ON p.id = sp.participant_id"
+        f"{sd.where()}{w.and_()} GROUP BY 1",
+        [*sd.params, *w.params],
+    )
+    people = {m: (att or 0, rec or 0, minutes or 0) for m, att, rec, minutes in rows}
+    ratings = dict(
+        db.execute(
+            f"SELECT substr(s.start_utc, 1, 7), avg(f.rating) FROM sessions s JOIN feedback f ON f.session_id = s.id"
+            f"{s.where()} GROUP BY 1",
+            s.params,
+        )
+    )
+    out = []
+    month = first
+    while month <= last.start:
+        key = month.strftime("%Y-%m")
+        att, rec, minutes = people.get(key, (0, 0, 0))
+        out.append(
+            MonthPoint(
+                month,
+                int(per_month_sessions.get(key, 0)),
+                100.0 * att / rec if rec else None,
+                float(ratings[key]) if ratings.get(key) is not None else None,
+                minutes / 60,
+            )
+        )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return tuple(out)
+
+
+def upcoming_sessions(db: Database, scope: Scope, limit: int = 8) -> tuple[UpcomingSession, ...]:
+    """The next planned sessions from now."""
+    s = session_filter(
+        scope.with_period(Period.all()), Sql().add("s.status = 'planned'").add("s.start_utc >= ?", now_text())
+    )
+    rows = db.execute(
+        "SELECT s.id, s.title, s.kind, s.start_utc, s.duration_min, "
+        "(SELECT group_concat(p.name, ', ') FROM session_people h JOIN participants p ON p.id = h.participant_id "
+        "WHERE h.session_id = s.id AND h.role = 'host'), "
+        "(SELECT count(*) FROM session_people x WHERE x.session_id = s.id) "
+        f"FROM sessions s{s.where()} ORDER BY s.start_utc LIMIT ?",
+        [*s.params, limit],
+    )
+    return tuple(UpcomingSession(i, t, k, st, d, h or "", n) for i, t, k, st, d, h, n in rows)
+
+
+# --- action lists --------------------------------------------------------------------------
+
+
+def stale_pairings(db: Database, scope: Scope, days: int = STALE_DAYS, limit: int = 50) -> ActionList:
+    """Running pairings, older than `days`, without a held session in the last `days` days."""
+    today = clock.today()
+    since = (today - dt.timedelta(days=days - 1)).isoformat()
+    pr = pairing_filter(scope, Sql(), today).add("pr.started_on < ?", since)
+    inner = (
+        "SELECT pr.id, pr.kind, pr.started_on, (SELECT max(s.start_utc) FROM sessions s "
+        "WHERE s.pairing_id = pr.id AND s.status = 'held') AS last, "
+        "(SELECT group_concat(p.name, ' & ') FROM pairing_members m JOIN participants p ON p.id = m.participant_id "
+        f"WHERE m.pairing_id = pr.id) AS names FROM pairings pr{pr.where()}"
+    )
+    total = db.execute(
+        f"SELECT count(*) FROM ({inner}) WHERE last IS NULL OR last < ?", [*pr.params, since]
+    ).fetchone()[0]
+    items = []
+    for pid, kind, started, last, names in db.execute(
+        f"SELECT * FROM ({inner}) WHERE last IS NULL OR last < ? ORDER BY coalesce(last, started_on) LIMIT ?",
+        [*pr.params, since, limit],
+    ):
+        if last:
+            ago = (today - dt.date.fromisoformat(last[:10])).days
+            detail = f"{kind.replace('_', ' ')} · last met {ago} days ago"
+        else:
+            ago = (today - dt.date.fromisoformat(started)).days
+            detail = f"{kind.replace('_', ' ')} · never met (paired {ago} days ago)"
+        items.append(ActionItem("pairing", pid, names or f"Pairing {pid}", detail))
+    return ActionList("stale_pairings", f"Pairs with no meeting for {days} days", int(total), tuple(items))
+
+
+def untrained_mentors(db: Database, scope: Scope, limit: int = 50) -> ActionList:
+    """Active people mentoring in a running pairing who have not completed the required training."""
+    today = clock.today()
+    pr = pairing_filter(scope, Sql(), today)
+    w = person_filter(scope, Sql().add(ACTIVE_PERSON), program=False)
+    base = (
+        "SELECT p.id, p.name, p.department, count(DISTINCT e.participant_id) AS mentees "
+        "FROM participants p JOIN pairing_members m ON m.participant_id = p.id AND m.role = 'mentor' "
+        "JOIN pairings pr ON pr.id = m.pairing_id "
+        "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
+        f"WHERE p.id NOT IN ({TRAINED_IDS_SQL.replace(':as_of', '?')}){w.and_()}{pr.and_()} GROUP BY p.id"
+    )
+    args = [today.isoformat(), *w.params, *pr.params]
+    total = db.execute(f"SELECT count(*) FROM ({base})", args).fetchone()[0]
+    items = tuple(
+        ActionItem(
+            "participant",
+            pid,
+            name,
+            f"{dept + ' · ' if dept else ''}{n} mentee{'s' if n != 1 else ''}, training not complete",
+        )
+        for pid, name, dept, n in db.execute(
+            f"{base} ORDER BY mentees DESC, p.name COLLATE NOCASE LIMIT ?", [*args, limit]
+        )
+    )
+    return ActionList("untrained_mentors", "Mentors not yet trained who have mentees", int(total), items)
+
+
+def unpaired_people(db: Database, scope: Scope, limit: int = 50) -> ActionList:
+    """Active participants (of the program, if one is chosen) in no running pairing."""
+    today = clock.today()
+    pr = pairing_filter(Scope(program_id=scope.program_id), Sql(), today)
+    w = person_filter(scope, Sql().add(ACTIVE_PERSON))
+    base = (
+        f"FROM participants p{w.where()} AND p.id NOT IN (SELECT m.participant_id FROM pairing_members m "
+        f"JOIN pairings pr ON pr.id = m.pairing_id{pr.where()})"
+    )
+    args = [*w.params, *pr.params]
+    total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+    items = tuple(
+        ActionItem("participant", pid, name, " · ".join(x for x in (dept, role) if x))
+        for pid, name, dept, role in db.execute(
+            f"SELECT p.id, p.name, p.department, p.role {base} ORDER BY p.name COLLATE NOCASE LIMIT ?", [*args, limit]
+        )
+    )
+    return ActionList("unpaired", "People with no pairing", int(total), items)
+
+
+def sessions_awaiting_attendance(
+    db: Database, scope: Scope, days: int = ATTENDANCE_WINDOW_DAYS, limit: int = 50
+) -> ActionList:
+    """Sessions of the last `days` days that are over but not marked held, or held with attendance missing."""
+    since = (clock.today() - dt.timedelta(days=days - 1)).isoformat()
+    s = session_filter(
+        scope.with_period(Period.all()), Sql().add("s.start_utc >= ?", since).add("s.start_utc < ?", now_text())
+    )
+    base = (
+        f"FROM sessions s{s.where()} AND (s.status = 'planned' OR (s.status = 'held' AND EXISTS ("
+        "SELECT 1 FROM session_people sp WHERE sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended IS NULL)))"
+    )
+    total = db.execute(f"SELECT count(*) {base}", s.params).fetchone()[0]
+    items = tuple(
+        ActionItem(
+            "session",
+            sid,
+            title,
+            f"{start[:10]} · " + ("not marked held yet" if status == "planned" else "attendance not recorded"),
+        )
+        for sid, title, start, status in db.execute(
+            f"SELECT s.id, s.title, s.start_utc, s.status {base} ORDER BY s.start_utc DESC LIMIT ?", [*s.params, limit]
+        )
+    )
+    return ActionList("awaiting_attendance", "Sessions awaiting attendance", int(total), items)
+
+
+def sessions_awaiting_feedback(
+    db: Database, scope: Scope, days: int = FEEDBACK_WINDOW_DAYS, limit: int = 50
+) -> ActionList:
+    """Held sessions of the last `days` days with people present but no feedback yet."""
+    since = (clock.today() - dt.timedelta(days=days - 1)).isoformat()
+    s = session_filter(scope.with_period(Period.all()), Sql().add("s.status = 'held'").add("s.start_utc >= ?", since))
+    base = (
+        f"FROM sessions s{s.where()} AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.session_id = s.id) "
+        f"AND EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = s.id AND sp.role = 'attendee' AND {PRESENT})"
+    )
+    total = db.execute(f"SELECT count(*) {base}", s.params).fetchone()[0]
+    items = tuple(
+        ActionItem("session", sid, title, f"{start[:10]} · {n} present, no feedback")
+        for sid, title, start, n in db.execute(
+            "SELECT s.id, s.title, s.start_utc, (SELECT count(*) FROM session_people sp WHERE sp.session_id = s.id "
+            f"AND {PRESENT}) {base} ORDER BY s.start_utc DESC LIMIT ?",
+            [*s.params, limit],
+        )
+    )
+    return ActionList("awaiting_feedback", "Sessions awaiting feedback", int(total), items)
+
+
+def action_lists(db: Database, scope: Scope, limit: int = 50) -> tuple[ActionList, ...]:
+    return (
+        stale_pairings(db, scope, limit=limit),
+        untrained_mentors(db, scope, limit=limit),
+        unpaired_people(db, scope, limit=limit),
+        sessions_awaiting_attendance(db, scope, limit=limit),
+        sessions_awaiting_feedback(db, scope, limit=limit),
+    )
+
+
+def dashboard(
+    db: Database,
+    program_id: int | None = None,
+    department: str | None = None,
+    *,
+    period: Period | None = None,
+    trend_points: int = 6,
+    limit: int = 50,
+) -> Dashboard:
+    """All the dashboard's figures for a program (or all), this month by default."""
+    scope = Scope(period=period or Period.month(clock.today()), department=department, program_id=program_id)
+    goals = list_goals(db, program_id)
+    progress = tuple(evaluate_goals(db, goals, trend_points=trend_points))
+    counts = {status: 0 for status in ("on_track", "at_risk", "met", "missed")}
+    for g in progress:
+        counts[g.status] += 1
+    return Dashboard(
+        period=scope.period,
+        figures=key_figures(db, scope),
+        months=monthly(db, scope),
+        goals=progress,
+        upcoming=upcoming_sessions(db, scope),
+        actions=action_lists(db, scope, limit),
+        goal_counts=counts,
+    )
