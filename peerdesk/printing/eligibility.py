@@ -1,0 +1,375 @@
+"""Who qualifies for a certificate, and why: rules per kind, editable per program.
+
+Rules live in the program's config JSON under "certificates":
+
+    {"recognition": {"enabled": true, "heading": "Certificate of Recognition",
+                     "conditions": [{"figure": "hours_mentored", "at_least": 10},
+                                    {"figure": "rating_avg", "at_least": 4}]},
+     "completion":  {"enabled": true, "conditions": [{"figure": "program_completed", "at_least": 1}]},
+     "custom":      {"enabled": true}}
+
+Every condition must hold. A person who misses only by a little (each missed condition at
+least CLOSE_SHARE of its threshold; a yes/no condition such as "program completed" may be
+missing) is listed as "close". Figures come from
+peerdesk.metrics.printing_support.person_figures, over the program and a period.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from peerdesk.metrics.printing_support import PersonFigures, person_figures
+from peerdesk.metrics.scope import Period, Scope
+from peerdesk.store.db import Database
+from peerdesk.store.errors import NotFound, ValidationError
+
+KINDS: dict[str, str] = {
+    "recognition": "Recognition (mentor or host)",
+    "completion": "Completion (mentee or circle member)",
+    "custom": "Custom award",
+}
+CLOSE_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A per-person figure a rule can test."""
+
+    key: str
+    label: str  # as printed after the value: "hours mentored"
+    unit: str  # count | hours | rating | percent | yesno
+
+
+FIGURES: dict[str, Figure] = {
+    f.key: f
+    for f in (
+        Figure("sessions_led", "sessions led", "count"),
+        Figure("hours_mentored", "hours mentored", "hours"),
+        Figure("people_helped", "people helped", "count"),
+        Figure("rating_avg", "average rating", "rating"),
+        Figure("sessions_attended", "sessions attended", "count"),
+        Figure("learning_hours", "hours of learning", "hours"),
+        Figure("attendance_rate", "attendance rate", "percent"),
+        Figure("program_completed", "program completed", "yesno"),
+    )
+}
+
+
+def figure_value(figures: PersonFigures, key: str) -> float | None:
+    value = getattr(figures, key)
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    return None if value is None else float(value)
+
+
+def format_figure(value: float | None, unit: str) -> str:
+    """12 · 36.5 · 4.4 · 83% · yes; '–' when unknown."""
+    if value is None:
+        return "–"
+    if unit == "yesno":
+        return "yes" if value >= 1 else "no"
+    if unit == "percent":
+        return f"{value:.0f}%"
+    if unit == "rating":
+        return f"{value:.1f}"
+    if unit == "hours":
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{value:.0f}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    figure: str
+    at_least: float
+
+    def describe(self) -> str:
+        f = FIGURES[self.figure]
+        if f.unit == "yesno":
+            return f.label
+        return f"at least {format_figure(self.at_least, f.unit)} {f.label}"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    enabled: bool = True
+    heading: str = ""
+    conditions: tuple[Condition, ...] = ()
+
+
+DEFAULT_HEADINGS = {
+    "recognition": "Certificate of Recognition",
+    "completion": "Certificate of Completion",
+    "custom": "Certificate of Achievement",
+}
+DEFAULT_RULES: dict[str, KindRule] = {
+    "recognition": KindRule(
+        "recognition",
+        True,
+        DEFAULT_HEADINGS["recognition"],
+        (Condition("hours_mentored", 10), Condition("rating_avg", 4)),
+    ),
+    "completion": KindRule(
+        "completion",
+        True,
+        DEFAULT_HEADINGS["completion"],
+        (Condition("program_completed", 1), Condition("sessions_attended", 4)),
+    ),
+    "custom": KindRule("custom", True, DEFAULT_HEADINGS["custom"], ()),
+}
+
+
+def parse_rules(config: Mapping[str, Any]) -> dict[str, KindRule]:
+    """The rules stored in a program config, with defaults for what is not there."""
+    stored = config.get("certificates") if isinstance(config, Mapping) else None
+    rules = dict(DEFAULT_RULES)
+    if not isinstance(stored, Mapping):
+        return rules
+    for kind in KINDS:
+        raw = stored.get(kind)
+        if not isinstance(raw, Mapping):
+            continue
+        rule = rules[kind]
+        conditions = rule.conditions
+        if isinstance(raw.get("conditions"), list):
+            conditions = tuple(
+                Condition(str(c["figure"]), float(c["at_least"]))
+                for c in raw["conditions"]
+                if isinstance(c, Mapping) and c.get("figure") in FIGURES and _number(c.get("at_least"))
+            )
+        rules[kind] = KindRule(
+            kind,
+            bool(raw.get("enabled", rule.enabled)),
+            str(raw.get("heading") or rule.heading),
+            conditions,
+        )
+    return rules
+
+
+def _number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def validate_rule(rule: KindRule) -> KindRule:
+    if rule.kind not in KINDS:
+        raise ValidationError(f"'{rule.kind}' is not a certificate kind.", "kind")
+    seen = set()
+    for c in rule.conditions:
+        if c.figure not in FIGURES:
+            raise ValidationError(f"'{c.figure}' is not a figure a rule can test.", "conditions")
+        if c.figure in seen:
+            raise ValidationError(f"{FIGURES[c.figure].label.capitalize()} appears twice.", "conditions")
+        seen.add(c.figure)
+        unit = FIGURES[c.figure].unit
+        top = {"rating": 5, "percent": 100, "yesno": 1}.get(unit, 100_000)
+        if not 0 <= c.at_least <= top:
+            raise ValidationError(f"The threshold for {FIGURES[c.figure].label} must be 0 to {top}.", "conditions")
+    return replace(rule, heading=" ".join(rule.heading.split()) or DEFAULT_HEADINGS[rule.kind])
+
+
+def rules_for(db: Database, program_id: int | None) -> dict[str, KindRule]:
+    if program_id is None:
+        return dict(DEFAULT_RULES)
+    row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Program {program_id} does not exist.")
+    try:
+        config = json.loads(row[0] or "{}")
+    except ValueError:
+        config = {}
+    return parse_rules(config)
+
+
+def save_rules(db: Database, program_id: int, rules: Mapping[str, KindRule]) -> dict[str, KindRule]:
+    """Store the rules in the program's config JSON (other config keys are kept)."""
+    row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Program {program_id} does not exist.")
+    try:
+        config = json.loads(row[0] or "{}")
+    except ValueError:
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
+    checked = {kind: validate_rule(rule) for kind, rule in rules.items()}
+    config["certificates"] = {
+        kind: {
+            "enabled": rule.enabled,
+            "heading": rule.heading,
+            "conditions": [{"figure": c.figure, "at_least": c.at_least} for c in rule.conditions],
+        }
+        for kind, rule in checked.items()
+    }
+    db.execute("UPDATE programs SET config = ? WHERE id = ?", (json.dumps(config), program_id))
+    return checked
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person considered for one certificate, with the verdict and the reasons."""
+
+    participant_id: int
+    name: str
+    email: str
+    kind: str
+    program_id: int | None
+    program: str
+    qualifies: bool
+    close: bool
+    reasons: tuple[str, ...]  # what they have, against each condition
+    missing: tuple[str, ...]  # what they still need
+    figures: PersonFigures
+    award_id: int | None = None
+    award_title: str = ""
+    award_reason: str = ""
+    heading: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def why(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _judge(rule: KindRule, figures: PersonFigures) -> tuple[bool, bool, list[str], list[str]]:
+    reasons: list[str] = []
+    missing: list[str] = []
+    close = True
+    for c in rule.conditions:
+        f = FIGURES[c.figure]
+        value = figure_value(figures, c.figure)
+        shown = format_figure(value, f.unit)
+        if f.unit == "yesno":
+            ok = value is not None and value >= 1
+            reasons.append(f"{f.label}: {shown}")
+            if not ok:
+                missing.append(f"{f.label} not yet recorded")  # still "close": only a record away
+            continue
+        ok = value is not None and round(value, 6) >= c.at_least
+        reasons.append(f"{shown} {f.label} (needs {format_figure(c.at_least, f.unit)})")
+        if not ok:
+            if value is None:
+                missing.append(f"no {f.label} yet")
+                close = False
+            else:
+                missing.append(f"{f.label}: {shown} of {format_figure(c.at_least, f.unit)}")
+                close = close and value >= CLOSE_SHARE * c.at_least
+    qualifies = not missing
+    return qualifies, (not qualifies and close), reasons, missing
+
+
+def candidates(
+    db: Database,
+    program_id: int | None = None,
+    *,
+    period: Period | None = None,
+    participant_id: int | None = None,
+    kinds: tuple[str, ...] = tuple(KINDS),
+) -> list[Candidate]:
+    """Everyone considered for each enabled kind in a program (or in every program when
+    program_id is None), qualified first, then close, then the rest; names A-Z."""
+    if program_id is None:
+        programs = [(pid, name) for pid, name in db.execute("SELECT id, name FROM programs ORDER BY name")]
+    else:
+        row = db.execute("SELECT id, name FROM programs WHERE id = ?", (program_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"Program {program_id} does not exist.")
+        programs = [tuple(row)]
+    out: list[Candidate] = []
+    for pid, pname in programs:
+        out.extend(_program_candidates(db, pid, pname, period or Period.all(), participant_id, kinds))
+    if program_id is None and "custom" in kinds:
+        out.extend(_award_candidates(db, None, "", period or Period.all(), participant_id, {}))
+    out.sort(key=lambda c: (not c.qualifies, not c.close, c.name.casefold(), c.kind, c.program.casefold()))
+    return out
+
+
+def _program_candidates(
+    db: Database, program_id: int, program: str, period: Period, only: int | None, kinds: tuple[str, ...]
+) -> list[Candidate]:
+    rules = rules_for(db, program_id)
+    members: dict[int, tuple[str, str, str]] = {
+        pid: (name, email, role)
+        for pid, name, email, role in db.execute(
+            "SELECT p.id, p.name, p.email, p.role FROM program_members m JOIN participants p ON p.id = m.participant_id "
+            "WHERE m.program_id = ? AND p.archived = 0",
+            (program_id,),
+        )
+        if only is None or pid == only
+    }
+    figures = person_figures(db, Scope(period=period, program_id=program_id), members)
+    out: list[Candidate] = []
+    for pid, (name, email, role) in members.items():
+        f = figures[pid]
+        for kind in ("recognition", "completion"):
+            rule = rules[kind]
+            if kind not in kinds or not rule.enabled:
+                continue
+            if kind == "recognition" and not (f.sessions_led or role in ("mentor", "both")):
+                continue
+            if kind == "completion" and not (f.sessions_attended or f.program_completed or role in ("mentee", "peer")):
+                continue
+            ok, close, reasons, missing = _judge(rule, f)
+            out.append(
+                Candidate(
+                    pid,
+                    name,
+                    email,
+                    kind,
+                    program_id,
+                    program,
+                    ok,
+                    close,
+                    tuple(reasons),
+                    tuple(missing),
+                    f,
+                    heading=rule.heading,
+                )
+            )
+    if "custom" in kinds and rules["custom"].enabled:
+        out.extend(_award_candidates(db, program_id, program, period, only, figures))
+    return out
+
+
+def _award_candidates(
+    db: Database,
+    program_id: int | None,
+    program: str,
+    period: Period,
+    only: int | None,
+    figures: Mapping[int, PersonFigures],
+) -> list[Candidate]:
+    """One custom certificate per award given (in the program, or with no program)."""
+    sql = (
+        "SELECT a.id, a.participant_id, p.name, p.email, a.title, a.reason, a.awarded_on FROM awards a "
+        "JOIN participants p ON p.id = a.participant_id WHERE p.archived = 0 AND "
+        + ("a.program_id = ?" if program_id is not None else "a.program_id IS NULL")
+    )
+    params: list[Any] = [program_id] if program_id is not None else []
+    lo, hi = period.bounds()
+    if lo:
+        sql += " AND a.awarded_on >= ?"
+        params.append(lo)
+    if hi:
+        sql += " AND a.awarded_on < ?"
+        params.append(hi)
+    if only is not None:
+        sql += " AND a.participant_id = ?"
+        params.append(only)
+    out = []
+    for award_id, pid, name, email, title, reason, awarded_on in db.execute(sql + " ORDER BY a.id", params):
+        f = figures.get(pid) or PersonFigures(pid)
+        out.append(
+            Candidate(
+                pid, name, email, "custom", program_id, program, True, False,
+                (f"award “{title}” given on {awarded_on}",), (), f,
+                award_id=award_id, award_title=title, award_reason=reason, heading=title,
+            )
+        )  # fmt: skip
+    return out
