@@ -57,7 +57,7 @@ def content_for(c: Candidate) -> dict[str, Any]:
     figures = []
     for key in PRINTED_FIGURES[c.kind]:
         f = FIGURES[key]
-        value = figure_value(c.figures, key)
+        value = figure_value(c.figures, key, c.program_id)
         if value is not None and value > 0:
             figures.append([format_figure(value, f.unit), f.label])
     return {

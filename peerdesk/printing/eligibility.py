@@ -11,17 +11,18 @@ Rules live in the program's config JSON under "certificates":
 Every condition must hold. A person who misses only by a little (each missed condition at
 least CLOSE_SHARE of its threshold; a yes/no condition such as "program completed" may be
 missing) is listed as "close". Figures come from
-peerdesk.metrics.printing_support.person_figures, over the program and a period.
+peerdesk.metrics.people.people_figures (the leaderboard's figures), over the program and a
+period.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from peerdesk.metrics.printing_support import PersonFigures, person_figures
+from peerdesk.metrics.people import PersonFigures, people_figures
 from peerdesk.metrics.scope import Period, Scope
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
@@ -36,32 +37,36 @@ CLOSE_SHARE = 0.75
 
 @dataclass(frozen=True)
 class Figure:
-    """A per-person figure a rule can test."""
+    """A per-person figure a rule can test, read from metrics.people.PersonFigures."""
 
     key: str
     label: str  # as printed after the value: "hours mentored"
-    unit: str  # count | hours | rating | percent | yesno
+    unit: str  # count | hours | rating | yesno
+    read: Callable[[PersonFigures, int | None], float | None]
+
+
+def _completed(f: PersonFigures, program_id: int | None) -> float:
+    done = f.program(program_id) if program_id is not None else None
+    return 1.0 if done is not None and done.completed_on is not None else 0.0
 
 
 FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
-        Figure("sessions_led", "sessions led", "count"),
-        Figure("hours_mentored", "hours mentored", "hours"),
-        Figure("people_helped", "people helped", "count"),
-        Figure("rating_avg", "average rating", "rating"),
-        Figure("sessions_attended", "sessions attended", "count"),
-        Figure("learning_hours", "hours of learning", "hours"),
-        Figure("attendance_rate", "attendance rate", "percent"),
-        Figure("program_completed", "program completed", "yesno"),
+        Figure("sessions_led", "sessions led", "count", lambda f, _: f.sessions_led),
+        Figure("hours_mentored", "hours mentored", "hours", lambda f, _: f.hours_mentored),
+        Figure("people_helped", "people helped", "count", lambda f, _: f.people_helped),
+        Figure("rating_avg", "average rating", "rating", lambda f, _: f.average_rating_received),
+        Figure("good_ratings", "good ratings", "count", lambda f, _: f.good_ratings),
+        Figure("sessions_attended", "sessions attended", "count", lambda f, _: f.sessions_attended),
+        Figure("learning_hours", "hours of learning", "hours", lambda f, _: f.hours_learning),
+        Figure("program_completed", "program completed", "yesno", _completed),
     )
 }
 
 
-def figure_value(figures: PersonFigures, key: str) -> float | None:
-    value = getattr(figures, key)
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
+def figure_value(figures: PersonFigures, key: str, program_id: int | None = None) -> float | None:
+    value = FIGURES[key].read(figures, program_id)
     return None if value is None else float(value)
 
 
@@ -168,7 +173,7 @@ def validate_rule(rule: KindRule) -> KindRule:
             raise ValidationError(f"{FIGURES[c.figure].label.capitalize()} appears twice.", "conditions")
         seen.add(c.figure)
         unit = FIGURES[c.figure].unit
-        top = {"rating": 5, "percent": 100, "yesno": 1}.get(unit, 100_000)
+        top = {"rating": 5, "yesno": 1}.get(unit, 100_000)
         if not 0 <= c.at_least <= top:
             raise ValidationError(f"The threshold for {FIGURES[c.figure].label} must be 0 to {top}.", "conditions")
     return replace(rule, heading=" ".join(rule.heading.split()) or DEFAULT_HEADINGS[rule.kind])
@@ -237,13 +242,13 @@ class Candidate:
         return "; ".join(self.reasons)
 
 
-def _judge(rule: KindRule, figures: PersonFigures) -> tuple[bool, bool, list[str], list[str]]:
+def _judge(rule: KindRule, figures: PersonFigures, program_id: int | None) -> tuple[bool, bool, list[str], list[str]]:
     reasons: list[str] = []
     missing: list[str] = []
     close = True
     for c in rule.conditions:
         f = FIGURES[c.figure]
-        value = figure_value(figures, c.figure)
+        value = figure_value(figures, c.figure, program_id)
         shown = format_figure(value, f.unit)
         if f.unit == "yesno":
             ok = value is not None and value >= 1
@@ -303,7 +308,7 @@ def _program_candidates(
         )
         if only is None or pid == only
     }
-    figures = person_figures(db, Scope(period=period, program_id=program_id), members)
+    figures = people_figures(db, Scope(period=period, program_id=program_id), members)
     out: list[Candidate] = []
     for pid, (name, email, role) in members.items():
         f = figures[pid]
@@ -313,9 +318,10 @@ def _program_candidates(
                 continue
             if kind == "recognition" and not (f.sessions_led or role in ("mentor", "both")):
                 continue
-            if kind == "completion" and not (f.sessions_attended or f.program_completed or role in ("mentee", "peer")):
+            done = _completed(f, program_id)
+            if kind == "completion" and not (f.sessions_attended or done or role in ("mentee", "peer")):
                 continue
-            ok, close, reasons, missing = _judge(rule, f)
+            ok, close, reasons, missing = _judge(rule, f, program_id)
             out.append(
                 Candidate(
                     pid,

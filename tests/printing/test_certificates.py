@@ -27,7 +27,7 @@ def test_recognition_uses_real_figures(small):
     assert zoe.figures.sessions_led == 3
     assert zoe.figures.hours_mentored == pytest.approx(12.5)
     assert zoe.figures.people_helped == 4
-    assert zoe.figures.rating_avg == pytest.approx(14 / 3)
+    assert zoe.figures.average_rating_received == pytest.approx(14 / 3)
     assert "12.5 hours mentored (needs 10)" in zoe.reasons
     mo = _by(found, small.p["mo"], "recognition")
     assert not mo.qualifies and not mo.close
