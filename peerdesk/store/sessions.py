@@ -685,17 +685,24 @@ def _names(db: Database, ids: list[int]) -> dict[int, tuple[int, str]]:
 
 
 def agenda_page(
-    db: Database, f: SessionFilter, *, after: tuple[str, int] | None = None, limit: int = 200
+    db: Database,
+    f: SessionFilter,
+    *,
+    after: tuple[str, int] | None = None,
+    limit: int = 200,
+    descending: bool = False,
 ) -> list[AgendaRow]:
-    """Up to `limit` sessions in start order, strictly after the keyset `after` (start text, id).
+    """Up to `limit` sessions in start order (or latest first), strictly past the keyset `after`.
 
     Keyset paging walks the sessions_start index, so each page costs the same however deep.
     """
     where, params = f.where()
     if after is not None:
-        where = (where + " AND " if where else "WHERE ") + "(s.start_utc, s.id) > (?, ?)"
+        op = "<" if descending else ">"
+        where = (where + " AND " if where else "WHERE ") + f"(s.start_utc, s.id) {op} (?, ?)"
         params = [*params, after[0], after[1]]
-    rows = db.execute(f"{_AGENDA_SQL} {where} ORDER BY s.start_utc, s.id LIMIT ?", [*params, limit]).fetchall()
+    order = "s.start_utc DESC, s.id DESC" if descending else "s.start_utc, s.id"
+    rows = db.execute(f"{_AGENDA_SQL} {where} ORDER BY {order} LIMIT ?", [*params, limit]).fetchall()
     names = _names(db, [r[0] for r in rows])
     return [
         AgendaRow(

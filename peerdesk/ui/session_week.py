@@ -1,0 +1,289 @@
+"""The week view: seven day columns, hours down the side, one coloured block per session (QPainter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from peerdesk import clock
+from peerdesk.store.sessions import AgendaRow, SessionFilter, kind_label, sessions_between
+from peerdesk.ui.session_models import STATUS_LABELS, format_duration, kind_colour
+
+HEADER_H = 34
+GUTTER_W = 52
+DEFAULT_FIRST_HOUR = 7
+DEFAULT_LAST_HOUR = 20
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+class WeekView(QWidget):
+    """Sessions of one week in the coordinator's zone; click selects, double-click opens."""
+
+    session_clicked = Signal(int)
+    session_activated = Signal(int)
+
+    def __init__(self, db: Any, display_tz: str = "UTC", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.display_tz = display_tz
+        self.filter = SessionFilter()
+        self.monday = week_start(clock.now().astimezone(zoneinfo.ZoneInfo(display_tz)).date())
+        self.rows: list[AgendaRow] = []
+        self.selected: int | None = None
+        self._blocks: list[tuple[QRectF, AgendaRow]] = []
+        self.first_hour = DEFAULT_FIRST_HOUR
+        self.last_hour = DEFAULT_LAST_HOUR
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(640, 420)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Week view")
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 620)
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def set_week(self, monday: dt.date) -> None:
+        self.monday = week_start(monday)
+        self.reload()
+
+    def set_filter(self, f: SessionFilter) -> None:
+        self.filter = f
+        self.reload()
+
+    def range_utc(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = zoneinfo.ZoneInfo(self.display_tz)
+        start = dt.datetime.combine(self.monday, dt.time(), tz).astimezone(dt.UTC)
+        end = dt.datetime.combine(self.monday + dt.timedelta(days=7), dt.time(), tz).astimezone(dt.UTC)
+        return start, end
+
+    def reload(self) -> None:
+        start, end = self.range_utc()
+        self.rows = sessions_between(self.db, start, end, self.filter)
+        tz = zoneinfo.ZoneInfo(self.display_tz)
+        first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
+        for r in self.rows:
+            a = r.start_utc.astimezone(tz)
+            b = r.end_utc.astimezone(tz)
+            first = min(first, a.hour if a.date() >= self.monday else 0)
+            last = max(last, 24 if b.date() > a.date() else b.hour + (1 if b.minute else 0))
+        self.first_hour, self.last_hour = first, min(24, last)
+        self.update()
+
+    @property
+    def title(self) -> str:
+        sunday = self.monday + dt.timedelta(days=6)
+        same_month = self.monday.month == sunday.month
+        left = self.monday.strftime("%d" if same_month else "%d %b")
+        return f"{left} – {sunday.strftime('%d %b %Y')} (week {self.monday.isocalendar().week})"
+
+    # --- geometry --------------------------------------------------------------------------------
+
+    def _day_width(self) -> float:
+        return (self.width() - GUTTER_W - 1) / 7
+
+    def _y(self, hours: float) -> float:
+        span = max(1, self.last_hour - self.first_hour)
+        return HEADER_H + (hours - self.first_hour) * (self.height() - HEADER_H - 1) / span
+
+    def _layout(self) -> list[tuple[QRectF, AgendaRow]]:
+        """Blocks per day; overlapping sessions share the day's width in lanes."""
+        tz = zoneinfo.ZoneInfo(self.display_tz)
+        per_day: dict[int, list[tuple[float, float, AgendaRow]]] = {}
+        for r in self.rows:
+            a = r.start_utc.astimezone(tz)
+            b = r.end_utc.astimezone(tz)
+            day = (a.date() - self.monday).days
+            top = a.hour + a.minute / 60
+            if day < 0:  # started the evening before the week
+                day, top = 0, 0.0
+            if day > 6:
+                continue
+            bottom = 24.0 if b.date() > a.date() or day != (a.date() - self.monday).days else b.hour + b.minute / 60
+            per_day.setdefault(day, []).append((top, max(bottom, top + 0.25), r))
+        blocks: list[tuple[QRectF, AgendaRow]] = []
+        width = self._day_width()
+        for day, items in per_day.items():
+            items.sort(key=lambda t: (t[0], -t[1]))
+            # group into clusters of overlapping items, each with its own number of lanes
+            cluster: list[tuple[float, float, AgendaRow, int]] = []
+            cluster_end = -1.0
+
+            def flush(group: list[tuple[float, float, AgendaRow, int]], day: int = day) -> None:
+                lanes = max((g[3] for g in group), default=0) + 1
+                for top, bottom, row, lane in group:
+                    x = GUTTER_W + day * width + 2 + lane * (width - 4) / lanes
+                    rect = QRectF(x, self._y(top), (width - 4) / lanes - 2, self._y(bottom) - self._y(top) - 1)
+                    blocks.append((rect, row))
+
+            lane_ends: list[float] = []
+            for top, bottom, row in items:
+                if top >= cluster_end and cluster:
+                    flush(cluster)
+                    cluster, lane_ends, cluster_end = [], [], -1.0
+                lane = next((i for i, end in enumerate(lane_ends) if end <= top), len(lane_ends))
+                if lane == len(lane_ends):
+                    lane_ends.append(bottom)
+                else:
+                    lane_ends[lane] = bottom
+                cluster.append((top, bottom, row, lane))
+                cluster_end = max(cluster_end, bottom)
+            if cluster:
+                flush(cluster)
+        return blocks
+
+    # --- painting ----------------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.base())
+        width = self._day_width()
+        today = clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz)).date()
+        grid = QColor(pal.mid().color())
+        grid.setAlpha(90)
+        text_colour = pal.text().color()
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        # day headers
+        for d in range(7):
+            day = self.monday + dt.timedelta(days=d)
+            x = GUTTER_W + d * width
+            rect = QRectF(x, 0, width, HEADER_H)
+            if day == today:
+                p.fillRect(rect, QColor(59, 110, 168, 40))
+            if d >= 5:
+                p.fillRect(QRectF(x, HEADER_H, width, self.height() - HEADER_H), QColor(0, 0, 0, 10))
+            font = QFont(self.font())
+            font.setBold(day == today)
+            p.setFont(font)
+            p.setPen(text_colour)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, day.strftime("%a %d %b"))
+        # hour lines
+        p.setFont(small)
+        for h in range(self.first_hour, self.last_hour + 1):
+            y = self._y(h)
+            p.setPen(QPen(grid, 1))
+            p.drawLine(QPointF(GUTTER_W, y), QPointF(self.width(), y))
+            if h < self.last_hour:
+                p.setPen(pal.placeholderText().color())
+                p.drawText(QRectF(0, y - 1, GUTTER_W - 6, 16), Qt.AlignmentFlag.AlignRight, f"{h:02d}:00")
+        for d in range(8):
+            x = GUTTER_W + d * width
+            p.setPen(QPen(grid, 1))
+            p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        # now line
+        now = clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz))
+        if self.monday <= now.date() < self.monday + dt.timedelta(days=7):
+            hours = now.hour + now.minute / 60
+            if self.first_hour <= hours <= self.last_hour:
+                d = (now.date() - self.monday).days
+                y = self._y(hours)
+                p.setPen(QPen(QColor("#c0392b"), 2))
+                p.drawLine(QPointF(GUTTER_W + d * width, y), QPointF(GUTTER_W + (d + 1) * width, y))
+        # sessions
+        self._blocks = self._layout()
+        for rect, row in self._blocks:
+            colour = kind_colour(row.kind)
+            if row.status == "cancelled":
+                fill = QColor("#d9d9d9")
+                border = QColor("#9a9a9a")
+                ink = QColor("#6b6b6b")
+            else:
+                fill = QColor(colour)
+                fill.setAlpha(225 if row.status == "planned" else 150)
+                border = colour.darker(130)
+                ink = QColor("white")
+            p.setPen(QPen(QColor("#1f1f1f"), 2) if row.id == self.selected else QPen(border, 1))
+            p.setBrush(fill)
+            p.drawRoundedRect(rect, 4, 4)
+            if row.status == "cancelled":
+                p.setPen(QPen(border, 1, Qt.PenStyle.DashLine))
+                p.drawLine(rect.topLeft() + QPointF(3, 3), rect.bottomRight() - QPointF(3, 3))
+            p.setPen(ink)
+            title = QFont(small)
+            title.setBold(True)
+            title.setStrikeOut(row.status == "cancelled")
+            inner = rect.adjusted(4, 2, -3, -2)
+            p.setFont(title)
+            local = row.start_utc.astimezone(zoneinfo.ZoneInfo(self.display_tz))
+            lines = [f"{local:%H:%M} {row.title}"]
+            if inner.height() > 30:
+                lines.append(
+                    kind_label(row.kind) + ("" if row.status == "planned" else f" · {STATUS_LABELS[row.status]}")
+                )
+            if inner.height() > 44 and row.names:
+                lines.append(row.names)
+            metrics = p.fontMetrics()
+            y = inner.top()
+            for i, line in enumerate(lines):
+                if y + metrics.height() > inner.bottom() + 2 and i > 0:
+                    break
+                if i == 1:
+                    p.setFont(small)
+                    metrics = p.fontMetrics()
+                text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(inner.width()))
+                p.drawText(QRectF(inner.left(), y, inner.width(), metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
+                y += metrics.height()
+        if not self.rows:
+            p.setPen(pal.placeholderText().color())
+            p.setFont(self.font())
+            p.drawText(
+                QRectF(GUTTER_W, HEADER_H, self.width() - GUTTER_W, self.height() - HEADER_H),
+                Qt.AlignmentFlag.AlignCenter,
+                "No sessions this week",
+            )
+        p.end()
+
+    # --- interaction ---------------------------------------------------------------------------------
+
+    def block_at(self, pos: QPointF) -> AgendaRow | None:
+        for rect, row in reversed(self._blocks or self._layout()):
+            if rect.contains(pos):
+                return row
+        return None
+
+    def block_rect(self, session_id: int) -> QRectF | None:
+        for rect, row in self._blocks or self._layout():
+            if row.id == session_id:
+                return rect
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        row = self.block_at(event.position())
+        self.selected = int(row.id) if row else None
+        self.update()
+        if row is not None:
+            self.session_clicked.emit(int(row.id))
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        row = self.block_at(event.position())
+        if row is not None:
+            self.session_activated.emit(int(row.id))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        row = self.block_at(event.position())
+        if row is None:
+            QToolTip.hideText()
+            return
+        tz = self.display_tz
+        text = (
+            f"<b>{row.title}</b><br>{kind_label(row.kind)} · {STATUS_LABELS.get(row.status, row.status)}<br>"
+            f"{row.start_utc.astimezone(zoneinfo.ZoneInfo(tz)):%a %d %b %H:%M} ({format_duration(row.duration_min)})"
+        )
+        if row.timezone != tz:
+            text += f"<br>{row.start_utc.astimezone(zoneinfo.ZoneInfo(row.timezone)):%H:%M} in {row.timezone}"
+        if row.names:
+            text += f"<br>{row.names}"
+        QToolTip.showText(event.globalPosition().toPoint(), text, self)

@@ -1,0 +1,119 @@
+"""Small session widgets shared by dialogs: a person chooser and a participant's sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.store.sessions import SessionFilter
+from peerdesk.store.settings import load_settings
+from peerdesk.ui.session_models import AgendaModel
+
+
+class PersonCombo(QComboBox):
+    """An editable chooser of participants that completes on any part of the name or e-mail."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lineEdit().setPlaceholderText("Type a name or e-mail…")
+        self.reload(db)
+        completer = QCompleter(self.model(), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+
+    def reload(self, db: Any) -> None:
+        self.clear()
+        for pid, name, email, tz in db.execute(
+            "SELECT id, name, email, timezone FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
+        ):
+            self.addItem(f"{name} <{email}>", (pid, name, email, tz))
+        self.setCurrentIndex(-1)
+
+    def chosen(self) -> tuple[int, str, str, str] | None:
+        """(id, name, email, zone) of the person typed or picked, or None."""
+        text = self.currentText().strip()
+        if not text:
+            return None
+        i = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if i < 0:
+            matches = [j for j in range(self.count()) if text.casefold() in self.itemText(j).casefold()]
+            if len(matches) != 1:
+                return None
+            i = matches[0]
+        data = self.itemData(i)
+        return tuple(data) if data else None  # type: ignore[return-value]
+
+
+class ParticipantSessionsWidget(QWidget):
+    """One participant's sessions (past and upcoming) with a one-line summary; for their dialog."""
+
+    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.participant_id = participant_id
+        self.model = AgendaModel(ctx.db, load_settings(ctx.db).timezone, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((170, 70, 240, 130, 80, 120)):
+            self.table.setColumnWidth(col, width)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def _on_changed(self, changes: Any) -> None:
+        if changes.touches("sessions", "session_people", "feedback"):
+            self.reload()
+
+    def reload(self) -> None:
+        self.model.set_filter(SessionFilter(participant_id=self.participant_id))
+        db = self.ctx.db
+        held, came, upcoming, rated, avg = db.execute(
+            "SELECT sum(s.status = 'held'), sum(s.status = 'held' AND sp.attended = 1), "
+            "sum(s.status = 'planned' AND s.start_utc >= ?), "
+            "(SELECT count(*) FROM feedback f WHERE f.participant_id = ?), "
+            "(SELECT avg(rating) FROM feedback f WHERE f.participant_id = ?) "
+            "FROM session_people sp JOIN sessions s ON s.id = sp.session_id WHERE sp.participant_id = ?",
+            (clock.stamp(), self.participant_id, self.participant_id, self.participant_id),
+        ).fetchone()
+        if not self.model.total:
+            self.summary.setText("No sessions yet.")
+            return
+        parts = [f"{self.model.total} session{'s' if self.model.total != 1 else ''}"]
+        if held:
+            parts.append(f"attended {came or 0} of {held} held")
+        if upcoming:
+            parts.append(f"{upcoming} upcoming")
+        if rated:
+            parts.append(f"gave {rated} rating{'s' if rated != 1 else ''} (average {avg:.1f})")
+        self.summary.setText("; ".join(parts) + ".")

@@ -1,0 +1,466 @@
+"""The Sessions page: agenda and week view of every session, with filters and the session commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.recurrence import cancel_following
+from peerdesk.scheduling import pairings_without_sessions, schedule_first_meetings
+from peerdesk.store.sessions import (
+    STATUSES,
+    SessionFilter,
+    delete_sessions,
+    get_session,
+    kind_label,
+    kinds_in_use,
+    pairing_choices,
+    program_choices,
+    set_status,
+)
+from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import Changes
+from peerdesk.ui import widgets
+from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
+from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel
+from peerdesk.ui.session_week import WeekView, week_start
+from peerdesk.ui.session_widgets import PersonCombo
+
+WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
+WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
+_WIDTHS = (190, 80, 300, 140, 85, 140, 260)
+
+
+class SessionsPage(QWidget):
+    """Every session as an agenda (loaded as you scroll) or a week, filtered; create, edit, record."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.display_tz = load_settings(ctx.db).timezone
+        self.model = AgendaModel(ctx.db, self.display_tz, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_actions()
+        self._build_filters()
+        self._build_agenda()
+        self._build_week()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.table, "Agenda")
+        self.tabs.addTab(self.week_page, "Week")
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(self.filter_row)
+        layout.addWidget(self.tabs, 1)
+        ctx.changed.connect(self._on_changed)
+        self.apply_filters()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _action(self, text: str, icon: QStyle.StandardPixmap, slot: Any, tip: str = "") -> QAction:
+        action = QAction(self.style().standardIcon(icon), text, self)
+        action.triggered.connect(slot)
+        if tip:
+            action.setToolTip(tip)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_action = self._action("New…", sp.SP_FileDialogNewFolder, self.new_session, "Plan a session (Ctrl+N)")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.new_action)
+        self.edit_action = self._action("Edit…", sp.SP_FileDialogDetailedView, self.edit_selected)
+        self.held_action = self._action(
+            "Attendance…", sp.SP_DialogApplyButton, self.record_attendance, "Mark held, tick who came, enter feedback"
+        )
+        self.cancel_action = self._action("Cancel session", sp.SP_DialogCancelButton, self.cancel_selected)
+        self.cancel_following_action = self._action(
+            "Cancel this and following", sp.SP_DialogCancelButton, self.cancel_following
+        )
+        self.delete_action = self._action("Delete…", sp.SP_TrashIcon, self.delete_selected)
+        self.slot_action = self._action(
+            "Find a slot…", sp.SP_FileDialogContentsView, self.find_slot, "Earliest times that suit everyone"
+        )
+        self.first_meetings_action = self._action(
+            "Schedule first meetings…",
+            sp.SP_BrowserReload,
+            self.schedule_first_meetings,
+            "Book the first meeting of every active pairing that has none yet",
+        )
+        self.import_action = self._action(
+            "Import feedback…", sp.SP_ArrowDown, self.import_feedback, "Import a Microsoft Forms / Google Forms export"
+        )
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action):
+            self.toolbar.addAction(a)
+        self.toolbar.addSeparator()
+        for a in (self.slot_action, self.first_meetings_action, self.import_action):
+            self.toolbar.addAction(a)
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search titles…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(160)
+        self.search.textChanged.connect(lambda _t: self.apply_filters())
+        self.when_combo = QComboBox(self)
+        for key, label in WHEN:
+            self.when_combo.addItem(label, key)
+        self.program_filter = QComboBox(self)
+        self.kind_filter = QComboBox(self)
+        self.pairing_filter = QComboBox(self)
+        self.pairing_filter.setMaximumWidth(240)
+        self.status_filter = QComboBox(self)
+        self.status_filter.addItem("Any status", None)
+        for status in STATUSES:
+            self.status_filter.addItem(STATUS_LABELS[status], status)
+        self.person_filter = PersonCombo(self.ctx.db, self)
+        self.person_filter.lineEdit().setPlaceholderText("Anyone")
+        self.person_filter.setMinimumWidth(170)
+        self.person_filter.activated.connect(lambda _i: self.apply_filters())
+        self.person_filter.lineEdit().editingFinished.connect(self._person_edited)
+        self._fill_choices()
+        for combo in (self.when_combo, self.program_filter, self.kind_filter, self.pairing_filter, self.status_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.count_label = QLabel(self)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        for w in (
+            self.search,
+            self.when_combo,
+            self.program_filter,
+            self.kind_filter,
+            self.pairing_filter,
+            self.person_filter,
+            self.status_filter,
+        ):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.count_label)
+        self.filter_row = row
+
+    def _fill_choices(self) -> None:
+        db = self.ctx.db
+        for combo, first, items in (
+            (self.program_filter, "All programs", program_choices(db)),
+            (self.kind_filter, "All kinds", [(k, kind_label(k)) for k in kinds_in_use(db)]),
+            (
+                self.pairing_filter,
+                "All pairings",
+                [(i, f"{PAIRING_KINDS.get(k, k)}: {n}") for i, k, n in pairing_choices(db)],
+            ),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for key, label in items:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
+            combo.blockSignals(False)
+
+    def _build_agenda(self) -> None:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.doubleClicked.connect(lambda _i: self.edit_selected())
+        vh = table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for col, width in enumerate(_WIDTHS):
+            table.setColumnWidth(col, width)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table = table
+
+    def _build_week(self) -> None:
+        self.week_page = QWidget(self)
+        self.week = WeekView(self.ctx.db, self.display_tz, self.week_page)
+        self.week.session_clicked.connect(lambda _sid: self._update_actions())
+        self.week.session_activated.connect(self._open)
+        self.prev_week = QPushButton("◀ Previous", self.week_page)
+        self.prev_week.clicked.connect(lambda: self.shift_week(-1))
+        self.this_week = QPushButton("This week", self.week_page)
+        self.this_week.clicked.connect(self.go_to_this_week)
+        self.next_week = QPushButton("Next ▶", self.week_page)
+        self.next_week.clicked.connect(lambda: self.shift_week(1))
+        self.week_label = QLabel(self.week_page)
+        font = self.week_label.font()
+        font.setBold(True)
+        self.week_label.setFont(font)
+        self.zone_label = QLabel(self.week_page)
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_week)
+        nav.addWidget(self.this_week)
+        nav.addWidget(self.next_week)
+        nav.addSpacing(12)
+        nav.addWidget(self.week_label)
+        nav.addStretch(1)
+        nav.addWidget(self.zone_label)
+        layout = QVBoxLayout(self.week_page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(nav)
+        layout.addWidget(self.week, 1)
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def current_filter(self) -> SessionFilter:
+        person = self.person_filter.chosen() if self.person_filter.currentText().strip() else None
+        return SessionFilter(
+            program_id=self.program_filter.currentData(),
+            kind=self.kind_filter.currentData(),
+            pairing_id=self.pairing_filter.currentData(),
+            participant_id=person[0] if person else None,
+            status=self.status_filter.currentData(),
+            text=self.search.text(),
+        )
+
+    def apply_filters(self) -> None:
+        """Re-query both views from the filters (keeping the selection where it still shows)."""
+        keep = self.selected_session_ids()
+        f = self.current_filter()
+        when = self.when_combo.currentData()
+        today = (
+            clock.now()
+            .astimezone(zoneinfo.ZoneInfo(self.display_tz))
+            .replace(hour=0, minute=0, second=0, microsecond=0)
+        )
+        if when == "upcoming":
+            self.model.set_filter(SessionFilter(**{**f.__dict__, "start_from": today}))
+        elif when == "past":
+            self.model.set_filter(SessionFilter(**{**f.__dict__, "start_before": clock.now()}), descending=True)
+        else:
+            self.model.set_filter(f)
+        self.week.set_filter(f)
+        self._week_title()
+        n = self.model.total
+        self.count_label.setText(f"{n:,} session{'s' if n != 1 else ''}")
+        self.select_ids(keep)
+        self._update_actions()
+
+    def _person_edited(self) -> None:
+        self.apply_filters()
+
+    def reload(self) -> None:
+        self.display_tz = load_settings(self.ctx.db).timezone
+        self.model.display_tz = self.display_tz
+        self.week.display_tz = self.display_tz
+        self._fill_choices()
+        self.apply_filters()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("participants"):
+            text = self.person_filter.currentText()
+            self.person_filter.reload(self.ctx.db)
+            self.person_filter.setEditText(text)
+        if changes.touches(*WATCHED, "participants"):
+            self.reload()
+
+    def _week_title(self) -> None:
+        self.week_label.setText(self.week.title)
+        self.zone_label.setText(f"Times in {self.display_tz}")
+
+    def shift_week(self, weeks: int) -> None:
+        self.week.set_week(self.week.monday + dt.timedelta(weeks=weeks))
+        self._week_title()
+
+    def go_to_this_week(self) -> None:
+        self.week.set_week(week_start(clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz)).date()))
+        self._week_title()
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def selected_session_ids(self) -> list[int]:
+        """The sessions the coordinator selected: agenda rows, or the block picked in the week view."""
+        tabs = getattr(self, "tabs", None)
+        if tabs is not None and tabs.currentIndex() == 1:
+            return [self.week.selected] if self.week.selected is not None else []
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        return [int(self.model.row_at(r).id) for r in rows]
+
+    def select_ids(self, ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = None
+        for sid in ids:
+            row = self.model.row_of(sid)
+            if row < 0:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            selection.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+            first = first or index
+        if first is not None:
+            selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(first)
+
+    def _update_actions(self) -> None:
+        ids = self.selected_session_ids()
+        writable = not self.ctx.readonly
+        for a in (self.new_action, self.first_meetings_action, self.import_action, self.slot_action):
+            a.setEnabled(writable)
+        for a in (self.edit_action, self.held_action):
+            a.setEnabled(writable and len(ids) == 1)
+        self.cancel_action.setEnabled(writable and bool(ids))
+        self.delete_action.setEnabled(writable and bool(ids))
+        in_series = False
+        if len(ids) == 1:
+            row = self.model.row_of(ids[0])
+            in_series = (
+                self.model.row_at(row).series_id is not None
+                if row >= 0
+                else get_session(self.ctx.db, ids[0]).series_id is not None
+            )
+        self.cancel_following_action.setEnabled(writable and in_series)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for a in (self.edit_action, self.held_action, self.slot_action):
+            menu.addAction(a)
+        menu.addSeparator()
+        for a in (self.cancel_action, self.cancel_following_action, self.delete_action):
+            menu.addAction(a)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # --- commands ------------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.status_message.emit(text)
+
+    def _open(self, session_id: int | None = None, tab: str = "details") -> SessionDialog | None:
+        if self.ctx.readonly:
+            return None
+        dialog = SessionDialog(self.ctx, session_id, tab=tab, parent=self)
+        if widgets.exec_dialog(dialog) and dialog.saved_ids:
+            n = len(dialog.saved_ids)
+            self.select_ids(dialog.saved_ids[:1])
+            self._say(f"Saved {n} session{'s' if n != 1 else ''}" if n > 1 else "Saved the session")
+        return dialog
+
+    def new_session(self) -> None:
+        self._open(None)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_session_ids()
+        if len(ids) == 1:
+            self._open(ids[0])
+
+    def record_attendance(self) -> None:
+        ids = self.selected_session_ids()
+        if len(ids) == 1:
+            self._open(ids[0], tab="attendance")
+
+    def find_slot(self) -> None:
+        ids = self.selected_session_ids()
+        self._open(ids[0] if len(ids) == 1 else None, tab="slot")
+
+    def cancel_selected(self) -> None:
+        ids = self.selected_session_ids()
+        if not ids:
+            return
+        label = "Cancel session" if len(ids) == 1 else f"Cancel {len(ids)} sessions"
+        n = widgets.run_write(self.ctx, self, label, set_status, ids, "cancelled")
+        if n is not None:
+            self._say(f"Cancelled {n} session{'s' if n != 1 else ''} (Undo brings them back)")
+
+    def cancel_following(self) -> None:
+        ids = self.selected_session_ids()
+        if len(ids) != 1:
+            return
+        n = widgets.run_write(self.ctx, self, "Cancel this and following", cancel_following, ids[0])
+        if n is not None:
+            self._say(f"Cancelled {n} occurrence{'s' if n != 1 else ''}")
+
+    def delete_selected(self) -> None:
+        ids = self.selected_session_ids()
+        if not ids:
+            return
+        what = "this session" if len(ids) == 1 else f"{len(ids)} sessions"
+        if not widgets.confirm(
+            self,
+            "Delete sessions",
+            f"Delete {what} with its attendance and feedback?\n\nCancel a session instead to keep its history. "
+            "You can undo this with Edit > Undo.",
+            "Delete",
+        ):
+            return
+        n = widgets.run_write(self.ctx, self, f"Delete {what}", delete_sessions, ids)
+        if n is not None:
+            self._say(f"Deleted {what}")
+
+    def schedule_first_meetings(self) -> None:
+        todo = pairings_without_sessions(self.ctx.db)
+        if not todo:
+            widgets.inform(self, "Schedule first meetings", "Every active pairing already has a session.")
+            return
+        if not widgets.confirm(
+            self,
+            "Schedule first meetings",
+            f"{len(todo)} active pairing{'s have' if len(todo) != 1 else ' has'} no session yet. Book each one's "
+            "first meeting (60 minutes) at the earliest time within 4 weeks that suits its members?",
+            "Schedule",
+        ):
+            return
+        results = widgets.run_write(
+            self.ctx, self, "Schedule first meetings", schedule_first_meetings, display_tz=self.display_tz
+        )
+        if results is None:
+            return
+        booked = [r for r in results if r.session is not None]
+        failed = [r for r in results if r.session is None]
+        text = f"Booked {len(booked)} first meeting{'s' if len(booked) != 1 else ''}."
+        if failed:
+            text += "\n\nNot booked:\n" + "\n".join(f"• {r.names}: {r.message}" for r in failed[:12])
+            if len(failed) > 12:
+                text += f"\n…and {len(failed) - 12} more"
+        widgets.inform(self, "Schedule first meetings", text)
+        self._say(text.splitlines()[0])
+
+    def import_feedback(self) -> None:
+        from peerdesk.ui.session_feedback_import import import_feedback
+
+        n = import_feedback(self.ctx, self)
+        if n is not None:
+            self._say(f"Imported {n} answer{'s' if n != 1 else ''}")
