@@ -1,0 +1,229 @@
+"""The Sessions page: lazy agenda, week view, filters, commands, feedback import, participant tab widget."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from peerdesk.recurrence import Recurrence, create_series
+from peerdesk.store.participants import add_participant
+from peerdesk.store.records import Participant, parse_availability
+from peerdesk.store.sessions import (
+    Session,
+    SessionFilter,
+    count_sessions,
+    create_session,
+    feedback_for,
+    get_session,
+)
+from peerdesk.store.settings import Settings, save_settings
+from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.session_models import PAGE_SIZE, AgendaModel
+from peerdesk.ui.session_widgets import ParticipantSessionsWidget
+from peerdesk.ui.sessions_page import SessionsPage
+
+UTC = dt.UTC
+
+
+def at(day, hour, minute=0):
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(workspace):
+    db = workspace.db
+    save_settings(db, Settings(timezone="Europe/Berlin"))
+    ids = []
+    for name, avail in (("Ana Silva", "Mon 09:00-17:00"), ("Ben Okafor", "Mon 09:00-17:00"), ("Cleo Ng", "")):
+        p = add_participant(
+            db,
+            Participant(
+                name=name, email=name.split()[0].lower() + "@example.com", availability=parse_availability(avail)
+            ),
+        )
+        ids.append(p.id)
+    ana, ben, cleo = ids
+    create_session(db, Session(title="Pair A", start_utc=at(3, 9), attendees=(ana, ben)))
+    create_session(
+        db,
+        Session(
+            title="Workshop", kind="workshop", start_utc=at(4, 13), duration_min=120, hosts=(cleo,), attendees=(ana,)
+        ),
+    )
+    create_session(db, Session(title="Old one", start_utc=at(1, 9), status="held", attendees=(ben,)))
+    create_series(
+        db,
+        Session(title="Weekly", kind="show_and_tell", start_utc=at(5, 15), attendees=(ana, ben)),
+        Recurrence("weekly", 1, count=3),
+    )
+    context = AppContext(workspace)
+    context.ids = ids
+    return context
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    p = SessionsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1300, 800)
+    return p
+
+
+def titles(page):
+    return [page.model.row_at(r).title for r in range(page.model.rowCount())]
+
+
+def test_agenda_filters(page, ctx, qtbot):
+    ana, ben, cleo = ctx.ids
+    assert page.when_combo.currentData() == "upcoming"
+    assert titles(page) == ["Pair A", "Workshop", "Weekly", "Weekly", "Weekly"]  # "Old one" was yesterday
+    page.when_combo.setCurrentIndex(page.when_combo.findData("past"))
+    assert titles(page) == ["Old one"]
+    page.when_combo.setCurrentIndex(page.when_combo.findData("all"))
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("workshop"))
+    assert titles(page) == ["Workshop"]
+    page.kind_filter.setCurrentIndex(0)
+    qtbot.keyClicks(page.person_filter.lineEdit(), "Cleo")
+    page.person_filter.lineEdit().editingFinished.emit()
+    assert titles(page) == ["Workshop"]
+    page.person_filter.clearEditText()
+    page.person_filter.lineEdit().editingFinished.emit()
+    page.status_filter.setCurrentIndex(page.status_filter.findData("held"))
+    assert titles(page) == ["Old one"]
+    page.status_filter.setCurrentIndex(0)
+    qtbot.keyClicks(page.search, "week")
+    assert titles(page) == ["Weekly"] * 3 and page.count_label.text() == "3 sessions"
+
+
+def test_agenda_model_is_lazy(workspace, qtbot, qtmodeltester):
+    db = workspace.db
+    with db.atomic():
+        for i in range(PAGE_SIZE * 2 + 17):
+            create_session(db, Session(title=f"S{i:04d}", start_utc=at(2, 10) + dt.timedelta(minutes=30 * i)))
+    model = AgendaModel(db, "Europe/Berlin")
+    model.reload()
+    assert model.rowCount() == PAGE_SIZE and model.total == PAGE_SIZE * 2 + 17
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == PAGE_SIZE * 2 + 17
+    assert [model.row_at(i).title for i in (0, PAGE_SIZE, PAGE_SIZE * 2 + 16)] == [
+        "S0000",
+        f"S{PAGE_SIZE:04d}",
+        f"S{PAGE_SIZE * 2 + 16:04d}",
+    ]
+    assert model.data(model.index(0, 0)) == "Mon 02 Nov 2026 11:00"
+    qtmodeltester.check(model)
+
+
+def test_week_view_draws_and_selects(page, ctx, qtbot):
+    page.tabs.setCurrentIndex(1)
+    page.show()
+    qtbot.waitExposed(page)
+    page.go_to_this_week()
+    assert page.week_label.text().startswith("02 – 08 Nov 2026")
+    assert sorted(r.title for r in page.week.rows) == ["Pair A", "Weekly", "Workshop"]  # "Old one" was Sunday 1st
+    workshop = next(r for r in page.week.rows if r.title == "Workshop")
+    rect = page.week.block_rect(workshop.id)
+    assert (
+        rect is not None
+        and rect.height()
+        > 2 * page.week.block_rect(next(r.id for r in page.week.rows if r.title == "Pair A")).height() - 4
+    )
+    qtbot.mouseClick(page.week, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert page.selected_session_ids() == [workshop.id]
+    assert page.edit_action.isEnabled()
+    page.shift_week(1)
+    assert [r.title for r in page.week.rows] == ["Weekly"]
+    assert page.week.block_at(QPointF(5, 5)) is None
+    page.grab()  # paints without error
+
+
+def test_cancel_delete_and_undo(page, ctx, qtbot, monkeypatch):
+    page.when_combo.setCurrentIndex(page.when_combo.findData("all"))
+    page.select_ids([page.model.row_at(1).id])
+    sid = page.selected_session_ids()[0]
+    page.cancel_action.trigger()
+    assert get_session(ctx.db, sid).status == "cancelled"
+    assert page.model.row_at(page.model.row_of(sid)).status == "cancelled"  # refreshed from ctx.changed
+    ctx.undo()
+    assert get_session(ctx.db, sid).status == "planned"
+    weekly = [page.model.row_at(r).id for r in range(page.model.rowCount()) if page.model.row_at(r).title == "Weekly"]
+    page.select_ids([weekly[1]])
+    assert page.cancel_following_action.isEnabled()
+    page.cancel_following_action.trigger()
+    assert [get_session(ctx.db, i).status for i in weekly] == ["planned", "cancelled", "cancelled"]
+    monkeypatch.setattr(widgets, "confirm", lambda *a, **k: True)
+    page.select_ids(weekly)
+    page.delete_action.trigger()
+    assert count_sessions(ctx.db, SessionFilter(text="Weekly")) == 0
+
+
+def test_new_session_through_page(page, ctx, qtbot, monkeypatch):
+    def drive(dialog):
+        qtbot.keyClicks(dialog.title_edit, "Brown-bag: testing")
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("brown_bag"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    page.new_action.trigger()
+    assert "Brown-bag: testing" in titles(page)
+    assert [get_session(ctx.db, i).title for i in page.selected_session_ids()] == ["Brown-bag: testing"]
+
+
+def test_schedule_first_meetings_action(page, ctx, qtbot, monkeypatch):
+    ana, ben, cleo = ctx.ids
+    db = ctx.db
+    db.execute("INSERT INTO pairings(kind, started_on, created_at) VALUES ('buddy', '2026-11-01', 'x')")
+    db.execute("INSERT INTO pairings(kind, started_on, created_at) VALUES ('buddy', '2026-11-01', 'x')")
+    db.execute(
+        "INSERT INTO pairing_members VALUES (1, ?, 'peer'), (1, ?, 'peer'), (2, ?, 'peer'), (2, ?, 'peer')",
+        (ana, ben, ana, cleo),
+    )
+    said = []
+    monkeypatch.setattr(widgets, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(widgets, "inform", lambda parent, title, text: said.append(text))
+    page.first_meetings_action.trigger()
+    assert said[0].startswith("Booked 1 first meeting.")
+    assert "Ana Silva & Cleo Ng: Cleo Ng has no weekly availability set." in said[0]
+    assert count_sessions(db, SessionFilter(pairing_id=1)) == 1
+
+
+def test_feedback_import_dialog(page, ctx, qtbot, monkeypatch, tmp_path):
+    ana, ben, _cleo = ctx.ids
+    old = next(r for r in (page.model.row_at(i) for i in range(page.model.rowCount())) if r.title == "Pair A")
+    path = tmp_path / "forms.csv"
+    path.write_text(
+        "Timestamp,Email Address,Session,Rating,Comments\n"
+        f"11/3/2026 12:00:00,ana@example.com,#{old.id},5,Great\n"
+        "11/3/2026 12:00:00,nobody@example.com,Pair A,4,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(widgets, "ask_open_file", lambda *a, **k: path)
+    seen = {}
+
+    def drive(dialog):
+        seen["rows"] = dialog.rows_model.rowCount()
+        seen["errors"] = [dialog.errors_model.data(dialog.errors_model.index(0, 1))]
+        assert not dialog.import_button.isEnabled()
+        qtbot.mouseClick(dialog.good_rows_check, Qt.MouseButton.LeftButton)
+        assert dialog.import_button.isEnabled()
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    page.import_action.trigger()
+    assert seen == {"rows": 1, "errors": ["No participant has the e-mail nobody@example.com"]}
+    assert [(f.participant_id, f.rating, f.comment) for f in feedback_for(ctx.db, old.id)] == [(ana, 5, "Great")]
+
+
+def test_participant_sessions_widget(ctx, qtbot):
+    ana, ben, cleo = ctx.ids
+    w = ParticipantSessionsWidget(ctx, ben)
+    qtbot.addWidget(w)
+    assert w.model.rowCount() == 5
+    assert w.summary.text() == "5 sessions; attended 0 of 1 held; 4 upcoming."
+    create_session(ctx.db, Session(title="x", start_utc=at(20, 9), attendees=(ben,)))
+    ctx.run("Add", create_session, Session(title="y", start_utc=at(21, 9), attendees=(ben,)))
+    assert w.model.rowCount() == 7
