@@ -1,0 +1,269 @@
+"""Building iCalendar objects (RFC 5545, with iTIP methods of RFC 5546) from loaded sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+
+from peerdesk import __version__
+from peerdesk.invites.model import Person, Selection, SessionItem
+from peerdesk.invites.series import SeriesPlan, plan_series
+from peerdesk.invites.text import clean_line, clean_text, safe_uri
+from peerdesk.invites.timezones import vtimezone, zone
+from peerdesk.store.records import SESSION_KINDS
+
+UTC = dt.UTC
+PRODID = f"-//PeerDesk//PeerDesk {__version__}//EN"
+REQUEST, CANCEL = "REQUEST", "CANCEL"
+
+
+@dataclass(frozen=True)
+class Organizer:
+    """Who sends the invitations and receives the replies: the coordinator."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every calendar of one export shares."""
+
+    organizer: Organizer
+    stamp: dt.datetime  # DTSTAMP: when the export ran
+    reminder_minutes: int = 15
+
+
+Entry = SessionItem | SeriesPlan
+
+
+def entries(selection: Selection) -> list[Entry]:
+    """The sessions as calendar entries: single sessions, and series laid out with their rule."""
+    out: list[Entry] = []
+    by_series: dict[int, list[SessionItem]] = {}
+    for s in selection.sessions:
+        if s.series_id is not None and s.series_id in selection.series:
+            by_series.setdefault(s.series_id, []).append(s)
+        else:
+            out.append(s)
+    for series_id, rows in by_series.items():
+        plan = plan_series(selection.series[series_id], rows)
+        if plan is None:
+            out.extend(rows)
+        else:
+            out.append(plan)
+            out.extend(plan.strays)
+    out.sort(key=lambda e: (entry_start(e), entry_id(e)))
+    return out
+
+
+def entry_start(e: Entry) -> dt.datetime:
+    return e.first_start.astimezone(UTC) if isinstance(e, SeriesPlan) else e.start
+
+
+def entry_id(e: Entry) -> int:
+    return e.master.id if isinstance(e, SeriesPlan) else e.id
+
+
+def entry_cancelled(e: Entry) -> bool:
+    return e.cancelled
+
+
+def entry_sessions(e: Entry) -> tuple[SessionItem, ...]:
+    return e.occurrences if isinstance(e, SeriesPlan) else (e,)
+
+
+def entry_people(e: Entry) -> dict[int, Person]:
+    """Everyone in the entry (any occurrence of a series), by participant id."""
+    people: dict[int, Person] = {}
+    for s in entry_sessions(e):
+        for p in s.people:
+            people.setdefault(p.id, p)
+    return people
+
+
+def split_by_method(items: Iterable[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """(invitations, cancellations): a file carries one iTIP method, so they go apart."""
+    live: list[Entry] = []
+    gone: list[Entry] = []
+    for e in items:
+        (gone if entry_cancelled(e) else live).append(e)
+    return live, gone
+
+
+def build_calendar(items: Sequence[Entry], method: str, options: Options) -> Calendar:
+    """One VCALENDAR with the given method holding these entries and the zones they use."""
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", method)
+    years = _year_span(items)
+    zones: dict[str, None] = {}
+    events: list[Event] = []
+    for e in items:
+        if isinstance(e, SeriesPlan):
+            events.extend(_series_events(e, method, options))
+            tzid = _tzid(e.series.timezone)
+        else:
+            events.append(_session_event(e, method, options))
+            tzid = _tzid(e.timezone)
+        if tzid:
+            zones[tzid] = None
+    for tzid in zones:
+        cal.add_component(vtimezone(tzid, *years))
+    for ev in events:
+        cal.add_component(ev)
+    return cal
+
+
+def _tzid(name: str) -> str | None:
+    return name if zone(name) is not None else None
+
+
+def _year_span(items: Sequence[Entry]) -> tuple[int, int]:
+    """Years the zone definitions must cover: a year either side of every start."""
+    years = [entry_start(e).year for e in items]
+    for e in items:
+        if isinstance(e, SeriesPlan):
+            years.extend(s.start.year for s in e.occurrences)
+            until = e.rule.get("UNTIL")
+            if until:
+                years.append(until[0].year)
+    if not years:
+        return (2000, 2001)
+    return min(years) - 1, max(years) + 1
+
+
+def _local(moment: dt.datetime, tzname: str) -> dt.datetime:
+    tz = zone(tzname)
+    return moment.astimezone(tz) if tz is not None else moment.astimezone(UTC)
+
+
+def _base_event(s: SessionItem, uid: str, sequence: int, method: str, options: Options) -> Event:
+    ev = Event()
+    ev.add("UID", uid)
+    ev.add("DTSTAMP", options.stamp)
+    if s.created:
+        ev.add("CREATED", s.created)
+    if s.modified:
+        ev.add("LAST-MODIFIED", s.modified)
+    ev.add("SEQUENCE", sequence)
+    ev.add("SUMMARY", vText(clean_text(s.title)))
+    ev.add("DESCRIPTION", vText(description(s)))
+    ev.add("LOCATION", vText(location(s)))
+    url = safe_uri(s.online_url)
+    if url:
+        ev.add("URL", url)
+    ev.add("CATEGORIES", [clean_line(SESSION_KINDS.get(s.kind, s.kind)) or "Session"])
+    cancelled = method == CANCEL or s.cancelled
+    ev.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    ev.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
+    ev.add("ORGANIZER", _organizer(options.organizer))
+    past = s.end <= options.stamp
+    for p in s.people:
+        address = _attendee(p, rsvp=not cancelled and not past)
+        if address is not None:
+            ev.add("ATTENDEE", address)
+    return ev
+
+
+def _add_times(ev: Event, start: dt.datetime, end: dt.datetime, tzname: str) -> None:
+    ev.add("DTSTART", _local(start, tzname))
+    ev.add("DTEND", _local(end, tzname))
+
+
+def _add_alarm(ev: Event, s: SessionItem, method: str, options: Options) -> None:
+    if method == CANCEL or options.reminder_minutes <= 0:
+        return
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("DESCRIPTION", vText(clean_text(s.title)))
+    alarm.add("TRIGGER", dt.timedelta(minutes=-options.reminder_minutes))
+    ev.add_component(alarm)
+
+
+def _session_event(s: SessionItem, method: str, options: Options) -> Event:
+    ev = _base_event(s, s.uid, s.sequence, method, options)
+    _add_times(ev, s.start, s.end, s.timezone)
+    _add_alarm(ev, s, method, options)
+    return ev
+
+
+def _series_events(plan: SeriesPlan, method: str, options: Options) -> list[Event]:
+    m = plan.master
+    tzname = plan.series.timezone
+    master = _base_event(m, plan.uid, plan.sequence, method, options)
+    master.add("DTSTART", plan.first_start)
+    master.add("DTEND", (plan.first_start.astimezone(UTC) + dt.timedelta(minutes=m.duration_min)).astimezone(plan.tz))
+    master.add("RRULE", plan.rule)
+    if plan.exdates and method != CANCEL:
+        master.add("EXDATE", list(plan.exdates))
+    _add_alarm(master, m, method, options)
+    out = [master]
+    if method == CANCEL:
+        return out
+    for o in plan.overrides:
+        ev = _base_event(o, plan.uid, plan.sequence, method, options)
+        ev.add("RECURRENCE-ID", _local(o.rule_start, tzname))
+        _add_times(ev, o.start, o.end, o.timezone)
+        _add_alarm(ev, o, method, options)
+        out.append(ev)
+    return out
+
+
+def description(s: SessionItem) -> str:
+    """The agenda as typed, then what else helps to prepare: skills, program, hosts, link."""
+    parts = [clean_text(s.description).strip("\n")]
+    facts: list[str] = []
+    if s.skills:
+        facts.append("Skills: " + ", ".join(clean_line(k) for k in s.skills))
+    if s.program:
+        facts.append("Program: " + clean_line(s.program))
+    hosts = [clean_line(p.name) for p in s.people if p.role == "host"]
+    if hosts:
+        facts.append(("Hosts: " if len(hosts) > 1 else "Host: ") + ", ".join(hosts))
+    if s.online_url.strip():
+        facts.append("Join online: " + clean_line(s.online_url))
+    if facts:
+        parts.append("\n".join(facts))
+    return "\n\n".join(p for p in parts if p)
+
+
+def location(s: SessionItem) -> str:
+    typed = clean_text(s.location)
+    if typed.strip():
+        return typed
+    return "Online" if s.online_url.strip() else ""
+
+
+def mailto(email: str) -> str | None:
+    """A mailto: URI for an address, or None when nothing usable is left of it."""
+    address = "".join(clean_line(email).split())
+    return f"mailto:{address}" if "@" in address else None
+
+
+def _organizer(org: Organizer) -> vCalAddress:
+    address = vCalAddress(mailto(org.email) or "mailto:coordinator@invalid")
+    name = clean_line(org.name)
+    if name:
+        address.params["CN"] = name
+    return address
+
+
+def _attendee(p: Person, *, rsvp: bool) -> vCalAddress | None:
+    uri = mailto(p.email)
+    if uri is None:
+        return None
+    address = vCalAddress(uri)
+    name = clean_line(p.name)
+    if name:
+        address.params["CN"] = name
+    address.params["CUTYPE"] = "INDIVIDUAL"
+    address.params["ROLE"] = "CHAIR" if p.role == "host" else "REQ-PARTICIPANT"
+    address.params["PARTSTAT"] = "ACCEPTED" if p.attended else "NEEDS-ACTION"
+    address.params["RSVP"] = "TRUE" if rsvp and not p.attended else "FALSE"
+    return address
