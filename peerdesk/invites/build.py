@@ -11,7 +11,7 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 from peerdesk import __version__
 from peerdesk.invites.model import Person, Selection, SessionItem
 from peerdesk.invites.series import SeriesPlan, plan_series
-from peerdesk.invites.text import clean_line, clean_text, safe_uri
+from peerdesk.invites.text import clean_line, clean_param, clean_text, safe_uri
 from peerdesk.invites.timezones import vtimezone, zone
 from peerdesk.store.records import SESSION_KINDS
 
@@ -248,7 +248,7 @@ def mailto(email: str) -> str | None:
 
 def _organizer(org: Organizer) -> vCalAddress:
     address = vCalAddress(mailto(org.email) or "mailto:coordinator@invalid")
-    name = clean_line(org.name)
+    name = clean_param(org.name)
     if name:
         address.params["CN"] = name
     return address
@@ -259,7 +259,7 @@ def _attendee(p: Person, *, rsvp: bool) -> vCalAddress | None:
     if uri is None:
         return None
     address = vCalAddress(uri)
-    name = clean_line(p.name)
+    name = clean_param(p.name)
     if name:
         address.params["CN"] = name
     address.params["CUTYPE"] = "INDIVIDUAL"

@@ -39,6 +39,15 @@ def clean_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def clean_param(value: str) -> str:
+    """A parameter value (CN): one clean line without backslashes.
+
+    RFC 5545 has no escapes inside parameter values, yet parsers (icalendar among them)
+    read a backslash as one, so a trailing backslash would swallow the next delimiter.
+    """
+    return clean_line(value).replace("\\", "/")
+
+
 def safe_uri(value: str) -> str | None:
     """The URI itself when it is a plain web/meeting link without spaces or controls, else None."""
     value = value.strip()
