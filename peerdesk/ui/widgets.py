@@ -1,0 +1,222 @@
+"""Small pieces shared by the window and its dialogs.
+
+File dialogs, message boxes and `exec_dialog` are module-level functions so that tests
+replace them (monkeypatch `peerdesk.ui.widgets.confirm`, ...) and no modal window ever blocks.
+Callers must use them as `widgets.confirm(...)`, never `from widgets import confirm`.
+"""
+
+from __future__ import annotations
+
+import traceback
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QWidget,
+)
+
+from peerdesk.store.errors import StoreError
+from peerdesk.store.participants import time_zones
+
+T = TypeVar("T")
+
+CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+PROGRAM_FILTER = "PeerDesk programs (*.peerdesk.db *.db *.sqlite);;All files (*)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg);;All files (*)"
+
+
+# --- replaceable modal interactions -------------------------------------------------------
+
+
+def ask_open_file(parent: QWidget | None, title: str, filters: str, directory: str = "") -> Path | None:
+    """Ask for an existing file; None when the user cancels."""
+    name, _ = QFileDialog.getOpenFileName(parent, title, directory, filters)
+    return Path(name) if name else None
+
+
+def ask_save_file(parent: QWidget | None, title: str, filters: str, suggested: str = "") -> Path | None:
+    """Ask where to write a file; None when the user cancels."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(name) if name else None
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action: str = "OK") -> bool:
+    """Ask a yes/no question whose yes button says what will happen (e.g. "Delete")."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def about(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.about(parent, title, text)
+
+
+def report_bug(parent: QWidget | None, title: str, text: str, detail: str) -> None:
+    """Show an unexpected failure with its technical detail (expandable), instead of crashing."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close, parent)
+    box.setDetailedText(detail)
+    box.exec()
+
+
+def exec_dialog(dialog: QDialog) -> int:
+    """Run a dialog modally and return its result code (tests replace this to drive the dialog)."""
+    return dialog.exec()
+
+
+# --- running writes -----------------------------------------------------------------------
+
+
+def run_write(
+    ctx: Any, parent: QWidget | None, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T | None:
+    """Run one undoable write through the context; show a known failure and return None."""
+    try:
+        return ctx.run(label, fn, *args, **kwargs)
+    except StoreError as exc:
+        warn(parent, label, str(exc))
+        return None
+
+
+def describe_exception(exc_type: type[BaseException], exc: BaseException, tb: Any) -> str:
+    return "".join(traceback.format_exception(exc_type, exc, tb))
+
+
+# --- small widgets ------------------------------------------------------------------------
+
+
+class InlineMessage(QLabel):
+    """A message shown inside a form (validation errors), hidden when there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inlineMessage")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setStyleSheet(
+            "QLabel#inlineMessage { background: #fdecea; color: #8a1c12; border: 1px solid #f0b4ab;"
+            " border-radius: 4px; padding: 6px 8px; }"
+        )
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of strings (previews, summaries)."""
+
+    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[str]] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows = [list(r) for r in rows]
+
+    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+        self.beginResetModel()
+        self._rows = [list(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+
+def zone_combo(parent: QWidget | None = None) -> QComboBox:
+    """An editable combo over every IANA time zone, completing on any part of the name."""
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItems(sorted(time_zones() | {"UTC"}))
+    combo.setMaxVisibleItems(15)
+    completer = QCompleter(combo.model(), combo)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setCompleter(completer)
+    return combo
+
+
+def word_completer(words: Sequence[str], parent: Any) -> QCompleter:
+    completer = QCompleter(list(words), parent)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    return completer
+
+
+_BADGE_COLOURS = ("#3b6ea8", "#2f8f6b", "#b5652b", "#7a4fa3", "#a33f5c", "#4f7f2a", "#2b7f96", "#8a6d1f")
+
+
+def badge_icon(text: str, size: int = 32) -> QIcon:
+    """A rounded square with the first letter of text: a clear, theme-independent sidebar icon."""
+    colour = QColor(_BADGE_COLOURS[zlib.crc32(text.encode()) % len(_BADGE_COLOURS)])
+    icon = QIcon()
+    for scale in (1, 2):
+        px = QPixmap(QSize(size * scale, size * scale))
+        px.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(px)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        rect = QRectF(0, 0, size * scale, size * scale).adjusted(scale, scale, -scale, -scale)
+        painter.drawRoundedRect(rect, 6 * scale, 6 * scale)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(size * scale * 0.55))
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, (text[:1] or "?").upper())
+        painter.end()
+        icon.addPixmap(px)
+    return icon
+
+
+def image_preview(path: str, max_size: QSize) -> QPixmap | None:
+    """The image at path scaled to fit, or None when it cannot be read."""
+    if not path:
+        return None
+    px = QPixmap(path)
+    if px.isNull():
+        return None
+    return px.scaled(max_size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
