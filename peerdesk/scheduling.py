@@ -170,6 +170,26 @@ def ceil_to_step(t: dt.datetime, step_min: int) -> dt.datetime:
     return EPOCH + k * step
 
 
+def _earliest(free_lists: Sequence[list[Interval]], duration_min: int, step_min: int, count: int) -> list[Slot]:
+    """The earliest grid start of each common free stretch that fits, given each person's free time."""
+    if not free_lists:
+        return []
+    common = free_lists[0]
+    for free in free_lists[1:]:
+        if not common:
+            break
+        common = intersect(common, free)
+    need = dt.timedelta(minutes=duration_min)
+    slots: list[Slot] = []
+    for a, b in merge(common):
+        first = ceil_to_step(a, step_min)
+        if first + need <= b:
+            slots.append(Slot(first, first + need))
+            if len(slots) >= count:
+                break
+    return slots
+
+
 def common_slots(
     people: Sequence[PersonCalendar],
     duration_min: int,
@@ -180,23 +200,7 @@ def common_slots(
     count: int = 5,
 ) -> list[Slot]:
     """The earliest grid start in each common free stretch that fits the meeting, within [start, end)."""
-    if not people:
-        return []
-    common = free_time(people[0], start, end)
-    for p in people[1:]:
-        if not common:
-            break
-        common = intersect(common, free_time(p, start, end))
-    common = merge(common)
-    need = dt.timedelta(minutes=duration_min)
-    slots: list[Slot] = []
-    for a, b in common:
-        first = ceil_to_step(a, step_min)
-        if first + need <= b:
-            slots.append(Slot(first, first + need))
-            if len(slots) >= count:
-                break
-    return slots
+    return _earliest([free_time(p, start, end) for p in people], duration_min, step_min, count)
 
 
 def _minutes(intervals: list[Interval]) -> int:
@@ -215,7 +219,8 @@ def find_slots(
 ) -> SlotSearch:
     """Proposals for a meeting of everyone; with none, name the bottleneck person or people."""
     start = ceil_to_step(start, step_min)
-    slots = common_slots(people, duration_min, start, end, step_min=step_min, count=count)
+    free = [free_time(p, start, end) for p in people]
+    slots = _earliest(free, duration_min, step_min, count)
     if slots:
         return SlotSearch(tuple(slots))
     if not people:
@@ -236,8 +241,7 @@ def find_slots(
         )
     blockers: list[tuple[PersonCalendar, Slot]] = []
     for i, p in enumerate(people):
-        others = [q for j, q in enumerate(people) if j != i]
-        found = common_slots(others, duration_min, start, end, step_min=step_min, count=1)
+        found = _earliest([f for j, f in enumerate(free) if j != i], duration_min, step_min, 1)
         if found:
             blockers.append((p, found[0]))
     if blockers:
@@ -256,8 +260,9 @@ def find_slots(
                 f"without {p.name} the others could meet on {when}."
             )
         return SlotSearch((), tuple(b[0].participant_id for b in blockers), text)
-    least = min(people, key=lambda q: _minutes(free_time(q, start, end)))
-    hours = _minutes(free_time(least, start, end)) / 60
+    least_index = min(range(len(people)), key=lambda i: _minutes(free[i]))
+    least = people[least_index]
+    hours = _minutes(free[least_index]) / 60
     return SlotSearch(
         (),
         (least.participant_id,),
@@ -368,9 +373,10 @@ def schedule_first_meetings(
     with db.atomic():
         for n, (pairing_id, kind, prog) in enumerate(todo):
             members = members_of_pairing(db, pairing_id)
-            people = load_calendars(db, members, clock.now(), clock.now() + dt.timedelta(weeks=weeks))
+            begin, end = clock.now(), clock.now() + dt.timedelta(weeks=weeks)
+            people = load_calendars(db, members, begin, end)
             names = " & ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
-            search = suggest_slots(db, members, duration_min, weeks=weeks, display_tz=display_tz)
+            search = find_slots(people, duration_min, begin, end, display_tz=display_tz)
             if not search.slots or not people:
                 results.append(FirstMeeting(pairing_id, names, None, search.message or "No members."))
             else:

@@ -667,20 +667,20 @@ _AGENDA_SQL = (
 
 
 def _names(db: Database, ids: list[int]) -> dict[int, tuple[int, str]]:
+    """How many people each session has, and 'Ana, Ben, Cleo +4' (hosts first, then by name)."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    found: dict[int, list[str]] = defaultdict(list)
-    for sid, name in db.execute(
+    out = {}
+    for sid, n, joined in db.execute(
+        "SELECT session_id, count(*), group_concat(name, char(31)) FROM ("
         "SELECT sp.session_id, p.name FROM session_people sp JOIN participants p ON p.id = sp.participant_id "
-        f"WHERE sp.session_id IN ({marks}) ORDER BY sp.role = 'attendee', p.name COLLATE NOCASE",
+        f"WHERE sp.session_id IN ({marks}) ORDER BY sp.session_id, sp.role = 'attendee', p.name COLLATE NOCASE"
+        ") GROUP BY session_id",
         ids,
     ):
-        found[sid].append(name)
-    out = {}
-    for sid, names in found.items():
-        shown = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-        out[sid] = (len(names), shown)
+        names = joined.split("\x1f", 3)[:3]
+        out[sid] = (n, ", ".join(names) + (f" +{n - 3}" if n > 3 else ""))
     return out
 
 
