@@ -1,0 +1,419 @@
+"""The Participants page: browse, filter, add, edit, archive and delete the people of the program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.store import participants as store
+from peerdesk.store.records import ROLES, STATUSES, Participant
+from peerdesk.store.workspace import Changes
+from peerdesk.ui import widgets
+from peerdesk.ui.participant_dialog import ParticipantDialog
+from peerdesk.ui.participants_model import (
+    COLUMNS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    ParticipantsFilter,
+    ParticipantsModel,
+)
+
+WATCHED = ("participants", "participant_skills", "availability", "skills")
+_WIDTHS = {
+    "Name": 190,
+    "E-mail": 250,
+    "Department": 150,
+    "Title": 160,
+    "Role": 120,
+    "Status": 80,
+    "Time zone": 150,
+    "Teaches": 200,
+    "Learns": 200,
+    "Capacity": 70,
+}
+
+
+def _names(people: list[Participant], most: int = 5) -> str:
+    shown = ", ".join(p.name for p in people[:most])
+    rest = len(people) - most
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+class ParticipantsPage(QWidget):
+    """Everyone in the program, in a sortable table that filters as the user types."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ParticipantsModel(self)
+        self.proxy = ParticipantsFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_actions()
+        self._build_filters()
+        self._build_table()
+        self._build_empty_state()
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(self.filter_row)
+        layout.addWidget(self.stack, 1)
+
+        self.proxy.filter_changed.connect(self._update_counts)
+        self.proxy.layoutChanged.connect(self._update_actions)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+
+    # --- building ----------------------------------------------------------------------
+
+    def _action(
+        self, text: str, icon: QStyle.StandardPixmap, slot: Any, shortcut: Any = None, table_only: bool = False
+    ) -> QAction:
+        """An action; its shortcut works in the page, or only in the table (Return, Delete)."""
+        action = QAction(self.style().standardIcon(icon), text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            if table_only:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                self._table_actions.append(action)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self._table_actions: list[QAction] = []
+        self.add_action = self._action(
+            "Add…", sp.SP_FileDialogNewFolder, self.add_participant, QKeySequence.StandardKey.New
+        )
+        self.add_action.setToolTip("Add a participant (Ctrl+N)")
+        self.edit_action = self._action(
+            "Edit…", sp.SP_FileDialogDetailedView, self.edit_selected, Qt.Key.Key_Return, table_only=True
+        )
+        self.archive_action = self._action("Archive", sp.SP_DialogSaveButton, self.toggle_archive)
+        self.delete_action = self._action(
+            "Delete…", sp.SP_TrashIcon, self.delete_selected, QKeySequence.StandardKey.Delete, table_only=True
+        )
+        self.import_action = self._action("Import…", sp.SP_ArrowDown, self.import_csv)
+        self.import_action.setToolTip("Import participants from a CSV file")
+        self.export_action = self._action("Export…", sp.SP_ArrowUp, self.export_csv)
+        self.export_action.setToolTip("Export participants to a CSV file")
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.add_action, self.edit_action, self.archive_action, self.delete_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.import_action)
+        self.toolbar.addAction(self.export_action)
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search name, e-mail, department or skill…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self.search.textChanged.connect(self.proxy.set_query)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+
+        self.department_filter = QComboBox(self)
+        self.department_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.department_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_department(self.department_filter.currentData())
+        )
+        self.role_filter = QComboBox(self)
+        self.role_filter.addItem("All roles", None)
+        for role in ROLES:
+            self.role_filter.addItem(ROLE_LABELS[role], role)
+        self.role_filter.currentIndexChanged.connect(lambda _: self.proxy.set_role(self.role_filter.currentData()))
+        self.status_filter = QComboBox(self)
+        self.status_filter.addItem("All statuses", None)
+        for status in STATUSES:
+            self.status_filter.addItem(STATUS_LABELS[status], status)
+        self.status_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_status(self.status_filter.currentData())
+        )
+        self.archived_check = QCheckBox("Show archived", self)
+        self.archived_check.toggled.connect(self.proxy.set_show_archived)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.search, 2)
+        row.addWidget(self.department_filter)
+        row.addWidget(self.role_filter)
+        row.addWidget(self.status_filter)
+        row.addWidget(self.archived_check)
+        row.addStretch(1)
+        row.addWidget(self.count_label)
+        self.filter_row = row
+
+    def _build_table(self) -> None:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.doubleClicked.connect(lambda _: self.edit_selected())
+        vh = table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        for col, title in enumerate(COLUMNS):
+            table.setColumnWidth(col, _WIDTHS.get(title, 120))
+        table.selectionModel().selectionChanged.connect(self._update_actions)
+        table.addActions(self._table_actions)
+        self.table = table
+
+    def _build_empty_state(self) -> None:
+        self.empty = QWidget(self)
+        self.empty_label = QLabel(self.empty)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_add = QPushButton("Add a participant…", self.empty)
+        self.empty_add.clicked.connect(self.add_participant)
+        self.empty_import = QPushButton("Import a CSV file…", self.empty)
+        self.empty_import.clicked.connect(self.import_csv)
+        self.empty_clear = QPushButton("Clear the filters", self.empty)
+        self.empty_clear.clicked.connect(self.clear_filters)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.empty_add, self.empty_import, self.empty_clear):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self.empty)
+        layout.addStretch(1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+    # --- data --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read everyone again, keeping the selection and the department filter."""
+        keep = self.selected_ids()
+        current = self._current_id()
+        self.model.set_rows(store.list_participants(self.ctx.db))
+        self._fill_departments()
+        self.select_ids(keep, current)
+        self._update_counts()
+
+    def _fill_departments(self) -> None:
+        chosen = self.department_filter.currentData()
+        names = store.departments(self.ctx.db)
+        self.department_filter.blockSignals(True)
+        self.department_filter.clear()
+        self.department_filter.addItem("All departments", None)
+        for name in names:
+            self.department_filter.addItem(name, name)
+        index = self.department_filter.findData(chosen) if chosen else 0
+        self.department_filter.setCurrentIndex(max(0, index))
+        self.department_filter.blockSignals(False)
+        if chosen and index < 0:
+            self.proxy.set_department(None)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*WATCHED):
+            self.reload()
+
+    # --- selection ---------------------------------------------------------------------
+
+    def selected(self) -> list[Participant]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.participant(r) for r in rows]
+
+    def selected_ids(self) -> list[int]:
+        return [int(p.id or 0) for p in self.selected()]
+
+    def _current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.ids[self.proxy.mapToSource(index).row()]
+
+    def select_ids(self, ids: list[int], current: int | None = None) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        first = None
+        for pid in ids:
+            row = self.model.row_of(pid)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, flags)
+                first = first or index
+        cur_row = self.model.row_of(current) if current is not None else None
+        cur = self.proxy.mapFromSource(self.model.index(cur_row, 0)) if cur_row is not None else first
+        if cur is not None and cur.isValid():
+            selection.setCurrentIndex(cur, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(cur)
+        self._update_actions()
+
+    # --- state -------------------------------------------------------------------------
+
+    def _update_counts(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        archived = sum(1 for p in self.model.participants() if p.archived)
+        if total == 0:
+            self.count_label.setText("")
+        elif shown == total or (shown == total - archived and not self.proxy.is_filtering()):
+            self.count_label.setText(f"{shown} participant{'s' if shown != 1 else ''}")
+        else:
+            self.count_label.setText(f"{shown} of {total - (0 if self.proxy.show_archived else archived)} shown")
+        if total == 0:
+            self.empty_label.setText(
+                "<h3>No participants yet</h3><p>Add people one by one, or import the CSV file "
+                "your HR tool or spreadsheet exports.</p>"
+            )
+        elif shown == 0:
+            what = f"“{self.proxy.query.strip()}”" if self.proxy.query.strip() else "these filters"
+            hidden = (
+                " (some people are archived: tick Show archived)" if archived and not self.proxy.show_archived else ""
+            )
+            self.empty_label.setText(
+                f"<h3>No one matches {what}</h3><p>Try fewer letters or another filter{hidden}.</p>"
+            )
+        self.empty_add.setVisible(total == 0 and not self.ctx.readonly)
+        self.empty_import.setVisible(total == 0 and not self.ctx.readonly)
+        self.empty_clear.setVisible(total > 0)
+        self.stack.setCurrentWidget(self.empty if shown == 0 else self.table)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        people = self.selected()
+        writable = not self.ctx.readonly
+        self.add_action.setEnabled(writable)
+        self.import_action.setEnabled(writable)
+        self.edit_action.setEnabled(writable and len(people) == 1)
+        self.delete_action.setEnabled(writable and bool(people))
+        self.archive_action.setEnabled(writable and bool(people))
+        unarchive = bool(people) and all(p.archived for p in people)
+        self.archive_action.setText("Unarchive" if unarchive else "Archive")
+        self.archive_action.setToolTip(
+            "Bring back the selected participants"
+            if unarchive
+            else "Archive: hide from lists and matching, keep history"
+        )
+
+    def clear_filters(self) -> None:
+        self.search.clear()
+        self.department_filter.setCurrentIndex(0)
+        self.role_filter.setCurrentIndex(0)
+        self.status_filter.setCurrentIndex(0)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for action in (self.add_action, self.edit_action, self.archive_action, self.delete_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.import_action)
+        menu.addAction(self.export_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # --- commands ----------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.status_message.emit(text)
+
+    def add_participant(self) -> None:
+        dialog = ParticipantDialog(self.ctx, None, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            p = dialog.saved
+            if p.id is not None and self.model.row_of(p.id) is not None:
+                self.select_ids([p.id], p.id)
+            if not self.selected_ids():
+                self._say(f"Added {p.name} (hidden by the current filter)")
+            else:
+                self._say(f"Added {p.name}")
+
+    def edit_selected(self) -> None:
+        people = self.selected()
+        if len(people) != 1 or self.ctx.readonly:
+            return
+        dialog = ParticipantDialog(self.ctx, people[0], self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self._say(f"Saved {dialog.saved.name}")
+
+    def toggle_archive(self) -> None:
+        people = self.selected()
+        if not people:
+            return
+        archive = not all(p.archived for p in people)
+        verb = "Archive" if archive else "Unarchive"
+        label = f"{verb} {people[0].name}" if len(people) == 1 else f"{verb} {len(people)} participants"
+        n = widgets.run_write(self.ctx, self, label, store.set_archived, [p.id for p in people], archive)
+        if n is not None:
+            self._say(f"{'Archived' if archive else 'Brought back'} {_names(people)}")
+
+    def delete_selected(self) -> None:
+        people = self.selected()
+        if not people or self.ctx.readonly:
+            return
+        who = people[0].name if len(people) == 1 else f"{len(people)} participants ({_names(people)})"
+        text = (
+            f"Delete {who}?\n\nTheir skills, availability, pairings and attendance are removed with them. "
+            "Archive instead to keep their history. You can undo this with Edit > Undo."
+        )
+        if not widgets.confirm(self, "Delete participants", text, "Delete"):
+            return
+        label = f"Delete {people[0].name}" if len(people) == 1 else f"Delete {len(people)} participants"
+        n = widgets.run_write(self.ctx, self, label, store.delete_participants, [p.id for p in people])
+        if n is not None:
+            self._say(f"Deleted {_names(people)}")
+
+    def import_csv(self) -> None:
+        from peerdesk.ui.import_dialog import import_participants
+
+        import_participants(self.ctx, self)
+
+    def export_csv(self) -> None:
+        from peerdesk.ui.import_dialog import export_participants_to_file
+
+        export_participants_to_file(self.ctx, self)

@@ -1,0 +1,118 @@
+"""Fixtures for the window's tests: isolated QSettings, a context over an in-memory store, people,
+and message boxes / file dialogs replaced by recorders so that nothing modal ever blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from peerdesk.store.participants import add_participant
+from peerdesk.store.records import Participant, SkillLevel, Window
+from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, qapp):
+    """QSettings written to a temporary folder, never to the user's real configuration."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    QCoreApplication.setOrganizationName("PeerDeskTests")
+    QCoreApplication.setApplicationName("PeerDeskTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings().clear()
+    yield folder
+
+
+@dataclass
+class Prompts:
+    """What the code asked the user; answers to give back."""
+
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    infos: list[tuple[str, str]] = field(default_factory=list)
+    confirms: list[tuple[str, str]] = field(default_factory=list)
+    bugs: list[tuple[str, str]] = field(default_factory=list)
+    confirm_answer: bool = True
+    open_paths: list[Path | None] = field(default_factory=list)
+    save_paths: list[Path | None] = field(default_factory=list)
+
+
+@pytest.fixture
+def prompts(monkeypatch) -> Prompts:
+    rec = Prompts()
+
+    def confirm(parent: Any, title: str, text: str, action: str = "OK") -> bool:
+        rec.confirms.append((title, text))
+        return rec.confirm_answer
+
+    monkeypatch.setattr(widgets, "warn", lambda parent, title, text: rec.warnings.append((title, text)))
+    monkeypatch.setattr(widgets, "inform", lambda parent, title, text: rec.infos.append((title, text)))
+    monkeypatch.setattr(widgets, "about", lambda parent, title, text: rec.infos.append((title, text)))
+    monkeypatch.setattr(widgets, "report_bug", lambda parent, title, text, detail: rec.bugs.append((text, detail)))
+    monkeypatch.setattr(widgets, "confirm", confirm)
+    monkeypatch.setattr(widgets, "ask_open_file", lambda *a, **k: rec.open_paths.pop(0) if rec.open_paths else None)
+    monkeypatch.setattr(widgets, "ask_save_file", lambda *a, **k: rec.save_paths.pop(0) if rec.save_paths else None)
+    return rec
+
+
+@pytest.fixture
+def ctx(workspace, qapp):
+    context = AppContext(workspace)
+    yield context
+
+
+PEOPLE = [
+    Participant(
+        name="Zoë Ødegård",
+        email="zoe.odegard@example.com",
+        department="Platform Engineering",
+        title="Senior Engineer",
+        location="Oslo",
+        timezone="Europe/Oslo",
+        hire_date=dt.date(2021, 3, 1),
+        role="mentor",
+        capacity=2,
+        teaches=(SkillLevel("Python", 5), SkillLevel("SQL", 4)),
+        learns=(SkillLevel("Public speaking", 2),),
+        availability=(Window(0, 540, 720),),
+    ),
+    Participant(
+        name="Łukasz Nowak",
+        email="lukasz.nowak@example.com",
+        department="Data",
+        title="Data Analyst",
+        timezone="Europe/Warsaw",
+        role="mentee",
+        learns=(SkillLevel("Python", 2),),
+    ),
+    Participant(
+        name="Ana Silva",
+        email="ana.silva@example.com",
+        department="Platform Engineering",
+        title="VP Engineering",
+        timezone="Europe/Lisbon",
+        role="both",
+        capacity=3,
+        teaches=(SkillLevel("Kubernetes", 4),),
+    ),
+    Participant(
+        name="Émile Durand",
+        email="emile.durand@example.com",
+        department="Sales",
+        role="peer",
+        status="paused",
+    ),
+    Participant(name="李娜", email="li.na@example.com", department="Data", role="mentee"),
+    Participant(name="bob o'brien", email="bob.obrien@example.com", department="Sales", role="peer"),
+]
+
+
+@pytest.fixture
+def people(ctx) -> list[Participant]:
+    """A handful of participants with accents, other scripts, quotes; written without undo history."""
+    return [add_participant(ctx.db, p) for p in PEOPLE]
