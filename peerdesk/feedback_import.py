@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +129,7 @@ def parse_timestamp(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     """A survey timestamp (ISO, US m/d/y as both tools write by default, or d.m.y) as UTC."""
     t = " ".join(text.strip().split())
     t = re.sub(r"\s*(GMT|UTC)([+-]\d+(?::?\d{2})?)?$", "", t)
+    moment: dt.datetime | None
     try:
         moment = dt.datetime.fromisoformat(t)
     except ValueError:
@@ -151,7 +153,7 @@ def parse_timestamp(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
 
 def _find_date(text: str) -> tuple[dt.date | None, str]:
     """A date written in a session cell, and the cell without it."""
-    patterns = [
+    patterns: list[tuple[str, Callable[[re.Match[str]], dt.date]]] = [
         (r"(\d{4})-(\d{2})-(\d{2})", lambda m: dt.date(int(m[1]), int(m[2]), int(m[3]))),
         (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", lambda m: dt.date(int(m[3]), int(m[2]), int(m[1]))),
         (

@@ -128,7 +128,8 @@ def _parse_until(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)", value)
     if not m:
         raise ValidationError(f"UNTIL={value} is not a date-time.", "recurrence")
-    moment = dt.datetime(*(int(g) for g in m.groups()[:6]))
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    moment = dt.datetime(year, month, day, hour, minute, second)
     if m[7]:
         return moment.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None)
     return moment

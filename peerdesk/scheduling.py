@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from peerdesk import clock
 from peerdesk.store.db import Database
-from peerdesk.store.records import ParticipantId, Window
+from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
 from peerdesk.store.sessions import (
     Session,
     busy_intervals,
@@ -391,8 +391,8 @@ def schedule_first_meetings(
                         start_utc=slot.start_utc,
                         timezone=people[0].timezone,
                         duration_min=duration_min,
-                        program_id=prog,
-                        pairing_id=pairing_id,
+                        program_id=None if prog is None else ProgramId(prog),
+                        pairing_id=PairingId(pairing_id),
                         hosts=(members[0],) if circle else (),
                         attendees=tuple(members[1:] if circle else members),
                     ),

@@ -271,9 +271,10 @@ def update_session(db: Database, s: Session) -> Session:
     """Save changes to a session; its sequence goes up when time, place or status changed."""
     if s.id is None:
         raise NotFound("Cannot update a session that was never saved.")
+    sid = s.id
     s = validate_session(s)
     with db.atomic():
-        old = get_session(db, s.id)
+        old = get_session(db, sid)
         _check_refs(db, s)
         sequence = old.sequence + (1 if _significant(old, s) else 0)
         db.execute(
@@ -293,10 +294,10 @@ def update_session(db: Database, s: Session) -> Session:
                 s.status,
                 sequence,
                 clock.stamp(),
-                s.id,
+                sid,
             ),
         )
-        _write_children(db, s.id, s)
+        _write_children(db, sid, s)
     return replace(
         s, uid=old.uid, sequence=sequence, series_id=old.series_id, original_start_utc=old.original_start_utc
     )

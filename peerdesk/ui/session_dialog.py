@@ -72,7 +72,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
-from peerdesk.ui.session_models import STATUS_LABELS, PeopleModel, PersonRow, format_local
+from peerdesk.ui.session_models import STATUS_LABELS, PeopleModel, PersonRow, format_local, zone_city
 from peerdesk.ui.session_widgets import PersonCombo
 
 PAIRING_KINDS = {
@@ -687,10 +687,7 @@ class SessionDialog(QDialog):
         zones = sorted({r.timezone for r in self.people.rows} - {self.display_tz})
         for slot in search.slots:
             text = format_local(slot.start_utc, self.display_tz)
-            others = [
-                f"{format_local(slot.start_utc, z, with_date=False)} {z.split('/')[-1].replace('_', ' ')}"
-                for z in zones
-            ]
+            others = [f"{format_local(slot.start_utc, z, with_date=False)} {zone_city(z)}" for z in zones]
             if others:
                 text += "   (" + ", ".join(others) + ")"
             item = QListWidgetItem(text, self.slot_list)

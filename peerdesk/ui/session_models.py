@@ -36,6 +36,15 @@ def format_local(moment: dt.datetime, tz: str, *, with_date: bool = True) -> str
     return local.strftime("%a %d %b %Y %H:%M" if with_date else "%H:%M")
 
 
+def zone_city(tz: str) -> str:
+    """'New York' for America/New_York."""
+    return tz.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _offset_differs(moment: dt.datetime, a: str, b: str) -> bool:
+    return moment.astimezone(zoneinfo.ZoneInfo(a)).utcoffset() != moment.astimezone(zoneinfo.ZoneInfo(b)).utcoffset()
+
+
 def format_duration(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     if not h:
@@ -120,7 +129,10 @@ class AgendaModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return format_local(r.start_utc, self.display_tz)
+                text = format_local(r.start_utc, self.display_tz)
+                if r.timezone != self.display_tz and _offset_differs(r.start_utc, r.timezone, self.display_tz):
+                    text += f"  ({format_local(r.start_utc, r.timezone, with_date=False)} {zone_city(r.timezone)})"
+                return text
             if col == 1:
                 return format_duration(r.duration_min)
             if col == 2:

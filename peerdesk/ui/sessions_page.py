@@ -275,6 +275,9 @@ class SessionsPage(QWidget):
         self._week_title()
         n = self.model.total
         self.count_label.setText(f"{n:,} session{'s' if n != 1 else ''}")
+        self.count_label.setToolTip(
+            f"Times are shown in {self.display_tz} (Settings), with the session's own zone where it differs"
+        )
         self.select_ids(keep)
         self._update_actions()
 

@@ -112,7 +112,7 @@ def test_agenda_model_is_lazy(workspace, qtbot, qtmodeltester):
         f"S{PAGE_SIZE:04d}",
         f"S{PAGE_SIZE * 2 + 16:04d}",
     ]
-    assert model.data(model.index(0, 0)) == "Mon 02 Nov 2026 11:00"
+    assert model.data(model.index(0, 0)) == "Mon 02 Nov 2026 11:00  (10:00 UTC)"  # the session's own zone too
     qtmodeltester.check(model)
 
 
