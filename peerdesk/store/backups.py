@@ -185,6 +185,37 @@ def make_backup(
     return Backup(dest, created, slug(reason), stat.st_size, seq)
 
 
+def copy_to(db_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> int:
+    """Write a consistent, checked copy of a PeerDesk file to out (atomically, owner-only); return its size.
+
+    Refuses files that are not sound PeerDesk databases; never writes to the source.
+    Used by `peerdesk backup --out` and File > Back up now.
+    """
+    from peerdesk.safefile import atomic_path
+
+    source, target = Path(db_path), Path(out)
+    if inspect_file(source) == 0:
+        raise StoreError(f"{source.name} is empty: there is nothing to back up.")
+    if target.exists() and target.resolve() == source.resolve():
+        raise StoreError("The backup cannot replace the program file itself; choose another file.")
+    with atomic_path(target, private=True) as tmp:
+        src = _open_source(source)
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                with known_errors(target.name):
+                    src.backup(dest)
+                    dest.execute("PRAGMA journal_mode = DELETE")
+                    check = dest.execute("PRAGMA integrity_check(1)").fetchone()[0]
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        if check != "ok":
+            raise CorruptDatabase(f"The copy failed its integrity check ({check}); the program file may be damaged.")
+    return target.stat().st_size
+
+
 def backup_before(db_path: str | os.PathLike[str] | None, reason: str) -> Backup | None:
     """Back up a database file before a bulk operation or migration; None for in-memory databases.
 

@@ -1,0 +1,148 @@
+"""Participants > Erase participant… and Export participant data…: a person's rights over their data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.store.errors import StoreError
+from peerdesk.store.privacy import (
+    Erasure,
+    erase_participant,
+    erasure_preview,
+    forget_freed_pages,
+    write_participant_export,
+)
+from peerdesk.ui import widgets
+
+ERASE_LABEL = "Erase participant"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class EraseDialog(QDialog):
+    """Explains what erasing removes; the Erase button works once the person's e-mail is typed."""
+
+    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.participant_id = participant_id
+        self.result_: Erasure | None = None
+        name, self.email = ctx.db.execute(
+            "SELECT name, email FROM participants WHERE id = ?", (participant_id,)
+        ).fetchone()
+        counts = erasure_preview(ctx.db, participant_id)
+        self.setWindowTitle(f"Erase {name}")
+        layout = QVBoxLayout(self)
+        text = QLabel(self)
+        text.setWordWrap(True)
+        lines = [
+            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and everything that names them?</b>",
+            "<ul>",
+            f"<li>{_plural(counts['pairings'], 'pairing')} stay as history without them</li>",
+            f"<li>{_plural(counts['feedback'], 'feedback answer')} they gave stay, anonymous</li>",
+            f"<li>their attendance at {_plural(counts['sessions'], 'session')} is dropped</li>",
+            f"<li>{_plural(counts['certificates'], 'certificate')} and {_plural(counts['awards'], 'award')}"
+            " are removed</li>",
+            f"<li>{_plural(counts['reports'], 'person')} lose them as manager</li>",
+            f"<li>{_plural(counts['mentions'], 'other text')} naming them are blanked</li>",
+            "</ul>",
+            "This cannot be undone. Backups made before now still hold them until they roll out of the set.",
+        ]
+        text.setText("".join(lines))
+        layout.addWidget(text)
+        layout.addWidget(QLabel("To confirm, type their e-mail address:", self))
+        self.confirm_edit = QLineEdit(self)
+        self.confirm_edit.setPlaceholderText(self.email)
+        self.confirm_edit.setAccessibleName("E-mail address to confirm")
+        layout.addWidget(self.confirm_edit)
+        self.message = widgets.InlineMessage(self)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.erase_button = QPushButton("&Erase", self)
+        self.erase_button.setEnabled(False)
+        buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.rejected.connect(self.reject)
+        self.erase_button.clicked.connect(self.erase)
+        layout.addWidget(buttons)
+        self.confirm_edit.textChanged.connect(self._update)
+
+    def _update(self) -> None:
+        self.erase_button.setEnabled(self.confirm_edit.text().strip().casefold() == self.email.casefold())
+
+    def erase(self) -> None:
+        if not self.erase_button.isEnabled():
+            return
+        try:
+            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            return
+        # The undo history would hold what was just erased; so would old copies of pages.
+        log = self.ctx.workspace.undo_log
+        if log is not None:
+            log.clear()
+        forget_freed_pages(self.ctx.db)
+        self.ctx.undo_state_changed.emit()
+        self.accept()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
+    """Ask for confirmation and erase a participant; return what was erased, or None."""
+    if ctx.readonly:
+        widgets.warn(parent, ERASE_LABEL, "The program file is open read-only; nothing can be erased.")
+        return None
+    dialog = EraseDialog(ctx, participant_id, parent)
+    widgets.exec_dialog(dialog)
+    done = dialog.result_
+    if done is not None:
+        widgets.inform(
+            parent,
+            ERASE_LABEL,
+            f"{done.name} was erased: {_plural(done.feedback_anonymised, 'feedback answer')} made anonymous, "
+            f"{_plural(done.pairings_left, 'pairing')} kept as history, "
+            f"{_plural(done.texts_scrubbed, 'other text')} blanked.",
+        )
+    return done
+
+
+def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Path | None:
+    """Ask where, then write everything held about a participant to a JSON file."""
+    row = ctx.db.execute("SELECT name FROM participants WHERE id = ?", (participant_id,)).fetchone()
+    if row is None:
+        return None
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", row[0]).strip() or "participant"
+    folder = ctx.workspace.path.parent if ctx.workspace.path is not None else Path.home()
+    out = widgets.ask_save_file(
+        parent, "Export participant data", "JSON files (*.json);;All files (*)", str(folder / f"{safe} - data.json")
+    )
+    if out is None:
+        return None
+    try:
+        write_participant_export(ctx.db, participant_id, out)
+    except StoreError as exc:
+        widgets.warn(parent, "Export participant data", str(exc))
+        return None
+    widgets.inform(
+        parent,
+        "Export participant data",
+        f"Everything PeerDesk holds about {row[0]} was written to {out}. The file is readable by you only.",
+    )
+    return out

@@ -1,0 +1,122 @@
+"""Opening a program file in the window safely.
+
+- a file another PeerDesk is writing: say who and since when, offer to open it read-only;
+- a damaged file: offer the latest good backup (the damaged file is kept beside the backups);
+- the file is backed up before a schema upgrade, and once a day when opened;
+- while open, the writer lock's heartbeat is renewed; the lock is released on close.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+from peerdesk.store import backups
+from peerdesk.store.db import inspect_file
+from peerdesk.store.errors import CorruptDatabase, StoreError
+from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
+from peerdesk.store.workspace import Workspace
+from peerdesk.ui import widgets
+
+
+class LockedWorkspace(Workspace):
+    """A workspace that holds the writer lock of its file while open, and releases it on close."""
+
+    lock: WriterLock | None = None
+    timer: QTimer | None = None
+
+    def hold(self, lock: WriterLock, parent: QWidget | None) -> None:
+        self.lock = lock
+        self.timer = QTimer(parent)
+        self.timer.setInterval(int(HEARTBEAT_EVERY.total_seconds() * 1000))
+        self.timer.timeout.connect(lambda: self._beat(parent))
+        self.timer.start()
+
+    def _beat(self, parent: QWidget | None) -> None:
+        if self.lock is None or self.readonly:
+            return
+        try:
+            self.lock.refresh()
+        except LockLost as exc:
+            self.readonly = True
+            if self.timer is not None:
+                self.timer.stop()
+            widgets.warn(parent, "Program file taken over", f"{exc} This window is now read-only.")
+        except OSError:
+            pass  # a folder that is briefly unreachable (network drive): try again at the next beat
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer.deleteLater()
+            self.timer = None
+        try:
+            super().close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+
+def _offer_backup(parent: QWidget | None, path: Path, problem: StoreError) -> bool:
+    """The file is damaged: offer the latest good backup. True when it was restored."""
+    good = backups.latest_good_backup(path)
+    if good is None:
+        widgets.warn(
+            parent,
+            "Damaged program file",
+            f"{problem}\n\nThere is no backup of it to go back to. Run 'peerdesk check' for the details; "
+            "the file has not been changed.",
+        )
+        return False
+    from peerdesk.ui.restore_dialog import human_size, when
+
+    text = (
+        f"{problem}\n\nThe latest good backup is from {when(good.created)} ({good.label}, {human_size(good.size)}). "
+        "Restore it? The damaged file is kept in the backups folder; nothing is deleted."
+    )
+    if not widgets.confirm(parent, "Damaged program file", text, "Restore backup"):
+        return False
+    backups.restore_backup(good, path)
+    return True
+
+
+def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) -> Workspace | None:
+    """Open a program file for the window; None when the user declined. Known failures raise StoreError."""
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path} does not exist.")
+    else:
+        try:
+            inspect_file(path)
+        except CorruptDatabase as exc:
+            if not _offer_backup(parent, path, exc):
+                return None
+    if path.exists() and not os.access(path, os.W_OK):
+        return Workspace.open(path, readonly=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = WriterLock.acquire(path)
+    except FileInUse as exc:
+        text = f"{exc}\n\nOpen it read-only? You can look at everything but change nothing."
+        if not widgets.confirm(parent, "Program file in use", text, "Open read-only"):
+            return None
+        return Workspace.open(path, readonly=True)
+    try:
+        workspace = LockedWorkspace.open(path, before_migrate=backups.before_migrate)
+    except BaseException:
+        lock.release()
+        raise
+    workspace.hold(lock, parent)
+    try:
+        backups.daily_backup(path, db=workspace.db)
+    except (StoreError, OSError) as exc:
+        with contextlib.suppress(Exception):
+            widgets.warn(parent, "Backup", f"Today's automatic backup could not be made: {exc}")
+    return workspace
