@@ -26,6 +26,7 @@ from peerdesk.store.sessions import (
     create_session,
     get_session,
     to_utc_text,
+    update_session,
     validate_session,
 )
 
@@ -282,7 +283,7 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
     Earlier occurrences keep the old rule (now ending before this one); this and later ones
     form a new series starting at edited's local start with rule `rec` (default: the old
     rule's shape with the remaining count). Held occurrences later than this one are kept
-    as they were and stay in the old series.
+    as they were. Occurrences that carry over keep their uid and get a higher sequence.
     """
     current = get_session(db, session_id)
     if current.series_id is None:
@@ -313,14 +314,26 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
                 "UPDATE series SET rrule = ? WHERE id = ?",
                 (to_rrule(ended, old.first_start_local, old.timezone), old.id),
             )
-        for s in following:
-            db.execute("DELETE FROM sessions WHERE id = ?", (s.id,))
-        if not earlier:
-            db.execute("DELETE FROM series WHERE id = ?", (old.id,))
         first_local = edited.local_start
         text = to_rrule(rec, first_local, edited.timezone)
         new_id = _insert_series(db, text, edited.timezone, first_local)
-        made = _copy_to(db, replace(edited, series_id=new_id), expand_utc(text, first_local, edited.timezone), new_id)
+        starts = expand_utc(text, first_local, edited.timezone)
+        # Existing occurrences are updated in place, pairwise, so they keep their uid (calendars
+        # see an update with a higher sequence); extra old ones are deleted, missing ones created.
+        made: list[Session] = []
+        for row, start in zip(following, starts, strict=False):
+            assert row.id is not None
+            update_session(db, replace(edited, id=row.id, start_utc=start))
+            db.execute(
+                "UPDATE sessions SET series_id = ?, original_start_utc = ? WHERE id = ?",
+                (new_id, to_utc_text(start), row.id),
+            )
+            made.append(get_session(db, row.id))
+        for row in following[len(starts) :]:
+            db.execute("DELETE FROM sessions WHERE id = ?", (row.id,))
+        made.extend(_copy_to(db, replace(edited, series_id=new_id), starts[len(following) :], new_id))
+        if not earlier and not db.execute("SELECT 1 FROM sessions WHERE series_id = ? LIMIT 1", (old.id,)).fetchone():
+            db.execute("DELETE FROM series WHERE id = ?", (old.id,))
     return made
 
 

@@ -259,9 +259,9 @@ class SessionDialog(QDialog):
 
         form.addRow("&Title", self.title_edit)
         form.addRow("&Kind", self.kind_combo)
-        form.addRow("&Program", self.program_combo)
+        form.addRow("P&rogram", self.program_combo)
         form.addRow("Pa&iring", self.pairing_combo)
-        form.addRow("S&kills", self.skills_edit)
+        form.addRow("Ski&lls", self.skills_edit)
         starts_label = QLabel("&Starts", w)
         starts_label.setBuddy(self.date_edit)
         form.addRow(starts_label, when)
@@ -269,8 +269,8 @@ class SessionDialog(QDialog):
         form.addRow("&Duration", self.duration_spin)
         form.addRow("Stat&us", self.status_combo)
         form.addRow("&Place", self.location_edit)
-        form.addRow("Online &link", self.url_edit)
-        form.addRow("Descr&iption", self.description_edit)
+        form.addRow("&Online link", self.url_edit)
+        form.addRow("D&escription", self.description_edit)
         return w
 
     def _people_tab(self) -> QWidget:

@@ -74,11 +74,12 @@ class AgendaModel(QAbstractTableModel):
         self.descending = descending
         self.reload()
 
-    def reload(self) -> None:
-        """Start again from the first page (keeps no stale rows)."""
+    def reload(self, *, keep_loaded: bool = False) -> None:
+        """Read again from the first page; with keep_loaded, as many rows as were loaded (after an edit)."""
+        wanted = max(PAGE_SIZE, len(self._rows)) if keep_loaded else PAGE_SIZE
         self.beginResetModel()
-        self._rows = agenda_page(self.db, self.filter, limit=PAGE_SIZE, descending=self.descending)
-        self._more = len(self._rows) == PAGE_SIZE
+        self._rows = agenda_page(self.db, self.filter, limit=wanted, descending=self.descending)
+        self._more = len(self._rows) == wanted
         self.total = count_sessions(self.db, self.filter)
         self.endResetModel()
 

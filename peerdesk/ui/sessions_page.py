@@ -49,7 +49,7 @@ from peerdesk.ui.session_widgets import PersonCombo
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
-_WIDTHS = (190, 80, 300, 140, 85, 140, 260)
+_WIDTHS = (300, 70, 300, 140, 80, 170, 260)
 
 
 class SessionsPage(QWidget):
@@ -255,9 +255,10 @@ class SessionsPage(QWidget):
             text=self.search.text(),
         )
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, *, keep_loaded: bool = False) -> None:
         """Re-query both views from the filters (keeping the selection where it still shows)."""
         keep = self.selected_session_ids()
+        scroll = self.table.verticalScrollBar().value()
         f = self.current_filter()
         when = self.when_combo.currentData()
         today = (
@@ -266,11 +267,13 @@ class SessionsPage(QWidget):
             .replace(hour=0, minute=0, second=0, microsecond=0)
         )
         if when == "upcoming":
-            self.model.set_filter(SessionFilter(**{**f.__dict__, "start_from": today}))
+            agenda, descending = SessionFilter(**{**f.__dict__, "start_from": today}), False
         elif when == "past":
-            self.model.set_filter(SessionFilter(**{**f.__dict__, "start_before": clock.now()}), descending=True)
+            agenda, descending = SessionFilter(**{**f.__dict__, "start_before": clock.now()}), True
         else:
-            self.model.set_filter(f)
+            agenda, descending = f, False
+        self.model.filter, self.model.descending = agenda, descending
+        self.model.reload(keep_loaded=keep_loaded)
         self.week.set_filter(f)
         self._week_title()
         n = self.model.total
@@ -279,6 +282,8 @@ class SessionsPage(QWidget):
             f"Times are shown in {self.display_tz} (Settings), with the session's own zone where it differs"
         )
         self.select_ids(keep)
+        if keep_loaded:
+            self.table.verticalScrollBar().setValue(scroll)
         self._update_actions()
 
     def _person_edited(self) -> None:
@@ -289,7 +294,7 @@ class SessionsPage(QWidget):
         self.model.display_tz = self.display_tz
         self.week.display_tz = self.display_tz
         self._fill_choices()
-        self.apply_filters()
+        self.apply_filters(keep_loaded=True)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("participants"):

@@ -131,6 +131,9 @@ def test_make_recurring_and_this_and_following(db):
         ),
     )
     assert [m.start_utc for m in made] == [utc(2027, 1, 6, 13), utc(2027, 2, 3, 13)]
+    # carried-over occurrences keep their uid and tell calendars with a higher sequence
+    assert [(m.id, m.uid, m.sequence) for m in made] == [(occ[2].id, occ[2].uid, 1), (occ[3].id, occ[3].uid, 1)]
+    assert all(m.original_start_utc == m.start_utc and m.series_id != occ[0].series_id for m in made)
     old = occurrences(db, occ[0].series_id)
     assert [o.id for o in old] == [occ[0].id, occ[1].id]
     assert get_series(db, occ[0].series_id).rrule.endswith("UNTIL=20261202T235959Z")
