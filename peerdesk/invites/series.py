@@ -108,6 +108,10 @@ def plan_series(series: SeriesInfo, rows: list[SessionItem]) -> SeriesPlan | Non
         return None
     if not starts:
         return None
+    if "COUNT" not in rule and "UNTIL" not in rule:
+        # The store holds occurrences up to a horizon: end the rule there, so calendars
+        # show exactly the occurrences PeerDesk knows about.
+        rule["UNTIL"] = [starts[-1]]
     by_start: dict[dt.datetime, SessionItem] = {}
     strays: list[SessionItem] = []
     wanted = set(starts)
@@ -127,7 +131,7 @@ def plan_series(series: SeriesInfo, rows: list[SessionItem]) -> SeriesPlan | Non
     overrides = tuple(r for r in live if r.start != r.rule_start or not _same_look(r, master))
     return SeriesPlan(
         series=series,
-        uid=series_uid(series),
+        uid=series_uid(in_rule),
         tz=tz,
         first_start=first_start,
         rule=rule,
@@ -141,11 +145,11 @@ def plan_series(series: SeriesInfo, rows: list[SessionItem]) -> SeriesPlan | Non
     )
 
 
-def series_uid(series: SeriesInfo) -> str:
-    """The UID every event of a series shares, derived from the series itself.
+def series_uid(rows: list[SessionItem]) -> str:
+    """The UID every event of a series shares: that of its first occurrence in rule order.
 
-    Occurrences come and go (each row keeps its own sessions.uid for when it is
-    exported alone), but the series row stays, so its UID is the same at every export.
+    A session that is made recurring becomes that first occurrence, so calendars that
+    already hold it as a single event update it into the series instead of adding one.
     """
-    created = series.created.strftime("%Y%m%dT%H%M%SZ") if series.created else "0"
-    return f"peerdesk-series-{series.id}-{created}"
+    first = min(rows, key=lambda r: (r.rule_start, r.id))
+    return first.uid

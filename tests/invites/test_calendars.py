@@ -96,7 +96,8 @@ def test_dst_crossing_session_keeps_its_instants(db, program, tmp_path):
 def test_series_occurrences_match_the_store_across_dst(db, program, tmp_path):
     files = export(db, tmp_path, participant_ids=(program.people["olena@example.com"],), layouts=("participant",))
     cal = parse(files["Олена Коваленко.ics"])
-    uid = series_uid(load_selection(db, program.series_sessions).series[program.series_id])
+    uid = series_uid(load_selection(db, program.series_sessions).sessions)
+    assert uid == "series-occ-0@peerdesk.test"
     got = occurrences(cal, uid)
     assert got == store_starts(db, program.series_id)
     assert len(got) == 7  # 8 in the rule, one cancelled
@@ -322,3 +323,12 @@ def test_description_lists_agenda_skills_program_hosts_link(db, program):
         "Host: O'Brien, \u201dPat\u201d; Jr.",
         "Join online: https://meet.example.com/abc?x=1&y=2",
     ]
+
+
+def test_open_ended_rule_ends_where_the_store_does(db, program, tmp_path):
+    db.execute("UPDATE series SET rrule = 'FREQ=WEEKLY' WHERE id = ?", (program.series_id,))
+    files = export(db, tmp_path, session_ids=(program.series_sessions[0],), layouts=("session",))
+    cal = parse(next(iter(files.values())))
+    master = events(cal)[0]
+    assert master["RRULE"]["UNTIL"] == [berlin(2027, 4, 28, 10, 0)]
+    assert occurrences(cal, "series-occ-0@peerdesk.test") == store_starts(db, program.series_id)

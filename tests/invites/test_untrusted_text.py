@@ -93,7 +93,7 @@ def test_clean_text_leaves_no_line_breaks_but_lf_and_no_controls(value):
     # A parameter value never needs RFC 6868 escapes a calendar program might not decode.
     prop = icalendar.vCalAddress("mailto:a@example.com")
     prop.params["CN"] = line
-    assert b"^'" not in prop.params.to_ical() and b"^n" not in prop.params.to_ical()
+    assert b"^" not in prop.params.to_ical().replace(b"^^", b"")
 
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
