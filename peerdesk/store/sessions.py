@@ -655,6 +655,10 @@ class AgendaRow:
     series_id: SeriesId | None
     people: int
     names: str
+    attended: int = 0  # people recorded as present
+    recorded: int = 0  # people whose attendance is recorded
+    ratings: int = 0
+    rating: float | None = None  # average rating
 
     @property
     def end_utc(self) -> dt.datetime:
@@ -667,21 +671,28 @@ _AGENDA_SQL = (
 )
 
 
-def _names(db: Database, ids: list[int]) -> dict[int, tuple[int, str]]:
-    """How many people each session has, and 'Ana, Ben, Cleo +4' (hosts first, then by name)."""
+def _people_summary(db: Database, ids: list[int]) -> dict[int, tuple[int, str, int, int, int, float | None]]:
+    """Per session: how many people, 'Ana, Ben, Cleo +4' (hosts first), attended, recorded, ratings, average."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    out = {}
-    for sid, n, joined in db.execute(
-        "SELECT session_id, count(*), group_concat(name, char(31)) FROM ("
-        "SELECT sp.session_id, p.name FROM session_people sp JOIN participants p ON p.id = sp.participant_id "
+    out: dict[int, tuple[int, str, int, int, int, float | None]] = {}
+    for sid, n, joined, came, recorded in db.execute(
+        "SELECT session_id, count(*), group_concat(name, char(31)), sum(attended = 1), count(attended) FROM ("
+        "SELECT sp.session_id, p.name, sp.attended FROM session_people sp "
+        "JOIN participants p ON p.id = sp.participant_id "
         f"WHERE sp.session_id IN ({marks}) ORDER BY sp.session_id, sp.role = 'attendee', p.name COLLATE NOCASE"
         ") GROUP BY session_id",
         ids,
     ):
         names = joined.split("\x1f", 3)[:3]
-        out[sid] = (n, ", ".join(names) + (f" +{n - 3}" if n > 3 else ""))
+        out[sid] = (n, ", ".join(names) + (f" +{n - 3}" if n > 3 else ""), came or 0, recorded, 0, None)
+    for sid, count, avg in db.execute(
+        f"SELECT session_id, count(*), avg(rating) FROM feedback WHERE session_id IN ({marks}) GROUP BY session_id",
+        ids,
+    ):
+        n, names_text, came, recorded, _c, _a = out.get(sid, (0, "", 0, 0, 0, None))
+        out[sid] = (n, names_text, came, recorded, count, avg)
     return out
 
 
@@ -704,7 +715,7 @@ def agenda_page(
         params = [*params, after[0], after[1]]
     order = "s.start_utc DESC, s.id DESC" if descending else "s.start_utc, s.id"
     rows = db.execute(f"{_AGENDA_SQL} {where} ORDER BY {order} LIMIT ?", [*params, limit]).fetchall()
-    names = _names(db, [r[0] for r in rows])
+    summary = _people_summary(db, [r[0] for r in rows])
     return [
         AgendaRow(
             SessionId(r[0]),
@@ -716,7 +727,7 @@ def agenda_page(
             r[6],
             r[7],
             None if r[8] is None else SeriesId(r[8]),
-            *names.get(r[0], (0, "")),
+            *summary.get(r[0], (0, "", 0, 0, 0, None)),
         )
         for r in rows
     ]

@@ -45,6 +45,18 @@ def _offset_differs(moment: dt.datetime, a: str, b: str) -> bool:
     return moment.astimezone(zoneinfo.ZoneInfo(a)).utcoffset() != moment.astimezone(zoneinfo.ZoneInfo(b)).utcoffset()
 
 
+def outcome_text(r: AgendaRow) -> str:
+    """'5/6 came · ★ 4.3' for a held session; what is not recorded is left out."""
+    parts = []
+    if r.recorded:
+        parts.append(f"{r.attended}/{r.people} came")
+    elif r.status == "held":
+        parts.append("attendance not recorded")
+    if r.rating is not None:
+        parts.append(f"★ {r.rating:.1f}")
+    return " · ".join(parts)
+
+
 def format_duration(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     if not h:
@@ -55,7 +67,7 @@ def format_duration(minutes: int) -> str:
 class AgendaModel(QAbstractTableModel):
     """Sessions matching a filter, loaded a page at a time as the view scrolls (keyset paging)."""
 
-    COLUMNS = ("When", "Duration", "Title", "Kind", "Status", "Program", "People")
+    COLUMNS = ("When", "Duration", "Title", "Kind", "Status", "Outcome", "Program", "People")
 
     def __init__(self, db: Any, display_tz: str = "UTC", parent: Any = None) -> None:
         super().__init__(parent)
@@ -143,15 +155,23 @@ class AgendaModel(QAbstractTableModel):
             if col == 4:
                 return STATUS_LABELS.get(r.status, r.status)
             if col == 5:
-                return r.program
+                return outcome_text(r)
             if col == 6:
+                return r.program
+            if col == 7:
                 return r.names
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0 and r.timezone != self.display_tz:
                 return f"{format_local(r.start_utc, r.timezone)} in {r.timezone} (the session's zone)"
             if col == 2 and r.series_id is not None:
                 return f"{r.title} — part of a repeating series"
-            if col == 6:
+            if col == 5 and (r.recorded or r.ratings):
+                return (
+                    f"{r.attended} of {r.people} attended ({r.recorded} recorded); "
+                    f"{r.ratings} rating{'s' if r.ratings != 1 else ''}"
+                    + (f", average {r.rating:.1f} of 5" if r.rating is not None else "")
+                )
+            if col == 7:
                 return f"{r.people} people: {r.names}"
             return None
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -82,7 +82,7 @@ class ParticipantSessionsWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((170, 70, 240, 130, 80, 120)):
+        for col, width in enumerate((250, 70, 240, 130, 80, 140, 120)):
             self.table.setColumnWidth(col, width)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -49,7 +49,7 @@ from peerdesk.ui.session_widgets import PersonCombo
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
-_WIDTHS = (300, 70, 300, 140, 80, 170, 260)
+_WIDTHS = (290, 70, 290, 135, 75, 150, 160, 240)
 
 
 class SessionsPage(QWidget):

@@ -118,6 +118,8 @@ def test_mark_held_attendance_and_feedback(db):
     assert [(f.participant_id, f.rating, f.comment) for f in fb] == [(a, 5, "very useful"), (None, 3, "anon")]
     with pytest.raises(ValidationError):
         set_feedback(db, s.id, a, 6)
+    row = agenda_page(db, SessionFilter())[0]
+    assert (row.people, row.attended, row.recorded, row.ratings, row.rating) == (2, 1, 2, 2, 4.0)
     # editing people keeps the attendance of those who stay
     s = get_session(db, s.id)
     update_session(db, Session(**{**s.__dict__, "title": "Pair meeting"}))
