@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from peerdesk import clock
 from peerdesk.store.sessions import AgendaRow, SessionFilter, kind_label, sessions_between
@@ -29,6 +29,7 @@ class WeekView(QWidget):
 
     session_clicked = Signal(int)
     session_activated = Signal(int)
+    session_moved = Signal(int, object)  # id, new start (UTC) after a drag
 
     def __init__(self, db: Any, display_tz: str = "UTC", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +42,8 @@ class WeekView(QWidget):
         self._blocks: list[tuple[QRectF, AgendaRow]] = []
         self.first_hour = DEFAULT_FIRST_HOUR
         self.last_hour = DEFAULT_LAST_HOUR
+        self._drag: tuple[AgendaRow, QPointF, float] | None = None
+        self._drop: dt.datetime | None = None
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(640, 420)
@@ -235,6 +238,20 @@ class WeekView(QWidget):
                 text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(inner.width()))
                 p.drawText(QRectF(inner.left(), y, inner.width(), metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
                 y += metrics.height()
+        if self._drag is not None and self._drop is not None:
+            row = self._drag[0]
+            day = (self._drop.date() - self.monday).days
+            top = self._drop.hour + self._drop.minute / 60
+            bottom = min(24.0, top + row.duration_min / 60)
+            ghost = QRectF(GUTTER_W + day * width + 2, self._y(top), width - 4, self._y(bottom) - self._y(top) - 1)
+            p.setPen(QPen(QColor("#1f1f1f"), 1, Qt.PenStyle.DashLine))
+            fill = kind_colour(row.kind)
+            fill.setAlpha(90)
+            p.setBrush(fill)
+            p.drawRoundedRect(ghost, 4, 4)
+            p.setPen(text_colour)
+            p.setFont(small)
+            p.drawText(ghost.adjusted(4, 2, -3, -2), Qt.AlignmentFlag.AlignLeft, f"{self._drop:%a %H:%M}")
         if not self.rows:
             p.setPen(pal.placeholderText().color())
             p.setFont(self.font())
@@ -259,20 +276,61 @@ class WeekView(QWidget):
                 return rect
         return None
 
+    def _start_at(self, pos: QPointF, grab_offset: float) -> dt.datetime | None:
+        """The local start (display zone) a dragged block's top would have at pos, on the 15-minute grid."""
+        width = self._day_width()
+        day = int((pos.x() - GUTTER_W) // width) if width > 0 else -1
+        if not 0 <= day <= 6:
+            return None
+        per_hour = (self.height() - HEADER_H - 1) / max(1, self.last_hour - self.first_hour)
+        hours = self.first_hour + (pos.y() - grab_offset - HEADER_H) / per_hour
+        quarters = max(0, min(24 * 4 - 1, round(hours * 4)))
+        wall = dt.datetime.combine(self.monday + dt.timedelta(days=day), dt.time()) + dt.timedelta(
+            minutes=15 * quarters
+        )
+        return wall.replace(tzinfo=zoneinfo.ZoneInfo(self.display_tz))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         row = self.block_at(event.position())
         self.selected = int(row.id) if row else None
+        self._drag = None
+        if row is not None and event.button() == Qt.MouseButton.LeftButton and row.status == "planned":
+            rect = self.block_rect(int(row.id))
+            offset = event.position().y() - rect.top() if rect is not None else 0.0
+            self._drag = (row, event.position(), offset)
+        self._drop = None
         self.update()
         if row is not None:
             self.session_clicked.emit(int(row.id))
         super().mousePressEvent(event)
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag, drop = getattr(self, "_drag", None), getattr(self, "_drop", None)
+        self._drag = self._drop = None
+        self.update()
+        if drag is not None and drop is not None:
+            row = drag[0]
+            start = drop.astimezone(dt.UTC)
+            if start != row.start_utc:
+                self.session_moved.emit(int(row.id), start)
+        super().mouseReleaseEvent(event)
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._drag = self._drop = None
         row = self.block_at(event.position())
         if row is not None:
             self.session_activated.emit(int(row.id))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        drag = getattr(self, "_drag", None)
+        if drag is not None:
+            row, origin, offset = drag
+            if (event.position() - origin).manhattanLength() >= QApplication.startDragDistance():
+                self._drop = self._start_at(event.position(), offset)
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                self.update()
+                return
+        self.unsetCursor()
         row = self.block_at(event.position())
         if row is None:
             QToolTip.hideText()
@@ -286,4 +344,6 @@ class WeekView(QWidget):
             text += f"<br>{row.start_utc.astimezone(zoneinfo.ZoneInfo(row.timezone)):%H:%M} in {row.timezone}"
         if row.names:
             text += f"<br>{row.names}"
+        if row.status == "planned":
+            text += "<br><i>Drag to move it</i>"
         QToolTip.showText(event.globalPosition().toPoint(), text, self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, Signal
@@ -32,9 +33,11 @@ from peerdesk.store.sessions import (
     STATUSES,
     SessionFilter,
     delete_sessions,
+    find_clashes,
     get_session,
     kind_label,
     kinds_in_use,
+    move_session,
     pairing_choices,
     program_choices,
     set_status,
@@ -43,7 +46,7 @@ from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
-from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel
+from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import WeekView, week_start
 from peerdesk.ui.session_widgets import PersonCombo
 
@@ -218,6 +221,7 @@ class SessionsPage(QWidget):
         self.week = WeekView(self.ctx.db, self.display_tz, self.week_page)
         self.week.session_clicked.connect(lambda _sid: self._update_actions())
         self.week.session_activated.connect(self._open)
+        self.week.session_moved.connect(self.move_to)
         self.prev_week = QPushButton("◀ Previous", self.week_page)
         self.prev_week.clicked.connect(lambda: self.shift_week(-1))
         self.this_week = QPushButton("This week", self.week_page)
@@ -403,6 +407,24 @@ class SessionsPage(QWidget):
     def find_slot(self) -> None:
         ids = self.selected_session_ids()
         self._open(ids[0] if len(ids) == 1 else None, tab="slot")
+
+    def move_to(self, session_id: int, start_utc: dt.datetime) -> None:
+        """Reschedule one session (dragged in the week view); a double-booking is confirmed first."""
+        if self.ctx.readonly:
+            return
+        s = get_session(self.ctx.db, session_id)
+        moved = replace(s, start_utc=start_utc)
+        clashes = find_clashes(self.ctx.db, moved)
+        if clashes:
+            lines = "\n".join("• " + c.describe(self.display_tz) for c in clashes[:8])
+            if not widgets.confirm(
+                self, "Double-booked", f"Moving it double-books people:\n{lines}\n\nMove it anyway?", "Move anyway"
+            ):
+                self.week.update()
+                return
+        when = format_local(start_utc, self.display_tz)
+        if widgets.run_write(self.ctx, self, f"Move “{s.title}”", move_session, session_id, start_utc) is not None:
+            self._say(f"Moved “{s.title}” to {when}")
 
     def cancel_selected(self) -> None:
         ids = self.selected_session_ids()

@@ -227,3 +227,29 @@ def test_participant_sessions_widget(ctx, qtbot):
     create_session(ctx.db, Session(title="x", start_utc=at(20, 9), attendees=(ben,)))
     ctx.run("Add", create_session, Session(title="y", start_utc=at(21, 9), attendees=(ben,)))
     assert w.model.rowCount() == 7
+
+
+def test_drag_a_block_to_reschedule(page, ctx, qtbot, monkeypatch):
+    ana, ben, cleo = ctx.ids
+    page.tabs.setCurrentIndex(1)
+    page.show()
+    qtbot.waitExposed(page)
+    page.go_to_this_week()
+    pair = next(r for r in page.week.rows if r.title == "Pair A")  # Tue 3 Nov 10:00 Berlin
+    rect = page.week.block_rect(pair.id)
+    width = page.week._day_width()
+    start = rect.center().toPoint()
+    target = (rect.center() + QPointF(2 * width, page.week._y(12) - page.week._y(10))).toPoint()  # Thu, two hours later
+    qtbot.mousePress(page.week, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(page.week, pos=(rect.center() + QPointF(width, 0)).toPoint())
+    qtbot.mouseMove(page.week, pos=target)
+    qtbot.mouseRelease(page.week, Qt.MouseButton.LeftButton, pos=target)
+    moved = get_session(ctx.db, pair.id)
+    assert moved.start_utc == at(5, 11) and moved.sequence == 1  # Thu 12:00 Berlin
+    assert ctx.workspace.undo_log.undo_label == "Move “Pair A”"
+    # dropping onto a clash asks first; saying no leaves it where it was
+    asked = []
+    monkeypatch.setattr(widgets, "confirm", lambda parent, title, text, action="OK": asked.append(text) or False)
+    page.move_to(pair.id, at(4, 13))  # the workshop Ana attends
+    assert "Ana Silva is already in “Workshop”" in asked[0]
+    assert get_session(ctx.db, pair.id).start_utc == at(5, 11)
