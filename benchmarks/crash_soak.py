@@ -5,7 +5,8 @@
 For each operation (a participant CSV import, accepting a matching round, a bulk
 schedule, creating the schema on an empty file, a simulated second migration) it
 runs the operation to the end once to time it, then N times in a child process that
-is killed with SIGKILL at a random moment within 1.15x that time. After each kill
+is killed with SIGKILL at a random moment (half anywhere in the transaction,
+half within 0.8-1.2x of its duration, around the commit). After each kill
 the file must pass PRAGMA integrity_check and foreign_key_check, open in PeerDesk,
 and hold the operation wholly or not at all. Prints one line per operation and the
 totals; exits 1 if any kill point left a damaged or partial file.

@@ -23,6 +23,12 @@ from peerdesk.store.errors import NotFound
 ERASED = "[erased]"
 EXPORT_FORMAT = "PeerDesk participant data"
 _LABEL_COLUMNS = ("name", "title", "serial", "mode", "kind")
+# Shared vocabulary, not prose about someone: a person called "Sales" must not blank a department.
+_STRUCTURED = {
+    ("participants", "department"), ("participants", "title"), ("participants", "location"),
+    ("participants", "timezone"), ("participants", "role"), ("participants", "status"),
+    ("skills", "name"), ("training_modules", "name"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, An
     for t in _tables(db):
         key = "rowid" if not t.without_rowid else _pk(db, t.name)
         for col in _columns(db, t.name):
+            if (t.name, col) in _STRUCTURED:
+                continue
             rows = db.execute(f"SELECT {key}, [{col}] FROM [{t.name}] WHERE _pd_names([{col}])").fetchall()
             for rowid, text in rows:
                 yield t.name, col, rowid, text
@@ -160,7 +168,15 @@ def erase_participant(db: Database, pid: int) -> Erasure:
     Freed database pages are overwritten (secure_delete). Callers should clear the undo
     history afterwards: it would hold the erased data.
     """
+    previous = db.execute("PRAGMA secure_delete").fetchone()[0]
     db.execute("PRAGMA secure_delete = ON")
+    try:
+        return _erase(db, pid)
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(previous)}")
+
+
+def _erase(db: Database, pid: int) -> Erasure:
     with db.atomic():
         name, email = _person(db, pid)
         today = clock.today().isoformat()
@@ -224,7 +240,7 @@ def erasure_preview(db: Database, pid: int) -> dict[str, int]:
 # ---------------------------------------------------------------------------- export
 
 
-def _row_dict(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
+def _row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
     return {d[0]: v for d, v in zip(cursor.description, row, strict=True)}
 
 

@@ -357,8 +357,8 @@ def run_kills(name: str, folder: Path, points: int, seed: int) -> Tally:
             child.kill()
             _out, err = child.communicate()
             raise RuntimeError(f"{name} child did not start: {err.strip()[-2000:]}")
-        # Most kills land inside the transaction (or its commit); some just after it.
-        time.sleep(rng.uniform(0, seconds * 1.15))
+        # Half the kills anywhere in the transaction, half around its end (the commit itself).
+        time.sleep(rng.uniform(0, seconds) if n % 2 else rng.uniform(seconds * 0.8, seconds * 1.2))
         with_kill = child.poll() is None
         if with_kill:
             os.kill(child.pid, signal.SIGKILL)

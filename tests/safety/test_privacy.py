@@ -224,3 +224,18 @@ def test_erased_person_is_gone_from_a_fresh_connection(ws):
     conn = sqlite3.connect(workspace.path)
     assert conn.execute("SELECT count(*) FROM participants WHERE email = ?", (EMAIL,)).fetchone()[0] == 0
     conn.close()
+
+
+def test_a_name_that_is_also_a_word_does_not_blank_shared_vocabulary(workspace):
+    from peerdesk.store.participants import add_participant, list_participants
+    from peerdesk.store.records import Participant
+
+    sales, _ = workspace.run("Add", add_participant, Participant(name="Sales", email="s@example.org"))
+    workspace.run(
+        "Add",
+        add_participant,
+        Participant(name="Bo", email="bo@example.org", department="Sales", notes="Sales said hi"),
+    )
+    workspace.run("Erase", erase_participant, sales.id)
+    (bo,) = list_participants(workspace.db)
+    assert bo.department == "Sales" and bo.notes == f"{ERASED} said hi"
