@@ -140,7 +140,7 @@ class ParticipantsPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search name, e-mail, department or skill…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.proxy.set_query)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(lambda: (self.search.setFocus(), self.search.selectAll()))

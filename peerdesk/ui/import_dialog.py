@@ -1,0 +1,222 @@
+"""Importing participants from CSV with a preview before anything is written; exporting them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import importing
+from peerdesk.store.errors import StoreError
+from peerdesk.store.records import Participant
+from peerdesk.ui import widgets
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+_FIELD_LABELS = {
+    "name": "name",
+    "email": "e-mail",
+    "department": "department",
+    "title": "title",
+    "location": "location",
+    "timezone": "time zone",
+    "hire_date": "hire date",
+    "role": "role",
+    "capacity": "capacity",
+    "manager_email": "manager",
+    "teaches": "teaches",
+    "learns": "learns",
+    "availability": "availability",
+    "status": "status",
+    "notes": "notes",
+}
+
+
+def describe_changes(old: Participant, new: Participant) -> str:
+    """'department: Sales → Marketing; capacity: 1 → 2' — what an update changes."""
+    before, after = importing.participant_row(old), importing.participant_row(new)
+    parts = []
+    for key, label in _FIELD_LABELS.items():
+        if before.get(key, "") != after.get(key, ""):
+            parts.append(f"{label}: {before.get(key) or '(empty)'} → {after.get(key) or '(empty)'}")
+    return "; ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class ImportDialog(QDialog):
+    """Shows what an import would add, update and reject; Import writes it in one undoable step."""
+
+    def __init__(self, ctx: Any, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan = plan
+        self.path = Path(path)
+        self.imported: int | None = None
+        self.setWindowTitle(f"Import participants from {self.path.name}")
+        self.resize(820, 520)
+
+        self.summary = QLabel(self._summary_text(), self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.tabs = QTabWidget(self)
+        self.added_model = widgets.RowsModel(
+            ("Name", "E-mail", "Department", "Role"),
+            [(p.name, p.email, p.department, p.role) for p in plan.added],
+            self,
+        )
+        self.updated_model = widgets.RowsModel(
+            ("Name", "E-mail", "Changes"),
+            [(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated],
+            self,
+        )
+        self.errors_model = widgets.RowsModel(
+            ("Line", "Reason"), [(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)], self
+        )
+        self.added_tab = self._table(self.added_model)
+        self.updated_tab = self._table(self.updated_model)
+        self.errors_tab = self._table(self.errors_model)
+        self.tabs.addTab(self.added_tab, f"To add ({len(plan.added)})")
+        self.tabs.addTab(self.updated_tab, f"To update ({len(plan.updated)})")
+        self.tabs.addTab(self.errors_tab, f"Bad rows ({len(plan.errors)})")
+        if plan.errors:
+            self.tabs.setCurrentWidget(self.errors_tab)
+        elif not plan.added and plan.updated:
+            self.tabs.setCurrentWidget(self.updated_tab)
+
+        self.good_rows_check = QCheckBox(f"Import the {_plural(plan.changes, 'good row')} anyway", self)
+        self.good_rows_check.setToolTip("The bad rows are left out; fix them in the file and import it again later.")
+        self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
+        self.good_rows_check.toggled.connect(self._update_button)
+
+        self.message = widgets.InlineMessage(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.good_rows_check)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._update_button()
+
+    def _table(self, model: widgets.RowsModel) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.resizeColumnsToContents()
+        for col in range(model.columnCount() - 1):
+            view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
+        return view
+
+    def _summary_text(self) -> str:
+        plan = self.plan
+        how = f"{plan.encoding.upper()}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
+        counts = [
+            f"<b>{_plural(len(plan.added), 'person')}</b> to add".replace("persons", "people"),
+            f"<b>{len(plan.updated)}</b> to update",
+            f"{plan.unchanged} unchanged",
+        ]
+        text = f"Read <b>{self.path.name}</b> ({how}): {', '.join(counts)}"
+        if plan.errors:
+            text += f", <b style='color:#8a1c12'>{_plural(len(plan.errors), 'bad row')}</b>"
+        text += ". Nothing is written until you click Import."
+        if plan.changes == 0 and not plan.errors:
+            text += "<br>Nothing to import: every row matches what is already stored."
+        return text
+
+    def _update_button(self) -> None:
+        ok = self.plan.changes > 0 and (not self.plan.errors or self.good_rows_check.isChecked())
+        self.import_button.setEnabled(ok and not self.ctx.readonly)
+        if self.plan.errors and self.plan.changes > 0 and not self.good_rows_check.isChecked():
+            self.import_button.setToolTip("Some rows are bad: tick “Import the good rows anyway” or fix the file.")
+        else:
+            self.import_button.setToolTip("")
+
+    def accept(self) -> None:
+        if not self.import_button.isEnabled():
+            return
+        good_rows = self.good_rows_check.isChecked()
+        try:
+            self.imported = self.ctx.run("Import participants", importing.apply_import, self.plan, good_rows=good_rows)
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            return
+        super().accept()
+
+
+def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+    """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
+    if ctx.readonly:
+        widgets.warn(parent, "Import participants", "This program file is open read-only; nothing can be imported.")
+        return None
+    path = path or widgets.ask_open_file(parent, "Import participants", widgets.CSV_FILTER)
+    if path is None:
+        return None
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        plan = importing.plan_import(ctx.db, path)
+    except StoreError as exc:
+        QGuiApplication.restoreOverrideCursor()
+        widgets.warn(parent, "Import participants", f"{path.name} cannot be imported.\n\n{exc}")
+        return None
+    except OSError as exc:
+        QGuiApplication.restoreOverrideCursor()
+        widgets.warn(parent, "Import participants", f"{path.name} cannot be read: {exc.strerror or exc}.")
+        return None
+    QGuiApplication.restoreOverrideCursor()
+    dialog = ImportDialog(ctx, plan, path, parent)
+    if widgets.exec_dialog(dialog) and dialog.imported is not None:
+        _say(parent, f"Imported {path.name}: {len(plan.added)} added, {len(plan.updated)} updated")
+        return dialog.imported
+    return None
+
+
+def export_participants_to_file(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+    """Ask where to write, and export everyone to CSV; return the number of rows written."""
+    path = path or widgets.ask_save_file(parent, "Export participants", widgets.CSV_FILTER, "participants.csv")
+    if path is None:
+        return None
+    if not path.suffix:
+        path = path.with_suffix(".csv")
+    try:
+        n = importing.export_participants(ctx.db, path)
+    except (StoreError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        widgets.warn(parent, "Export participants", f"Could not write {path.name}: {reason}")
+        return None
+    _say(parent, f"Exported {_plural(n, 'participant')} to {path.name}")
+    return n
+
+
+def _say(parent: QWidget | None, text: str) -> None:
+    window = parent.window() if parent is not None else None
+    status = getattr(window, "statusBar", None)
+    if callable(status):
+        status().showMessage(text, 8000)

@@ -1,0 +1,103 @@
+"""Importing participants: preview of additions, updates and bad rows before anything is written."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from peerdesk import importing
+from peerdesk.store.participants import find_by_email, list_participants
+from peerdesk.ui import widgets
+from peerdesk.ui.import_dialog import ImportDialog, export_participants_to_file, import_participants
+
+CSV = (
+    "Full name;E-mail address;Team;Role;Teaches\n"
+    "Ngozi Okafor;ngozi@example.com;Finance;mentor;Accounting:5\n"
+    "Ana Silva;ana.silva@example.com;Leadership;both;Kubernetes:4\n"
+    "Bad Person;not-an-email;Sales;peer;\n"
+    'Zoë Ødegård;zoe.odegard@example.com;Platform Engineering;mentor;"Python:5; SQL:4"\n'
+)
+
+
+def write(tmp_path, text, name="people.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_preview_lists_added_updated_and_bad_rows(ctx, people, tmp_path, qtbot):
+    path = write(tmp_path, CSV)
+    dialog = ImportDialog(ctx, importing.plan_import(ctx.db, path), path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert [dialog.tabs.tabText(i) for i in range(3)] == ["To add (1)", "To update (1)", "Bad rows (1)"]
+    assert dialog.tabs.currentWidget() is dialog.errors_tab
+    assert dialog.added_model.index(0, 0).data() == "Ngozi Okafor"
+    assert dialog.updated_model.index(0, 0).data() == "Ana Silva"
+    assert "department: Platform Engineering → Leadership" in dialog.updated_model.index(0, 2).data()
+    assert dialog.errors_model.index(0, 0).data() == "4"
+    assert "not-an-email" in dialog.errors_model.index(0, 1).data()
+    assert "semicolon-separated" in dialog.summary.text()
+    # A file with bad rows imports nothing unless the good rows are chosen.
+    assert not dialog.import_button.isEnabled()
+    assert dialog.good_rows_check.isVisible()
+    assert dialog.good_rows_check.text() == "Import the 2 good rows anyway"
+    qtbot.keyClick(dialog.good_rows_check, Qt.Key.Key_Space)
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.imported == 2
+    assert find_by_email(ctx.db, "ngozi@example.com").department == "Finance"
+    assert find_by_email(ctx.db, "ana.silva@example.com").department == "Leadership"
+    assert ctx.workspace.undo_log.undo_label == "Import participants"
+    ctx.undo()
+    assert find_by_email(ctx.db, "ngozi@example.com") is None
+    assert find_by_email(ctx.db, "ana.silva@example.com").department == "Platform Engineering"
+
+
+def test_clean_file_imports_and_reimport_changes_nothing(ctx, tmp_path, qtbot, prompts, monkeypatch):
+    path = write(tmp_path, "name,email,department\nNgozi Okafor,ngozi@example.com,Finance\n", encoding="cp1252")
+    results = []
+
+    def drive(dialog):
+        results.append((dialog.import_button.isEnabled(), dialog.good_rows_check.isVisible()))
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    prompts.open_paths.append(path)
+    assert import_participants(ctx, None) == 1
+    assert results == [(True, False)]
+    assert [p.email for p in list_participants(ctx.db)] == ["ngozi@example.com"]
+
+    seen = []
+    monkeypatch.setattr(
+        widgets, "exec_dialog", lambda d: seen.append((d.import_button.isEnabled(), d.summary.text())) or 0
+    )
+    assert import_participants(ctx, None, path) is None
+    assert seen[0][0] is False and "Nothing to import" in seen[0][1]
+
+
+def test_unreadable_file_is_explained(ctx, tmp_path, prompts, monkeypatch):
+    monkeypatch.setattr(widgets, "exec_dialog", lambda d: (_ for _ in ()).throw(AssertionError("no dialog")))
+    path = write(tmp_path, "colour,size\nred,4\n")
+    assert import_participants(ctx, None, path) is None
+    assert prompts.warnings and "no name or email column" in prompts.warnings[0][1]
+    assert import_participants(ctx, None, tmp_path / "missing.csv") is None
+    assert "missing.csv" in prompts.warnings[1][1]
+
+
+def test_cancelled_file_choice_does_nothing(ctx, prompts):
+    assert import_participants(ctx, None) is None
+    assert not prompts.warnings
+
+
+def test_export_writes_everyone(ctx, people, tmp_path, prompts):
+    target = tmp_path / "out"
+    prompts.save_paths.append(target)
+    assert export_participants_to_file(ctx, None) == 6
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert "Zoë Ødegård" in text and "李娜" in text
+    prompts.save_paths.append(tmp_path / "no-such-dir" / "x" / "out.csv")
+    (tmp_path / "no-such-dir").write_text("a file, not a folder")
+    assert export_participants_to_file(ctx, None) is None
+    assert prompts.warnings and "Could not write out.csv" in prompts.warnings[0][1]

@@ -1,0 +1,155 @@
+"""The main window: pages, menus, undo/redo labels, opening other files, remembered layout."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from peerdesk.store import open_db
+from peerdesk.store.participants import add_participant, list_participants
+from peerdesk.store.records import Participant
+from peerdesk.ui import main_window as mw
+from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.pages import PAGES
+from peerdesk.ui.participants_page import ParticipantsPage
+
+
+def program_file(path, *names):
+    db = open_db(path)
+    for i, name in enumerate(names):
+        add_participant(db, Participant(name=name, email=f"p{i}@example.com"))
+    db.close()
+    return path
+
+
+@pytest.fixture
+def window(ctx, people, qtbot, prompts):
+    win = mw.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_sidebar_lists_the_pages_and_shows_participants(window):
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [t for t, _ in PAGES]
+    assert not window.sidebar.item(0).icon().isNull()
+    assert isinstance(window.current_page(), ParticipantsPage)
+    assert window.counts_label.text() == "6 participants · 5 active"
+    assert window.windowTitle() == "Unsaved program — PeerDesk"
+
+
+def test_menus(window):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&Help"]
+    file_menu = window.menuBar().actions()[0].menu()
+    assert [a.text() for a in file_menu.actions() if a.text()] == [
+        "&New program…",
+        "&Open…",
+        "&Import participants…",
+        "&Export participants…",
+        "&Settings…",
+        "&Quit",
+    ]
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
+
+
+def test_undo_redo_actions_follow_the_history(window, ctx):
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    ctx.run("Add Ngozi Okafor", add_participant, Participant(name="Ngozi Okafor", email="ngozi@example.com"))
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text() == "&Undo Add Ngozi Okafor"
+    assert window.counts_label.text() == "7 participants · 6 active"
+    window.undo_action.trigger()
+    assert len(list_participants(ctx.db)) == 6
+    assert window.redo_action.text() == "&Redo Add Ngozi Okafor"
+    assert not window.undo_action.isEnabled()
+    assert window.statusBar().currentMessage() == "Undid: Add Ngozi Okafor"
+    window.redo_action.trigger()
+    assert len(list_participants(ctx.db)) == 7
+    assert "Ngozi Okafor" in [p.name for p in window.current_page().model.participants()]
+
+
+def test_open_another_file_replaces_the_context(window, ctx, prompts, tmp_path):
+    other = program_file(tmp_path / "other.peerdesk.db", "Kofi Mensah", "Mei Chen")
+    prompts.open_paths.append(other)
+    window.open_action.trigger()
+    assert window.ctx is not ctx
+    assert window.windowTitle() == "other.peerdesk.db — PeerDesk"
+    page = window.current_page()
+    assert sorted(p.name for p in page.model.participants()) == ["Kofi Mensah", "Mei Chen"]
+    assert window.counts_label.text() == "2 participants · 2 active"
+    assert QSettings().value(mw.LAST_FILE_KEY) == str(other)
+    assert not window.undo_action.isEnabled()
+    window.close_program()
+
+
+def test_a_file_that_is_not_a_program_is_refused_with_a_message(window, ctx, prompts, tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello, this is not a database" * 10)
+    prompts.open_paths.append(bogus)
+    window.open_action.trigger()
+    assert window.ctx is ctx
+    assert prompts.warnings == [("Open program", "notes.txt is not a PeerDesk program file.")]
+    assert bogus.read_text().startswith("hello")
+
+
+def test_new_program_creates_an_empty_file(window, prompts, tmp_path):
+    prompts.save_paths.append(tmp_path / "fresh")
+    window.new_action.trigger()
+    assert (tmp_path / "fresh.peerdesk.db").exists()
+    assert window.windowTitle() == "fresh.peerdesk.db — PeerDesk"
+    assert window.current_page().model.rowCount() == 0
+    existing = program_file(tmp_path / "taken.db", "Someone")
+    prompts.save_paths.append(existing)
+    assert window.new_program() is False
+    assert "already exists" in prompts.warnings[0][1]
+    window.close_program()
+
+
+def test_read_only_file_says_so_and_disables_writing(window, prompts, tmp_path, monkeypatch):
+    path = program_file(tmp_path / "shared.peerdesk.db", "Kofi Mensah")
+    monkeypatch.setattr(mw.os, "access", lambda p, mode: False)
+    assert window.open_program(path)
+    assert window.windowTitle() == "shared.peerdesk.db (read-only) — PeerDesk"
+    assert not window.import_action.isEnabled() and not window.settings_action.isEnabled()
+    page = window.current_page()
+    assert not page.add_action.isEnabled()
+    window.close_program()
+
+
+def test_layout_is_remembered_between_runs(ctx, people, qtbot, prompts):
+    first = mw.MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.resize(780, 520)  # the offscreen screen is 800x600
+    first.show()
+    first.splitter.setSizes([0, 776])  # the user collapses the sidebar
+    first.sidebar.setCurrentRow(len(PAGES) - 1)
+    first.close()
+    second = mw.MainWindow(AppContext(ctx.workspace))
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (780, 520)
+    assert second.splitter.sizes()[0] == 0
+    assert second.sidebar.currentRow() == len(PAGES) - 1
+
+
+def test_settings_and_about(window, ctx, monkeypatch, prompts):
+    opened = []
+    monkeypatch.setattr(widgets, "exec_dialog", lambda d: opened.append(type(d).__name__) or 0)
+    window.settings_action.trigger()
+    assert opened == ["SettingsDialog"]
+    about = window.menuBar().actions()[2].menu().actions()[0]
+    about.trigger()
+    assert prompts.infos[0][0] == "About PeerDesk"
+
+
+def test_a_broken_page_is_reported_not_fatal(ctx, people, qtbot, prompts, monkeypatch):
+    monkeypatch.setattr(mw, "PAGES", [("Participants", PAGES[0][1]), ("Broken", "peerdesk.ui.no_such_module:Page")])
+    win = mw.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.sidebar.setCurrentRow(1)
+    assert isinstance(win.current_page(), mw._PageError)
+    assert prompts.bugs and "could not be opened" in prompts.bugs[0][0]
+    assert "ModuleNotFoundError" in prompts.bugs[0][1]
