@@ -145,6 +145,8 @@ def atomic_path(target: str | os.PathLike[str], *, private: bool = False) -> Ite
         _commit(tmp, final, private)
     except OSError as exc:
         _remove(tmp)
+        if not _about(exc, tmp, final):
+            raise  # e.g. a missing font the caller read: not a problem of the target
         raise explain(exc, final) from exc
     except BaseException:
         _remove(tmp)
@@ -183,10 +185,18 @@ def atomic_write(
         _commit(tmp, final, private)
     except OSError as exc:
         _remove(tmp)
+        if not _about(exc, tmp, final):
+            raise
         raise explain(exc, final) from exc
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _about(exc: OSError, tmp: Path, final: Path) -> bool:
+    """Is this error about writing the target (or a write without a file name), not some other file?"""
+    names = {exc.filename, exc.filename2} - {None}
+    return not names or bool(names & {str(tmp), str(final), os.fspath(tmp), os.fspath(final)})
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes, *, private: bool = False) -> Path:

@@ -192,3 +192,11 @@ def test_check_folder(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(WriteFailed, match="not a folder"):
         check_folder(tmp_path / "file", create=True)
+
+
+def test_other_files_errors_are_not_blamed_on_the_target(tmp_path):
+    """A font the renderer cannot find is not 'the folder does not exist'."""
+    with pytest.raises(FileNotFoundError) as info, atomic_path(tmp_path / "cert.pdf"):
+        open(tmp_path / "fonts" / "DejaVuSans.ttf", "rb")  # noqa: SIM115
+    assert "DejaVuSans.ttf" in str(info.value)
+    assert leftovers(tmp_path) == []
