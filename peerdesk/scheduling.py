@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from peerdesk import clock
 from peerdesk.store.db import Database
@@ -61,10 +62,11 @@ def _offset(tz: zoneinfo.ZoneInfo, t: dt.datetime) -> dt.timedelta:
     return off
 
 
+@lru_cache(maxsize=512)
 def offset_segments(
     timezone: str, start: dt.datetime, end: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime, dt.timedelta]]:
-    """Cut [start, end) where the zone's UTC offset changes; each piece has one offset."""
+) -> tuple[tuple[dt.datetime, dt.datetime, dt.timedelta], ...]:
+    """Cut [start, end) where the zone's UTC offset changes; each piece has one offset (cached)."""
     tz = zoneinfo.ZoneInfo(timezone)
     segments = []
     seg_start = start
@@ -87,7 +89,7 @@ def offset_segments(
         segments.append((seg_start, change, current))
         seg_start, current, probe = change, _offset(tz, change), change
     segments.append((seg_start, end, current))
-    return [s for s in segments if s[0] < s[1]]
+    return tuple(s for s in segments if s[0] < s[1])
 
 
 def merge(intervals: list[Interval]) -> list[Interval]:
@@ -355,6 +357,78 @@ def pairings_without_sessions(db: Database, program_id: int | None = None) -> li
     ]
 
 
+class Cancelled(Exception):
+    """The user stopped a long computation; nothing was written."""
+
+
+def plan_first_meetings(
+    db: Database,
+    *,
+    weeks: int = 4,
+    duration_min: int = 60,
+    program_id: int | None = None,
+    display_tz: str = "UTC",
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[FirstMeeting]:
+    """Work out (without writing) the first meeting of every active pairing that has none yet.
+
+    Reads only, so it can run on a worker thread with its own connection. Each proposal sees
+    the ones planned before it, so nobody is double-booked. Raises Cancelled when asked to stop.
+    """
+    todo = pairings_without_sessions(db, program_id)
+    begin, end = clock.now(), clock.now() + dt.timedelta(weeks=weeks)
+    planned: dict[int, list[Interval]] = {}
+    results: list[FirstMeeting] = []
+    for n, (pairing_id, kind, prog) in enumerate(todo):
+        if cancelled is not None and cancelled():
+            raise Cancelled("Scheduling was stopped; nothing was booked.")
+        members = members_of_pairing(db, pairing_id)
+        people = [
+            replace(p, busy=p.busy + tuple(planned.get(p.participant_id, ())))
+            for p in load_calendars(db, members, begin, end)
+        ]
+        names = " & ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
+        search = find_slots(people, duration_min, begin, end, display_tz=display_tz)
+        if not search.slots or not people:
+            results.append(FirstMeeting(pairing_id, names, None, search.message or "The pairing has no members."))
+        else:
+            circle = kind == "circle"
+            slot = search.slots[0]
+            for m in members:
+                planned.setdefault(m, []).append((slot.start_utc, slot.end_utc))
+            session = Session(
+                title=f"{'Learning circle' if circle else 'First meeting'}: {names}",
+                kind="coaching_circle" if circle else "pair_meeting",
+                start_utc=slot.start_utc,
+                timezone=people[0].timezone,
+                duration_min=duration_min,
+                program_id=None if prog is None else ProgramId(prog),
+                pairing_id=PairingId(pairing_id),
+                hosts=(members[0],) if circle else (),
+                attendees=tuple(members[1:] if circle else members),
+            )
+            results.append(FirstMeeting(pairing_id, names, session, ""))
+        if progress is not None:
+            progress(n + 1, len(todo))
+    return results
+
+
+def book_first_meetings(db: Database, plan: Sequence[FirstMeeting]) -> list[FirstMeeting]:
+    """Write a plan in one transaction; a pairing that got a session meanwhile is skipped."""
+    booked: list[FirstMeeting] = []
+    with db.atomic():
+        for item in plan:
+            if item.session is None:
+                booked.append(item)
+                continue
+            if db.execute("SELECT 1 FROM sessions WHERE pairing_id = ? LIMIT 1", (item.pairing_id,)).fetchone():
+                booked.append(replace(item, session=None, message="It got a session in the meantime."))
+                continue
+            booked.append(replace(item, session=create_session(db, item.session)))
+    return booked
+
+
 def schedule_first_meetings(
     db: Database,
     *,
@@ -364,40 +438,8 @@ def schedule_first_meetings(
     display_tz: str = "UTC",
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FirstMeeting]:
-    """Book the first meeting of every active pairing that has none yet, in one transaction.
-
-    Each booking sees the ones made before it, so nobody is double-booked.
-    """
-    todo = pairings_without_sessions(db, program_id)
-    results: list[FirstMeeting] = []
-    with db.atomic():
-        for n, (pairing_id, kind, prog) in enumerate(todo):
-            members = members_of_pairing(db, pairing_id)
-            begin, end = clock.now(), clock.now() + dt.timedelta(weeks=weeks)
-            people = load_calendars(db, members, begin, end)
-            names = " & ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
-            search = find_slots(people, duration_min, begin, end, display_tz=display_tz)
-            if not search.slots or not people:
-                results.append(FirstMeeting(pairing_id, names, None, search.message or "No members."))
-            else:
-                circle = kind == "circle"
-                title = f"{'Learning circle' if circle else 'First meeting'}: {names}"
-                slot = search.slots[0]
-                made = create_session(
-                    db,
-                    Session(
-                        title=title,
-                        kind="coaching_circle" if circle else "pair_meeting",
-                        start_utc=slot.start_utc,
-                        timezone=people[0].timezone,
-                        duration_min=duration_min,
-                        program_id=None if prog is None else ProgramId(prog),
-                        pairing_id=PairingId(pairing_id),
-                        hosts=(members[0],) if circle else (),
-                        attendees=tuple(members[1:] if circle else members),
-                    ),
-                )
-                results.append(FirstMeeting(pairing_id, names, made, ""))
-            if progress is not None:
-                progress(n + 1, len(todo))
-    return results
+    """Plan and book the first meeting of every active pairing that has none yet, in one transaction."""
+    plan = plan_first_meetings(
+        db, weeks=weeks, duration_min=duration_min, program_id=program_id, display_tz=display_tz, progress=progress
+    )
+    return book_first_meetings(db, plan)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
-from peerdesk.scheduling import pairings_without_sessions, schedule_first_meetings
+from peerdesk.scheduling import Cancelled, book_first_meetings, pairings_without_sessions, plan_first_meetings
+from peerdesk.store.errors import StoreError
 from peerdesk.store.sessions import (
     STATUSES,
     SessionFilter,
@@ -49,6 +50,7 @@ from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import WeekView, week_start
 from peerdesk.ui.session_widgets import PersonCombo
+from peerdesk.ui.session_worker import run_read_job
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
@@ -473,9 +475,17 @@ class SessionsPage(QWidget):
             "Schedule",
         ):
             return
-        results = widgets.run_write(
-            self.ctx, self, "Schedule first meetings", schedule_first_meetings, display_tz=self.display_tz
-        )
+        try:
+            plan = run_read_job(
+                self, self.ctx, "Finding first meetings", plan_first_meetings, display_tz=self.display_tz
+            )
+        except Cancelled as exc:
+            self._say(str(exc))
+            return
+        except StoreError as exc:
+            widgets.warn(self, "Schedule first meetings", str(exc))
+            return
+        results = widgets.run_write(self.ctx, self, "Schedule first meetings", book_first_meetings, plan)
         if results is None:
             return
         booked = [r for r in results if r.session is not None]

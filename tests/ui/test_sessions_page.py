@@ -253,3 +253,46 @@ def test_drag_a_block_to_reschedule(page, ctx, qtbot, monkeypatch):
     page.move_to(pair.id, at(4, 13))  # the workshop Ana attends
     assert "Ana Silva is already in “Workshop”" in asked[0]
     assert get_session(ctx.db, pair.id).start_utc == at(5, 11)
+
+
+def test_first_meetings_are_planned_on_a_worker_thread(tmp_path, qtbot, monkeypatch):
+    from peerdesk.store.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "program.db")
+    try:
+        db = ws.db
+        people = [
+            add_participant(
+                db,
+                Participant(
+                    name=f"P{i}", email=f"p{i}@example.com", availability=parse_availability("Mon 09:00-11:00")
+                ),
+            ).id
+            for i in range(6)
+        ]
+        for a, b in ((0, 1), (2, 3), (4, 5), (0, 2)):
+            cur = db.execute("INSERT INTO pairings(kind, started_on, created_at) VALUES ('buddy', '2026-11-01', 'x')")
+            db.execute(
+                "INSERT INTO pairing_members VALUES (?, ?, 'peer'), (?, ?, 'peer')",
+                (cur.lastrowid, people[a], cur.lastrowid, people[b]),
+            )
+        ctx = AppContext(ws)
+        page = SessionsPage(ctx)
+        qtbot.addWidget(page)
+        said = []
+        monkeypatch.setattr(widgets, "confirm", lambda *a, **k: True)
+        monkeypatch.setattr(widgets, "inform", lambda parent, title, text: said.append(text))
+        page.first_meetings_action.trigger()
+        assert said[0] == "Booked 4 first meetings."
+        starts = [s for (s,) in db.execute("SELECT start_utc FROM sessions WHERE pairing_id = 4")]
+        p0 = [
+            s
+            for (s,) in db.execute(
+                "SELECT s.start_utc FROM sessions s JOIN session_people sp ON sp.session_id = s.id WHERE sp.participant_id = ?",
+                (people[0],),
+            )
+        ]
+        assert len(p0) == 2 and len(set(p0)) == 2 and starts[0] in p0  # planned together, never double-booked
+        assert ctx.workspace.undo_log.undo_label == "Schedule first meetings"
+    finally:
+        ws.close()
