@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/crash_soak.py [--points N] [--seed S] [--only import,match]
 
 For each operation (a participant CSV import, accepting a matching round, a bulk
-schedule, creating the schema on an empty file, a simulated second migration) it
+schedule, creating the schema on an empty file, a simulated next migration) it
 runs the operation to the end once to time it, then N times in a child process that
 is killed with SIGKILL at a random moment (half anywhere in the transaction,
 half within 0.8-1.2x of its duration, around the commit). After each kill
@@ -45,7 +45,7 @@ def main() -> int:
                 "import": crashkit.IMPORT_ROWS,
                 "match": crashkit.MATCH_PAIRS,
                 "schedule": crashkit.SCHEDULE_SESSIONS,
-                "migrate-v2": crashkit.MIGRATION_ROWS,
+                "migrate-next": crashkit.MIGRATION_ROWS,
             }.get(name, 0)
             print(
                 f"{name:<12} {rows:>6} {tally.seconds:>6.2f} {tally.tried:>6} {tally.absent:>8} {tally.present:>5} "

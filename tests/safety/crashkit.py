@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import os
 import random
 import shutil
@@ -89,22 +90,22 @@ elif op == "schedule":
                 duration_min=45, hosts=who[:1], attendees=who[1:], uid=f"crash-{i}@peerdesk",
             ))
     done(t0)
-elif op == "migrate-v1":
+elif op == "create":
     t0 = go()
     open_db(path).close()
     done(t0)
-elif op == "migrate-v2":
+elif op == "migrate-next":
     n = int(arg)
-    def v2(db):
+    def next_step(db):
         db.execute("ALTER TABLE participants ADD COLUMN pronouns TEXT NOT NULL DEFAULT ''")
         db.execute("UPDATE participants SET pronouns = 'they/them'")
-        db.execute("CREATE TABLE crash_v2 (id INTEGER PRIMARY KEY, participant_id INTEGER REFERENCES participants(id), text TEXT)")
+        db.execute("CREATE TABLE crash_next (id INTEGER PRIMARY KEY, participant_id INTEGER REFERENCES participants(id), text TEXT)")
         ids = [r[0] for r in db.execute("SELECT id FROM participants")]
         db.conn.executemany(
-            "INSERT INTO crash_v2(participant_id, text) VALUES (?, ?)",
+            "INSERT INTO crash_next(participant_id, text) VALUES (?, ?)",
             ((ids[i % len(ids)], f"row {i} " + "x" * 40) for i in range(n)),
         )
-    dbmod.MIGRATIONS = [*dbmod.MIGRATIONS, v2]
+    dbmod.MIGRATIONS = [*dbmod.MIGRATIONS, next_step]
     dbmod.LATEST = len(dbmod.MIGRATIONS)
     t0 = go()
     open_db(path, before_migrate=backups.before_migrate).close()
@@ -188,30 +189,55 @@ def _verify_schedule(conn: sqlite3.Connection, base: int) -> tuple[bool, list[st
     return False, [f"partial schedule: {sessions} sessions, {people} people"]
 
 
-def _verify_v1(conn: sqlite3.Connection, base: int) -> tuple[bool, list[str]]:
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, ...]]:
+    return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+
+
+@functools.cache
+def reference_schemas() -> dict[int, list[tuple[str, ...]]]:
+    """The exact schema after each migration, built in memory: version -> sqlite_master rows."""
+    import sqlite_utils
+
+    from peerdesk.store.migrations import MIGRATIONS
+
+    db = sqlite_utils.Database(memory=True)
+    schemas = {0: _schema(db.conn)}
+    for version, step in enumerate(MIGRATIONS, 1):
+        step(db)
+        schemas[version] = _schema(db.conn)
+    return schemas
+
+
+def _verify_create(conn: sqlite3.Connection, base: int) -> tuple[bool, list[str]]:
+    """Creating the schema on an empty file: each migration step wholly there or wholly absent."""
+    from peerdesk.store.migrations import APPLICATION_ID, LATEST
+
     version = _q(conn, "PRAGMA user_version")
-    tables = _q(conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table'")
     app_id = _q(conn, "PRAGMA application_id")
-    if version == 0 and tables == 0 and app_id == 0:
-        return False, []
-    if version == 1 and tables >= 20 and app_id != 0:
-        return True, []
-    return False, [f"half-made schema: version {version}, {tables} tables, application_id {app_id}"]
+    expected = reference_schemas().get(version)
+    if expected is None or _schema(conn) != expected:
+        return False, [f"schema does not match format {version}"]
+    if app_id != (APPLICATION_ID if version else 0):
+        return False, [f"format {version} with application_id {app_id}"]
+    return version == LATEST, []  # an earlier format is complete up to its step; opening finishes it
 
 
-def _verify_v2(conn: sqlite3.Connection, base: int) -> tuple[bool, list[str]]:
+def _verify_next(conn: sqlite3.Connection, base: int) -> tuple[bool, list[str]]:
+    """A simulated next migration (new column, new table, 60 000 rows) on a current file."""
+    from peerdesk.store.migrations import LATEST
+
     version = _q(conn, "PRAGMA user_version")
-    table = _q(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'crash_v2'")
+    table = _q(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'crash_next'")
     column = _q(conn, "SELECT count(*) FROM pragma_table_info('participants') WHERE name = 'pronouns'")
-    if (version, table, column) == (1, 0, 0):
+    if version == LATEST and _schema(conn) == reference_schemas()[LATEST]:
         return False, []
-    if (version, table, column) == (2, 1, 1):
-        rows = _q(conn, "SELECT count(*) FROM crash_v2")
+    if (version, table, column) == (LATEST + 1, 1, 1):
+        rows = _q(conn, "SELECT count(*) FROM crash_next")
         tagged = _q(conn, "SELECT count(*) FROM participants WHERE pronouns = 'they/them'")
         if rows == MIGRATION_ROWS and tagged == base:
             return True, []
         return False, [f"partial migration data: {rows} rows, {tagged} of {base} updated"]
-    return False, [f"half-migrated: version {version}, table {table}, column {column}"]
+    return False, [f"half-migrated: format {version}, table {table}, column {column}"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,8 +274,8 @@ OPERATIONS = {
     "import": Operation("import", _write_csv, _verify_import),
     "match": Operation("match", lambda _f: str(MATCH_PAIRS), _verify_match),
     "schedule": Operation("schedule", lambda _f: str(SCHEDULE_SESSIONS), _verify_schedule),
-    "migrate-v1": Operation("migrate-v1", lambda _f: "", _verify_v1, empty_base=True),
-    "migrate-v2": Operation("migrate-v2", lambda _f: str(MIGRATION_ROWS), _verify_v2),
+    "create": Operation("create", lambda _f: "", _verify_create, empty_base=True),
+    "migrate-next": Operation("migrate-next", lambda _f: str(MIGRATION_ROWS), _verify_next),
 }
 
 
@@ -301,7 +327,7 @@ def _check(op: Operation, target: Path, base_count: int, tally: Tally, label: st
     finally:
         conn.close()
     problems += partial
-    if not problems and op.name != "migrate-v2":
+    if not problems and op.name != "migrate-next":
         from peerdesk.store.db import open_db  # PeerDesk itself must open what is left
 
         open_db(target).close()

@@ -15,7 +15,7 @@ import os
 import crashkit
 import pytest
 
-DEFAULT_POINTS = {"import": 3, "match": 5, "schedule": 4, "migrate-v1": 4, "migrate-v2": 4}
+DEFAULT_POINTS = {"import": 3, "match": 5, "schedule": 4, "create": 4, "migrate-next": 4}
 
 
 def _points(op: str) -> int:
