@@ -11,6 +11,7 @@ tests/printing/test_printing_support.py checks that they agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from peerdesk.metrics.scope import ACTIVE_PERSON, PRESENT, Scope, Sql, person_filter, session_filter
@@ -146,3 +147,55 @@ def sessions_of(db: Database, participant_id: int, scope: Scope) -> list[Session
         SessionLine(sid, title, kind, start, int(d), role, None if att is None else bool(att))
         for sid, title, kind, start, d, role, att in rows
     ]
+
+
+@dataclass(frozen=True)
+class PairingLine:
+    """A pairing someone is or was in, with the other members."""
+
+    pairing_id: int
+    kind: str
+    program: str
+    role: str
+    status: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    others: tuple[tuple[str, str], ...]  # (name, role)
+    sessions_held: int
+
+
+def pairings_of(db: Database, participant_id: int, scope: Scope) -> list[PairingLine]:
+    """Pairings of the participant that overlap the scope's period, newest first, with the
+    held sessions of each pairing in the period."""
+    lo, hi = scope.period.bounds()
+    where = Sql().add("m.participant_id = ?", participant_id)
+    if hi:
+        where.add("pr.started_on < ?", hi)
+    if lo:
+        where.add("(pr.ended_on IS NULL OR pr.ended_on >= ?)", lo)
+    if scope.program_id is not None:
+        where.add("pr.program_id = ?", scope.program_id)
+    s = session_filter(scope.with_period(scope.period), Sql().add("s.status = 'held'"), department=False)
+    rows = db.execute(
+        "SELECT pr.id, pr.kind, coalesce(g.name, ''), m.role, pr.status, pr.started_on, pr.ended_on, "
+        f"(SELECT count(*) FROM sessions s WHERE s.pairing_id = pr.id{s.and_()}) "
+        "FROM pairing_members m JOIN pairings pr ON pr.id = m.pairing_id LEFT JOIN programs g ON g.id = pr.program_id"
+        f"{where.where()} ORDER BY pr.started_on DESC, pr.id DESC",
+        [*s.params, *where.params],
+    ).fetchall()
+    others: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    ids = [r[0] for r in rows]
+    if ids:
+        for pairing_id, name, role in db.execute(
+            "SELECT pm.pairing_id, p.name, pm.role FROM pairing_members pm JOIN participants p ON p.id = pm.participant_id "
+            f"WHERE pm.pairing_id IN ({','.join('?' * len(ids))}) AND pm.participant_id != ? ORDER BY p.name",
+            [*ids, participant_id],
+        ):
+            others[pairing_id].append((name, role))
+    return [
+        PairingLine(
+            pid, kind, program, role, status, dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end) if end else None, tuple(others[pid]), int(n),
+        )
+        for pid, kind, program, role, status, start, end, n in rows
+    ]  # fmt: skip

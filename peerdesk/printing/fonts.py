@@ -120,9 +120,13 @@ def register(name: str) -> str:
         return name
 
 
+# Faces every document needs; the large CJK and Hangul faces load on first use.
+CORE_FACES = ("PD-Sans", "PD-Sans-Bold", "PD-Sans-Italic", "PD-Serif", "PD-Serif-Bold", "PD-Serif-Italic")
+
+
 def register_all() -> list[str]:
-    """Register every face PeerDesk uses; return their names."""
-    return [register(name) for name in FONT_FILES]
+    """Register the core faces (the others register when a character needs them)."""
+    return [register(name) for name in CORE_FACES]
 
 
 def face_has(name: str, char: str) -> bool:
@@ -138,14 +142,11 @@ def _char_map(name: str) -> frozenset[int]:
 
 
 def chain(family: str) -> tuple[str, ...]:
-    """The faces of a family, in fallback order, registered."""
+    """The faces of a family, in fallback order (registered when first asked for a glyph)."""
     try:
-        names = FAMILIES[family]
+        return FAMILIES[family]
     except KeyError:
         raise ValueError(f"unknown font family {family!r}; expected one of {', '.join(FAMILIES)}") from None
-    for name in names:
-        register(name)
-    return names
 
 
 _NEUTRAL_CATEGORIES = ("Zs", "Cc", "Cf", "Mn", "Me")

@@ -278,7 +278,9 @@ def wrap_lines(text: str, family: str, size: float, width: float) -> list[str]:
 
 
 class ScriptText(Flowable):
-    """Text in any script for tables and reports: wrapped to the width, or shrunk to one line."""
+    """Text in any script for tables and reports: wrapped to the width, or shrunk to one line.
+
+    align is left, centre, right, or auto (right for right-to-left text)."""
 
     def __init__(
         self,
@@ -318,8 +320,9 @@ class ScriptText(Flowable):
             canvas.setFillColor(self.color)
         y = self.height - self.leading + (self.leading - self.size) / 2 + self.size * 0.2
         for line in self._lines:
-            rtl = is_rtl(line)
-            align = self.align if self.align != "left" or not rtl else "right"
+            align = self.align
+            if align == "auto":
+                align = "right" if is_rtl(line) else "left"
             x = {"left": 0.0, "centre": self.width / 2, "right": self.width}[align]
             draw_line(canvas, x, y, line, self.family, self._draw_size, align)
             y -= self.leading

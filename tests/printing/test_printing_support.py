@@ -15,10 +15,10 @@ def test_participation_by_department_matches_catalogue(small):
     rows = ps.participation_by_department(small.db, scope)
     assert [r.department for r in rows] == ["Engineering", "HR", "Sales"]
     for r in rows:
-        expected = cat.participation_rate(small.db, Scope(program_id=small.program, department=r.department), {})
+        expected = cat.compute(small.db, "participation_rate", Scope(program_id=small.program, department=r.department))
         assert r.rate == pytest.approx(expected)
-    assert sum(r.active for r in rows) == cat.active_participants(small.db, scope, {})
-    assert sum(r.engaged for r in rows) == cat.engaged_participants(small.db, scope, {})
+    assert sum(r.active for r in rows) == cat.compute(small.db, "active_participants", scope)
+    assert sum(r.engaged for r in rows) == cat.compute(small.db, "engaged_participants", scope)
 
 
 def test_sessions_by_kind_and_month_add_up(small):
@@ -30,7 +30,7 @@ def test_sessions_by_kind_and_month_add_up(small):
         ("2026-10", "workshop"): 1,
         ("2026-10", "lunch_and_learn"): 1,
     }
-    assert sum(grid.values()) == cat.sessions_held(small.db, scope, {})
+    assert sum(grid.values()) == cat.compute(small.db, "sessions_held", scope)
     october = Scope(period=Period(D(2026, 10, 1), D(2026, 10, 31)), program_id=small.program)
     kinds = ps.sessions_by_kind(small.db, october)
     assert kinds == {"pair_meeting": (1, 1.5), "workshop": (1, 10.0), "lunch_and_learn": (1, 1.0)}
