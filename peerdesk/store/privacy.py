@@ -99,20 +99,41 @@ def _patterns(name: str, email: str) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _text_columns(db: Database, table: str) -> list[str]:
+    """Columns that can hold prose: declared TEXT or untyped (not numbers), minus shared vocabulary."""
+    cols = []
+    for r in db.execute(f"PRAGMA main.table_xinfo([{table}])"):
+        declared = str(r[2]).upper()
+        if r[6] != 0 or any(k in declared for k in ("INT", "REAL", "FLOA", "DOUB")):
+            continue
+        if (table, r[1]) not in _STRUCTURED:
+            cols.append(r[1])
+    return cols
+
+
 def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, Any, str]]:
     """Every (table, column, rowid, text) whose text names the person."""
     pattern = _patterns(name, email)
-    db.conn.create_function(
-        "_pd_names", 1, lambda v: int(isinstance(v, str) and bool(pattern.search(v))), deterministic=True
-    )
+    # A cheap superset test first: a match contains the first word of a form, case-folded.
+    needles = {form.split()[0].casefold() for form in (name, email, json.dumps(name)[1:-1]) if form.split()}
+
+    def any_names(*values: Any) -> int:
+        text = "\x1f".join(v for v in values if isinstance(v, str)).casefold()
+        if not any(n in text for n in needles):
+            return 0
+        return int(any(isinstance(v, str) and pattern.search(v) for v in values))
+
+    db.conn.create_function("_pd_names", -1, any_names, deterministic=True)
     for t in _tables(db):
+        cols = _text_columns(db, t.name)
+        if not cols:
+            continue
         key = "rowid" if not t.without_rowid else _pk(db, t.name)
-        for col in _columns(db, t.name):
-            if (t.name, col) in _STRUCTURED:
-                continue
-            rows = db.execute(f"SELECT {key}, [{col}] FROM [{t.name}] WHERE _pd_names([{col}])").fetchall()
-            for rowid, text in rows:
-                yield t.name, col, rowid, text
+        listed = ", ".join(f"[{c}]" for c in cols)
+        for row in db.execute(f"SELECT {key}, {listed} FROM [{t.name}] WHERE _pd_names({listed})").fetchall():
+            for col, value in zip(cols, row[1:], strict=True):
+                if isinstance(value, str) and pattern.search(value):
+                    yield t.name, col, row[0], value
 
 
 def _pk(db: Database, table: str) -> str:
