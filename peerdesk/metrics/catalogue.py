@@ -10,13 +10,16 @@ a *level* metric is a rate, an average or a snapshot and can go either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerdesk import clock
 from peerdesk.metrics.scope import (
     ACTIVE_PERSON,
     PRESENT,
+    Period,
     Scope,
     Sql,
     pairing_filter,
@@ -27,6 +30,7 @@ from peerdesk.store.db import Database
 from peerdesk.store.training import TRAINED_IDS_SQL
 
 Compute = Callable[[Database, Scope, Mapping[str, Any]], float | None]
+TrendOf = Callable[[Database, Scope, Sequence[dt.date], Mapping[str, Any]], list[float | None]]
 
 GROUPS = (
     "Participation",
@@ -66,6 +70,10 @@ class Metric:
     params: tuple[Param, ...] = ()
     # Which Scope filters change the figure (the goal dialog offers only these).
     filters: frozenset[str] = field(default_factory=lambda: frozenset({"department", "session_kind", "pairing_kind"}))
+    # Session-row metrics also expose their rows, so a trend costs one query.
+    rows: RowsOf | None = None
+    # Or a function computing the whole trend at once.
+    trend: TrendOf | None = None
 
     def param(self, params: Mapping[str, Any], key: str) -> float:
         spec = next(p for p in self.params if p.key == key)
@@ -83,7 +91,7 @@ def _pct(part: float | None, whole: float | None) -> float | None:
     return 100.0 * (part or 0) / whole
 
 
-def _one(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> tuple:
+def _one(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> tuple[Any, ...]:
     return tuple(db.execute(sql, params).fetchone())
 
 
@@ -95,140 +103,210 @@ def active_participants(db: Database, scope: Scope, params: Mapping[str, Any]) -
     return float(_one(db, f"SELECT count(*) FROM participants p{w.where()}", w.params)[0])
 
 
-def _present_counts_sql(scope: Scope) -> tuple[str, list[Any]]:
-    """(participant_id, n) for everyone present at held sessions of the scope (no department filter)."""
+def _reached_at(db: Database, scope: Scope, minimum: int) -> tuple[int, list[str]]:
+    """(active people in scope, the start of the session at which each of them reached
+    `minimum` presences at held sessions of the scope's period)."""
     s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
-    return (
-        f"SELECT sp.participant_id AS pid, count(*) AS n FROM sessions s "
-        f"JOIN session_people sp ON sp.session_id = s.id{s.where()} AND {PRESENT} GROUP BY sp.participant_id",
-        s.params,
-    )
-
-
-def _engaged(db: Database, scope: Scope, params: Mapping[str, Any]) -> tuple[int, int]:
-    minimum = METRICS["participation_rate"].param(params, "min_sessions")
-    inner, inner_params = _present_counts_sql(scope)
     w = person_filter(scope, Sql().add(ACTIVE_PERSON))
-    total, engaged = _one(
-        db,
-        f"SELECT count(*), coalesce(sum(CASE WHEN c.n >= ? THEN 1 ELSE 0 END), 0) FROM participants p "
-        f"LEFT JOIN ({inner}) c ON c.pid = p.id{w.where()}",
-        [minimum, *inner_params, *w.params],
-    )
-    return int(total), int(engaged)
+    total = _one(db, f"SELECT count(*) FROM participants p{w.where()}", w.params)[0]
+    reached = [
+        r[0]
+        for r in db.execute(
+            "SELECT r.t FROM (SELECT sp.participant_id AS pid, s.start_utc AS t, "
+            "row_number() OVER (PARTITION BY sp.participant_id ORDER BY s.start_utc) AS n "
+            f"FROM sessions s JOIN session_people sp ON sp.session_id = s.id{s.where()} AND {PRESENT}) r "
+            f"JOIN participants p ON p.id = r.pid{w.where()} AND r.n = ?",
+            [*s.params, *w.params, minimum],
+        )
+    ]
+    return int(total), reached
 
 
-def participation_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    total, engaged = _engaged(db, scope, params)
-    return _pct(engaged, total)
+def _count_by(days: Sequence[dt.date], stamps: list[str]) -> list[int]:
+    """How many stamps fall on or before each day."""
+    ends = [(d + dt.timedelta(days=1)).isoformat() for d in days]
+    return [sum(1 for t in stamps if t < end) for end in ends]
 
 
-def engaged_participants(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    return float(_engaged(db, scope, params)[1])
+def _participation_trend(
+    db: Database, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any], rate: bool
+) -> list[float | None]:
+    minimum = int(METRICS["participation_rate"].param(params, "min_sessions"))
+    total, reached = _reached_at(db, scope.with_period(scope.period.until(days[-1])), minimum)
+    counts = _count_by(days, reached)
+    return [_pct(n, total) if rate else float(n) for n in counts]
 
 
-def new_hire_onboarding(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+def participation_trend(
+    db: Database, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any]
+) -> list[float | None]:
+    return _participation_trend(db, scope, days, params, True)
+
+
+def engaged_trend(db: Database, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any]) -> list[float | None]:
+    return _participation_trend(db, scope, days, params, False)
+
+
+def _at_end(trend: TrendOf) -> Compute:
+    def compute(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+        end = scope.period.end or max(clock.today(), dt.date(2100, 1, 1))
+        return trend(db, scope, [end], params)[0]
+
+    return compute
+
+
+def new_hire_trend(
+    db: Database, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any]
+) -> list[float | None]:
+    """Cohort: people hired in the period; each counts as onboarded from the session at which
+    they reached N presences within D days of their hire date."""
     m = METRICS["new_hire_onboarding"]
-    minimum, days = m.param(params, "min_sessions"), m.param(params, "within_days")
-    s = session_filter(scope.with_period(type(scope.period)()), Sql(), department=False)
+    minimum, within = int(m.param(params, "min_sessions")), int(m.param(params, "within_days"))
+    s = session_filter(scope.with_period(Period.all()), Sql(), department=False)
     w = person_filter(scope, Sql().add("p.archived = 0").add("p.hire_date IS NOT NULL"))
-    lo, hi = scope.period.bounds()
+    lo, hi = scope.period.until(days[-1]).bounds()
     if lo:
         w.add("p.hire_date >= ?", lo)
     if hi:
         w.add("p.hire_date < ?", hi)
-    total, ok = _one(
-        db,
-        "SELECT count(*), coalesce(sum(n >= ?), 0) FROM (SELECT p.id, ("
-        "SELECT count(*) FROM session_people sp JOIN sessions s ON s.id = sp.session_id "
-        f"WHERE sp.participant_id = p.id AND s.status = 'held' AND {PRESENT} "
-        "AND s.start_utc >= p.hire_date AND s.start_utc < date(p.hire_date, '+' || ? || ' days')"
-        f"{s.and_()}) AS n FROM participants p{w.where()})",
-        [minimum, days, *s.params, *w.params],
-    )
-    return _pct(ok, total)
+    rows = db.execute(
+        "SELECT p.hire_date, (SELECT s.start_utc FROM session_people sp JOIN sessions s ON s.id = sp.session_id "
+        f"WHERE sp.participant_id = p.id AND +s.status = 'held' AND {PRESENT} "
+        # unary + keeps the planner on the person's own sessions (few) rather than a date range (many)
+        "AND +s.start_utc >= p.hire_date AND +s.start_utc < date(p.hire_date, '+' || ? || ' days')"
+        f"{s.and_()} ORDER BY s.start_utc LIMIT 1 OFFSET ?) FROM participants p{w.where()}",
+        [within, *s.params, minimum - 1, *w.params],
+    ).fetchall()
+    hired = _count_by(days, [h for h, _ in rows])
+    done = _count_by(days, [t for _, t in rows if t is not None])
+    return [_pct(ok, n) for ok, n in zip(done, hired, strict=True)]
 
 
 # --- sessions and attendance ---------------------------------------------------------------
 
 
-def sessions_held(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    s = session_filter(scope, Sql().add("s.status = 'held'"))
-    return float(_one(db, f"SELECT count(*) FROM sessions s{s.where()}", s.params)[0])
+@dataclass(frozen=True)
+class Rows:
+    """A metric as rows (t = start_utc, num, den): value = scale * sum(num) [/ sum(den)].
+
+    The same rows give the total over a period and, bucketed by day, the whole trend in
+    one query (see series()).
+    """
+
+    sql: str
+    args: list[Any]
+    scale: float = 1.0
+    ratio: bool = False
+
+    def value(self, num: float | None, den: float | None) -> float | None:
+        if self.ratio:
+            return None if not den else self.scale * (num or 0) / den
+        return self.scale * float(num or 0)
 
 
-def cancellation_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+RowsOf = Callable[[Scope, Mapping[str, Any]], Rows]
+
+
+def _total(rows_of: RowsOf) -> Compute:
+    def compute(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+        rows = rows_of(scope, params)
+        num, den = _one(db, f"SELECT sum(num), sum(den) FROM ({rows.sql})", rows.args)
+        return rows.value(num, den)
+
+    compute.__doc__ = rows_of.__doc__
+    return compute
+
+
+def _held(scope: Scope, *extra: str) -> Sql:
+    sql = Sql().add("s.status = 'held'")
+    for clause in extra:
+        sql.add(clause)
+    return session_filter(scope, sql)
+
+
+def sessions_held_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    s = _held(scope)
+    return Rows(f"SELECT s.start_utc AS t, 1 AS num, 1 AS den FROM sessions s{s.where()}", s.params)
+
+
+def cancellation_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
     s = session_filter(scope, Sql().add("s.status IN ('held', 'cancelled')"))
-    held, cancelled = _one(
-        db,
-        f"SELECT sum(s.status = 'held'), sum(s.status = 'cancelled') FROM sessions s{s.where()}",
+    return Rows(
+        f"SELECT s.start_utc AS t, s.status = 'cancelled' AS num, 1 AS den FROM sessions s{s.where()}",
+        s.params,
+        100.0,
+        ratio=True,
+    )
+
+
+def people_rows(scope: Scope, select: str, *conditions: str) -> Rows:
+    """Rows of session_people on held sessions in scope; the department filters the person."""
+    s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
+    for c in conditions:
+        s.add(c)
+    join = ""
+    if scope.department is not None:
+        join = " JOIN participants p ON p.id = sp.participant_id"
+        s.add("p.department = ?", scope.department)
+    return Rows(
+        f"SELECT s.start_utc AS t, {select} FROM sessions s JOIN session_people sp ON sp.session_id = s.id{join}"
+        f"{s.where()}",
         s.params,
     )
-    return _pct(cancelled, (held or 0) + (cancelled or 0))
 
 
-def _people_rows(scope: Scope, extra: str = "") -> tuple[str, list[Any]]:
-    """FROM ... WHERE over session_people of held sessions in scope, department on the person."""
+def attendance_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    r = people_rows(scope, "sp.attended AS num, 1 AS den", "sp.attended IS NOT NULL")
+    return Rows(r.sql, r.args, 100.0, ratio=True)
+
+
+def attendances_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    return people_rows(scope, "1 AS num, 1 AS den", "sp.role = 'attendee'", "sp.attended = 1")
+
+
+def learning_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    r = people_rows(scope, "s.duration_min AS num, 1 AS den", "sp.role = 'attendee'", "sp.attended = 1")
+    return Rows(r.sql, r.args, 1 / 60)
+
+
+def mentoring_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    r = people_rows(scope, "s.duration_min AS num, 1 AS den", "sp.role = 'host'", PRESENT)
+    return Rows(r.sql, r.args, 1 / 60)
+
+
+def cross_department_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    """An attendee present with someone of another department present: a held session whose present
+    people come from two or more (named) departments gives each present attendee its hours."""
     s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
-    w = person_filter(scope, Sql(), program=False)
-    return (
+    mine = "p.department != ''" + (" AND p.department = ?" if scope.department is not None else "")
+    return Rows(
+        "SELECT s.start_utc AS t, s.duration_min * x.n AS num, 1 AS den FROM ("
+        "SELECT sp.session_id AS sid, count(DISTINCT nullif(p.department, '')) AS depts, "
+        f"sum(sp.role = 'attendee' AND sp.attended = 1 AND {mine}) AS n "
         "FROM sessions s JOIN session_people sp ON sp.session_id = s.id "
-        f"JOIN participants p ON p.id = sp.participant_id{s.where()}{w.and_()}{extra}",
-        [*s.params, *w.params],
+        f"JOIN participants p ON p.id = sp.participant_id{s.where()} AND {PRESENT} GROUP BY sp.session_id"
+        ") x JOIN sessions s ON s.id = x.sid WHERE x.depts >= 2 AND x.n > 0",
+        [*([scope.department] if scope.department is not None else []), *s.params],
+        1 / 60,
     )
-
-
-def attendance_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(scope, " AND sp.attended IS NOT NULL")
-    attended, recorded = _one(db, f"SELECT sum(sp.attended), count(*) {frm}", args)
-    return _pct(attended, recorded)
-
-
-def attendances(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(scope, " AND sp.role = 'attendee' AND sp.attended = 1")
-    return float(_one(db, f"SELECT count(*) {frm}", args)[0])
-
-
-# --- hours ---------------------------------------------------------------------------------
-
-
-def learning_hours(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(scope, " AND sp.role = 'attendee' AND sp.attended = 1")
-    return (_one(db, f"SELECT coalesce(sum(s.duration_min), 0) {frm}", args)[0]) / 60.0
-
-
-def mentoring_hours(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(scope, f" AND sp.role = 'host' AND {PRESENT}")
-    return (_one(db, f"SELECT coalesce(sum(s.duration_min), 0) {frm}", args)[0]) / 60.0
-
-
-_OTHER_DEPARTMENT_PRESENT = (
-    "EXISTS (SELECT 1 FROM session_people o JOIN participants op ON op.id = o.participant_id "
-    "WHERE o.session_id = s.id AND o.participant_id != sp.participant_id "
-    "AND (o.attended = 1 OR (o.role = 'host' AND o.attended IS NULL)) "
-    "AND op.department != '' AND op.department != p.department)"
-)
-
-
-def cross_department_hours(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(
-        scope, f" AND sp.role = 'attendee' AND sp.attended = 1 AND p.department != '' AND {_OTHER_DEPARTMENT_PRESENT}"
-    )
-    return (_one(db, f"SELECT coalesce(sum(s.duration_min), 0) {frm}", args)[0]) / 60.0
 
 
 def departments_met(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
     """Average number of other departments each person present in the period learned with."""
-    frm, args = _people_rows(scope, f" AND {PRESENT} AND p.department != ''")
+    s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
+    s.add(PRESENT).add("p.department != ''")
+    if scope.department is not None:
+        s.add("p.department = ?", scope.department)
     row = _one(
         db,
-        "SELECT avg(k) FROM (SELECT me.pid, count(DISTINCT op.department) - "
-        "max(CASE WHEN op.department = me.dept THEN 1 ELSE 0 END) AS k FROM "
-        f"(SELECT DISTINCT sp.participant_id AS pid, p.department AS dept, s.id AS sid {frm}) me "
-        "JOIN session_people o ON o.session_id = me.sid AND o.participant_id != me.pid "
+        "SELECT avg(k) FROM (SELECT me.pid, count(DISTINCT op.department) "
+        "- max(CASE WHEN op.department = me.dept THEN 1 ELSE 0 END) AS k FROM ("
+        "SELECT DISTINCT sp.participant_id AS pid, p.department AS dept, s.id AS sid FROM sessions s "
+        f"JOIN session_people sp ON sp.session_id = s.id JOIN participants p ON p.id = sp.participant_id{s.where()}"
+        ") me LEFT JOIN session_people o ON o.session_id = me.sid AND o.participant_id != me.pid "
         "AND (o.attended = 1 OR (o.role = 'host' AND o.attended IS NULL)) "
-        "JOIN participants op ON op.id = o.participant_id AND op.department != '' GROUP BY me.pid)",
-        args,
+        "LEFT JOIN participants op ON op.id = o.participant_id AND op.department != '' GROUP BY me.pid)",
+        s.params,
     )
     return None if row[0] is None else float(row[0])
 
@@ -236,33 +314,35 @@ def departments_met(db: Database, scope: Scope, params: Mapping[str, Any]) -> fl
 # --- ratings -------------------------------------------------------------------------------
 
 
-def _feedback_rows(scope: Scope) -> tuple[str, list[Any]]:
-    s = session_filter(scope, Sql().add("s.status = 'held'"))
-    return f"FROM sessions s JOIN feedback f ON f.session_id = s.id{s.where()}", s.params
-
-
-def average_rating(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _feedback_rows(scope)
-    value = _one(db, f"SELECT avg(f.rating) {frm}", args)[0]
-    return None if value is None else float(value)
-
-
-def good_rating_share(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    threshold = METRICS["good_rating_share"].param(params, "threshold")
-    frm, args = _feedback_rows(scope)
-    good, total = _one(db, f"SELECT sum(f.rating >= ?), count(*) {frm}", [threshold, *args])
-    return _pct(good, total)
-
-
-def feedback_response_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
-    frm, args = _people_rows(scope, " AND sp.role = 'attendee' AND sp.attended = 1")
-    present, answered = _one(
-        db,
-        "SELECT count(*), sum(EXISTS (SELECT 1 FROM feedback f WHERE f.session_id = s.id "
-        f"AND f.participant_id = sp.participant_id)) {frm}",
-        args,
+def _feedback_rows(scope: Scope, num: str) -> Rows:
+    s = _held(scope)
+    return Rows(
+        f"SELECT s.start_utc AS t, {num} AS num, 1 AS den FROM sessions s JOIN feedback f ON f.session_id = s.id"
+        f"{s.where()}",
+        s.params,
+        ratio=True,
     )
-    return _pct(answered, present)
+
+
+def rating_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    return _feedback_rows(scope, "f.rating")
+
+
+def good_rating_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    threshold = METRICS["good_rating_share"].param(params, "threshold")
+    r = _feedback_rows(scope, f"f.rating >= {int(threshold)}")
+    return Rows(r.sql, r.args, 100.0, ratio=True)
+
+
+def feedback_response_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
+    r = people_rows(
+        scope,
+        "EXISTS (SELECT 1 FROM feedback f WHERE f.session_id = s.id AND f.participant_id = sp.participant_id) AS num, "
+        "1 AS den",
+        "sp.role = 'attendee'",
+        "sp.attended = 1",
+    )
+    return Rows(r.sql, r.args, 100.0, ratio=True)
 
 
 # --- training ------------------------------------------------------------------------------
@@ -321,12 +401,15 @@ def paired_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float 
 def pairings_meeting_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
     days = METRICS["pairings_meeting_rate"].param(params, "days")
     pr = pairing_filter(scope, Sql(), scope.as_of)
+    lo = (scope.as_of - dt.timedelta(days=days - 1)).isoformat()
+    hi = (scope.as_of + dt.timedelta(days=1)).isoformat()
+    # `+s.status` keeps the planner on sessions_pairing (pairing, start) rather than the status index.
     total, met = _one(
         db,
         "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pr.id "
-        "AND s.status = 'held' AND s.start_utc >= date(?, '-' || ? || ' days') AND s.start_utc < date(?, '+1 day'))), 0) "
+        "AND s.start_utc >= ? AND s.start_utc < ? AND +s.status = 'held')), 0) "
         f"FROM pairings pr{pr.where()}",
-        [scope.as_of.isoformat(), days - 1, scope.as_of.isoformat(), *pr.params],
+        [lo, hi, *pr.params],
     )
     return _pct(met, total)
 
@@ -366,8 +449,9 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Share of active participants present at a held session at least N times in the period.",
-        participation_rate,
+        _at_end(participation_trend),
         (Param("min_sessions", "At least this many sessions", 1, 1, 1000),),
+        trend=participation_trend,
     ),
     Metric(
         "engaged_participants",
@@ -376,8 +460,9 @@ CATALOGUE: tuple[Metric, ...] = (
         "count",
         True,
         "Active participants present at a held session at least N times in the period.",
-        engaged_participants,
+        _at_end(engaged_trend),
         (Param("min_sessions", "At least this many sessions", 1, 1, 1000),),
+        trend=engaged_trend,
     ),
     Metric(
         "new_hire_onboarding",
@@ -385,12 +470,13 @@ CATALOGUE: tuple[Metric, ...] = (
         "Participation",
         "percent",
         False,
-        "Share of people hired in the period who attended at least N held sessions within D days of starting.",
-        new_hire_onboarding,
+        "Share of people hired in the period who, by its end, attended N held sessions within D days of starting.",
+        _at_end(new_hire_trend),
         (
             Param("min_sessions", "At least this many sessions", 4, 1, 1000),
             Param("within_days", "Within this many days of starting", 60, 1, 3650),
         ),
+        trend=new_hire_trend,
     ),
     Metric(
         "sessions_held",
@@ -399,7 +485,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "count",
         True,
         "Sessions marked held in the period.",
-        sessions_held,
+        _total(sessions_held_rows),
+        rows=sessions_held_rows,
     ),
     Metric(
         "cancellation_rate",
@@ -408,7 +495,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Cancelled sessions as a share of held and cancelled sessions in the period.",
-        cancellation_rate,
+        _total(cancellation_rows),
+        rows=cancellation_rows,
     ),
     Metric(
         "attendance_rate",
@@ -417,7 +505,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Attended / (attended + absent) over held sessions whose attendance was recorded.",
-        attendance_rate,
+        _total(attendance_rows),
+        rows=attendance_rows,
     ),
     Metric(
         "attendances",
@@ -426,7 +515,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "count",
         True,
         "Times an attendee was present at a held session in the period.",
-        attendances,
+        _total(attendances_rows),
+        rows=attendances_rows,
     ),
     Metric(
         "learning_hours",
@@ -435,7 +525,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         True,
         "Person-hours of attendees present at held sessions in the period.",
-        learning_hours,
+        _total(learning_hours_rows),
+        rows=learning_hours_rows,
     ),
     Metric(
         "mentoring_hours",
@@ -444,7 +535,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         True,
         "Hours of held sessions led by hosts (hosts count as present unless marked absent).",
-        mentoring_hours,
+        _total(mentoring_hours_rows),
+        rows=mentoring_hours_rows,
     ),
     Metric(
         "average_rating",
@@ -453,7 +545,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "rating",
         False,
         "Average feedback rating (1-5) of held sessions in the period.",
-        average_rating,
+        _total(rating_rows),
+        rows=rating_rows,
     ),
     Metric(
         "good_rating_share",
@@ -462,8 +555,9 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Share of feedback ratings at or above a threshold.",
-        good_rating_share,
+        _total(good_rating_rows),
         (Param("threshold", "Rating of at least", 4, 1, 5),),
+        rows=good_rating_rows,
     ),
     Metric(
         "feedback_response_rate",
@@ -472,7 +566,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Share of attendances at held sessions that were followed by feedback.",
-        feedback_response_rate,
+        _total(feedback_response_rows),
+        rows=feedback_response_rows,
     ),
     Metric(
         "mentors_trained_rate",
@@ -542,7 +637,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         True,
         "Person-hours of attendees at held sessions with someone present from another department.",
-        cross_department_hours,
+        _total(cross_department_rows),
+        rows=cross_department_rows,
     ),
     Metric(
         "departments_met",
@@ -584,3 +680,37 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "hours":
         return f"{value:,.1f} h" if value < 100 else f"{value:,.0f} h"
     return f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
+
+
+def series(
+    db: Database, key: str, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any] | None = None
+) -> list[float | None]:
+    """The metric over the scope's period cut at each of `days` (ascending): a trend.
+
+    Session-row metrics take one bucketed query; the others one query per day.
+    """
+    m = metric(key)
+    params = params or {}
+    if not days:
+        return []
+    if m.trend is not None:
+        return m.trend(db, scope, days, params)
+    if m.rows is None:
+        return [m.compute(db, scope.with_period(scope.period.until(d)), params) for d in days]
+    rows = m.rows(scope.with_period(scope.period.until(days[-1])), params)
+    bounds = [(d + dt.timedelta(days=1)).isoformat() for d in days]
+    cases = " ".join(f"WHEN t < ? THEN {i}" for i in range(len(days)))
+    per_bucket = {
+        b: (num or 0, den or 0)
+        for b, num, den in db.execute(
+            f"SELECT CASE {cases} END AS b, sum(num), sum(den) FROM ({rows.sql}) GROUP BY b",
+            [*bounds, *rows.args],
+        )
+    }
+    out: list[float | None] = []
+    num = den = 0.0
+    for i in range(len(days)):
+        n, d = per_bucket.get(i, (0, 0))
+        num, den = num + n, den + d
+        out.append(rows.value(num, den))
+    return out

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peerdesk import clock
-from peerdesk.metrics.catalogue import METRICS, Metric, format_value
+from peerdesk.metrics.catalogue import METRICS, Metric, format_value, series
 from peerdesk.metrics.scope import Period, Scope
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
@@ -176,20 +176,14 @@ def evaluate_goal(
     scope = goal_scope(goal, period)
     upto = min(today, goal.deadline)
     begun = start is None or start <= today
-    measured = period.until(upto)
-    actual = m.compute(db, scope.with_period(measured), goal.params) if begun else None
 
     trend: list[tuple[dt.date, float | None]] = []
-    if begun and trend_points > 1:
-        first = start or _first_activity(db) or upto
-        first = min(first, upto)
-        for day in _trend_days(first, upto, trend_points):
-            if day == upto:
-                trend.append((day, actual))
-            else:
-                trend.append((day, m.compute(db, scope.with_period(period.until(day)), goal.params)))
-    elif begun:
-        trend = [(upto, actual)]
+    if begun:
+        first = min(start or _first_activity(db) or upto, upto)
+        days = _trend_days(first, upto, trend_points) if trend_points > 1 else [upto]
+        values = series(db, goal.metric, scope.with_period(period.until(upto)), days, goal.params)
+        trend = list(zip(days, values, strict=True))
+    actual = trend[-1][1] if trend else None
 
     days_left = max(0, (goal.deadline - today).days)
     projected = _project(m, goal, actual, trend, start, today)

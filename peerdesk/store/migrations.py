@@ -270,5 +270,22 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Indexes for the metrics (dashboard, reports) on large programs.
+
+    feedback_session: feedback by session (ratings per session, and cascading deletes of a
+    session no longer scan every feedback row). The two covering indexes let attendance,
+    hours and rating aggregates over a period read indexes only, never table rows.
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS feedback_session ON feedback(session_id, rating)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS session_people_cover ON session_people(session_id, role, attended, participant_id)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS sessions_period_cover "
+        "ON sessions(status, start_utc, duration_min, kind, program_id, pairing_id)"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)

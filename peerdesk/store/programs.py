@@ -74,7 +74,7 @@ def _iso(day: dt.date | None) -> str | None:
 _PROGRAM_COLUMNS = "id, name, objective, description, start_date, end_date, status, config"
 
 
-def _program(row: tuple) -> Program:
+def _program(row: tuple[Any, ...]) -> Program:
     try:
         config = json.loads(row[7] or "{}")
     except ValueError:
@@ -260,7 +260,7 @@ def set_completed(db: Database, program_id: int, participant_id: int, on: dt.dat
 _GOAL_COLUMNS = "id, program_id, title, metric, params, comparison, target, start_date, deadline, position"
 
 
-def _goal(row: tuple) -> Goal:
+def _goal(row: tuple[Any, ...]) -> Goal:
     try:
         params = json.loads(row[4] or "{}")
     except ValueError:
@@ -301,7 +301,7 @@ def validate_goal(g: Goal) -> Goal:
     return replace(g, title=title, target=target, params=dict(g.params))
 
 
-def _goal_values(g: Goal) -> tuple:
+def _goal_values(g: Goal) -> tuple[Any, ...]:
     return (
         g.program_id,
         g.title,

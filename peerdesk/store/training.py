@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from peerdesk import clock
 from peerdesk.store.db import Database
@@ -52,7 +53,7 @@ HAVING count(*) = (SELECT count(*) FROM training_modules WHERE required = 1)
 """
 
 
-def _module(row: tuple) -> Module:
+def _module(row: tuple[Any, ...]) -> Module:
     return Module(id=row[0], name=row[1], description=row[2], required=bool(row[3]), position=row[4])
 
 

@@ -83,8 +83,11 @@ def test_program_filter_includes_pair_meetings_through_their_pairing(small):
 
 
 def test_new_hire_cohort_of_a_period(small):
-    # Hired in September: ben and cai (fay is archived); cai has 3 sessions within 60 days.
-    assert compute(small.db, "new_hire_onboarding", Scope(period=SEPT), {"min_sessions": 3}) == 50.0
+    # Hired since September: ben and cai (fay is archived); cai had his third session on 10-30.
+    since_sept = Scope(period=Period(D(2026, 9, 1), D(2026, 11, 2)))
+    assert compute(small.db, "new_hire_onboarding", since_sept, {"min_sessions": 3}) == 50.0
+    # Counted as of the end of the period: by the end of September nobody had three.
+    assert compute(small.db, "new_hire_onboarding", Scope(period=SEPT), {"min_sessions": 3}) == 0.0
 
 
 def test_empty_database_gives_none_for_rates_and_zero_for_counts(db):
@@ -138,3 +141,13 @@ def test_format_value():
     assert format_value(7.75, "hours") == "7.8 h"
     assert format_value(1234.0, "hours") == "1,234 h"
     assert format_value(1200, "count") == "1,200"
+
+
+@pytest.mark.parametrize("key", [m.key for m in CATALOGUE])
+def test_series_matches_the_metric_cut_at_each_day(small, key):
+    from peerdesk.metrics.catalogue import series
+
+    days = [D(2026, 9, 4), D(2026, 9, 5), D(2026, 9, 30), D(2026, 10, 10), D(2026, 10, 22), D(2026, 11, 2)]
+    scope = Scope(period=Period(D(2026, 9, 1), D(2026, 12, 31)))
+    expected = [compute(small.db, key, scope.with_period(scope.period.until(d))) for d in days]
+    assert series(small.db, key, scope, days) == pytest.approx(expected)
