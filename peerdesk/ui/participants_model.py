@@ -96,8 +96,11 @@ class ParticipantsModel(QAbstractTableModel):
         self._display: list[tuple[str, ...]] = []
         self.keys: list[str] = []  # search keys, parallel to rows
         self.ids: list[int] = []  # participant ids, parallel to rows
+        self.generation = 0  # changes whenever rows are replaced or reordered
+        self.archived_count = 0
         self._row_of: dict[int, int] = {}
-        self._key_cache: dict[Participant, str] = {}
+        # id -> (participant, display strings, search key): reused while the participant is unchanged
+        self._cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._collator = collator()
@@ -107,21 +110,35 @@ class ParticipantsModel(QAbstractTableModel):
     def set_rows(self, participants: Sequence[Participant]) -> None:
         """Replace the content (kept in the current sort order)."""
         self.beginResetModel()
-        cache = self._key_cache
-        fresh: dict[Participant, str] = {}
+        old = self._cache
+        cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
+        display: list[tuple[str, ...]] = []
+        keys: list[str] = []
         for p in participants:
-            fresh[p] = cache.get(p) or participant_key(p)
-        self._key_cache = fresh
-        order = self._order(list(participants), self._sort_column, self._sort_order)
-        self._assign([participants[i] for i in order])
+            hit = old.get(int(p.id or 0))
+            if hit is None or hit[0] != p:
+                hit = (p, _display(p), participant_key(p))
+            cache[int(p.id or 0)] = hit
+            display.append(hit[1])
+            keys.append(hit[2])
+        self._cache = cache
+        rows = list(participants)
+        order = self._order(rows, display, self._sort_column, self._sort_order)
+        self._assign([rows[i] for i in order], [display[i] for i in order], [keys[i] for i in order])
         self.endResetModel()
 
-    def _assign(self, rows: list[Participant]) -> None:
+    def clear_cache(self) -> None:
+        """Forget the precomputed display strings and search keys (benchmarks measure a cold load)."""
+        self._cache = {}
+
+    def _assign(self, rows: list[Participant], display: list[tuple[str, ...]], keys: list[str]) -> None:
         self._rows = rows
-        self._display = [_display(p) for p in rows]
-        self.keys = [self._key_cache[p] for p in rows]
+        self._display = display
+        self.keys = keys
         self.ids = [int(p.id or 0) for p in rows]
         self._row_of = {pid: i for i, pid in enumerate(self.ids)}
+        self.archived_count = sum(1 for p in rows if p.archived)
+        self.generation += 1
 
     # --- access ------------------------------------------------------------------------
 
@@ -179,9 +196,9 @@ class ParticipantsModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(self.ids[i.row()], i.column()) for i in persistent]
-        rows = self._rows
-        order_ = self._order(rows, column, order)
-        self._assign([rows[i] for i in order_])
+        rows, display, keys = self._rows, self._display, self.keys
+        order_ = self._order(rows, display, column, order)
+        self._assign([rows[i] for i in order_], [display[i] for i in order_], [keys[i] for i in order_])
         self.changePersistentIndexList(persistent, [self.index(self._row_of[pid], col) for pid, col in held])
         self.layoutChanged.emit()
 
@@ -194,7 +211,9 @@ class ParticipantsModel(QAbstractTableModel):
         rank = {v: i for i, v in enumerate(distinct)}
         return [rank[v] for v in values]
 
-    def _order(self, rows: Sequence[Participant], column: int, order: Qt.SortOrder) -> list[int]:
+    def _order(
+        self, rows: Sequence[Participant], display: Sequence[tuple[str, ...]], column: int, order: Qt.SortOrder
+    ) -> list[int]:
         """Row positions in sorted order; ties broken by name, then e-mail."""
         if not rows:
             return []
@@ -206,7 +225,7 @@ class ParticipantsModel(QAbstractTableModel):
         elif column == CAPACITY:
             primary = [p.capacity for p in rows]
         else:
-            primary = self._ranks([_display(p)[column] for p in rows])
+            primary = self._ranks([d[column] for d in display])
         key: Callable[[int], Any] = lambda i: (primary[i], names[i], emails[i])  # noqa: E731
         return sorted(range(len(rows)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
@@ -220,6 +239,7 @@ class ParticipantsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._source: ParticipantsModel | None = None
         self._accepted: set[int] | None = None
+        self._last: tuple[tuple, str, list[int]] | None = None  # criteria, folded query, accepted rows
         self.query = ""
         self.department: str | None = None
         self.role: str | None = None
@@ -263,29 +283,48 @@ class ParticipantsFilter(QSortFilterProxyModel):
 
     # --- filtering ---------------------------------------------------------------------
 
-    def accepted_ids(self, model: ParticipantsModel) -> set[int] | None:
-        """The ids that pass every criterion, in one pass; None when everyone passes."""
-        words = fold(self.query).split()
-        dept, role, status, archived_ok = self.department, self.role, self.status, self.show_archived
-        if not words and dept is None and role is None and status is None and archived_ok:
+    def accepted_rows(self, model: ParticipantsModel) -> list[int] | None:
+        """The model rows that pass every criterion; None when everyone passes.
+
+        One pass over precomputed keys; while the user keeps typing (the new query extends the
+        previous one) only the rows accepted last time are checked again.
+        """
+        folded = fold(self.query)
+        words = folded.split()
+        criteria = (self.department, self.role, self.status, self.show_archived, model.generation)
+        if not words and criteria[:3] == (None, None, None) and self.show_archived:
+            self._last = None
             return None
-        accepted: set[int] = set()
-        for pid, key, p in zip(model.ids, model.keys, model.participants(), strict=True):
-            if p.archived and not archived_ok:
-                continue
-            if (dept is not None and p.department != dept) or (role is not None and p.role != role):
-                continue
-            if status is not None and p.status != status:
-                continue
-            if words and not all(w in key for w in words):
-                continue
-            accepted.add(pid)
-        return accepted
+        last = self._last
+        if last is not None and last[0] == criteria and folded.startswith(last[1]):
+            candidates = last[2]
+        else:
+            candidates = self._base_rows(model)
+        keys = model.keys
+        for word in words:
+            candidates = [i for i in candidates if word in keys[i]]
+        self._last = (criteria, folded, candidates)
+        return candidates
+
+    def _base_rows(self, model: ParticipantsModel) -> list[int]:
+        """Rows passing the department, role, status and archived criteria."""
+        dept, role, status, archived_ok = self.department, self.role, self.status, self.show_archived
+        rows = model.participants()
+        return [
+            i
+            for i, p in enumerate(rows)
+            if (archived_ok or not p.archived)
+            and (dept is None or p.department == dept)
+            and (role is None or p.role == role)
+            and (status is None or p.status == status)
+        ]
 
     def _refilter(self) -> None:
         if self._source is None:
             return
-        self._accepted = self.accepted_ids(self._source)
+        rows = self.accepted_rows(self._source)
+        ids = self._source.ids
+        self._accepted = None if rows is None else {ids[i] for i in rows}
         self.invalidate()
         self.filter_changed.emit()
 

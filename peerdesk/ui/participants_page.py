@@ -297,7 +297,7 @@ class ParticipantsPage(QWidget):
     def _update_counts(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
-        archived = sum(1 for p in self.model.participants() if p.archived)
+        archived = self.model.archived_count
         if total == 0:
             self.count_label.setText("")
         elif shown == total or (shown == total - archived and not self.proxy.is_filtering()):

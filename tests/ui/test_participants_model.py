@@ -150,3 +150,32 @@ def test_reload_reapplies_the_filter(ctx, models):
     assert names(proxy) == ["Zoë Ødegård"]
     model.set_rows([])
     assert proxy.rowCount() == 0
+
+
+def test_typing_and_backspacing_always_matches_a_fresh_search(ctx, models):
+    """The incremental narrowing while typing gives exactly what a search from scratch gives."""
+    from peerdesk.textfold import matches
+
+    model, proxy = models
+    keys = {p.name: key for p, key in zip(model.participants(), model.keys, strict=True)}
+    typed = ["p", "py", "pyt", "py", "p", "", "a", "an", "ana", "ana ", "ana s", "ana", "e", "em", "z", "zo", "zoë"]
+    for step, text in enumerate(typed):
+        if step == 8:
+            proxy.set_department("Platform Engineering")
+        if step == 12:
+            proxy.set_department(None)
+        proxy.set_query(text)
+        expected = {
+            name
+            for name, key in keys.items()
+            if matches(key, text)
+            and (
+                proxy.department is None
+                or model.participant(model.row_of(_id(model, name))).department == proxy.department
+            )
+        }
+        assert set(names(proxy)) == expected, text
+
+
+def _id(model, name):
+    return next(p.id for p in model.participants() if p.name == name)
