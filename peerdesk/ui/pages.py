@@ -6,4 +6,5 @@ Each page class takes (ctx: AppContext, parent=None) and refreshes itself from c
 PAGES: list[tuple[str, str]] = [
     ("Participants", "peerdesk.ui.participants_page:ParticipantsPage"),
     ("Sessions", "peerdesk.ui.sessions_page:SessionsPage"),
+    ("Reports", "peerdesk.ui.reports_page:ReportsPage"),
 ]

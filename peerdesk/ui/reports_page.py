@@ -1,0 +1,445 @@
+"""The Reports page: who is eligible for recognition, printing certificates, the register of
+issued certificates, and program / participant progress reports, each with a preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.printing import certificates, reports
+from peerdesk.printing.certificates import Cancelled
+from peerdesk.printing.designs import DESIGNS
+from peerdesk.printing.eligibility import Candidate, candidates
+from peerdesk.printing.fonts import FontMissing
+from peerdesk.printing.register import Issued, export_csv, register
+from peerdesk.store.errors import StoreError
+from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import Changes
+from peerdesk.ui import widgets
+from peerdesk.ui.certificate_models import (
+    CLOSE,
+    NOT_YET,
+    QUALIFIES,
+    ROW_ROLE,
+    EligibleModel,
+    RegisterModel,
+    VerdictFilter,
+)
+from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
+from peerdesk.ui.report_period import PeriodChooser
+from peerdesk.ui.report_preview import PDF_FILTER, PdfPreviewDialog
+from peerdesk.ui.report_worker import run_render_job
+
+WATCHED = (
+    "certificates",
+    "programs",
+    "program_members",
+    "participants",
+    "sessions",
+    "session_people",
+    "feedback",
+    "awards",
+    "pairings",
+    "pairing_members",
+    "goals",
+    "settings",
+)
+ONE_PDF, ONE_EACH = "one", "each"
+
+
+def ask_folder(parent: QWidget | None, title: str) -> Path | None:
+    """Ask for a folder (replaced in tests, like the dialogs of peerdesk.ui.widgets)."""
+    name = QFileDialog.getExistingDirectory(parent, title)
+    return Path(name) if name else None
+
+
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class ReportsPage(QWidget):
+    """Certificates (eligible, print, register) and progress reports."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.program = QComboBox()
+        self.program.setObjectName("program")
+        self.period = PeriodChooser()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Program"))
+        top.addWidget(self.program, 1)
+        top.addWidget(QLabel("Period"))
+        top.addWidget(self.period)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._eligible_tab(), "Eligible for recognition")
+        self.tabs.addTab(self._register_tab(), "Issued certificates")
+        self.tabs.addTab(self._reports_tab(), "Progress reports")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.program.currentIndexChanged.connect(self.refresh_eligible)
+        self.period.changed.connect(self.refresh_eligible)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _eligible_tab(self) -> QWidget:
+        self.eligible = EligibleModel(self)
+        self.eligible_proxy = VerdictFilter(self)
+        self.eligible_proxy.setSourceModel(self.eligible)
+        self.eligible_view = _table(self.eligible_proxy)
+        self.eligible_view.setObjectName("eligibleView")
+        self.show_choice = QComboBox()
+        self.show_choice.setObjectName("showChoice")
+        self.show_choice.addItem("Qualify or close", {QUALIFIES, CLOSE})
+        self.show_choice.addItem("Qualify", {QUALIFIES})
+        self.show_choice.addItem("Everyone considered", {QUALIFIES, CLOSE, NOT_YET})
+        self.show_choice.currentIndexChanged.connect(
+            lambda: self.eligible_proxy.set_allowed(self.show_choice.currentData())
+        )
+        self.design = QComboBox()
+        self.design.setObjectName("design")
+        for key, label in DESIGNS.items():
+            self.design.addItem(label, key)
+        self.output = QComboBox()
+        self.output.setObjectName("output")
+        self.output.addItem("One PDF, a page each", ONE_PDF)
+        self.output.addItem("One file each", ONE_EACH)
+        self.rules_button = QPushButton("Rules…")
+        self.preview_button = QPushButton("Preview")
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip(
+            "Print the selected people who qualify, or everyone who qualifies when none is selected"
+        )
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.preview_button.clicked.connect(self.preview_certificate)
+        self.print_button.clicked.connect(self.print_certificates)
+        self.eligible_summary = QLabel()
+        self.eligible_summary.setObjectName("eligibleSummary")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.show_choice)
+        bar.addWidget(self.rules_button)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Design"))
+        bar.addWidget(self.design)
+        bar.addWidget(self.output)
+        bar.addWidget(self.preview_button)
+        bar.addWidget(self.print_button)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(bar)
+        layout.addWidget(self.eligible_summary)
+        layout.addWidget(self.eligible_view, 1)
+        return tab
+
+    def _register_tab(self) -> QWidget:
+        self.register_model = RegisterModel(self)
+        self.register_view = _table(self.register_model)
+        self.register_view.setObjectName("registerView")
+        self.reprint_button = QPushButton("Print again…")
+        self.export_button = QPushButton("Export CSV…")
+        self.reprint_button.clicked.connect(self.reprint)
+        self.export_button.clicked.connect(self.export_register)
+        bar = QHBoxLayout()
+        self.register_summary = QLabel()
+        bar.addWidget(self.register_summary, 1)
+        bar.addWidget(self.reprint_button)
+        bar.addWidget(self.export_button)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(bar)
+        layout.addWidget(self.register_view, 1)
+        return tab
+
+    def _reports_tab(self) -> QWidget:
+        self.program_kind = QRadioButton("Program report (the program and period chosen above)")
+        self.participant_kind = QRadioButton("Participant report for")
+        self.program_kind.setChecked(True)
+        self.person = QComboBox()
+        self.person.setObjectName("person")
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.report_preview_button = QPushButton("Preview")
+        self.report_save_button = QPushButton("Save PDF…")
+        self.report_preview_button.clicked.connect(self.preview_report)
+        self.report_save_button.clicked.connect(self.save_report)
+        row = QHBoxLayout()
+        row.addWidget(self.participant_kind)
+        row.addWidget(self.person, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.report_preview_button)
+        buttons.addWidget(self.report_save_button)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.program_kind)
+        layout.addLayout(row)
+        layout.addWidget(
+            QLabel(
+                "The program report has a summary, goals, participation, engagement, outcomes, pairings health, "
+                "top contributors and feedback highlights. Every figure is the dashboard's."
+            )
+        )
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return tab
+
+    # --- data -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        current = self.program.currentData()
+        self.program.blockSignals(True)
+        self.program.clear()
+        for pid, name in self.ctx.db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE"):
+            self.program.addItem(name, pid)
+        index = self.program.findData(current)
+        self.program.setCurrentIndex(index if index >= 0 else 0)
+        self.program.blockSignals(False)
+        person = self.person.currentData()
+        self.person.clear()
+        for pid, name, email in self.ctx.db.execute(
+            "SELECT id, name, email FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
+        ):
+            self.person.addItem(f"{name} <{email}>", pid)
+        index = self.person.findData(person)
+        if index >= 0:
+            self.person.setCurrentIndex(index)
+        self.refresh_eligible()
+        self.refresh_register()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*WATCHED):
+            self.reload()
+
+    def program_id(self) -> int | None:
+        return self.program.currentData()
+
+    def refresh_eligible(self) -> None:
+        pid = self.program_id()
+        rows = candidates(self.ctx.db, pid, period=self.period.period()) if pid is not None else []
+        serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in register(self.ctx.db)}
+        self.eligible.set_rows(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
+        qualify = sum(1 for c in rows if c.qualifies)
+        close = sum(1 for c in rows if c.close)
+        self.eligible_summary.setText(f"{qualify} qualify, {close} close, {len(rows)} considered.")
+        has_program = pid is not None
+        for button in (self.rules_button, self.print_button, self.preview_button):
+            button.setEnabled(has_program)
+
+    def refresh_register(self) -> None:
+        rows = register(self.ctx.db)
+        self.register_model.set_rows(rows)
+        self.register_summary.setText(f"{len(rows)} certificates issued.")
+
+    def selected_candidates(self) -> list[Candidate]:
+        rows = {i.row() for i in self.eligible_view.selectionModel().selectedRows()}
+        return [self.eligible_proxy.index(r, 0).data(ROW_ROLE) for r in sorted(rows)]
+
+    def selected_issued(self) -> list[Issued]:
+        rows = {i.row() for i in self.register_view.selectionModel().selectedRows()}
+        return [self.register_model.index(r, 0).data(ROW_ROLE) for r in sorted(rows)]
+
+    # --- certificates ------------------------------------------------------------------
+
+    def edit_rules(self) -> None:
+        pid = self.program_id()
+        if pid is None:
+            return
+        dialog = CertificateRulesDialog(self.ctx, pid, self.program.currentText(), self)
+        widgets.exec_dialog(dialog)
+
+    def preview_certificate(self) -> None:
+        chosen = self.selected_candidates()
+        if not chosen:
+            widgets.inform(self, "Preview", "Select a person in the list to preview their certificate.")
+            return
+        c = chosen[0]
+        serial = self.eligible.serial_of(c)
+        existing = next((i for i in register(self.ctx.db, participant_id=c.participant_id) if i.serial == serial), None)
+        cert = existing or certificates.preview_issued(c)
+        settings = load_settings(self.ctx.db)
+        design = self.design.currentData()
+        try:
+            data = certificates.pdf_bytes([cert], settings, design)
+        except FontMissing as exc:
+            widgets.warn(self, "Preview", str(exc))
+            return
+        title = f"Certificate for {c.name}" + ("" if existing else " (preview: the serial is given when printed)")
+        dialog = PdfPreviewDialog(data, title, certificates.file_name(cert), self)
+        if not c.qualifies:
+            dialog.save_button.setEnabled(False)
+            dialog.save_button.setToolTip("Only people who qualify get a certificate.")
+        elif existing is None:
+            dialog.produce = lambda: self._issue_and_render([c], design)
+        widgets.exec_dialog(dialog)
+
+    def _issue_and_render(self, chosen: list[Candidate], design: str) -> bytes:
+        issued = self.ctx.run("Issue certificates", certificates.issue, chosen)
+        return certificates.pdf_bytes(issued, load_settings(self.ctx.db), design)
+
+    def print_certificates(self) -> None:
+        chosen = [c for c in self.selected_candidates() if c.qualifies]
+        if not chosen:
+            chosen = [c for c in self.eligible.rows if c.qualifies]
+        if not chosen:
+            widgets.inform(self, "Print certificates", "Nobody qualifies yet. Adjust the rules or the period.")
+            return
+        one_pdf = self.output.currentData() == ONE_PDF
+        if one_pdf:
+            suggested = f"Certificates {self.program.currentText()}.pdf"
+            target = widgets.ask_save_file(self, "Save certificates", PDF_FILTER, suggested)
+            if target is not None and target.suffix.lower() != ".pdf":
+                target = target.with_suffix(".pdf")
+        else:
+            target = ask_folder(self, "Folder for the certificates")
+        if target is None:
+            return
+        issued = widgets.run_write(self.ctx, self, "Issue certificates", certificates.issue, chosen)
+        if issued is None:
+            return
+        self._render(issued, target, one_pdf)
+
+    def _render(self, issued: list[Issued], target: Path, one_pdf: bool) -> None:
+        settings = load_settings(self.ctx.db)
+        design = self.design.currentData()
+
+        def job(progress: Any, cancelled: Any) -> Any:
+            if one_pdf:
+                return certificates.write_pdf(issued, settings, target, design, progress=progress, cancel=cancelled)
+            return certificates.write_files(issued, settings, target, design, progress=progress, cancel=cancelled)
+
+        try:
+            result = run_render_job(self, "Printing certificates", job, len(issued))
+        except Cancelled as exc:
+            kept = f" {len(exc.written)} files were written before." if exc.written else " No file was written."
+            widgets.inform(self, "Print certificates", "Printing was cancelled." + kept)
+            return
+        except (StoreError, FontMissing, OSError) as exc:
+            widgets.warn(self, "Print certificates", str(exc))
+            return
+        where = str(result) if one_pdf else f"{len(result)} files in {target}"
+        widgets.inform(self, "Print certificates", f"{len(issued)} certificates saved: {where}.")
+
+    def reprint(self) -> None:
+        chosen = self.selected_issued()
+        if not chosen:
+            widgets.inform(self, "Print again", "Select certificates in the register to print them again.")
+            return
+        target = widgets.ask_save_file(self, "Save certificates", PDF_FILTER, "Certificates.pdf")
+        if target is None:
+            return
+        self._render(chosen, target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf"), True)
+
+    def export_register(self) -> None:
+        target = widgets.ask_save_file(self, "Export the register", widgets.CSV_FILTER, "Certificate register.csv")
+        if target is None:
+            return
+        try:
+            export_csv(self.register_model.rows, target)
+        except StoreError as exc:
+            widgets.warn(self, "Export the register", str(exc))
+            return
+        widgets.inform(
+            self, "Export the register", f"{len(self.register_model.rows)} certificates written to {target}."
+        )
+
+    # --- progress reports --------------------------------------------------------------
+
+    def _gather(self) -> tuple[Any, str] | None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if self.program_kind.isChecked():
+                pid = self.program_id()
+                if pid is None:
+                    widgets.inform(self, "Progress report", "Create a program first.")
+                    return None
+                return reports.gather_program(
+                    self.ctx.db, pid, self.period.period()
+                ), f"{self.program.currentText()} report.pdf"
+            person = self.person.currentData()
+            if person is None:
+                widgets.inform(self, "Progress report", "Choose a participant.")
+                return None
+            period = self.period.period()
+            data = reports.gather_participant(self.ctx.db, person, period)
+            return data, f"{data.name} report.pdf"
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    @staticmethod
+    def _writer(data: Any) -> Any:
+        if isinstance(data, reports.ProgramReport):
+            return reports.write_program_report
+        return reports.write_participant_report
+
+    def preview_report(self) -> None:
+        gathered = self._gather()
+        if gathered is None:
+            return
+        data, name = gathered
+        write = self._writer(data)
+        try:
+            pdf = run_render_job(
+                self,
+                "Preparing the report",
+                lambda progress, cancelled: write(data, None, progress=progress, cancel=cancelled),
+            )
+        except reports.ReportCancelled:
+            return
+        except (StoreError, FontMissing) as exc:
+            widgets.warn(self, "Progress report", str(exc))
+            return
+        widgets.exec_dialog(PdfPreviewDialog(pdf, f"Preview · {name.removesuffix('.pdf')}", name, self))
+
+    def save_report(self) -> None:
+        gathered = self._gather()
+        if gathered is None:
+            return
+        data, name = gathered
+        target = widgets.ask_save_file(self, "Save report", PDF_FILTER, name)
+        if target is None:
+            return
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        write = self._writer(data)
+        try:
+            run_render_job(
+                self,
+                "Writing the report",
+                lambda progress, cancelled: write(data, target, progress=progress, cancel=cancelled),
+            )
+        except reports.ReportCancelled:
+            return
+        except (StoreError, FontMissing, OSError) as exc:
+            widgets.warn(self, "Progress report", str(exc))
+            return
+        widgets.inform(self, "Progress report", f"Report saved to {target}.")
