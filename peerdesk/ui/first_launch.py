@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCommandLinkButton, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 CHOICES = ("demo", "new", "import", "open")
@@ -40,6 +41,9 @@ class FirstLaunchDialog(QDialog):
         quit_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         quit_box.rejected.connect(self.reject)
         layout.addWidget(quit_box)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         self.buttons["demo"].setFocus()
 
     def choose(self, choice: str) -> None:

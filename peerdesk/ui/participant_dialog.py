@@ -389,12 +389,12 @@ class ParticipantDialog(QDialog):
         self.manager_edit.setCompleter(widgets.word_completer(sorted(people), self.manager_edit))
         self.manager_name = QLabel(page)
         self.manager_name.setObjectName("managerName")
+        self.manager_name.setStyleSheet("QLabel#managerName { color: palette(mid); }")
         self.manager_edit.textChanged.connect(self._show_manager)
         self._show_manager(p.manager_email)
-        manager_box = QVBoxLayout()
-        manager_box.setSpacing(2)
-        manager_box.addWidget(self.manager_edit)
-        manager_box.addWidget(self.manager_name)
+        manager_row = QHBoxLayout()
+        manager_row.addWidget(self.manager_edit, 1)
+        manager_row.addWidget(self.manager_name)
 
         self.status_combo = QComboBox(page)
         for status in STATUSES:
@@ -402,7 +402,7 @@ class ParticipantDialog(QDialog):
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(p.status)))
         self.notes_edit = QPlainTextEdit(p.notes, page)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setFixedHeight(70)
+        self.notes_edit.setMinimumHeight(60)
 
         form.addRow("&Name", self.name_edit)
         form.addRow("&E-mail", self.email_edit)
@@ -410,13 +410,20 @@ class ParticipantDialog(QDialog):
         form.addRow("&Title", self.title_edit)
         form.addRow("&Location", self.location_edit)
         form.addRow("Time &zone", self.zone_combo)
-        form.addRow("&Hire date", hire_row)
+        form.addRow(self._label("&Hire date", self.hire_edit, page), hire_row)
         form.addRow("&Role", self.role_combo)
         form.addRow("&Capacity", self.capacity_spin)
-        form.addRow("&Manager", manager_box)
+        form.addRow(self._label("&Manager", self.manager_edit, page), manager_row)
         form.addRow("&Status", self.status_combo)
         form.addRow("N&otes", self.notes_edit)
         return page
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+        """A form label whose mnemonic focuses buddy (for rows holding more than one widget)."""
+        label = QLabel(text, parent)
+        label.setBuddy(buddy)
+        return label
 
     def _skills_tab(self, p: Participant) -> QWidget:
         page = QWidget(self)
