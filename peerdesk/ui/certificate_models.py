@@ -32,7 +32,8 @@ def verdict(c: Candidate) -> str:
 class EligibleModel(QAbstractTableModel):
     """Candidates for certificates: who qualifies and why, who is close and what they still need."""
 
-    COLUMNS = ("Name", "Certificate", "Program", "Verdict", "Why", "Still needs", "Serial")
+    COLUMNS = ("Name", "Certificate", "Verdict", "Serial", "Still needs", "Why")
+    VERDICT = 2
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,9 +69,9 @@ class EligibleModel(QAbstractTableModel):
             return c
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             kind = c.award_title if c.kind == "custom" else KIND_SHORT[c.kind]
-            values = (c.name, kind, c.program, verdict(c), c.why, "; ".join(c.missing), self.serial_of(c))
+            values = (c.name, kind, verdict(c), self.serial_of(c), "; ".join(c.missing), c.why)
             return values[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.VERDICT:
             return _COLOURS[verdict(c)]
         return None
 

@@ -95,6 +95,8 @@ class CertificateRulesDialog(QDialog):
                 spin.setSingleStep(0.5 if figure.unit == "rating" else 1)
                 spin.setValue(current.get(key, 1.0 if figure.unit != "rating" else 4.0))
                 spin.setPrefix("at least ")
+                spin.setEnabled(tick.isChecked())
+                tick.toggled.connect(spin.setEnabled)
                 grid.addWidget(spin, row, 1)
                 self.thresholds[(kind, key)] = spin
             form.addRow(grid)

@@ -69,15 +69,20 @@ def ask_folder(parent: QWidget | None, title: str) -> Path | None:
     return Path(name) if name else None
 
 
-def _table(model: Any) -> QTableView:
+def _table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the model's order
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
     return view
 
 
@@ -113,7 +118,7 @@ class ReportsPage(QWidget):
         self.eligible = EligibleModel(self)
         self.eligible_proxy = VerdictFilter(self)
         self.eligible_proxy.setSourceModel(self.eligible)
-        self.eligible_view = _table(self.eligible_proxy)
+        self.eligible_view = _table(self.eligible_proxy, (200, 190, 80, 120, 260))
         self.eligible_view.setObjectName("eligibleView")
         self.show_choice = QComboBox()
         self.show_choice.setObjectName("showChoice")
@@ -161,7 +166,7 @@ class ReportsPage(QWidget):
 
     def _register_tab(self) -> QWidget:
         self.register_model = RegisterModel(self)
-        self.register_view = _table(self.register_model)
+        self.register_view = _table(self.register_model, (120, 90, 200, 200, 200))
         self.register_view.setObjectName("registerView")
         self.reprint_button = QPushButton("Print again…")
         self.export_button = QPushButton("Export CSV…")

@@ -49,7 +49,7 @@ def dialogs(monkeypatch):
 
 def _names(p: ReportsPage) -> list[tuple[str, str, str]]:
     m = p.eligible_proxy
-    return [(m.index(r, 0).data(), m.index(r, 1).data(), m.index(r, 3).data()) for r in range(m.rowCount())]
+    return [(m.index(r, 0).data(), m.index(r, 1).data(), m.index(r, 2).data()) for r in range(m.rowCount())]
 
 
 def test_eligible_view_lists_who_qualifies_and_who_is_close(page, small_ctx):

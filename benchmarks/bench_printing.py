@@ -1,0 +1,168 @@
+"""Printed output at scale: certificates and the program report on a 5,000-person demo.
+
+    .venv/bin/python benchmarks/bench_printing.py [--db PATH] [--participants 5000] [--runs 3]
+
+Without --db it writes `peerdesk demo` with 5,000 participants to a temporary folder (about
+a minute). Then, median of several runs each:
+
+  reportlab 500 / 1000  reportlab alone drawing one-page landscape certificates (a frame, five
+                        lines of text in embedded DejaVu TTF) into one PDF, nothing else;
+  peerdesk 1000         PeerDesk's 1,000 certificates from the database: the register read
+                        back, each drawn in the classic design (measured name, wrapped statement,
+                        figures, footer, fallback fonts) into one PDF written atomically;
+  eligibility           who qualifies in the largest program (figures from peerdesk.metrics);
+  program report        gather (every figure from peerdesk.metrics) + render, largest program.
+
+Targets (issue 7): PeerDesk's 1,000 certificates within about 2x reportlab alone; a program
+report under 3 s. Peak Python memory of one certificate batch via tracemalloc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from peerdesk.printing import certificates, fonts, reports
+from peerdesk.printing.eligibility import candidates
+from peerdesk.printing.register import register
+from peerdesk.store import open_db
+from peerdesk.store.settings import load_settings
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def reportlab_alone(n: int, out: Path) -> None:
+    """The floor: reportlab drawing n simple one-page certificates with an embedded TTF."""
+    if "Bench-Serif" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Bench-Serif", str(fonts.locate("DejaVuSerif.ttf"))))
+        pdfmetrics.registerFont(TTFont("Bench-Serif-Bold", str(fonts.locate("DejaVuSerif-Bold.ttf"))))
+    w, h = landscape(A4)
+    c = Canvas(str(out), pagesize=(w, h), initialFontName="Bench-Serif")
+    for i in range(n):
+        c.setLineWidth(3)
+        c.rect(34, 34, w - 68, h - 68)
+        c.setFont("Bench-Serif", 11)
+        c.drawCentredString(w / 2, h - 90, "NORTHWIND LABS")
+        c.setFont("Bench-Serif-Bold", 30)
+        c.drawCentredString(w / 2, h - 150, "Certificate of Recognition")
+        c.setFont("Bench-Serif-Bold", 40)
+        c.drawCentredString(w / 2, h / 2, f"Participant Number {i}")
+        c.setFont("Bench-Serif", 14)
+        c.drawCentredString(w / 2, h / 2 - 50, "in recognition of their generous contribution as a mentor and host")
+        c.setFont("Bench-Serif", 8)
+        c.drawCentredString(w / 2, 50, f"Certificate no. PD-2026-{i:05d}")
+        c.showPage()
+    c.save()
+
+
+def ensure_certificates(db_path: Path, wanted: int) -> None:
+    """Give `wanted` people an award and issue their certificates (once per database)."""
+    db = open_db(db_path)
+    try:
+        have = db.execute("SELECT count(*) FROM certificates").fetchone()[0]
+        if have >= wanted:
+            return
+        program = db.execute("SELECT id FROM programs ORDER BY id LIMIT 1").fetchone()[0]
+        with db.atomic():
+            people = [
+                r[0]
+                for r in db.execute(
+                    "SELECT participant_id FROM program_members WHERE program_id = ? LIMIT ?", (program, wanted)
+                )
+            ]
+            db.executemany(
+                "INSERT INTO awards(participant_id, program_id, title, reason, awarded_on) VALUES (?, ?, ?, ?, '2026-10-01')",
+                [
+                    (p, program, "Peer Learning Champion", "for helping colleagues learn, week after week")
+                    for p in people
+                ],
+            )
+        found = [c for c in candidates(db, program, kinds=("custom",)) if c.qualifies]
+        certificates.issue(db, found[:wanted])
+    finally:
+        db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="peerdesk-bench-printing-"))
+    db_path = args.db
+    if db_path is None:
+        db_path = tmp / "demo.db"
+        print(f"writing a demo with {args.participants} participants to {db_path} ...", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "peerdesk.cli", "demo", str(db_path), "--participants", str(args.participants)],
+            check=True,
+        )
+    fonts.register_all()
+    db = open_db(db_path)
+    db.execute("ANALYZE")
+    db.close()
+    ensure_certificates(db_path, 1000)
+
+    rl500 = median_time(lambda: reportlab_alone(500, tmp / "rl500.pdf"), args.runs)
+    rl1000 = median_time(lambda: reportlab_alone(1000, tmp / "rl1000.pdf"), args.runs)
+
+    db = open_db(db_path)
+    settings = load_settings(db)
+
+    def peerdesk_1000() -> None:
+        issued = register(db)[:1000]
+        certificates.write_pdf(issued, settings, tmp / "pd1000.pdf", "classic")
+
+    pd1000 = median_time(peerdesk_1000, args.runs)
+    tracemalloc.start()
+    peerdesk_1000()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    program, name, members = db.execute(
+        "SELECT g.id, g.name, count(*) FROM programs g JOIN program_members m ON m.program_id = g.id "
+        "GROUP BY g.id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    eligibility = median_time(lambda: candidates(db, program), args.runs)
+    gathered: list[reports.ProgramReport] = []
+    gather = median_time(lambda: gathered.append(reports.gather_program(db, program)), args.runs)
+    render = median_time(lambda: reports.write_program_report(gathered[-1], tmp / "report.pdf"), args.runs)
+    pages = len(__import__("pypdf").PdfReader(str(tmp / "report.pdf")).pages)
+    sessions = db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    db.close()
+
+    print(f"database: {db_path} ({sessions:,} sessions); largest program '{name}' ({members:,} members)")
+    print(f"reportlab alone, 500 certificates:   {rl500:6.2f} s")
+    print(f"reportlab alone, 1000 certificates:  {rl1000:6.2f} s")
+    print(
+        f"PeerDesk, 1000 from the database:    {pd1000:6.2f} s  ({pd1000 / rl1000:.1f}x reportlab alone; target <= ~2x)"
+    )
+    print(f"  peak Python memory of the batch:   {peak / 2**20:6.1f} MiB")
+    print(f"eligibility, largest program:        {eligibility:6.2f} s")
+    print(f"program report: gather (metrics)     {gather:6.2f} s")
+    print(f"program report: render ({pages} pages)     {render:6.2f} s")
+    print(f"program report: total                {gather + render:6.2f} s  (target < 3 s)")
+
+
+if __name__ == "__main__":
+    main()
