@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from peerdesk import clock
@@ -77,10 +77,15 @@ class WeekView(QWidget):
         for r in self.rows:
             a = r.start_utc.astimezone(tz)
             b = r.end_utc.astimezone(tz)
-            first = min(first, a.hour if a.date() >= self.monday else 0)
+            first = min(first, a.hour if a.date() == b.date() else 0)
             last = max(last, 24 if b.date() > a.date() else b.hour + (1 if b.minute else 0))
         self.first_hour, self.last_hour = first, min(24, last)
+        self._blocks = []
         self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._blocks = []
+        super().resizeEvent(event)
 
     @property
     def title(self) -> str:
@@ -103,16 +108,19 @@ class WeekView(QWidget):
         tz = zoneinfo.ZoneInfo(self.display_tz)
         per_day: dict[int, list[tuple[float, float, AgendaRow]]] = {}
         for r in self.rows:
-            a = r.start_utc.astimezone(tz)
-            b = r.end_utc.astimezone(tz)
-            day = (a.date() - self.monday).days
-            top = a.hour + a.minute / 60
-            if day < 0:  # started the evening before the week
-                day, top = 0, 0.0
-            if day > 6:
-                continue
-            bottom = 24.0 if b.date() > a.date() or day != (a.date() - self.monday).days else b.hour + b.minute / 60
-            per_day.setdefault(day, []).append((top, max(bottom, top + 0.25), r))
+            a = r.start_utc.astimezone(tz).replace(tzinfo=None)
+            b = r.end_utc.astimezone(tz).replace(tzinfo=None)
+            # one piece per day the session touches (it may run past midnight)
+            day_start = dt.datetime.combine(a.date(), dt.time())
+            while day_start < b:
+                day = (day_start.date() - self.monday).days
+                piece_a = max(a, day_start)
+                piece_b = min(b, day_start + dt.timedelta(days=1))
+                if 0 <= day <= 6 and piece_b > piece_a:
+                    top = (piece_a - day_start).total_seconds() / 3600
+                    bottom = (piece_b - day_start).total_seconds() / 3600
+                    per_day.setdefault(day, []).append((top, max(bottom, top + 0.25), r))
+                day_start += dt.timedelta(days=1)
         blocks: list[tuple[QRectF, AgendaRow]] = []
         width = self._day_width()
         for day, items in per_day.items():
@@ -314,6 +322,21 @@ class WeekView(QWidget):
             if start != row.start_utc:
                 self.session_moved.emit(int(row.id), start)
         super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return opens the selected session; the arrow keys pick the previous/next session in time."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected is not None:
+            self.session_activated.emit(self.selected)
+            return
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down) and self.rows:
+            ids = [int(r.id) for r in sorted(self.rows, key=lambda r: (r.start_utc, r.id))]
+            step = 1 if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1
+            at = ids.index(self.selected) + step if self.selected in ids else 0
+            self.selected = ids[max(0, min(len(ids) - 1, at))]
+            self.update()
+            self.session_clicked.emit(self.selected)
+            return
+        super().keyPressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._drag = self._drop = None

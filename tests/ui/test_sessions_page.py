@@ -296,3 +296,27 @@ def test_first_meetings_are_planned_on_a_worker_thread(tmp_path, qtbot, monkeypa
         assert ctx.workspace.undo_log.undo_label == "Schedule first meetings"
     finally:
         ws.close()
+
+
+def test_week_view_splits_sessions_over_midnight_and_has_keys(page, ctx, qtbot, monkeypatch):
+    ana, _ben, _cleo = ctx.ids
+    monkeypatch.setattr(widgets, "exec_dialog", lambda dialog: 0)
+    late = create_session(ctx.db, Session(title="Late", start_utc=at(3, 22), duration_min=120, attendees=(ana,)))
+    page.tabs.setCurrentIndex(1)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.go_to_this_week()
+    pieces = [rect for rect, row in page.week._layout() if row.id == late.id]
+    width = page.week._day_width()
+    # 23:00-01:00 Berlin: the end of Tuesday and the start of Wednesday
+    assert len(pieces) == 2 and round(pieces[1].left() - pieces[0].left()) == round(width)
+    assert page.week.first_hour == 0 and page.week.last_hour == 24
+    opened = []
+    page.week.session_activated.connect(opened.append)
+    page.week.setFocus()
+    qtbot.keyClick(page.week, Qt.Key.Key_Right)
+    qtbot.keyClick(page.week, Qt.Key.Key_Right)
+    assert page.selected_session_ids() == [next(r.id for r in page.week.rows if r.title == "Late")]
+    qtbot.keyClick(page.week, Qt.Key.Key_Return)
+    assert opened == [late.id]
