@@ -23,10 +23,14 @@ def program_file(path, *names):
     return path
 
 
+PARTICIPANTS = [title for title, _ in PAGES].index("Participants")
+
+
 @pytest.fixture
 def window(ctx, people, qtbot, prompts):
     win = mw.MainWindow(ctx)
     qtbot.addWidget(win)
+    win.sidebar.setCurrentRow(PARTICIPANTS)
     win.show()
     return win
 
@@ -146,7 +150,9 @@ def test_settings_and_about(window, ctx, monkeypatch, prompts):
 
 
 def test_a_broken_page_is_reported_not_fatal(ctx, people, qtbot, prompts, monkeypatch):
-    monkeypatch.setattr(mw, "PAGES", [("Participants", PAGES[0][1]), ("Broken", "peerdesk.ui.no_such_module:Page")])
+    monkeypatch.setattr(
+        mw, "PAGES", [("Participants", PAGES[PARTICIPANTS][1]), ("Broken", "peerdesk.ui.no_such_module:Page")]
+    )
     win = mw.MainWindow(ctx)
     qtbot.addWidget(win)
     win.sidebar.setCurrentRow(1)
