@@ -1,0 +1,136 @@
+"""Weekly availability in UTC: each person's local windows become quarter-hour slots of one week.
+
+Windows are stated in the person's own time zone. They are placed on a reference week
+(so daylight saving time is that of the week being planned) and converted to UTC minutes
+since that Monday 00:00 UTC, wrapping around the end of the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from peerdesk.store.records import Window
+
+SLOT_MIN = 15
+WEEK_MIN = 7 * 24 * 60
+SLOTS = WEEK_MIN // SLOT_MIN  # 672
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def utc_offset_minutes(tz: str, monday: dt.date) -> int:
+    """The zone's offset from UTC at noon on the reference Wednesday, in minutes."""
+    local = dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(12), tzinfo=_zone(tz))
+    off = local.utcoffset()
+    return int(off.total_seconds() // 60) if off is not None else 0
+
+
+@lru_cache(maxsize=4096)
+def day_offsets(tz: str, monday: dt.date) -> tuple[int, ...]:
+    """The zone's UTC offset in minutes at local noon of each day of the reference week.
+
+    A window is converted with its own day's offset, so a week that crosses a daylight
+    saving change is right on both sides of it (only the night of the change is approximate).
+    """
+    zone = _zone(tz)
+    out = []
+    for d in range(7):
+        local = dt.datetime.combine(monday + dt.timedelta(days=d), dt.time(12), tzinfo=zone)
+        off = local.utcoffset()
+        out.append(int(off.total_seconds() // 60) if off is not None else 0)
+    return tuple(out)
+
+
+def utc_intervals(windows: Sequence[Window], tz: str, monday: dt.date) -> list[tuple[int, int]]:
+    """The windows as [start, end) minutes since the reference Monday 00:00 UTC (wrapped, merged)."""
+    offsets = day_offsets(tz, monday)
+    out: list[tuple[int, int]] = []
+    for w in windows:
+        a = (w.weekday * 1440 + w.start_min - offsets[w.weekday]) % WEEK_MIN
+        b = a + (w.end_min - w.start_min)
+        if b <= WEEK_MIN:
+            out.append((a, b))
+        else:
+            out.append((a, WEEK_MIN))
+            out.append((0, b - WEEK_MIN))
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        elif b > a:
+            merged.append((a, b))
+    return merged
+
+
+def slot_row(windows: Sequence[Window], tz: str, monday: dt.date) -> np.ndarray:
+    """A boolean row of SLOTS quarter-hours: True where the person is free (rounded to the quarter)."""
+    row = np.zeros(SLOTS, dtype=bool)
+    for a, b in utc_intervals(windows, tz, monday):
+        s, e = round(a / SLOT_MIN), round(b / SLOT_MIN)
+        row[s:e] = True
+    return row
+
+
+class SlotTable:
+    """Everyone's free quarter-hours in UTC, stored once per distinct pattern."""
+
+    def __init__(self, patterns: list[tuple[str, tuple[Window, ...]]], monday: dt.date) -> None:
+        n = len(patterns)
+        person, start, length = [], [], []
+        for k, (tz, windows) in enumerate(patterns):
+            if not windows:
+                continue
+            offsets = day_offsets(tz, monday)
+            for w in windows:
+                person.append(k)
+                start.append(w.weekday * 1440 + w.start_min - offsets[w.weekday])
+                length.append(w.end_min - w.start_min)
+        marks = np.zeros((n, SLOTS + 1), dtype=np.int32)
+        if person:
+            p = np.array(person, dtype=np.int64)
+            a = np.array(start, dtype=np.int64) % WEEK_MIN
+            b = a + np.array(length, dtype=np.int64)
+            # Quarter-hours, rounded to the nearest; a window past Sunday midnight wraps to Monday.
+            sa = np.rint(a / SLOT_MIN).astype(np.int64)
+            sb = np.rint(b / SLOT_MIN).astype(np.int64)
+            wraps = sb > SLOTS
+            np.add.at(marks, (p, sa), 1)
+            np.add.at(marks, (p, np.minimum(sb, SLOTS)), -1)
+            np.add.at(marks, (p[wraps], np.zeros(int(wraps.sum()), dtype=np.int64)), 1)
+            np.add.at(marks, (p[wraps], sb[wraps] - SLOTS), -1)
+        free = np.cumsum(marks[:, :SLOTS], axis=1) > 0
+        packed = np.packbits(free, axis=1)
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        self.unique = free[first].astype(np.float32)
+        self.inverse = inverse.reshape(-1).astype(np.int64)
+        self.has_windows = free.any(axis=1)
+
+    def overlap_minutes(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Weekly minutes both are free, for every (row person, column person)."""
+        r, c = self.inverse[rows], self.inverse[cols]
+        ur, r_at = np.unique(r, return_inverse=True)
+        uc, c_at = np.unique(c, return_inverse=True)
+        if len(ur) * len(uc) * 3 < len(r) * len(c):
+            # Many people share a pattern: multiply the patterns, then spread.
+            g = (self.unique[ur] @ self.unique[uc].T)[r_at][:, c_at]
+        else:
+            g = self.unique[r] @ self.unique[c].T
+        g *= np.float32(SLOT_MIN)
+        return g
+
+    def pair_minutes(self, a: int, b: int) -> int:
+        """Weekly minutes two people (by position) are both free."""
+        return int(self.unique[self.inverse[a]] @ self.unique[self.inverse[b]]) * SLOT_MIN

@@ -1,0 +1,227 @@
+"""Why a pair or circle was proposed, and why someone was left out: concrete, readable facts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from peerdesk.matching.model import PARTS, Person
+from peerdesk.matching.scoring import Features, gap_fit, priority, score_block
+
+CHUNK = 256
+
+
+def parts_of_pairs(f: Features, rows: list[int], cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every part (P x 6) and the score (P) of the pairs (rows[k], cols[k]), in chunks."""
+    out = np.zeros((len(rows), len(PARTS)), dtype=np.float64)
+    score = np.zeros(len(rows), dtype=np.float64)
+    r_all, c_all = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    for start in range(0, len(rows), CHUNK):
+        r, c = r_all[start : start + CHUNK], c_all[start : start + CHUNK]
+        # A person may be in several pairs: score distinct people, then pick the pairs.
+        ur, r_at = np.unique(r, return_inverse=True)
+        uc, c_at = np.unique(c, return_inverse=True)
+        block = score_block(f, ur, uc, keep=True)
+        assert block.parts is not None
+        for k, name in enumerate(PARTS):
+            out[start : start + len(r), k] = block.parts[name][r_at, c_at]
+        total = f.problem.weights.total
+        weights = np.array([getattr(f.problem.weights, name) / total for name in PARTS])
+        score[start : start + len(r)] = out[start : start + len(r)] @ weights
+    return out, score
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def best_skill(teacher: Person, learner: Person) -> tuple[str, int, int, float] | None:
+    """The skill the teacher serves best among what the learner wants: (skill, taught, wanted, fit)."""
+    taught = {s.skill.casefold(): s for s in teacher.teaches}
+    best = None
+    for pos, want in enumerate(learner.learns):
+        have = taught.get(want.skill.casefold())
+        if have is None:
+            continue
+        fit = gap_fit(have.level, want.level) * priority(pos)
+        if fit > 0 and (best is None or fit > best[3]):
+            best = (want.skill, have.level, want.level, fit)
+    return best
+
+
+def skill_fact(teacher: Person, learner: Person) -> str | None:
+    found = best_skill(teacher, learner)
+    if found is None:
+        return None
+    skill, taught, wanted, _ = found
+    return f"{_first(teacher.name)} teaches {skill} {taught}, {_first(learner.name)} wants {skill} {wanted}"
+
+
+def hours(minutes: float) -> str:
+    h = minutes / 60
+    return f"{h:.0f} h" if abs(h - round(h)) < 0.05 else f"{h:.1f} h"
+
+
+def pair_facts(f: Features, a: int, b: int, *, directed: bool) -> list[str]:
+    """The concrete facts behind one pair's score (a mentors b when directed)."""
+    pa, pb = f.people[a], f.people[b]
+    facts: list[str] = []
+    fact = skill_fact(pa, pb)
+    if fact is None and not directed:
+        fact = skill_fact(pb, pa)
+    if fact is not None:
+        facts.append(fact)
+    facts.append(overlap_fact(f, a, b))
+    off = (f.offset[a] - f.offset[b]) / 60
+    if off == 0:
+        facts.append("same time zone")
+    else:
+        ahead, behind = (pa, pb) if off > 0 else (pb, pa)
+        facts.append(f"{_first(ahead.name)} is {hours(abs(off) * 60)} ahead")
+    if pa.department and pb.department:
+        if pa.department.casefold() == pb.department.casefold():
+            facts.append(f"both in {pa.department}")
+        else:
+            facts.append(f"{pa.department}↔{pb.department}")
+    if directed:
+        facts.append(f"{_first(pa.name)} {_tenure(pa, f)}, {_first(pb.name)} {_tenure(pb, f)}")
+    facts.append(novelty_fact(f, pa.id, pb.id))
+    return facts
+
+
+def overlap_fact(f: Features, a: int, b: int) -> str:
+    pa, pb = f.people[a], f.people[b]
+    missing = [_first(p.name) for p in (pa, pb) if not p.availability]
+    if missing:
+        return f"no availability given by {' and '.join(missing)}"
+    return f"{hours(f.slots.pair_minutes(a, b))}/week overlap"
+
+
+def novelty_fact(f: Features, a: int, b: int) -> str:
+    key = (a, b) if a < b else (b, a)
+    if key in f.problem.history.recent:
+        return "met recently"
+    times = f.problem.history.met.get(key, 0)
+    if times:
+        return f"met before ({times}×)"
+    return "first time together"
+
+
+def _tenure(p: Person, f: Features) -> str:
+    parts = []
+    if p.title:
+        parts.append(p.title)
+    if p.hire_date is not None:
+        years = (f.problem.reference_monday - p.hire_date).days / 365.25
+        parts.append("new hire" if years < 1 else f"{years:.0f} y here")
+    return "(" + ", ".join(parts) + ")" if parts else "(no title)"
+
+
+def circle_skill(f: Features, members: list[int]) -> tuple[str | None, int | None, list[str]]:
+    """The skill the circle gathers around, its host (position) if someone teaches it, and facts."""
+    wanted: Counter[str] = Counter()
+    weight: dict[str, float] = {}
+    for m in members:
+        for pos, s in enumerate(f.people[m].learns):
+            key = s.skill.casefold()
+            wanted[key] += 1
+            weight[key] = weight.get(key, 0.0) + priority(pos)
+    if not wanted:
+        return None, None, []
+    key = max(wanted, key=lambda k: (wanted[k], weight[k], k))
+    name = f.skill_names.get(key, key)
+    learners = [m for m in members if any(s.skill.casefold() == key for s in f.people[m].learns)]
+    host, host_level = None, 0
+    for m in members:
+        for s in f.people[m].teaches:
+            if s.skill.casefold() == key and s.level > host_level:
+                host, host_level = m, s.level
+    facts = [f"{len(learners)} of {len(members)} want to learn {name}"]
+    if host is not None:
+        facts.append(f"hosted by {_first(f.people[host].name)} (teaches {name} {host_level})")
+    return name, host, facts
+
+
+def group_facts(f: Features, members: list[int]) -> list[str]:
+    """Facts about a trio or circle: departments, common hours, time zones."""
+    depts = sorted({f.people[m].department for m in members if f.people[m].department})
+    facts = []
+    if depts:
+        facts.append("↔".join(depts) if len(depts) > 1 else f"all in {depts[0]}")
+    minutes = [
+        f.slots.pair_minutes(a, b)
+        for i, a in enumerate(members)
+        for b in members[i + 1 :]
+        if f.people[a].availability and f.people[b].availability
+    ]
+    if minutes:
+        facts.append(f"{hours(min(minutes))}–{hours(max(minutes))}/week overlap between members")
+    zones = sorted({f.people[m].timezone for m in members})
+    facts.append("same time zone" if len(zones) == 1 else f"{len(zones)} time zones")
+    return facts
+
+
+RULE_WORDS = {
+    "no_overlap": "no common hours",
+    "little_overlap": "too few common hours",
+    "manager": "is their manager",
+    "excluded": "marked never to pair",
+    "recent": "met in the last rounds",
+    "same_department": "same department",
+    "no_skill": "teaches nothing they want",
+}
+
+
+def blocked_reason(f: Features, person: int, others: np.ndarray, role: str = "anyone") -> str:
+    """Why no one in `others` may be paired with `person` (the rules that rule each one out)."""
+    others = others[others != person]
+    if not len(others):
+        return f"no {role} to pair with"
+    if role == "mentor":
+        block = score_block(f, others, np.array([person]), keep=True)
+        masks = {k: v[:, 0] for k, v in (block.rules or {}).items()}
+    else:
+        block = score_block(f, np.array([person]), others, keep=True)
+        masks = {k: v[0] for k, v in (block.rules or {}).items()}
+    counts = {k: int(v.sum()) for k, v in masks.items() if k != "self" and v.any()}
+    if not counts:
+        return f"no {role} could be paired with them"
+    total = len(others)
+    if len(counts) == 1:
+        ((rule, count),) = counts.items()
+        if rule == "no_overlap":
+            return f"no overlap in availability with any {role}"
+        if rule == "same_department" and count == total:
+            return f"every {role} left is in their department"
+        if rule == "recent" and count == total:
+            return f"has met every possible {role} in the recent rounds"
+    parts = [f"{RULE_WORDS.get(k, k)}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return f"every {role} is ruled out ({'; '.join(parts)})"
+
+
+def mentee_reason(f: Features, mentee: int, capacity: dict[int, int], allowed_mentors: int) -> str:
+    """Why a mentee got no mentor, in terms of skills, capacity, training and rules."""
+    p = f.people[mentee]
+    mentors_all = [k for k, q in enumerate(f.people) if q.can_mentor and k != mentee]
+    if not mentors_all:
+        return "no mentor is taking part"
+    if allowed_mentors:
+        return f"the {allowed_mentors} mentor(s) who fit are full with mentees they fit better"
+    wanted = ", ".join(s.skill for s in p.learns[:3])
+    require = f.problem.options.require_skill and p.learns
+    teachers = [k for k in mentors_all if best_skill(f.people[k], p) is not None] if require else mentors_all
+    if require and not teachers:
+        return f"no mentor teaches {wanted} above their level"
+    with_room = [k for k in teachers if capacity.get(k, 0) > 0]
+    if not with_room:
+        return f"no mentor with free capacity teaches {wanted}" if require else "no mentor has free capacity"
+    if f.problem.options.only_trained_mentors:
+        trained = [k for k in with_room if f.people[k].trained]
+        if not trained:
+            return f"the mentors who teach {wanted} have not finished the required training"
+        with_room = trained
+    reason = blocked_reason(f, mentee, np.array(with_room, dtype=np.int64), "mentor")
+    if require:
+        reason = reason.replace("any mentor", f"any mentor who teaches {wanted}")
+    return reason

@@ -1,0 +1,262 @@
+"""Plain data the matching core works on: people, weights, options, history, and proposals.
+
+Nothing here touches the database: the loader (peerdesk.matching.load) builds a Problem
+from the store, and tests and benchmarks build one directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+from peerdesk.store.records import SkillLevel, Window
+
+Mode = Literal["mentoring", "buddies", "cross_functional", "circles"]
+MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional", "circles")
+PAIR_MODES: tuple[Mode, ...] = ("buddies", "cross_functional")
+OddPolicy = Literal["trio", "sitout"]
+PARTS = ("skills", "availability", "timezone", "cross_functional", "seniority", "novelty")
+PART_LABELS = {
+    "skills": "Skill fit",
+    "availability": "Common hours",
+    "timezone": "Time zones",
+    "cross_functional": "Cross-functional",
+    "seniority": "Seniority",
+    "novelty": "New contact",
+}
+MIN_GROUP, MAX_GROUP = 3, 6
+# A Monday used to turn local weekly windows into UTC when no date is given.
+DEFAULT_REFERENCE_MONDAY = dt.date(2026, 11, 2)
+
+Pair = tuple[int, int]
+
+
+def pair_key(a: int, b: int) -> Pair:
+    """The canonical (smaller id, larger id) key of an unordered pair."""
+    return (a, b) if a < b else (b, a)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One participant as the matcher sees them."""
+
+    id: int
+    name: str
+    email: str
+    department: str = ""
+    title: str = ""
+    timezone: str = "UTC"
+    hire_date: dt.date | None = None
+    role: str = "peer"  # mentor, mentee, both, peer
+    capacity: int = 1  # mentees they can still take (free slots)
+    manager_email: str = ""
+    status: str = "active"
+    archived: bool = False
+    trained: bool = False  # completed every required training module
+    teaches: tuple[SkillLevel, ...] = ()
+    learns: tuple[SkillLevel, ...] = ()  # in order of priority, first = most wanted
+    availability: tuple[Window, ...] = ()  # in their own time zone
+
+    @property
+    def matchable(self) -> bool:
+        return self.status == "active" and not self.archived
+
+    @property
+    def can_mentor(self) -> bool:
+        return self.role in ("mentor", "both")
+
+    @property
+    def can_be_mentee(self) -> bool:
+        return self.role in ("mentee", "both")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of a pair's score counts; the score is their weighted mean."""
+
+    skills: float = 0.35
+    availability: float = 0.2
+    timezone: float = 0.1
+    cross_functional: float = 0.15
+    seniority: float = 0.1
+    novelty: float = 0.1
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+    @property
+    def total(self) -> float:
+        return sum(self.as_dict().values())
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object], base: Weights | None = None) -> Weights:
+        """Weights from stored JSON; unknown keys and bad values are ignored."""
+        values = (base or cls()).as_dict()
+        for name in values:
+            raw = data.get(name)
+            if isinstance(raw, int | float) and not isinstance(raw, bool) and 0 <= raw <= 100:
+                values[name] = float(raw)
+        w = cls(**values)
+        return w if w.total > 0 else (base or cls())
+
+
+DEFAULT_WEIGHTS: dict[str, Weights] = {
+    "mentoring": Weights(
+        skills=0.45, availability=0.2, timezone=0.1, cross_functional=0.05, seniority=0.15, novelty=0.05
+    ),
+    "buddies": Weights(skills=0.15, availability=0.25, timezone=0.1, cross_functional=0.2, seniority=0.1, novelty=0.2),
+    "cross_functional": Weights(
+        skills=0.2, availability=0.25, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.2
+    ),
+    "circles": Weights(skills=0.4, availability=0.2, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.05),
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The coordinator's choices for one run."""
+
+    only_trained_mentors: bool = False
+    min_overlap_hours: float = 0.0  # besides "some common hour", which is always required
+    odd_person: OddPolicy = "trio"
+    group_size: int = 4
+    seed: int = 0
+    require_skill: bool = True  # mentoring: the mentor teaches something the mentee wants
+
+
+@dataclass(frozen=True)
+class LockedGroup:
+    """A pair or group the coordinator locked: it stays exactly as it is."""
+
+    members: tuple[tuple[int, str], ...]  # (participant id, role)
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(i for i, _ in self.members)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store remembers that the score and the rules depend on."""
+
+    recent: frozenset[Pair] = frozenset()  # met within the no-repeat window (or paired now)
+    met: Mapping[Pair, int] = field(default_factory=dict)  # times each pair met, any format
+    last_sat_out: Mapping[int, int] = field(default_factory=dict)  # id -> round number they last sat out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything one matching run needs, as plain values."""
+
+    mode: Mode
+    people: tuple[Person, ...]
+    weights: Weights = Weights()
+    options: Options = Options()
+    exclusions: frozenset[Pair] = frozenset()
+    history: History = History()
+    locked: tuple[LockedGroup, ...] = ()
+    previous: frozenset[Pair] = frozenset()  # pairs of the previous proposal: kept on near-ties
+    reference_monday: dt.date = DEFAULT_REFERENCE_MONDAY
+    no_repeat_rounds: int = 6
+
+    def with_people(self, people: tuple[Person, ...]) -> Problem:
+        return replace(self, people=people)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone in a proposed group, with their role in it."""
+
+    id: int
+    email: str
+    name: str
+    role: str  # mentor, mentee, peer, host
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A proposed pair (or trio, or circle) with its score and the reasons for it."""
+
+    members: tuple[Member, ...]
+    score: float  # 0..1: the mean score of its pairs
+    breakdown: Mapping[str, float]  # weighted part contributions; they add up to score
+    facts: tuple[str, ...] = ()
+    skill: str | None = None
+    locked: bool = False
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(m.id for m in self.members)
+
+    @property
+    def pair_count(self) -> int:
+        n = len(self.members)
+        if any(m.role == "mentor" for m in self.members):
+            return n - 1
+        return n * (n - 1) // 2
+
+    @property
+    def objective(self) -> float:
+        """What this group adds to the round's total score (sum over its pairs)."""
+        return self.score * self.pair_count
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """Someone the round leaves out, and why, in words a coordinator understands."""
+
+    id: int
+    email: str
+    name: str
+    reason: str
+    sat_out: bool = False
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The result of one matching run."""
+
+    mode: Mode
+    groups: tuple[Group, ...]
+    unmatched: tuple[Unmatched, ...]
+    total_score: float
+    upper_bound: float | None = None  # certified: no valid round scores more
+    optimal: bool = False  # proved optimal (exact solver or bound reached)
+    eligible: int = 0  # people in the pool
+    could_match: int = 0  # of them, people with at least one allowed partner
+
+    @property
+    def matched_ids(self) -> set[int]:
+        return {i for g in self.groups for i in g.ids}
+
+    def pairs(self) -> set[Pair]:
+        """Every unordered pair of people who share a group."""
+        out: set[Pair] = set()
+        for g in self.groups:
+            ids = g.ids
+            for a in range(len(ids)):
+                for b in range(a + 1, len(ids)):
+                    out.add(pair_key(ids[a], ids[b]))
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        """The shape DESIGN.md promises for `peerdesk match --json`."""
+        return {
+            "mode": self.mode,
+            "groups": [
+                {
+                    "members": [{"email": m.email, "role": m.role} for m in g.members],
+                    "score": round(g.score, 4),
+                    "breakdown": {k: round(v, 4) for k, v in g.breakdown.items()},
+                    "facts": list(g.facts),
+                    **({"skill": g.skill} if g.skill else {}),
+                    **({"locked": True} if g.locked else {}),
+                }
+                for g in self.groups
+            ],
+            "unmatched": [{"email": u.email, "reason": u.reason} for u in self.unmatched],
+            "total_score": round(self.total_score, 4),
+        }

@@ -1,0 +1,239 @@
+"""One matching run: from a Problem to a Proposal with scores, reasons and the unmatched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from peerdesk.matching import explain
+from peerdesk.matching.circles import solve_circles
+from peerdesk.matching.common import CancelCheck, Progress, Steps
+from peerdesk.matching.mentoring import mentoring_sides, solve_mentoring
+from peerdesk.matching.model import PARTS, Group, LockedGroup, Member, Person, Problem, Proposal, Unmatched
+from peerdesk.matching.peers import solve_pairs
+from peerdesk.matching.scoring import Features
+
+
+def pool_of(problem: Problem) -> tuple[tuple[Person, ...], dict[int, int]]:
+    """People the solver may place, and each one's free mentoring places (by position).
+
+    Paused, alumni and archived people are left out. Members of locked groups are placed
+    already, except that in mentoring a locked pair's mentor may take more mentees while
+    they have room.
+    """
+    locked_mentees: dict[int, int] = {}
+    placed: set[int] = set()
+    for g in problem.locked:
+        for pid, role in g.members:
+            if problem.mode == "mentoring" and role == "mentor":
+                locked_mentees[pid] = locked_mentees.get(pid, 0) + sum(1 for _, r in g.members if r == "mentee")
+            else:
+                placed.add(pid)
+    people = tuple(p for p in problem.people if p.matchable and p.id not in placed)
+    capacity = {k: max(0, p.capacity - locked_mentees.get(p.id, 0)) for k, p in enumerate(people)}
+    return people, capacity
+
+
+def propose(problem: Problem, progress: Progress | None = None, cancel: CancelCheck | None = None) -> Proposal:
+    """Solve one round; raises common.Cancelled if cancel() turns true."""
+    steps = Steps(progress, cancel)
+    steps(0.0, "Preparing")
+    people, capacity = pool_of(problem)
+    f = Features(problem, people)
+    if problem.mode == "mentoring":
+        proposal = _mentoring(f, capacity, steps)
+    elif problem.mode == "circles":
+        proposal = _circles(f, steps)
+    else:
+        proposal = _pairs(f, steps)
+    locked = _locked_groups(problem)
+    if locked:
+        groups = tuple(locked) + proposal.groups
+        total = sum(g.objective for g in groups)
+        proposal = replace(
+            proposal,
+            groups=groups,
+            total_score=total,
+            upper_bound=None if proposal.upper_bound is None else proposal.upper_bound + total - proposal.total_score,
+        )
+    steps(1.0, "Done")
+    return proposal
+
+
+def _member(p: Person, role: str) -> Member:
+    return Member(p.id, p.email, p.name, role, p.department)
+
+
+def _make_groups(
+    f: Features, groups: Sequence[Sequence[int]], roles: Sequence[Sequence[str]], *, directed: bool, circles: bool
+) -> list[Group]:
+    """Groups with score (mean of their pairs), weighted breakdown and facts."""
+    rows: list[int] = []
+    cols: list[int] = []
+    spans = []
+    for members in groups:
+        start = len(rows)
+        if directed:
+            rows.append(members[0])
+            cols.append(members[1])
+        else:
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    rows.append(a)
+                    cols.append(b)
+        spans.append((start, len(rows)))
+    parts, scores = explain.parts_of_pairs(f, rows, cols)
+    total = f.problem.weights.total
+    weights = np.array([getattr(f.problem.weights, name) / total for name in PARTS])
+    out = []
+    for members, member_roles, (s, e) in zip(groups, roles, spans, strict=True):
+        mean_parts = parts[s:e].mean(axis=0) * weights
+        breakdown = {name: float(v) for name, v in zip(PARTS, mean_parts, strict=True)}
+        score = float(scores[s:e].mean())
+        skill = None
+        if circles:
+            skill, host, facts = explain.circle_skill(f, list(members))
+            if host is not None:
+                member_roles = ["host" if m == host else "peer" for m in members]
+            facts += explain.group_facts(f, list(members))
+        elif len(members) == 2:
+            facts = explain.pair_facts(f, members[0], members[1], directed=directed)
+        else:
+            facts = explain.pair_facts(f, members[0], members[1], directed=False)
+            facts.append(f"{explain._first(f.people[members[2]].name)} joins as the odd one out")
+        out.append(
+            Group(
+                members=tuple(_member(f.people[m], r) for m, r in zip(members, member_roles, strict=True)),
+                score=score,
+                breakdown=breakdown,
+                facts=tuple(facts),
+                skill=skill,
+            )
+        )
+    return out
+
+
+def _mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> Proposal:
+    result = solve_mentoring(f, capacity, steps)
+    groups = _make_groups(
+        f, [[m, e] for m, e in result.pairs], [["mentor", "mentee"]] * len(result.pairs), directed=True, circles=False
+    )
+    mentors, mentees = mentoring_sides(f, capacity)
+    matched = {e for _, e in result.pairs}
+    allowed = result.block.allowed
+    col_of = {int(c): k for k, c in enumerate(mentees)}
+    unmatched = []
+    for e in mentees:
+        e = int(e)
+        if e in matched:
+            continue
+        fits = int(allowed[:, col_of[e]].sum()) if len(mentors) else 0
+        p = f.people[e]
+        unmatched.append(Unmatched(p.id, p.email, p.name, explain.mentee_reason(f, e, capacity, fits)))
+    could = int(allowed.any(axis=0).sum()) if len(mentors) else 0
+    return Proposal(
+        mode="mentoring",
+        groups=tuple(groups),
+        unmatched=tuple(sorted(unmatched, key=lambda u: u.name.casefold())),
+        total_score=sum(g.score for g in groups),
+        optimal=True,
+        eligible=len(mentees),
+        could_match=could,
+    )
+
+
+def _pairs(f: Features, steps: Steps) -> Proposal:
+    result = solve_pairs(f, steps)
+    steps(0.9, "Explaining the pairs")
+    groups = _make_groups(f, result.pairs, [["peer", "peer"]] * len(result.pairs), directed=False, circles=False)
+    groups += _make_groups(f, result.trios, [["peer"] * 3] * len(result.trios), directed=False, circles=False)
+    matched = {m for g in result.pairs for m in g} | {m for g in result.trios for m in g}
+    allowed = result.block.allowed
+    last = f.problem.history.last_sat_out
+    unmatched = []
+    everyone = np.arange(f.n, dtype=np.int64)
+    for k in range(f.n):
+        if k in matched:
+            continue
+        p = f.people[k]
+        if k in result.sat_out:
+            when = f"last sat out in round {last[p.id]}" if p.id in last else "has never sat out before"
+            unmatched.append(Unmatched(p.id, p.email, p.name, f"sits out this round (odd number; {when})", True))
+        elif not allowed[k].any():
+            unmatched.append(Unmatched(p.id, p.email, p.name, explain.blocked_reason(f, k, everyone, "partner")))
+        else:
+            n = int(allowed[k].sum())
+            unmatched.append(
+                Unmatched(
+                    p.id,
+                    p.email,
+                    p.name,
+                    f"all {n} possible partner(s) are paired with people who have fewer options or fit better",
+                )
+            )
+    total = sum(g.objective for g in groups)
+    bound = result.upper_bound
+    return Proposal(
+        mode=f.mode,
+        groups=tuple(groups),
+        unmatched=tuple(sorted(unmatched, key=lambda u: (not u.sat_out, u.name.casefold()))),
+        total_score=total,
+        upper_bound=bound,
+        optimal=result.optimal,
+        eligible=f.n,
+        could_match=int(allowed.any(axis=1).sum()),
+    )
+
+
+def _circles(f: Features, steps: Steps) -> Proposal:
+    result = solve_circles(f, steps)
+    steps(0.95, "Explaining the circles")
+    groups = _make_groups(f, result.groups, [["peer"] * len(g) for g in result.groups], directed=False, circles=True)
+    placed = {m for g in result.groups for m in g}
+    unmatched = []
+    everyone = np.arange(f.n, dtype=np.int64)
+    for k in range(f.n):
+        if k in placed:
+            continue
+        p = f.people[k]
+        if f.n < 3:
+            reason = "a circle needs at least 3 people"
+        elif not result.block.allowed[k].any():
+            reason = explain.blocked_reason(f, k, everyone, "member")
+        else:
+            reason = "no circle has room for someone who fits with all of its members"
+        unmatched.append(Unmatched(p.id, p.email, p.name, reason))
+    return Proposal(
+        mode="circles",
+        groups=tuple(groups),
+        unmatched=tuple(sorted(unmatched, key=lambda u: u.name.casefold())),
+        total_score=sum(g.objective for g in groups),
+        eligible=f.n,
+        could_match=int(result.block.allowed.any(axis=1).sum()),
+    )
+
+
+def _locked_groups(problem: Problem) -> list[Group]:
+    """The coordinator's locked groups, scored like the others and marked locked."""
+    if not problem.locked:
+        return []
+    by_id = {p.id: p for p in problem.people}
+    groups: list[Group] = []
+    for lg in problem.locked:
+        members = [by_id[i] for i in lg.ids if i in by_id]
+        if len(members) < 2:
+            continue
+        f = Features(problem, tuple(members))
+        roles = [r for i, r in lg.members if i in by_id]
+        directed = problem.mode == "mentoring" and roles[:2] == ["mentor", "mentee"]
+        made = _make_groups(
+            f, [list(range(len(members)))], [roles], directed=directed, circles=problem.mode == "circles"
+        )[0]
+        groups.append(replace(made, locked=True))
+    return groups
+
+
+def locked_from(group: Group) -> LockedGroup:
+    return LockedGroup(tuple((m.id, m.role) for m in group.members))
