@@ -94,30 +94,78 @@ def split_by_method(items: Iterable[Entry]) -> tuple[list[Entry], list[Entry]]:
     return live, gone
 
 
-def build_calendar(items: Sequence[Entry], method: str, options: Options) -> Calendar:
-    """One VCALENDAR with the given method holding these entries and the zones they use."""
+def _header(method: str) -> Calendar:
     cal = Calendar()
     cal.add("PRODID", PRODID)
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", method)
-    years = _year_span(items)
+    return cal
+
+
+def _zones_used(items: Sequence[Entry]) -> list[str]:
     zones: dict[str, None] = {}
-    events: list[Event] = []
     for e in items:
-        if isinstance(e, SeriesPlan):
-            events.extend(_series_events(e, method, options))
-            tzid = _tzid(e.series.timezone)
-        else:
-            events.append(_session_event(e, method, options))
-            tzid = _tzid(e.timezone)
+        tzid = _tzid(e.series.timezone if isinstance(e, SeriesPlan) else e.timezone)
         if tzid:
             zones[tzid] = None
-    for tzid in zones:
+    return list(zones)
+
+
+def entry_events(e: Entry, method: str, options: Options) -> list[Event]:
+    """The VEVENTs of one entry: a session's one, or a series' master and overrides."""
+    if isinstance(e, SeriesPlan):
+        return _series_events(e, method, options)
+    return [_session_event(e, method, options)]
+
+
+def build_calendar(items: Sequence[Entry], method: str, options: Options) -> Calendar:
+    """One VCALENDAR with the given method holding these entries and the zones they use."""
+    cal = _header(method)
+    years = _year_span(items)
+    for tzid in _zones_used(items):
         cal.add_component(vtimezone(tzid, *years))
-    for ev in events:
-        cal.add_component(ev)
+    for e in items:
+        for ev in entry_events(e, method, options):
+            cal.add_component(ev)
     return cal
+
+
+class CalendarWriter:
+    """Serialises calendars for one export, each entry's events only once.
+
+    The same session goes into the files of all its people and of its program; its
+    VEVENT text is the same in each, so it is built and serialised (by icalendar) once
+    and spliced. The bytes equal build_calendar(...).to_ical().
+    """
+
+    _END = b"END:VCALENDAR\r\n"
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._events: dict[tuple[int, str], bytes] = {}
+        self._keep: list[Entry] = []  # ids stay valid while the entries live
+        self._zones: dict[tuple[str, int, int], bytes] = {}
+        self._headers = {m: bytes(_header(m).to_ical())[: -len(self._END)] for m in (REQUEST, CANCEL)}
+
+    def to_ical(self, items: Sequence[Entry], method: str) -> bytes:
+        years = _year_span(items)
+        parts = [self._headers[method]]
+        for tzid in _zones_used(items):
+            key = (tzid, *years)
+            if key not in self._zones:
+                self._zones[key] = bytes(vtimezone(tzid, *years).to_ical())
+            parts.append(self._zones[key])
+        for e in items:
+            ekey = (id(e), method)
+            data = self._events.get(ekey)
+            if data is None:
+                data = b"".join(bytes(ev.to_ical()) for ev in entry_events(e, method, self.options))
+                self._events[ekey] = data
+                self._keep.append(e)
+            parts.append(data)
+        parts.append(self._END)
+        return b"".join(parts)
 
 
 def _tzid(name: str) -> str | None:

@@ -15,10 +15,10 @@ from peerdesk import clock
 from peerdesk.invites.build import (
     CANCEL,
     REQUEST,
+    CalendarWriter,
     Entry,
     Options,
     Organizer,
-    build_calendar,
     entries,
     entry_people,
     split_by_method,
@@ -230,19 +230,14 @@ def write_export(
     out = prepare_folder(Path(folder))
     result = ExportResult(out, sessions=plan.session_count)
     total = len(plan.files)
-    calendars: dict[tuple[str, tuple[int, ...]], bytes] = {}
+    writer = CalendarWriter(plan.options)
     for done, planned in enumerate(plan.files):
         if cancelled is not None and cancelled():
             result.cancelled = True
             break
         if progress is not None:
             progress(done, total, planned.name)
-        key = (planned.method, tuple(id(e) for e in planned.entries))
-        data = calendars.get(key)
-        if data is None:
-            data = build_calendar(planned.entries, planned.method, plan.options).to_ical()
-            if not planned.is_draft:
-                calendars = {key: data}  # a draft reuses the calendar written just before it
+        data = writer.to_ical(planned.entries, planned.method)
         if planned.is_draft:
             assert planned.recipient is not None
             data = build_draft(

@@ -332,3 +332,15 @@ def test_open_ended_rule_ends_where_the_store_does(db, program, tmp_path):
     master = events(cal)[0]
     assert master["RRULE"]["UNTIL"] == [berlin(2027, 4, 28, 10, 0)]
     assert occurrences(cal, "series-occ-0@peerdesk.test") == store_starts(db, program.series_id)
+
+
+def test_spliced_calendars_equal_icalendars_own_serialisation(db, program):
+    from peerdesk.invites import plan_export
+    from peerdesk.invites.build import CalendarWriter, build_calendar
+
+    plan = plan_export(db, ExportRequest(layouts=("participant", "program", "session")))
+    writer = CalendarWriter(plan.options)
+    assert len(plan.files) > 10
+    for planned in plan.files:
+        spliced = writer.to_ical(planned.entries, planned.method)
+        assert spliced == build_calendar(planned.entries, planned.method, plan.options).to_ical(), planned.name
