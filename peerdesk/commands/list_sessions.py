@@ -10,7 +10,7 @@ from typing import Any
 from peerdesk.store.db import Database
 from peerdesk.store.sessions import kind_label
 
-COLUMNS = ["id", "title", "kind", "start", "duration_min", "status", "attendees"]
+COLUMNS = ["id", "start", "duration_min", "kind", "status", "people", "title"]
 
 
 def rows(db: Database) -> list[dict[str, Any]]:
@@ -46,6 +46,7 @@ def rows(db: Database) -> list[dict[str, Any]]:
                 "status": r[6],
                 "attendees": p["attendee"],
                 "hosts": p["host"],
+                "people": len(p["attendee"]) + len(p["host"]),
                 "program": r[7],
                 "pairing_id": r[8],
                 "series_id": r[9],
