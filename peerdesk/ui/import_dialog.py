@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QProgressDialog,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import importing
+from peerdesk.store.db import open_db
 from peerdesk.store.errors import StoreError
 from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
@@ -171,6 +173,73 @@ class ImportDialog(QDialog):
         super().accept()
 
 
+_RUNNING: set[QRunnable] = set()
+
+
+class _PlanSignals(QObject):
+    done = Signal(object)  # ImportPlan
+    failed = Signal(object)  # the exception
+
+
+class _PlanTask(QRunnable):
+    """Reads and checks a CSV file on a worker thread, over its own read-only connection."""
+
+    def __init__(self, db_path: Path, csv_path: Path) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it (see _RUNNING)
+        self.db_path, self.csv_path = db_path, csv_path
+        self.signals = _PlanSignals()
+
+    def run(self) -> None:
+        try:
+            db = open_db(self.db_path, create=False, readonly=True)
+            try:
+                plan = importing.plan_import(db, self.csv_path)
+            finally:
+                db.close()
+        except Exception as exc:  # handed to the UI thread, which shows or re-raises it
+            self.signals.failed.emit(exc)
+            return
+        self.signals.done.emit(plan)
+
+
+def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
+    """Work out what importing path would do, off the UI thread when the program is a file.
+
+    Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
+    plan_import raises (StoreError for a file it cannot read, OSError).
+    """
+    db_path = ctx.workspace.path
+    if db_path is None:  # an in-memory program: its connection cannot be shared with a thread
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return importing.plan_import(ctx.db, path)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+    task = _PlanTask(db_path, path)
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    task.signals.done.connect(lambda plan: (outcome.setdefault("plan", plan), loop.quit()))
+    task.signals.failed.connect(lambda exc: (outcome.setdefault("error", exc), loop.quit()))
+    progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)
+    progress.setWindowTitle("Import participants")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(400)
+    progress.canceled.connect(loop.quit)
+    _RUNNING.add(task)  # kept alive until it reports, even when the user cancels
+    task.signals.done.connect(lambda _: _RUNNING.discard(task))
+    task.signals.failed.connect(lambda _: _RUNNING.discard(task))
+    QThreadPool.globalInstance().start(task)
+    loop.exec()
+    progress.reset()
+    progress.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    if "plan" not in outcome:  # cancelled: the worker finishes on its own; its result is dropped
+        return None
+    return outcome["plan"]  # type: ignore[no-any-return]
+
+
 def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
     if ctx.readonly:
@@ -179,18 +248,16 @@ def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = No
     path = path or widgets.ask_open_file(parent, "Import participants", widgets.CSV_FILTER)
     if path is None:
         return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        plan = importing.plan_import(ctx.db, path)
+        plan = read_plan(ctx, path, parent)
     except StoreError as exc:
-        QGuiApplication.restoreOverrideCursor()
         widgets.warn(parent, "Import participants", f"{path.name} cannot be imported.\n\n{exc}")
         return None
     except OSError as exc:
-        QGuiApplication.restoreOverrideCursor()
         widgets.warn(parent, "Import participants", f"{path.name} cannot be read: {exc.strerror or exc}.")
         return None
-    QGuiApplication.restoreOverrideCursor()
+    if plan is None:
+        return None
     dialog = ImportDialog(ctx, plan, path, parent)
     if widgets.exec_dialog(dialog) and dialog.imported is not None:
         _say(parent, f"Imported {path.name}: {len(plan.added)} added, {len(plan.updated)} updated")

@@ -101,3 +101,30 @@ def test_export_writes_everyone(ctx, people, tmp_path, prompts):
     (tmp_path / "no-such-dir").write_text("a file, not a folder")
     assert export_participants_to_file(ctx, None) is None
     assert prompts.warnings and "Could not write out.csv" in prompts.warnings[0][1]
+
+
+def test_a_program_file_is_read_on_a_worker_thread(tmp_path, qtbot, prompts, monkeypatch):
+    import threading
+
+    from peerdesk.store.workspace import Workspace
+    from peerdesk.ui.context import AppContext
+
+    threads = []
+    real_plan = importing.plan_import
+
+    def spy(db, path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_plan(db, path)
+
+    monkeypatch.setattr(importing, "plan_import", spy)
+    ctx = AppContext(Workspace.open(tmp_path / "program.peerdesk.db"))
+    path = write(tmp_path, CSV)
+    seen = []
+    monkeypatch.setattr(widgets, "exec_dialog", lambda d: seen.append(d.added_model.rowCount()) or 0)
+    assert import_participants(ctx, None, path) is None  # previewed, then cancelled
+    assert threads == [False]
+    assert seen == [3]
+    bad = write(tmp_path, "colour\nred\n", name="bad.csv")
+    assert import_participants(ctx, None, bad) is None
+    assert "no name or email column" in prompts.warnings[0][1]
+    ctx.workspace.close()
