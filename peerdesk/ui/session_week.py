@@ -226,6 +226,7 @@ class WeekView(QWidget):
             title.setBold(True)
             title.setStrikeOut(row.status == "cancelled")
             inner = rect.adjusted(4, 2, -3, -2)
+            p.setClipRect(rect)
             p.setFont(title)
             local = row.start_utc.astimezone(zoneinfo.ZoneInfo(self.display_tz))
             lines = [f"{local:%H:%M} {row.title}"]
@@ -246,6 +247,7 @@ class WeekView(QWidget):
                 text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(inner.width()))
                 p.drawText(QRectF(inner.left(), y, inner.width(), metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
                 y += metrics.height()
+            p.setClipping(False)
         if self._drag is not None and self._drop is not None:
             row = self._drag[0]
             day = (self._drop.date() - self.monday).days

@@ -61,7 +61,7 @@ class PersonCombo(QComboBox):
 
 
 class ParticipantSessionsWidget(QWidget):
-    """One participant's sessions (past and upcoming) with a one-line summary; for their dialog."""
+    """One participant's sessions, latest first (upcoming, then past), with a one-line summary; for their dialog."""
 
     def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,7 +96,7 @@ class ParticipantSessionsWidget(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        self.model.set_filter(SessionFilter(participant_id=self.participant_id))
+        self.model.set_filter(SessionFilter(participant_id=self.participant_id), descending=True)
         db = self.ctx.db
         held, came, upcoming, rated, avg = db.execute(
             "SELECT sum(s.status = 'held'), sum(s.status = 'held' AND sp.attended = 1), "
