@@ -128,6 +128,7 @@ def run_app(path: Path | None, demo: bool = False) -> int:
     widgets.guard_singletons()
     app.setApplicationName("PeerDesk")
     app.setOrganizationName("PeerDesk")
+    app.setWindowIcon(widgets.badge_icon("PeerDesk", 64))
     install_excepthook(app)
     window = MainWindow()
     if not start(window, Path(path) if path is not None else None, demo):

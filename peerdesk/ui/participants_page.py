@@ -140,6 +140,7 @@ class ParticipantsPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search name, e-mail, department or skill…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search participants")
         self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.proxy.set_query)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -162,6 +163,9 @@ class ParticipantsPage(QWidget):
         self.status_filter.currentIndexChanged.connect(
             lambda _: self.proxy.set_status(self.status_filter.currentData())
         )
+        self.department_filter.setAccessibleName("Department filter")
+        self.role_filter.setAccessibleName("Role filter")
+        self.status_filter.setAccessibleName("Status filter")
         self.archived_check = QCheckBox("Show archived", self)
         self.archived_check.toggled.connect(self.proxy.set_show_archived)
         self.count_label = QLabel(self)
@@ -203,6 +207,7 @@ class ParticipantsPage(QWidget):
             table.setColumnWidth(col, _WIDTHS.get(title, 120))
         table.selectionModel().selectionChanged.connect(self._update_actions)
         table.addActions(self._table_actions)
+        table.setAccessibleName("Participants")
         self.table = table
 
     def _build_empty_state(self) -> None:
@@ -298,12 +303,14 @@ class ParticipantsPage(QWidget):
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         archived = self.model.archived_count
+        hidden_archived = 0 if self.proxy.show_archived else archived
         if total == 0:
             self.count_label.setText("")
-        elif shown == total or (shown == total - archived and not self.proxy.is_filtering()):
-            self.count_label.setText(f"{shown} participant{'s' if shown != 1 else ''}")
+        elif not self.proxy.is_filtering():
+            text = f"{shown} participant{'s' if shown != 1 else ''}"
+            self.count_label.setText(f"{text} · {hidden_archived} archived hidden" if hidden_archived else text)
         else:
-            self.count_label.setText(f"{shown} of {total - (0 if self.proxy.show_archived else archived)} shown")
+            self.count_label.setText(f"{shown} of {total - hidden_archived} shown")
         if total == 0:
             self.empty_label.setText(
                 "<h3>No participants yet</h3><p>Add people one by one, or import the CSV file "

@@ -212,3 +212,40 @@ def test_a_failed_write_is_shown_not_raised(page, ctx, prompts):
     page.archive_action.trigger()
     assert prompts.warnings and "read-only" in prompts.warnings[0][1]
     ctx.workspace.readonly = False
+
+
+def test_keyboard_return_edits_and_delete_deletes(page, ctx, qtbot, monkeypatch, prompts):
+    opened = []
+    drive_with(monkeypatch, lambda dialog: opened.append(dialog.windowTitle()) or 0)
+    select(page, "ana.silva@example.com")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == ["Edit Ana Silva"]
+    prompts.confirm_answer = False
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert len(prompts.confirms) == 1 and "Ana Silva" in prompts.confirms[0][1]
+    qtbot.keyClicks(page.search, "ana")
+    qtbot.keyClick(page.search, Qt.Key.Key_Delete)  # editing the search text deletes nobody
+    assert len(prompts.confirms) == 1
+
+
+def test_clicking_a_header_sorts_and_keeps_the_selection(page, qtbot):
+    from peerdesk.ui.participants_model import CAPACITY
+
+    select(page, "zoe.odegard@example.com")
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(CAPACITY) + header.sectionSize(CAPACITY) // 2
+    from PySide6.QtCore import QPoint
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    capacities = [int(page.proxy.index(r, CAPACITY).data()) for r in range(page.proxy.rowCount())]
+    assert capacities == sorted(capacities) or capacities == sorted(capacities, reverse=True)
+    assert [p.name for p in page.selected()] == ["Zoë Ødegård"]
+
+
+def test_count_mentions_hidden_archived_people(page, ctx):
+    select(page, "zoe.odegard@example.com")
+    page.archive_action.trigger()
+    assert page.count_label.text() == "5 participants · 1 archived hidden"
+    page.archived_check.setChecked(True)
+    assert page.count_label.text() == "6 participants"
