@@ -262,15 +262,65 @@ def find_slots(
                 f"without {p.name} the others could meet on {when}."
             )
         return SlotSearch((), tuple(b[0].participant_id for b in blockers), text)
+    removed = _fewest_to_leave_out(free, duration_min, step_min)
+    if removed:
+        gone, alt = removed
+        tz = zoneinfo.ZoneInfo(display_tz)
+        when = alt.start_utc.astimezone(tz).strftime("%a %d %b %H:%M")
+        names = _and([people[i].name for i in gone])
+        rest = len(people) - len(gone)
+        return SlotSearch(
+            (),
+            tuple(people[i].participant_id for i in gone),
+            f"No time in {span} suits everyone, and leaving out any one person does not help. "
+            f"The bottleneck is {names}: without them the other {rest} could meet on {when}.",
+        )
     least_index = min(range(len(people)), key=lambda i: _minutes(free[i]))
     least = people[least_index]
     hours = _minutes(free[least_index]) / 60
     return SlotSearch(
         (),
         (least.participant_id,),
-        f"No time in {span} suits everyone, and leaving out any one person does not help. "
-        f"{least.name} has the least free time ({hours:.1f} h).",
+        f"No time in {span} suits any two of them. {least.name} has the least free time ({hours:.1f} h).",
     )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _fewest_to_leave_out(free: list[list[Interval]], duration_min: int, step_min: int) -> tuple[list[int], Slot] | None:
+    """Greedily leave out the person whose absence leaves the most common free time, until the rest can meet.
+
+    Returns who was left out (at least two people, in order) and the first slot of the others;
+    None when not even two people share a slot. Prefix/suffix intersections keep each round linear.
+    """
+    remaining = list(range(len(free)))
+    # how much each person's free time overlaps everyone else's: ties go to the most isolated
+    overlap = [sum(_minutes(intersect(free[i], free[j])) for j in range(len(free)) if j != i) for i in range(len(free))]
+    gone: list[int] = []
+    while len(remaining) > 2:
+        lists = [free[i] for i in remaining]
+        prefix: list[list[Interval] | None] = [None]
+        for f in lists:
+            prev = prefix[-1]
+            prefix.append(f if prev is None else intersect(prev, f))
+        suffix: list[list[Interval] | None] = [None]
+        for f in reversed(lists):
+            prev = suffix[-1]
+            suffix.append(f if prev is None else intersect(prev, f))
+        suffix.reverse()
+        scores = []
+        for k in range(len(remaining)):
+            before, after = prefix[k], suffix[k + 1]
+            common = before if after is None else after if before is None else intersect(before, after)
+            scores.append((_minutes(common or []), -overlap[remaining[k]], -k))
+        best = max(range(len(remaining)), key=lambda k: scores[k])
+        gone.append(remaining.pop(best))
+        found = _earliest([free[i] for i in remaining], duration_min, step_min, 1)
+        if found:
+            return gone, found[0]
+    return None
 
 
 # --- against the store -------------------------------------------------------------------

@@ -192,3 +192,20 @@ def test_schedule_first_meetings_books_each_pairing_once_without_double_booking(
     assert [r.pairing_id for r in again] == [p3]
     workspace.undo()  # the second run booked nothing, so this undoes the first
     assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+
+
+def test_bottleneck_of_several_people():
+    berlin = [
+        PersonCalendar(i, n, "Europe/Berlin", parse_availability("Mon 09:00-12:00"))
+        for i, n in ((1, "Ana"), (2, "Ben"), (3, "Cem"))
+    ]
+    tokyo = [
+        PersonCalendar(i, n, "Asia/Tokyo", parse_availability("Mon 09:00-12:00")) for i, n in ((4, "Aiko"), (5, "Ren"))
+    ]
+    r = find_slots([berlin[0], tokyo[0], berlin[1], tokyo[1], berlin[2]], 60, utc(2026, 11, 2, 9), utc(2026, 11, 30))
+    # no single absence helps; without the two in Tokyo the three in Berlin can meet
+    assert r.slots == () and set(r.bottleneck) == {4, 5}
+    assert "The bottleneck is Aiko and Ren: without them the other 3 could meet on Mon 02 Nov 09:00" in r.message
+    nobody = [PersonCalendar(i, f"P{i}", "UTC", (Window(i, 600, 660),)) for i in range(3)]
+    r = find_slots(nobody, 60, utc(2026, 11, 2), utc(2026, 11, 30))
+    assert r.slots == () and "suits any two of them" in r.message
