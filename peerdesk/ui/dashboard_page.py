@@ -1,0 +1,390 @@
+"""The first page: key figures, charts, goal status, upcoming sessions and what needs action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.metrics.catalogue import format_value
+from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard
+from peerdesk.store.participants import get_participant
+from peerdesk.store.programs import list_programs
+from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
+from peerdesk.store.settings import load_settings
+from peerdesk.ui import charts, widgets
+from peerdesk.ui.goal_models import SORT_ROLE, ActionModel, GoalProgressModel, SparklineDelegate
+
+# Tables whose changes can move a figure of the dashboard.
+WATCHED = (
+    "participants",
+    "programs",
+    "program_members",
+    "goals",
+    "pairings",
+    "pairing_members",
+    "sessions",
+    "session_people",
+    "feedback",
+    "training_modules",
+    "training_completions",
+)
+
+
+class FigureCard(QFrame):
+    """One key figure: its label, value, and the change since the previous month."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("figureCard")
+        self.label = QLabel(label, self)
+        self.value = QLabel("–", self)
+        big = QFont(self.value.font())
+        big.setPointSizeF(big.pointSizeF() * 1.9)
+        big.setBold(True)
+        self.value.setFont(big)
+        self.change = QLabel("", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.label)
+        layout.addWidget(self.value)
+        layout.addWidget(self.change)
+
+    def show_figure(self, f: Figure, previous_label: str) -> None:
+        self.value.setText(f.text)
+        self.value.setAccessibleName(f"{f.label}: {f.text}")
+        if f.previous is None:
+            self.change.setText("" if f.key == "active_participants" else f"no figure for {previous_label}")
+            self.change.setStyleSheet("")
+            return
+        delta = f.change
+        if delta is None:
+            self.change.setText(f"{previous_label}: {format_value(f.previous, f.unit)}")
+            self.change.setStyleSheet("")
+            return
+        amount = _delta_text(abs(delta), f.unit)
+        if amount.strip("0.,") in ("", " pts", " h"):
+            delta = 0.0
+        arrow = "▲" if delta > 0 else "▼" if delta < 0 else "＝"
+        self.change.setText(f"{arrow} {amount} vs {previous_label}" if delta else f"＝ same as {previous_label}")
+        colour = charts.GREEN if delta > 0 else charts.RED if delta < 0 else charts.GREY
+        self.change.setStyleSheet(f"color: {colour.name()};")
+
+
+def _delta_text(delta: float, unit: str) -> str:
+    if unit == "percent":
+        return f"{delta:.0f} pts"
+    if unit == "rating":
+        return f"{delta:.2f}"
+    if unit == "hours":
+        return f"{delta:,.1f} h"
+    return f"{delta:,.0f}"
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label
+
+
+class DashboardPage(QWidget):
+    """Where the coordinator sees whether the program works, and what needs doing."""
+
+    status_message = Signal(str)
+    # ('participant' | 'session' | 'pairing', id): an action item was opened.
+    open_requested = Signal(str, int)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: Dashboard | None = None
+        self.last_seconds = 0.0
+        self._stale = True
+
+        self.program_combo = QComboBox(self)
+        self.program_combo.setAccessibleName("Program shown on the dashboard")
+        self.program_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.period_label = QLabel(self)
+
+        self.cards: dict[str, FigureCard] = {}
+        cards = QGridLayout()
+        titles = {
+            "active_participants": "Active participants",
+            "participation_rate": "Participation this month",
+            "sessions": "Sessions this month",
+            "attendance_rate": "Attendance rate",
+            "average_rating": "Average rating",
+            "learning_hours": "Hours of learning",
+        }
+        for i, (key, title) in enumerate(titles.items()):
+            card = FigureCard(title, self)
+            self.cards[key] = card
+            cards.addWidget(card, i // 3, i % 3)
+
+        self.sessions_chart = charts.BarChart("Sessions held per month", self)
+        self.hours_chart = charts.BarChart("Hours of learning per month", self)
+        self.attendance_chart = charts.LineChart("Attendance rate (%)", self)
+        self.rating_chart = charts.LineChart("Average rating (1–5)", self)
+        chart_grid = QGridLayout()
+        chart_grid.addWidget(self.sessions_chart, 0, 0)
+        chart_grid.addWidget(self.hours_chart, 0, 1)
+        chart_grid.addWidget(self.attendance_chart, 1, 0)
+        chart_grid.addWidget(self.rating_chart, 1, 1)
+
+        self.goal_status = charts.StatusBar(self)
+        self.goals = GoalProgressModel(self)
+        self.goals_proxy = QSortFilterProxyModel(self)
+        self.goals_proxy.setSourceModel(self.goals)
+        self.goals_proxy.setSortRole(SORT_ROLE)
+        self.goals_view = QTableView(self)
+        self.goals_view.setModel(self.goals_proxy)
+        self.goals_view.setSortingEnabled(True)
+        self.goals_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
+        self.goals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.goals_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.goals_view.verticalHeader().hide()
+        self.goals_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 130)
+        self.goals_view.setMinimumHeight(150)
+        self.goals_view.setAccessibleName("Goals")
+
+        self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
+        self.upcoming_view = QTableView(self)
+        self.upcoming_view.setModel(self.upcoming)
+        self.upcoming_view.verticalHeader().hide()
+        self.upcoming_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.upcoming_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.upcoming_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.upcoming_view.doubleClicked.connect(self._open_upcoming)
+        self.upcoming_view.setMinimumHeight(150)
+        self.upcoming_view.setAccessibleName("Upcoming sessions")
+        self._upcoming_ids: list[int] = []
+
+        self.action_tabs = QTabWidget(self)
+        self.action_models: dict[str, ActionModel] = {}
+        self.action_views: dict[str, QListView] = {}
+        for key in ("stale_pairings", "untrained_mentors", "unpaired", "awaiting_attendance", "awaiting_feedback"):
+            model = ActionModel(self)
+            view = QListView(self)
+            view.setModel(model)
+            view.setAlternatingRowColors(True)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.activated.connect(lambda index, m=model: self._open_action(m, index))
+            view.doubleClicked.connect(lambda index, m=model: self._open_action(m, index))
+            view.setAccessibleName(key.replace("_", " "))
+            self.action_models[key] = model
+            self.action_views[key] = view
+            self.action_tabs.addTab(view, key)
+        self.action_tabs.setMinimumHeight(220)
+
+        header = QHBoxLayout()
+        header.addWidget(_section("Dashboard"))
+        header.addSpacing(12)
+        header.addWidget(self.period_label)
+        header.addStretch(1)
+        header.addWidget(QLabel("Program:", self))
+        header.addWidget(self.program_combo)
+
+        bottom = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(_section("Needs your attention"))
+        left.addWidget(self.action_tabs)
+        right = QVBoxLayout()
+        right.addWidget(_section("Upcoming sessions"))
+        right.addWidget(self.upcoming_view)
+        bottom.addLayout(left, 3)
+        bottom.addLayout(right, 2)
+
+        content = QWidget(self)
+        body = QVBoxLayout(content)
+        body.addLayout(header)
+        body.addLayout(cards)
+        body.addLayout(chart_grid)
+        body.addWidget(_section("Goals"))
+        body.addWidget(self.goal_status)
+        body.addWidget(self.goals_view)
+        body.addLayout(bottom)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self._fill_programs()
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    # --- data ---------------------------------------------------------------------------
+
+    def _fill_programs(self) -> None:
+        current = self.program_combo.currentData()
+        self.program_combo.blockSignals(True)
+        self.program_combo.clear()
+        self.program_combo.addItem("All programs", None)
+        for p in list_programs(self.ctx.db):
+            self.program_combo.addItem(p.name, p.id)
+        i = self.program_combo.findData(current)
+        self.program_combo.setCurrentIndex(max(0, i))
+        self.program_combo.blockSignals(False)
+
+    def program_id(self) -> int | None:
+        value = self.program_combo.currentData()
+        return int(value) if value is not None else None
+
+    def _on_changed(self, changes: Any) -> None:
+        if not changes.touches(*WATCHED):
+            return
+        if changes.touches("programs"):
+            self._fill_programs()
+        self._stale = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._refresh_if_stale)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._refresh_if_stale()
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute every figure (one call to peerdesk.metrics) and show it."""
+        started = time.perf_counter()
+        self.data = dashboard(self.ctx.db, self.program_id())
+        self.last_seconds = time.perf_counter() - started
+        self._stale = False
+        self._show(self.data)
+
+    def _show(self, d: Dashboard) -> None:
+        prev = d.period.previous()
+        prev_label = prev.start.strftime("%B") if prev.start else "last period"
+        self.period_label.setText(f"{d.period} · updated {clock.now().strftime('%H:%M')}")
+        for f in d.figures:
+            self.cards[f.key].show_figure(f, prev_label)
+        labels = [m.month.strftime("%b") for m in d.months]
+        self.sessions_chart.set_data(labels, [("Sessions", [m.sessions_held for m in d.months], charts.BLUE)])
+        self.hours_chart.set_data(
+            labels, [("Hours", [m.learning_hours for m in d.months], charts.GREEN)], value_format="{:,.0f}"
+        )
+        self.attendance_chart.set_data(
+            labels, [("Attendance", [m.attendance_rate for m in d.months], charts.PURPLE)], maximum=100
+        )
+        self.rating_chart.set_data(
+            labels, [("Rating", [m.average_rating for m in d.months], charts.AMBER)], maximum=5, value_format="{:.0f}"
+        )
+        self.goal_status.set_counts(d.goal_counts)
+        names = {p.id: p.name for p in list_programs(self.ctx.db)} if self.program_id() is None else {}
+        self.goals.set_rows(d.goals, {k: v for k, v in names.items() if k is not None})
+        for col in range(1, self.goals.columnCount()):
+            if col != GoalProgressModel.TREND_COLUMN:
+                self.goals_view.resizeColumnToContents(col)
+        rows_height = self.goals_view.verticalHeader().length() + self.goals_view.horizontalHeader().height() + 6
+        self.goals_view.setFixedHeight(max(90, min(rows_height, 420)))
+        zone = load_settings(self.ctx.db).timezone
+        rows = []
+        for u in d.upcoming:
+            when = from_utc_text(u.start_utc)
+            rows.append([_local(when, zone), u.title, u.hosts, str(u.people)])
+        self.upcoming.set_rows(rows)
+        self.upcoming_view.resizeColumnToContents(0)
+        self.upcoming_view.resizeColumnToContents(3)
+        self._upcoming_ids = [u.session_id for u in d.upcoming]
+        for i, a in enumerate(d.actions):
+            self.action_models[a.key].set_items(a.items, a.total)
+            self.action_tabs.setTabText(i, f"{_short(a.key)} ({a.total})")
+            self.action_tabs.setTabToolTip(i, a.title)
+        if not d.actions[self.action_tabs.currentIndex()].total:
+            busy = next((i for i, a in enumerate(d.actions) if a.total), self.action_tabs.currentIndex())
+            self.action_tabs.setCurrentIndex(busy)
+
+    # --- opening items ------------------------------------------------------------------
+
+    def _open_upcoming(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self._upcoming_ids):
+            self.open_item("session", self._upcoming_ids[index.row()])
+
+    def _open_action(self, model: ActionModel, index: QModelIndex) -> None:
+        item = model.item(index.row())
+        if item is not None:
+            self.open_item(item.target, item.target_id, item)
+
+    def open_item(self, target: str, target_id: int, item: ActionItem | None = None) -> None:
+        """Open what an item is about: a participant, a session's attendance, or a new meeting for a pair."""
+        self.open_requested.emit(target, target_id)
+        if self.ctx.readonly:
+            return
+        if target == "participant":
+            from peerdesk.ui.participant_dialog import ParticipantDialog
+
+            dialog: Any = ParticipantDialog(self.ctx, get_participant(self.ctx.db, target_id), self)
+            widgets.exec_dialog(dialog)
+        elif target == "session":
+            from peerdesk.ui.session_dialog import SessionDialog
+
+            dialog = SessionDialog(self.ctx, target_id, tab="attendance", parent=self)
+            widgets.exec_dialog(dialog)
+        elif target == "pairing":
+            from peerdesk.ui.session_dialog import SessionDialog
+
+            dialog = SessionDialog(self.ctx, None, template=self._meeting_for(target_id, item), parent=self)
+            if widgets.exec_dialog(dialog) and dialog.saved_ids:
+                self.status_message.emit("Scheduled a meeting for the pair")
+
+    def _meeting_for(self, pairing_id: int, item: ActionItem | None) -> Session:
+        people = members_of_pairing(self.ctx.db, pairing_id)
+        program = self.ctx.db.execute("SELECT program_id FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
+        start = (clock.now() + dt.timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+        return Session(
+            title=f"Catch-up: {item.title}" if item else "Pair catch-up",
+            start_utc=start,
+            timezone=load_settings(self.ctx.db).timezone,
+            duration_min=45,
+            kind="pair_meeting",
+            pairing_id=pairing_id,  # type: ignore[arg-type]
+            program_id=program[0] if program else None,
+            hosts=tuple(people[:1]),
+            attendees=tuple(people[1:]),
+        )
+
+
+def _short(key: str) -> str:
+    return {
+        "stale_pairings": "Pairs not meeting",
+        "untrained_mentors": "Untrained mentors",
+        "unpaired": "Unpaired people",
+        "awaiting_attendance": "Attendance to record",
+        "awaiting_feedback": "Feedback missing",
+    }[key]
+
+
+def _local(moment: dt.datetime, zone: str) -> str:
+    from peerdesk.ui.session_models import format_local
+
+    return format_local(moment, zone)

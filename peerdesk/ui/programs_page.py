@@ -1,0 +1,372 @@
+"""Programs & Goals: programs with their objective, dates and members; each goal's progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.metrics import program_figures
+from peerdesk.metrics.catalogue import format_value
+from peerdesk.metrics.summary import ProgramFigures
+from peerdesk.store.programs import Program, delete_goal, delete_program, get_program, list_programs, move_goal
+from peerdesk.ui import charts, widgets
+from peerdesk.ui.goal_dialog import GoalDialog
+from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
+from peerdesk.ui.program_dialog import ProgramDialog
+
+Index = QModelIndex | QPersistentModelIndex
+
+WATCHED = (
+    "programs",
+    "program_members",
+    "goals",
+    "participants",
+    "pairings",
+    "pairing_members",
+    "sessions",
+    "session_people",
+    "feedback",
+    "training_modules",
+    "training_completions",
+)
+
+
+class ProgramsModel(QAbstractTableModel):
+    """Programs with their members and how many goals are in each state."""
+
+    HEADERS = ("Program", "Objective", "Dates", "Status", "Members")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[Program, int]] = []
+
+    def set_rows(self, rows: list[tuple[Program, int]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def program(self, row: int) -> Program:
+        return self.rows[row][0]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p, members = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if col == 0:
+                return p.name
+            if col == 1:
+                return p.objective_label
+            if col == 2:
+                start = p.start_date.isoformat() if p.start_date else "…"
+                end = p.end_date.isoformat() if p.end_date else "…"
+                return f"{start} – {end}"
+            if col == 3:
+                return p.status.capitalize()
+            if col == 4:
+                return members if role == SORT_ROLE else str(members)
+        if role == Qt.ItemDataRole.ToolTipRole and p.description:
+            return p.description
+        return None
+
+
+class ProgramsPage(QWidget):
+    """Create programs, enrol people, set SMART goals and follow their progress."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.figures: ProgramFigures | None = None
+
+        self.model = ProgramsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the store's order: active programs first
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setAccessibleName("Programs")
+        self.view.doubleClicked.connect(lambda _: self.edit_program())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+
+        self.new_button = QPushButton("New program…", self)
+        self.new_button.clicked.connect(self.new_program)
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.clicked.connect(self.edit_program)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.clicked.connect(self.delete_program)
+
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.status_bar = charts.StatusBar(self)
+
+        self.goals = GoalProgressModel(self)
+        self.goals_proxy = QSortFilterProxyModel(self)
+        self.goals_proxy.setSourceModel(self.goals)
+        self.goals_proxy.setSortRole(SORT_ROLE)
+        self.goals_view = QTableView(self)
+        self.goals_view.setModel(self.goals_proxy)
+        self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
+        self.goals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.goals_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.goals_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.goals_view.verticalHeader().hide()
+        self.goals_view.verticalHeader().setDefaultSectionSize(34)
+        self.goals_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 140)
+        self.goals_view.setAccessibleName("Goals of the program")
+        self.goals_view.doubleClicked.connect(lambda _: self.edit_goal())
+
+        self.add_goal_button = QPushButton("Add goal…", self)
+        self.add_goal_button.clicked.connect(self.add_goal)
+        self.edit_goal_button = QPushButton("Edit goal…", self)
+        self.edit_goal_button.clicked.connect(self.edit_goal)
+        self.delete_goal_button = QPushButton("Delete goal", self)
+        self.delete_goal_button.clicked.connect(self.delete_goal)
+        self.up_button = QPushButton("Move up", self)
+        self.up_button.clicked.connect(lambda: self.move_goal(-1))
+        self.down_button = QPushButton("Move down", self)
+        self.down_button.clicked.connect(lambda: self.move_goal(1))
+
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        ll.addLayout(row)
+
+        right = QWidget(self)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.heading)
+        rl.addWidget(self.summary)
+        rl.addWidget(self.status_bar)
+        rl.addWidget(self.goals_view, 1)
+        goal_row = QHBoxLayout()
+        for b in (
+            self.add_goal_button,
+            self.edit_goal_button,
+            self.delete_goal_button,
+            self.up_button,
+            self.down_button,
+        ):
+            goal_row.addWidget(b)
+        goal_row.addStretch(1)
+        rl.addLayout(goal_row)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+        self._update_buttons()
+
+    # --- data ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        selected = self.selected_program()
+        counts = dict(self.ctx.db.execute("SELECT program_id, count(*) FROM program_members GROUP BY program_id"))
+        self.model.set_rows([(p, int(counts.get(p.id, 0))) for p in list_programs(self.ctx.db)])
+        for col in range(1, self.model.columnCount()):
+            self.view.resizeColumnToContents(col)
+        if selected is not None:
+            self.select_program(selected.id)
+        self._show_selected()
+
+    def _on_changed(self, changes: Any) -> None:
+        if changes.touches(*WATCHED):
+            self.reload()
+
+    def selected_program(self) -> Program | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.program(self.proxy.mapToSource(rows[0]).row())
+
+    def select_program(self, program_id: int | None) -> None:
+        for r in range(self.model.rowCount()):
+            if self.model.program(r).id == program_id:
+                index = self.proxy.mapFromSource(self.model.index(r, 0))
+                self.view.selectionModel().select(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.view.scrollTo(index)
+                return
+
+    def selected_goal_row(self) -> int | None:
+        rows = self.goals_view.selectionModel().selectedRows()
+        return self.goals_proxy.mapToSource(rows[0]).row() if rows else None
+
+    def _show_selected(self) -> None:
+        p = self.selected_program()
+        if p is None or p.id is None:
+            self.figures = None
+            self.heading.setText("<i>Create a program to set goals and follow its progress.</i>")
+            self.summary.clear()
+            self.goals.set_rows([])
+            self.status_bar.set_counts({})
+            self._update_buttons()
+            return
+        f = program_figures(self.ctx.db, p.id)
+        self.figures = f
+        self.heading.setText(f"<b style='font-size:14pt'>{p.name}</b> — {p.objective_label}")
+        parts = [
+            f"{f.members} enrolled ({f.active_members} active, {f.completed} completed)",
+            f"{f.sessions_held} sessions held",
+            f"{format_value(f.learning_hours, 'hours')} of learning",
+            f"attendance {format_value(f.attendance_rate, 'percent')}",
+            f"rating {format_value(f.average_rating, 'rating')}",
+            f"{f.active_pairings} active pairings",
+        ]
+        text = " · ".join(parts)
+        if p.description:
+            text = f"{p.description}<br>{text}"
+        self.summary.setText(text)
+        counts = {s: 0 for s in ("on_track", "at_risk", "met", "missed")}
+        for g in f.goals:
+            counts[g.status] += 1
+        self.status_bar.set_counts(counts)
+        selected_goal = self.selected_goal_row()
+        goal_id = self.goals.progress(selected_goal).goal.id if selected_goal is not None else None
+        self.goals.set_rows(f.goals)
+        for col in (1, 2, 4, 5):
+            self.goals_view.resizeColumnToContents(col)
+        for r, g in enumerate(f.goals):
+            if g.goal.id == goal_id:
+                self.goals_view.selectRow(self.goals_proxy.mapFromSource(self.goals.index(r, 0)).row())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.selected_program() is not None
+        writable = not self.ctx.readonly
+        self.new_button.setEnabled(writable)
+        for b in (self.edit_button, self.delete_button, self.add_goal_button):
+            b.setEnabled(has and writable)
+        for b in (self.edit_goal_button, self.delete_goal_button, self.up_button, self.down_button):
+            b.setEnabled(has and writable and self.goals.rowCount() > 0)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def new_program(self) -> None:
+        dialog = ProgramDialog(self.ctx, None, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.select_program(dialog.saved.id)
+            self.status_message.emit(f"Created {dialog.saved.name}")
+
+    def edit_program(self) -> None:
+        p = self.selected_program()
+        if p is None or p.id is None or self.ctx.readonly:
+            return
+        dialog = ProgramDialog(self.ctx, get_program(self.ctx.db, p.id), self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Saved {dialog.saved.name}")
+
+    def delete_program(self) -> None:
+        p = self.selected_program()
+        if p is None or p.id is None:
+            return
+        text = (
+            f"Delete the program {p.name} with its goals and enrolments?\n\n"
+            "Its sessions and pairings stay, without a program. You can undo this with Edit > Undo."
+        )
+        if not widgets.confirm(self, "Delete program", text, "Delete"):
+            return
+        if widgets.run_write(self.ctx, self, f"Delete program {p.name}", _delete_program, p.id):
+            self.status_message.emit(f"Deleted {p.name}")
+
+    def add_goal(self) -> None:
+        p = self.selected_program()
+        if p is None or self.ctx.readonly:
+            return
+        dialog = GoalDialog(self.ctx, p, None, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Added goal: {dialog.saved.title}")
+
+    def edit_goal(self) -> None:
+        p = self.selected_program()
+        row = self.selected_goal_row()
+        if p is None or row is None or self.ctx.readonly:
+            return
+        dialog = GoalDialog(self.ctx, p, self.goals.progress(row).goal, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Saved goal: {dialog.saved.title}")
+
+    def delete_goal(self) -> None:
+        row = self.selected_goal_row()
+        if row is None:
+            return
+        goal = self.goals.progress(row).goal
+        if not widgets.confirm(self, "Delete goal", f"Delete the goal “{goal.title}”?", "Delete"):
+            return
+        if widgets.run_write(self.ctx, self, f"Delete goal {goal.title}", _delete_goal, goal.id):
+            self.status_message.emit(f"Deleted goal: {goal.title}")
+
+    def move_goal(self, offset: int) -> None:
+        row = self.selected_goal_row()
+        if row is None:
+            return
+        goal = self.goals.progress(row).goal
+        widgets.run_write(self.ctx, self, f"Move goal {goal.title}", move_goal, goal.id, offset)
+
+
+def _delete_program(db: Any, program_id: int) -> bool:
+    delete_program(db, program_id)
+    return True
+
+
+def _delete_goal(db: Any, goal_id: int) -> bool:
+    delete_goal(db, goal_id)
+    return True
