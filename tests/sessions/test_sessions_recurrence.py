@@ -2,6 +2,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from session_fixtures import person, utc
 
 from peerdesk.recurrence import (
@@ -145,3 +147,32 @@ def test_cancel_following(db):
     _a, _b, occ = _series(db)
     assert cancel_following(db, occ[3].id) == 2
     assert [o.status for o in occurrences(db, occ[0].series_id)] == ["planned"] * 3 + ["cancelled"] * 2
+
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2028, 12, 31)),
+    minute=st.integers(0, 24 * 4 - 1).map(lambda q: q * 15),
+    freq=st.sampled_from(["weekly", "monthly_weekday", "monthly_date"]),
+    interval=st.integers(1, 3),
+    count=st.integers(2, 30),
+)
+@settings(max_examples=80, deadline=None)
+def test_occurrences_keep_their_wall_time(zone, day, minute, freq, interval, count):
+    first = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+    text = to_rrule(Recurrence(freq, interval, count=count), first, zone)
+    local = expand_local(text, first, zone)
+    assert local[0] == first and len(local) <= count
+    tz = zoneinfo.ZoneInfo(zone)
+    for wall, utc_start in zip(local, expand_utc(text, first, zone), strict=True):
+        assert wall.time() == first.time()
+        back = utc_start.astimezone(tz).replace(tzinfo=None)
+        # the same wall time, unless that time does not exist that day (a DST gap): then just after it
+        assert back == wall or (back > wall and back - wall <= dt.timedelta(hours=1))
+        if freq == "weekly":
+            assert wall.weekday() == first.weekday()
+        elif freq == "monthly_date":
+            assert wall.day == first.day

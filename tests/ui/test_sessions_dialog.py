@@ -250,3 +250,25 @@ def test_find_a_slot_proposals_and_bottleneck(ctx, qtbot):
     qtbot.mouseClick(d.find_button, Qt.MouseButton.LeftButton)
     assert d.slot_list.count() == 0
     assert "Chloé Martin is the bottleneck" in d.slot_message.text()
+
+
+def test_people_model_passes_the_model_tester(qtmodeltester):
+    from peerdesk.ui.session_models import PersonRow
+
+    model = PeopleModel()
+    model.set_rows(
+        [
+            PersonRow(1, "Ana", "ana@example.com", "Europe/Berlin", "host", True, 5, "great"),
+            PersonRow(2, "Ben", "ben@example.com", "Europe/London", "attendee", None, None, ""),
+        ]
+    )
+    model.set_start(dt.datetime(2026, 11, 4, 11, tzinfo=UTC), "Europe/Berlin")
+    model.set_outcome_editable(True)
+    qtmodeltester.check(model)
+    assert model.data(model.index(1, PeopleModel.LOCAL)) == "Wed 04 Nov 2026 11:00 (Europe/London)"
+    assert model.data(model.index(0, PeopleModel.LOCAL)) == "same as yours"
+    assert model.data(model.index(0, PeopleModel.RATING)) == "★★★★★"
+    assert (
+        model.data(model.index(1, PeopleModel.ATTENDED), Qt.ItemDataRole.CheckStateRole)
+        == Qt.CheckState.PartiallyChecked
+    )
