@@ -134,12 +134,14 @@ def plan_export(db: Database, request: ExportRequest, *, now: dt.datetime | None
     options = Options(organizer, stamp, settings.reminder_minutes)
     names = UniqueNames()
     files: list[PlannedFile] = []
+    # Drafts go with each person's own file when there is one; otherwise with the shared files.
+    shared_drafts = request.eml and "participant" not in request.layouts
     for layout in request.layouts:
         if layout == "participant":
             files.extend(_per_participant(db, items, request, names))
         elif layout == "session":
             for e in items:
-                files.extend(_target(names, session_stem(e), [e], request.eml))
+                files.extend(_target(names, session_stem(e), [e], shared_drafts))
         elif layout == "program":
             programs = program_names(db)
             by_program: dict[int, list[Entry]] = {}
@@ -148,9 +150,9 @@ def plan_export(db: Database, request: ExportRequest, *, now: dt.datetime | None
                 if pid is not None:
                     by_program.setdefault(pid, []).append(e)
             for pid in sorted(by_program, key=lambda p: programs.get(p, "").casefold()):
-                files.extend(_target(names, f"Program - {programs.get(pid, pid)}", by_program[pid], request.eml))
+                files.extend(_target(names, f"Program - {programs.get(pid, pid)}", by_program[pid], shared_drafts))
         elif layout == "combined" and items:
-            files.extend(_target(names, request.combined_name, items, request.eml))
+            files.extend(_target(names, request.combined_name, items, shared_drafts))
     return ExportPlan(tuple(files), options, len(selection.sessions))
 
 

@@ -193,6 +193,13 @@ def test_cli_default(db_file, tmp_path, capsys):
     assert len(list(out.glob("*.ics"))) == 10
 
 
+def test_cli_default_with_drafts_writes_one_draft_per_person(db_file, tmp_path, capsys):
+    out = tmp_path / "invites"
+    assert main(["--db", str(db_file), "ics", "--out", str(out), "--eml"]) == 0
+    drafts = sorted(p.stem for p in out.glob("*.eml"))
+    assert drafts == sorted(p.stem for p in out.glob("*.ics") if not p.name.startswith("Program - "))
+
+
 def test_cli_filters_and_eml(db_file, tmp_path, capsys):
     out = tmp_path / "one"
     assert main(["--db", str(db_file), "ics", "--out", str(out), "--participant", "ZOE@example.com", "--eml"]) == 0
