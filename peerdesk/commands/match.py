@@ -1,0 +1,70 @@
+"""`peerdesk match [--program NAME] --mode M [--group-size N] [--accept] [--json]`.
+
+Proposes a round (optimal for mentoring and pairs; circles by local search) from the
+program's members, or from every active participant without --program; --accept records
+it: the groups become active pairings starting today.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from peerdesk.cli import CommandFailed, UsageError
+from peerdesk.commands import open_existing, print_json
+from peerdesk.matching import propose
+from peerdesk.matching.load import load_problem, record_proposal, stored_options
+from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, Proposal
+from peerdesk.store.programs import find_program
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.mode == "circles" and not MIN_GROUP <= args.group_size <= MAX_GROUP:
+        raise UsageError(f"--group-size must be {MIN_GROUP} to {MAX_GROUP}, not {args.group_size}")
+    db = open_existing(args, readonly=not args.accept)
+    try:
+        program_id = None
+        if args.program:
+            program = find_program(db, args.program)
+            if program is None or program.id is None:
+                raise CommandFailed(f"no program named '{args.program}'")
+            program_id = program.id
+        options = replace(stored_options(db, program_id), group_size=args.group_size, seed=args.seed)
+        problem = load_problem(db, args.mode, program_id=program_id, options=options)
+        if not problem.people:
+            raise CommandFailed("nobody to match: the program has no active participants")
+        proposal = propose(problem)
+        round_id = None
+        if args.accept:
+            round_id = record_proposal(db, proposal, program_id=program_id, options=options)
+    finally:
+        db.close()
+    if args.json:
+        out = proposal.to_json()
+        if round_id is not None:
+            out["round_id"] = round_id
+        print_json(out)
+    else:
+        _print_text(proposal, round_id)
+    return 0
+
+
+def _print_text(proposal: Proposal, round_id: int | None) -> None:
+    for k, g in enumerate(proposal.groups, 1):
+        names = " + ".join(f"{m.name} <{m.email}> ({m.role})" for m in g.members)
+        lock = " [locked]" if g.locked else ""
+        print(f"{k:>4}. {g.score:.2f}  {names}{lock}")
+        if g.facts:
+            print(f"       {'; '.join(g.facts)}")
+    if proposal.unmatched:
+        print(f"\nUnmatched ({len(proposal.unmatched)}):")
+        for u in proposal.unmatched:
+            print(f"  {u.name} <{u.email}>: {u.reason}")
+    bound = ""
+    if proposal.upper_bound:
+        bound = f" (at least {100 * proposal.total_score / proposal.upper_bound:.2f}% of the best possible)"
+    elif proposal.optimal:
+        bound = " (optimal)"
+    print(f"\n{len(proposal.groups)} group(s), total score {proposal.total_score:.2f}{bound}")
+    if round_id is not None:
+        print(f"Accepted as round {round_id}: the pairings are active from today.")
