@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QStyle,
     QTableView,
     QTabWidget,
@@ -33,6 +34,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.sessions import (
     STATUSES,
     SessionFilter,
+    count_sessions,
     delete_sessions,
     find_clashes,
     get_session,
@@ -74,8 +76,12 @@ class SessionsPage(QWidget):
         self._build_filters()
         self._build_agenda()
         self._build_week()
+        self._build_empty_state()
+        self.agenda_stack = QStackedWidget(self)
+        self.agenda_stack.addWidget(self.table)
+        self.agenda_stack.addWidget(self.empty)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.table, "Agenda")
+        self.tabs.addTab(self.agenda_stack, "Agenda")
         self.tabs.addTab(self.week_page, "Week")
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
@@ -218,6 +224,60 @@ class SessionsPage(QWidget):
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table = table
 
+    def _build_empty_state(self) -> None:
+        self.empty = QWidget(self)
+        self.empty_label = QLabel(self.empty)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_new = QPushButton("Plan a session…", self.empty)
+        self.empty_new.clicked.connect(self.new_session)
+        self.empty_first = QPushButton("Schedule first meetings…", self.empty)
+        self.empty_first.clicked.connect(self.schedule_first_meetings)
+        self.empty_clear = QPushButton("Clear the filters", self.empty)
+        self.empty_clear.clicked.connect(self.clear_filters)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.empty_new, self.empty_first, self.empty_clear):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self.empty)
+        layout.addStretch(1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+    def _update_empty_state(self, shown: int) -> None:
+        if shown:
+            self.agenda_stack.setCurrentWidget(self.table)
+            return
+        anything = count_sessions(self.ctx.db, SessionFilter()) > 0
+        if anything:
+            self.empty_label.setText(
+                "<h3>No sessions match</h3><p>Try another date range (Upcoming, Past, All dates) or fewer filters.</p>"
+            )
+        else:
+            self.empty_label.setText(
+                "<h3>No sessions yet</h3><p>Plan a lunch & learn, a workshop or a pair meeting, "
+                "or let PeerDesk book the first meeting of every new pairing.</p>"
+            )
+        writable = not self.ctx.readonly
+        self.empty_new.setVisible(not anything and writable)
+        self.empty_first.setVisible(not anything and writable)
+        self.empty_clear.setVisible(anything)
+        self.agenda_stack.setCurrentWidget(self.empty)
+
+    def clear_filters(self) -> None:
+        for combo in (self.program_filter, self.kind_filter, self.pairing_filter, self.status_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.person_filter.clearEditText()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.when_combo.setCurrentIndex(self.when_combo.findData("all"))
+        self.apply_filters()
+
     def _build_week(self) -> None:
         self.week_page = QWidget(self)
         self.week = WeekView(self.ctx.db, self.display_tz, self.week_page)
@@ -283,7 +343,8 @@ class SessionsPage(QWidget):
         self.week.set_filter(f)
         self._week_title()
         n = self.model.total
-        self.count_label.setText(f"{n:,} session{'s' if n != 1 else ''}")
+        self.count_label.setText(f"{n:,} session{'s' if n != 1 else ''} · {self.display_tz} time")
+        self._update_empty_state(n)
         self.count_label.setToolTip(
             f"Times are shown in {self.display_tz} (Settings), with the session's own zone where it differs"
         )

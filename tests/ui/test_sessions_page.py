@@ -93,7 +93,11 @@ def test_agenda_filters(page, ctx, qtbot):
     assert titles(page) == ["Old one"]
     page.status_filter.setCurrentIndex(0)
     qtbot.keyClicks(page.search, "week")
-    assert titles(page) == ["Weekly"] * 3 and page.count_label.text() == "3 sessions"
+    assert titles(page) == ["Weekly"] * 3 and page.count_label.text() == "3 sessions · Europe/Berlin time"
+    page.search.setText("no such title")
+    assert page.agenda_stack.currentWidget() is page.empty and "No sessions match" in page.empty_label.text()
+    qtbot.mouseClick(page.empty_clear, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 6 and page.agenda_stack.currentWidget() is page.table
 
 
 def test_agenda_model_is_lazy(workspace, qtbot, qtmodeltester):
@@ -320,3 +324,11 @@ def test_week_view_splits_sessions_over_midnight_and_has_keys(page, ctx, qtbot, 
     assert page.selected_session_ids() == [next(r.id for r in page.week.rows if r.title == "Late")]
     qtbot.keyClick(page.week, Qt.Key.Key_Return)
     assert opened == [late.id]
+
+
+def test_empty_program_invites_to_plan(workspace, qtbot):
+    page = SessionsPage(AppContext(workspace))
+    qtbot.addWidget(page)
+    assert page.agenda_stack.currentWidget() is page.empty
+    assert "No sessions yet" in page.empty_label.text()
+    assert not page.empty_new.isHidden() and page.empty_clear.isHidden()
