@@ -237,14 +237,21 @@ def _copy_to(db: Database, template: Session, starts: list[dt.datetime], series_
     return made
 
 
+def _at_least_two(starts: list[dt.datetime]) -> list[dt.datetime]:
+    if len(starts) < 2:
+        raise ValidationError("The repetition ends before a second occurrence; choose a later end date.", "recurrence")
+    return starts
+
+
 def create_series(db: Database, template: Session, rec: Recurrence) -> list[Session]:
     """Create a recurring session: the series row and one sessions row per occurrence."""
     template = validate_session(template)
     first_local = template.local_start
     text = to_rrule(rec, first_local, template.timezone)
+    starts = _at_least_two(expand_utc(text, first_local, template.timezone))
     with db.atomic():
         sid = _insert_series(db, text, template.timezone, first_local)
-        return _copy_to(db, template, expand_utc(text, first_local, template.timezone), sid)
+        return _copy_to(db, template, starts, sid)
 
 
 def make_recurring(db: Database, session_id: int, rec: Recurrence) -> list[Session]:
@@ -254,7 +261,7 @@ def make_recurring(db: Database, session_id: int, rec: Recurrence) -> list[Sessi
         raise ValidationError("This session already repeats.", "recurrence")
     first_local = first.local_start
     text = to_rrule(rec, first_local, first.timezone)
-    starts = expand_utc(text, first_local, first.timezone)
+    starts = _at_least_two(expand_utc(text, first_local, first.timezone))
     with db.atomic():
         sid = _insert_series(db, text, first.timezone, first_local)
         db.execute(

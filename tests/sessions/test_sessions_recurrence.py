@@ -176,3 +176,10 @@ def test_occurrences_keep_their_wall_time(zone, day, minute, freq, interval, cou
             assert wall.weekday() == first.weekday()
         elif freq == "monthly_date":
             assert wall.day == first.day
+
+
+def test_a_series_needs_a_second_occurrence(db):
+    template = Session(title="x", start_utc=utc(2026, 11, 10, 9))
+    with pytest.raises(ValidationError, match="second occurrence"):
+        create_series(db, template, Recurrence("weekly", 1, until=dt.date(2026, 11, 12)))
+    assert db.execute("SELECT count(*) FROM series").fetchone()[0] == 0
