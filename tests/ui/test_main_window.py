@@ -159,3 +159,19 @@ def test_a_broken_page_is_reported_not_fatal(ctx, people, qtbot, prompts, monkey
     assert isinstance(win.current_page(), mw._PageError)
     assert prompts.bugs and "could not be opened" in prompts.bugs[0][0]
     assert "ModuleNotFoundError" in prompts.bugs[0][1]
+
+
+def test_newer_and_damaged_files_are_explained(window, ctx, prompts, tmp_path):
+    import sqlite3
+
+    newer = program_file(tmp_path / "newer.peerdesk.db", "Kofi Mensah")
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    damaged = program_file(tmp_path / "damaged.peerdesk.db", "Mei Chen")
+    damaged.write_bytes(damaged.read_bytes()[:60])
+    assert not window.open_program(newer)
+    assert not window.open_program(damaged)
+    assert window.ctx is ctx
+    assert "newer PeerDesk" in prompts.warnings[0][1]
+    assert "damaged" in prompts.warnings[1][1]
