@@ -1,7 +1,7 @@
 import datetime as dt
 import zoneinfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from session_fixtures import pairing, person, utc
 
@@ -96,12 +96,13 @@ def calendars(draw):
     return people, duration, anchor, end, step
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(calendars())
 def test_slots_match_brute_force(case):
     people, duration, start, end, step = case
     result = find_slots(people, duration, start, end, step_min=step, count=50)
     valid = brute_force(people, duration, start, end, step)
+    event("some valid slot" if valid else "no valid slot")
     valid_set = set(valid)
     for slot in result.slots:  # inside every window, clashing with nothing
         assert slot.start_utc in valid_set
