@@ -41,9 +41,11 @@ from peerdesk.recurrence import (
     Recurrence,
     create_series,
     edit_following,
+    expand_utc,
     from_rrule,
     get_series,
     make_recurring,
+    to_rrule,
 )
 from peerdesk.scheduling import SlotSearch, suggest_slots
 from peerdesk.store.errors import StoreError, ValidationError
@@ -759,6 +761,15 @@ class SessionDialog(QDialog):
             self._show_error(exc)
             return
         clashes = find_clashes(self.db, s)
+        if rec is not None:  # every occurrence of the new repetition is checked
+            try:
+                text = to_rrule(rec, s.local_start.replace(tzinfo=None), s.timezone)
+                starts = expand_utc(text, s.local_start.replace(tzinfo=None), s.timezone)
+            except StoreError as exc:
+                self._show_error(exc)
+                return
+            for start in starts[1:]:
+                clashes.extend(find_clashes(self.db, replace(s, start_utc=start)))
         if clashes:
             lines = "\n".join("• " + c.describe(self.display_tz) for c in clashes[:8])
             more = f"\n…and {len(clashes) - 8} more" if len(clashes) > 8 else ""

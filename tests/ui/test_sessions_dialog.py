@@ -272,3 +272,23 @@ def test_people_model_passes_the_model_tester(qtmodeltester):
         model.data(model.index(1, PeopleModel.ATTENDED), Qt.ItemDataRole.CheckStateRole)
         == Qt.CheckState.PartiallyChecked
     )
+
+
+def test_clash_of_a_later_occurrence_is_flagged(ctx, qtbot, monkeypatch):
+    create_session(
+        ctx.db,
+        Session(title="Offsite", start_utc=dt.datetime(2026, 11, 18, 11, tzinfo=UTC), attendees=(pid(ctx, "ben"),)),
+    )
+    asked = []
+    monkeypatch.setattr(widgets, "confirm", lambda parent, title, text, action="OK": asked.append(text) or False)
+    d = SessionDialog(ctx)
+    qtbot.addWidget(d)
+    qtbot.keyClicks(d.title_edit, "Weekly 1:1")
+    d.zone_combo.setCurrentText("Europe/Berlin")
+    d.date_edit.setDate(QDate(2026, 11, 4))
+    d.time_edit.setTime(QTime(12, 0))
+    add_person(qtbot, d, "Ben")
+    d.repeat_combo.setCurrentIndex(d.repeat_combo.findData("weekly"))
+    d.count_spin.setValue(4)
+    save(qtbot, d)
+    assert d.result() == 0 and "Ben Okafor is already in “Offsite” on Wed 18 Nov 12:00" in asked[0]
