@@ -187,8 +187,18 @@ def _year_span(items: Sequence[Entry]) -> tuple[int, int]:
 
 
 def _local(moment: dt.datetime, tzname: str) -> dt.datetime:
+    """The instant as wall time in its zone, or in UTC where wall time cannot say it.
+
+    In the hour repeated when clocks go back, a TZID time means its first pass (RFC 5545
+    3.3.5); an instant in the second pass is therefore written in UTC, which is exact.
+    """
     tz = zone(tzname)
-    return moment.astimezone(tz) if tz is not None else moment.astimezone(UTC)
+    if tz is None:
+        return moment.astimezone(UTC)
+    local = moment.astimezone(tz)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
 
 
 def _base_event(s: SessionItem, uid: str, sequence: int, method: str, options: Options) -> Event:
@@ -220,8 +230,12 @@ def _base_event(s: SessionItem, uid: str, sequence: int, method: str, options: O
 
 
 def _add_times(ev: Event, start: dt.datetime, end: dt.datetime, tzname: str) -> None:
-    ev.add("DTSTART", _local(start, tzname))
-    ev.add("DTEND", _local(end, tzname))
+    first, last = _local(start, tzname), _local(end, tzname)
+    if (first.tzinfo is UTC) != (last.tzinfo is UTC):
+        # One end in the repeated hour: say both in UTC, so no reader mixes the two forms.
+        first, last = start.astimezone(UTC), end.astimezone(UTC)
+    ev.add("DTSTART", first)
+    ev.add("DTEND", last)
 
 
 def _add_alarm(ev: Event, s: SessionItem, method: str, options: Options) -> None:
@@ -246,7 +260,12 @@ def _series_events(plan: SeriesPlan, method: str, options: Options) -> list[Even
     tzname = plan.series.timezone
     master = _base_event(m, plan.uid, plan.sequence, method, options)
     master.add("DTSTART", plan.first_start)
-    master.add("DTEND", (plan.first_start.astimezone(UTC) + dt.timedelta(minutes=m.duration_min)).astimezone(plan.tz))
+    length = dt.timedelta(minutes=m.duration_min)
+    end = (plan.first_start.astimezone(UTC) + length).astimezone(plan.tz)
+    if end.fold and end.replace(fold=0).utcoffset() != end.utcoffset():
+        master.add("DURATION", length)  # the end falls in the repeated hour: say how long instead
+    else:
+        master.add("DTEND", end)
     master.add("RRULE", plan.rule)
     if plan.exdates and method != CANCEL:
         master.add("EXDATE", list(plan.exdates))

@@ -344,3 +344,24 @@ def test_spliced_calendars_equal_icalendars_own_serialisation(db, program):
     for planned in plan.files:
         spliced = writer.to_ical(planned.entries, planned.method)
         assert spliced == build_calendar(planned.entries, planned.method, plan.options).to_ical(), planned.name
+
+
+def test_session_in_the_repeated_hour_keeps_its_length(db, program, tmp_path):
+    # Clocks go back on 2026-10-25 at 01:00 UTC: 02:30 happens twice in Berlin.
+    sid = add_session(
+        db,
+        uid="fold@t",
+        title="Night shift handover",
+        start=utc(2026, 10, 25, 0, 30),
+        minutes=60,
+        people=((1, "host"),),
+    )
+    files = export(db, tmp_path, session_ids=(sid,), layouts=("session",))
+    data = next(iter(files.values()))
+    (ev,) = events(parse(data))
+    # The end is the second 02:30: wall time cannot say it, so both ends are written in UTC.
+    assert ev["DTSTART"].to_ical() == b"20261025T003000Z"
+    assert ev["DTEND"].to_ical() == b"20261025T013000Z"
+    assert occurrences(parse(data)) == [(utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30))]
+    (vev,) = vobject_events(data)
+    assert vev.dtend.value.astimezone(UTC) - vev.dtstart.value.astimezone(UTC) == dt.timedelta(hours=1)
