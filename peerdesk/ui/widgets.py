@@ -190,7 +190,8 @@ _BADGE_COLOURS = ("#3b6ea8", "#2f8f6b", "#b5652b", "#7a4fa3", "#a33f5c", "#4f7f2
 
 
 def badge_icon(text: str, size: int = 32) -> QIcon:
-    """A rounded square with the first letter of text: a clear, theme-independent sidebar icon."""
+    """A rounded square with the initials of text ("Programs & Goals" -> PG): a theme-independent icon."""
+    initials = "".join(word[0] for word in text.split() if word[:1].isalpha())[:2].upper() or "?"
     colour = QColor(_BADGE_COLOURS[zlib.crc32(text.encode()) % len(_BADGE_COLOURS)])
     icon = QIcon()
     for scale in (1, 2):
@@ -204,10 +205,10 @@ def badge_icon(text: str, size: int = 32) -> QIcon:
         painter.drawRoundedRect(rect, 6 * scale, 6 * scale)
         font = QFont()
         font.setBold(True)
-        font.setPixelSize(int(size * scale * 0.55))
+        font.setPixelSize(int(size * scale * (0.55 if len(initials) == 1 else 0.42)))
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, (text[:1] or "?").upper())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials)
         painter.end()
         icon.addPixmap(px)
     return icon
