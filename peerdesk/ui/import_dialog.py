@@ -219,8 +219,13 @@ def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportP
     task = _PlanTask(db_path, path)
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
-    task.signals.done.connect(lambda plan: (outcome.setdefault("plan", plan), loop.quit()))
-    task.signals.failed.connect(lambda exc: (outcome.setdefault("error", exc), loop.quit()))
+
+    def finished(key: str, value: Any) -> None:
+        outcome.setdefault(key, value)
+        loop.quit()
+
+    task.signals.done.connect(lambda plan: finished("plan", plan))
+    task.signals.failed.connect(lambda exc: finished("error", exc))
     progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)
     progress.setWindowTitle("Import participants")
     progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def open_workspace(path: Path, *, create: bool = False) -> Workspace:
     return Workspace.open(path, readonly=readonly, before_migrate=backup_before_upgrade)
 
 
-def load_page_class(spec: str) -> type[QWidget]:
+def load_page_class(spec: str) -> Callable[..., QWidget]:
     """Import 'package.module:Class' on first use."""
     module_name, _, class_name = spec.partition(":")
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
@@ -238,8 +239,9 @@ class MainWindow(QMainWindow):
             page = self._create_page(row)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.pages[row] = page
         self.stack.setCurrentIndex(row)
         QSettings().setValue("window/page", row)
@@ -366,7 +368,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         page = settings.value("window/page", 0)
         try:
-            row = int(page)  # type: ignore[arg-type]
+            row = int(str(page))
         except (TypeError, ValueError):
             row = 0
         self.sidebar.blockSignals(True)

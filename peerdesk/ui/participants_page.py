@@ -144,7 +144,7 @@ class ParticipantsPage(QWidget):
         self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.proxy.set_query)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.activated.connect(self.focus_search)
 
         self.department_filter = QComboBox(self)
         self.department_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -181,6 +181,10 @@ class ParticipantsPage(QWidget):
         row.addStretch(1)
         row.addWidget(self.count_label)
         self.filter_row = row
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _build_table(self) -> None:
         table = QTableView(self)
