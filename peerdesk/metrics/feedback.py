@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from peerdesk.metrics.scope import Scope, Sql, session_filter
 from peerdesk.store.db import Database
+from peerdesk.store.records import SESSION_KINDS
 
 GOOD = 4
 
@@ -67,7 +68,7 @@ def feedback_summary(db: Database, scope: Scope | None = None, comments_limit: i
     n, avg = db.execute(f"SELECT count(*), avg(f.rating) {frm}", s.params).fetchone()
     dist = dict(db.execute(f"SELECT f.rating, count(*) {frm} GROUP BY f.rating", s.params).fetchall())
     by_kind = tuple(
-        _group(k, k.replace("_", " ").capitalize(), *rest)
+        _group(k, SESSION_KINDS.get(k, k.replace("_", " ").capitalize()), *rest)
         for k, *rest in db.execute(f"SELECT s.kind, {agg} {frm} GROUP BY s.kind ORDER BY count(*) DESC", s.params)
     )
     by_host = tuple(

@@ -9,4 +9,7 @@ PAGES: list[tuple[str, str]] = [
     ("Sessions", "peerdesk.ui.sessions_page:SessionsPage"),
     ("Reports", "peerdesk.ui.reports_page:ReportsPage"),
     ("Programs & Goals", "peerdesk.ui.programs_page:ProgramsPage"),
+    ("Training", "peerdesk.ui.training_page:TrainingPage"),
+    ("Recognition", "peerdesk.ui.recognition_page:RecognitionPage"),
+    ("Feedback", "peerdesk.ui.feedback_page:FeedbackPage"),
 ]

@@ -79,6 +79,7 @@ def test_feedback_summary(small):
     assert kinds["pair_meeting"].average == pytest.approx(4.0) and kinds["pair_meeting"].good_share == 75.0
     assert kinds["pair_meeting"].low == 1
     assert kinds["workshop"].average == pytest.approx(3.5) and kinds["workshop"].label == "Workshop"
+    assert kinds["lunch_and_learn"].label == "Lunch & learn"
     hosts = {g.label: g for g in summary.by_host}
     assert set(hosts) == {"Ana", "Dee"}  # s4 had no host
     assert (hosts["Ana"].sessions, hosts["Ana"].ratings, hosts["Ana"].average) == (2, 3, 4.0)

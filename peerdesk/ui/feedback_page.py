@@ -1,0 +1,259 @@
+"""Feedback: ratings and comments by session kind, host and month, to see what to change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk.metrics import NAMED_PERIODS, Scope, named_period
+from peerdesk.metrics.catalogue import format_value
+from peerdesk.metrics.feedback import Comment, FeedbackSummary, RatingGroup, feedback_summary
+from peerdesk.store.programs import list_programs
+from peerdesk.store.records import SESSION_KINDS
+from peerdesk.ui import charts
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+PERIODS = ("last_90_days", "this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
+
+
+class GroupsModel(QAbstractTableModel):
+    """Rating groups (by kind, host or month)."""
+
+    def __init__(self, first: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers = (first, "Sessions", "Ratings", "Average", "Rated 4–5", "Rated 1–2")
+        self.rows: list[RatingGroup] = []
+
+    def set_rows(self, rows: tuple[RatingGroup, ...]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        g = self.rows[index.row()]
+        col = index.column()
+        if role == SORT_ROLE:
+            return (g.key if g.key[:2].isdigit() else g.label.casefold(), g.sessions, g.ratings,
+                    g.average or 0, g.good_share or 0, g.low)[col]  # fmt: skip
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                g.label,
+                str(g.sessions),
+                str(g.ratings),
+                format_value(g.average, "rating"),
+                format_value(g.good_share, "percent"),
+                str(g.low),
+            )[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and g.average is not None:
+            return QBrush(charts.GREEN if g.average >= 4 else charts.RED if g.average < 3 else charts.AMBER)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class CommentsModel(QAbstractTableModel):
+    HEADERS = ("Date", "Session", "Kind", "Rating", "Comment", "From")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Comment] = []
+
+    def set_rows(self, rows: tuple[Comment, ...]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            kind = SESSION_KINDS.get(c.kind, c.kind)
+            rating = c.rating if role == SORT_ROLE else "★" * c.rating + "☆" * (5 - c.rating)
+            return (c.day.isoformat(), c.session_title, kind, rating, c.comment, c.author)[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
+            return c.comment
+        return None
+
+
+def _table(
+    model: QAbstractTableModel, parent: QWidget, stretch: int, name: str
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setAccessibleName(name)
+    return view, proxy
+
+
+class FeedbackPage(QWidget):
+    """What participants think of the sessions, grouped so that patterns stand out."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.summary: FeedbackSummary | None = None
+        self.period = QComboBox(self)
+        for key in PERIODS:
+            self.period.addItem(NAMED_PERIODS[key], key)
+        self.program = QComboBox(self)
+        self.kind = QComboBox(self)
+        self.kind.addItem("Every kind", None)
+        for key, label in SESSION_KINDS.items():
+            self.kind.addItem(label, key)
+        for combo in (self.period, self.program, self.kind):
+            combo.currentIndexChanged.connect(lambda _: self.reload())
+
+        self.headline = QLabel(self)
+        self.distribution = charts.BarChart("Ratings given", self)
+        self.distribution.setMinimumHeight(170)
+        self.trend = charts.LineChart("Average rating per month", self)
+        self.trend.setMinimumHeight(170)
+
+        self.by_kind = GroupsModel("Session kind", self)
+        self.by_host = GroupsModel("Host", self)
+        self.by_month = GroupsModel("Month", self)
+        self.comments = CommentsModel(self)
+        self.kind_view, _ = _table(self.by_kind, self, 0, "Ratings by session kind")
+        self.host_view, _ = _table(self.by_host, self, 0, "Ratings by host")
+        self.month_view, _ = _table(self.by_month, self, 0, "Ratings by month")
+        self.kind_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.host_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.month_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.comments_view, self.comments_proxy = _table(self.comments, self, 4, "Comments")
+        self.comments_view.setWordWrap(True)
+        self.comments_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search comments (e.g. 'too long', a host, a kind)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.comments_proxy.setFilterFixedString)
+        comments = QWidget(self)
+        cl = QVBoxLayout(comments)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.search)
+        cl.addWidget(self.comments_view)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.kind_view, "By session kind")
+        self.tabs.addTab(self.host_view, "By host")
+        self.tabs.addTab(self.month_view, "By month")
+        self.tabs.addTab(comments, "Comments")
+
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>Feedback</b>", self))
+        header.addWidget(self.period)
+        header.addWidget(self.program)
+        header.addWidget(self.kind)
+        header.addStretch(1)
+        grid = QGridLayout()
+        grid.addWidget(self.distribution, 0, 0)
+        grid.addWidget(self.trend, 0, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.headline)
+        layout.addLayout(grid)
+        layout.addWidget(self.tabs, 1)
+        ctx.changed.connect(self._on_changed)
+        self._fill_programs()
+        self.reload()
+
+    def _fill_programs(self) -> None:
+        current = self.program.currentData()
+        self.program.blockSignals(True)
+        self.program.clear()
+        self.program.addItem("All programs", None)
+        for p in list_programs(self.ctx.db):
+            self.program.addItem(p.name, p.id)
+        self.program.setCurrentIndex(max(0, self.program.findData(current)))
+        self.program.blockSignals(False)
+
+    def _on_changed(self, changes: Any) -> None:
+        if changes.touches("programs"):
+            self._fill_programs()
+        if changes.touches("feedback", "sessions", "session_people", "participants", "programs"):
+            self.reload()
+
+    def scope(self) -> Scope:
+        return Scope(
+            period=named_period(str(self.period.currentData())),
+            program_id=self.program.currentData(),
+            session_kind=self.kind.currentData(),
+        )
+
+    def reload(self) -> None:
+        s = feedback_summary(self.ctx.db, self.scope())
+        self.summary = s
+        low = s.distribution[0] + s.distribution[1]
+        self.headline.setText(
+            f"{s.ratings} ratings · average {format_value(s.average, 'rating')} · "
+            f"{low} low ratings (1–2) · {len(s.comments)} comments"
+        )
+        self.distribution.set_data(
+            ["★1", "★2", "★3", "★4", "★5"],
+            [("Ratings", list(s.distribution), charts.AMBER)],
+        )
+        months = s.by_month[-12:]
+        self.trend.set_data(
+            [m.label.split()[0] for m in months], [("Average", [m.average for m in months], charts.BLUE)], maximum=5
+        )
+        self.by_kind.set_rows(s.by_kind)
+        self.by_host.set_rows(s.by_host)
+        self.by_month.set_rows(s.by_month)
+        self.comments.set_rows(s.comments)
+        for view in (self.kind_view, self.host_view, self.month_view):
+            for col in range(1, 6):
+                view.resizeColumnToContents(col)
+        for col in (0, 2, 3, 5):
+            self.comments_view.resizeColumnToContents(col)

@@ -1,0 +1,383 @@
+"""Recognition: contribution points and the leaderboard per period, and awards given with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.metrics import NAMED_PERIODS, Scope, leaderboard, named_period
+from peerdesk.metrics.catalogue import format_value
+from peerdesk.metrics.people import (
+    POINTS_PER_GOOD_RATING,
+    POINTS_PER_HOUR_MENTORED,
+    POINTS_PER_PERSON_HELPED,
+    POINTS_PER_SESSION_LED,
+    LeaderboardEntry,
+)
+from peerdesk.store.errors import StoreError
+from peerdesk.store.programs import list_programs
+from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
+from peerdesk.ui import widgets
+from peerdesk.ui.program_dialog import from_qdate, to_qdate
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+PERIODS = ("this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
+
+
+class LeaderboardModel(QAbstractTableModel):
+    HEADERS = (
+        "#",
+        "Name",
+        "Department",
+        "Points",
+        "Sessions led",
+        "Hours mentored",
+        "People helped",
+        "Good ratings",
+        "Rating received",
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[LeaderboardEntry] = []
+
+    def set_rows(self, rows: list[LeaderboardEntry]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        f = e.figures
+        values: tuple[Any, ...] = (
+            e.rank,
+            e.name,
+            e.department,
+            e.points,
+            f.sessions_led,
+            f.hours_mentored,
+            f.people_helped,
+            f.good_ratings,
+            f.average_rating_received if f.average_rating_received is not None else -1,
+        )
+        col = index.column()
+        if role == SORT_ROLE:
+            return values[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 5:
+                return format_value(f.hours_mentored, "hours")
+            if col == 8:
+                return format_value(f.average_rating_received, "rating")
+            return str(values[col])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col not in (1, 2):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class AwardsModel(QAbstractTableModel):
+    HEADERS = ("Date", "Person", "Award", "Reason", "Program")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[Award, str, str]] = []
+
+    def set_rows(self, rows: list[tuple[Award, str, str]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        a, person, program = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            day = a.awarded_on.isoformat() if a.awarded_on else ""
+            return (day, person, a.title, a.reason, program)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return a.reason
+        return None
+
+
+class AwardDialog(QDialog):
+    """Give an award to someone, with the reason printed on their certificate."""
+
+    def __init__(self, ctx: Any, participant_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved: Award | None = None
+        self.setWindowTitle("Give an award")
+        self.setMinimumWidth(480)
+        self.person = QComboBox(self)
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for pid, name, dept in ctx.db.execute(
+            "SELECT id, name, department FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
+        ):
+            self.person.addItem(f"{name} · {dept}" if dept else name, pid)
+        self.person.setCompleter(
+            widgets.word_completer([self.person.itemText(i) for i in range(self.person.count())], self)
+        )
+        if participant_id is not None:
+            self.person.setCurrentIndex(max(0, self.person.findData(participant_id)))
+        self.title = QComboBox(self)
+        self.title.setEditable(True)
+        self.title.addItems(AWARD_TITLES)
+        self.reason = QPlainTextEdit(self)
+        self.reason.setPlaceholderText("Why: this is printed on the certificate")
+        self.reason.setMaximumHeight(90)
+        self.program = QComboBox(self)
+        self.program.addItem("No program", None)
+        for p in list_programs(ctx.db):
+            self.program.addItem(p.name, p.id)
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDate(to_qdate(clock.today()))
+        self.message = widgets.InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Give award")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Person", self.person)
+        form.addRow("&Award", self.title)
+        form.addRow("&Reason", self.reason)
+        form.addRow("Pro&gram", self.program)
+        form.addRow("&Date", self.day)
+        form.addRow(self.message)
+        form.addRow(self.buttons)
+
+    def _person_id(self) -> int | None:
+        i = self.person.findText(self.person.currentText())
+        return int(self.person.itemData(i)) if i >= 0 else None
+
+    def accept(self) -> None:
+        pid = self._person_id()
+        if pid is None:
+            self.message.show_error("Choose who receives the award from the list.")
+            return
+        award = Award(
+            participant_id=pid,
+            title=self.title.currentText(),
+            reason=self.reason.toPlainText(),
+            awarded_on=from_qdate(self.day.date()),
+            program_id=self.program.currentData(),
+        )
+        try:
+            self.saved = self.ctx.run(f"Give award {award.title.strip()}", give_award, award)
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            return
+        super().accept()
+
+
+class RecognitionPage(QWidget):
+    """Who contributes most, and the awards given."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.period = QComboBox(self)
+        for key in PERIODS:
+            self.period.addItem(NAMED_PERIODS[key], key)
+        self.period.setCurrentIndex(PERIODS.index("this_quarter"))
+        self.program = QComboBox(self)
+        self.period.currentIndexChanged.connect(lambda _: self.reload_board())
+        self.program.currentIndexChanged.connect(lambda _: self.reload_board())
+        self.range_label = QLabel(self)
+
+        self.board = LeaderboardModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.board)
+        proxy.setSortRole(SORT_ROLE)
+        self.board_proxy = proxy
+        self.board_view = QTableView(self)
+        self.board_view.setModel(proxy)
+        self.board_view.setSortingEnabled(True)
+        self.board_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.board_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.board_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.board_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.board_view.verticalHeader().hide()
+        self.board_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.board_view.setAccessibleName("Leaderboard")
+        self.board_view.doubleClicked.connect(lambda _: self.give_award())
+        rule = QLabel(
+            f"Points: {POINTS_PER_SESSION_LED} per session led, {POINTS_PER_HOUR_MENTORED} per hour mentored, "
+            f"{POINTS_PER_PERSON_HELPED} per person helped, {POINTS_PER_GOOD_RATING} per rating of 4 or 5 received.",
+            self,
+        )
+        rule.setWordWrap(True)
+
+        self.awards = AwardsModel(self)
+        awards_proxy = QSortFilterProxyModel(self)
+        awards_proxy.setSourceModel(self.awards)
+        awards_proxy.setSortRole(SORT_ROLE)
+        self.awards_proxy = awards_proxy
+        self.awards_view = QTableView(self)
+        self.awards_view.setModel(awards_proxy)
+        self.awards_view.setSortingEnabled(True)
+        self.awards_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.awards_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.awards_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.awards_view.verticalHeader().hide()
+        self.awards_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.awards_view.setAccessibleName("Awards given")
+
+        self.award_button = QPushButton("Give award…", self)
+        self.award_button.clicked.connect(self.give_award)
+        self.revoke_button = QPushButton("Revoke award", self)
+        self.revoke_button.clicked.connect(self.revoke)
+
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>Leaderboard</b>", self))
+        header.addWidget(self.period)
+        header.addWidget(self.program)
+        header.addWidget(self.range_label, 1)
+        header.addWidget(self.award_button)
+        top = QWidget(self)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(header)
+        tl.addWidget(rule)
+        tl.addWidget(self.board_view, 1)
+        bottom = QWidget(self)
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("<b>Awards given</b> (they feed recognition certificates)", self), 1)
+        row.addWidget(self.revoke_button)
+        bl.addLayout(row)
+        bl.addWidget(self.awards_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        ctx.changed.connect(self._on_changed)
+        self._fill_programs()
+        self.reload_board()
+        self.reload_awards()
+
+    def _fill_programs(self) -> None:
+        current = self.program.currentData()
+        self.program.blockSignals(True)
+        self.program.clear()
+        self.program.addItem("All programs", None)
+        for p in list_programs(self.ctx.db):
+            self.program.addItem(p.name, p.id)
+        self.program.setCurrentIndex(max(0, self.program.findData(current)))
+        self.program.blockSignals(False)
+
+    def _on_changed(self, changes: Any) -> None:
+        if changes.touches("programs"):
+            self._fill_programs()
+        if changes.touches("sessions", "session_people", "feedback", "pairings", "pairing_members", "participants"):
+            self.reload_board()
+        if changes.touches("awards", "participants", "programs"):
+            self.reload_awards()
+
+    def scope(self) -> Scope:
+        return Scope(period=named_period(str(self.period.currentData())), program_id=self.program.currentData())
+
+    def reload_board(self) -> None:
+        scope = self.scope()
+        self.board.set_rows(leaderboard(self.ctx.db, scope, limit=50))
+        self.range_label.setText(str(scope.period) if scope.period.start else "")
+        self.board_view.resizeColumnsToContents()
+        self.board_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def reload_awards(self) -> None:
+        names = dict(self.ctx.db.execute("SELECT id, name FROM participants"))
+        programs = {p.id: p.name for p in list_programs(self.ctx.db)}
+        self.awards.set_rows(
+            [(a, names.get(a.participant_id, "?"), programs.get(a.program_id, "")) for a in list_awards(self.ctx.db)]
+        )
+        self.awards_view.resizeColumnToContents(0)
+        self.awards_view.resizeColumnToContents(1)
+        self.awards_view.resizeColumnToContents(2)
+        self.award_button.setEnabled(not self.ctx.readonly)
+        self.revoke_button.setEnabled(not self.ctx.readonly)
+
+    def selected_entry(self) -> LeaderboardEntry | None:
+        rows = self.board_view.selectionModel().selectedRows()
+        return self.board.rows[self.board_proxy.mapToSource(rows[0]).row()] if rows else None
+
+    def give_award(self) -> None:
+        if self.ctx.readonly:
+            return
+        entry = self.selected_entry()
+        dialog = AwardDialog(self.ctx, entry.participant_id if entry else None, self)
+        if entry is not None:
+            f = entry.figures
+            dialog.reason.setPlainText(
+                f"{f.sessions_led} sessions led, {format_value(f.hours_mentored, 'hours')} of mentoring and "
+                f"{f.people_helped} colleagues helped ({self.period.currentText().lower()})."
+            )
+            program = self.program.currentData()
+            dialog.program.setCurrentIndex(max(0, dialog.program.findData(program)))
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Gave “{dialog.saved.title}”")
+
+    def revoke(self) -> None:
+        rows = self.awards_view.selectionModel().selectedRows()
+        if not rows:
+            return
+        award, person, _ = self.awards.rows[self.awards_proxy.mapToSource(rows[0]).row()]
+        if widgets.confirm(self, "Revoke award", f"Revoke “{award.title}” given to {person}?", "Revoke"):
+            widgets.run_write(self.ctx, self, f"Revoke award {award.title}", _revoke, award.id)
+
+
+def _revoke(db: Any, award_id: int) -> bool:
+    revoke_award(db, award_id)
+    return True

@@ -1,0 +1,508 @@
+"""Mentor training: the module catalogue, who completed what and when, and who is a trained mentor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.training import (
+    Module,
+    add_default_modules,
+    add_module,
+    delete_module,
+    list_modules,
+    record_completions,
+    remove_completion,
+    trained_ids,
+    update_module,
+)
+from peerdesk.ui import charts, widgets
+from peerdesk.ui.program_dialog import from_qdate, to_qdate
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    """One person with their completions."""
+
+    participant_id: int
+    name: str
+    department: str
+    role: str
+    mentees: int
+    done: dict[int, dt.date]
+    trained: bool
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in ("mentor", "both") or self.mentees > 0
+
+
+def load_trainees(db: Any) -> list[TraineeRow]:
+    """Active participants with their completions and how many mentees they have now."""
+    today = clock.today().isoformat()
+    mentees = dict(
+        db.execute(
+            "SELECT m.participant_id, count(DISTINCT e.participant_id) FROM pairing_members m "
+            "JOIN pairings pr ON pr.id = m.pairing_id AND pr.status = 'active' AND pr.started_on <= ? "
+            "AND (pr.ended_on IS NULL OR pr.ended_on > ?) "
+            "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
+            "WHERE m.role = 'mentor' GROUP BY m.participant_id",
+            (today, today),
+        )
+    )
+    done: dict[int, dict[int, dt.date]] = {}
+    for pid, mid, day in db.execute("SELECT participant_id, module_id, completed_on FROM training_completions"):
+        done.setdefault(pid, {})[mid] = dt.date.fromisoformat(day)
+    trained = trained_ids(db)
+    return [
+        TraineeRow(pid, name, dept, role, int(mentees.get(pid, 0)), done.get(pid, {}), pid in trained)
+        for pid, name, dept, role in db.execute(
+            "SELECT id, name, department, role FROM participants WHERE status = 'active' AND archived = 0 "
+            "ORDER BY name COLLATE NOCASE"
+        )
+    ]
+
+
+class ModulesModel(QAbstractTableModel):
+    HEADERS = ("Module", "Required", "Completed by", "Description")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.modules: list[Module] = []
+        self.counts: dict[int, int] = {}
+
+    def set_rows(self, modules: list[Module], counts: dict[int, int]) -> None:
+        self.beginResetModel()
+        self.modules, self.counts = modules, counts
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.modules)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m = self.modules[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            n = self.counts.get(m.id or 0, 0)
+            return (m.name, "Required" if m.required else "Optional", f"{n} people", m.description)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return m.description or None
+        return None
+
+
+class TraineesModel(QAbstractTableModel):
+    """People × modules: the completion date in each cell, and the trained-mentor status."""
+
+    FIXED = ("Name", "Department", "Mentees", "Trained mentor")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[TraineeRow] = []
+        self.modules: list[Module] = []
+
+    def set_rows(self, rows: list[TraineeRow], modules: list[Module]) -> None:
+        self.beginResetModel()
+        self.rows, self.modules = rows, modules
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.FIXED) + len(self.modules)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < len(self.FIXED):
+                return self.FIXED[section]
+            m = self.modules[section - len(self.FIXED)]
+            return m.name if m.required else f"{m.name} (optional)"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if col >= len(self.FIXED):
+            m = self.modules[col - len(self.FIXED)]
+            day = r.done.get(m.id or 0)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return day.isoformat() if day else "—"
+            if role == SORT_ROLE:
+                return day.isoformat() if day else ""
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if col == 0:
+                return r.name
+            if col == 1:
+                return r.department
+            if col == 2:
+                return r.mentees if role == SORT_ROLE else (str(r.mentees) if r.mentees else "")
+            if col == 3:
+                if role == SORT_ROLE:
+                    return int(r.trained)
+                return "✔ Trained" if r.trained else ("Not yet" if r.is_mentor else "")
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+            if r.trained:
+                return QBrush(charts.GREEN)
+            if r.is_mentor:
+                return QBrush(charts.AMBER)
+        return None
+
+
+class MentorFilter(QSortFilterProxyModel):
+    """Text search on name and department, and optionally mentors only."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.mentors_only = True
+
+    def set_filter(self, text: str, mentors_only: bool) -> None:
+        self.beginFilterChange()
+        self.text, self.mentors_only = text.casefold().strip(), mentors_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, TraineesModel)
+        r = model.rows[row]
+        if self.mentors_only and not r.is_mentor:
+            return False
+        return not self.text or self.text in r.name.casefold() or self.text in r.department.casefold()
+
+
+class ModuleDialog(QDialog):
+    """Add or edit a training module."""
+
+    def __init__(self, ctx: Any, module: Module | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.original = module
+        self.saved: Module | None = None
+        self.setWindowTitle("Edit module" if module else "Add training module")
+        self.name = QLineEdit(module.name if module else "", self)
+        self.description = QPlainTextEdit(module.description if module else "", self)
+        self.description.setMaximumHeight(80)
+        self.required = QCheckBox("Required to be a trained mentor", self)
+        self.required.setChecked(module.required if module else True)
+        self.message = widgets.InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Save" if module else "Add")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Name", self.name)
+        form.addRow("&Description", self.description)
+        form.addRow("", self.required)
+        form.addRow(self.message)
+        form.addRow(self.buttons)
+
+    def accept(self) -> None:
+        m = replace(
+            self.original or Module(""),
+            name=self.name.text(),
+            description=self.description.toPlainText(),
+            required=self.required.isChecked(),
+        )
+        try:
+            if self.original is None:
+                self.saved = self.ctx.run(f"Add module {m.name.strip()}", add_module, m)
+            else:
+                self.saved = self.ctx.run(f"Edit module {m.name.strip()}", update_module, m)
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            return
+        super().accept()
+
+
+class CompletionDialog(QDialog):
+    """Record that the selected people completed a module on a day."""
+
+    def __init__(
+        self, ctx: Any, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.people = people
+        self.saved = 0
+        self.setWindowTitle("Record training")
+        names = ", ".join(p.name for p in people[:5]) + (f" and {len(people) - 5} more" if len(people) > 5 else "")
+        self.module = QComboBox(self)
+        for m in modules:
+            self.module.addItem(m.name, m.id)
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDate(to_qdate(clock.today()))
+        self.message = widgets.InlineMessage(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Record")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        who = QLabel(names, self)
+        who.setWordWrap(True)
+        form.addRow("Who", who)
+        form.addRow("&Module", self.module)
+        form.addRow("Completed &on", self.day)
+        form.addRow(self.message)
+        form.addRow(self.buttons)
+
+    def accept(self) -> None:
+        module_id = self.module.currentData()
+        if module_id is None:
+            self.message.show_error("Add a training module first.")
+            return
+        label = f"Record {self.module.currentText()} for {len(self.people)} people"
+        try:
+            self.saved = self.ctx.run(
+                label,
+                record_completions,
+                [p.participant_id for p in self.people],
+                int(module_id),
+                from_qdate(self.day.date()),
+            )
+        except (ValidationError, StoreError) as exc:
+            self.message.show_error(str(exc))
+            return
+        super().accept()
+
+
+class TrainingPage(QWidget):
+    """The training catalogue and each mentor's progress through it."""
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.modules_model = ModulesModel(self)
+        self.modules_view = QTableView(self)
+        self.modules_view.setModel(self.modules_model)
+        self.modules_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.modules_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.modules_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.modules_view.verticalHeader().hide()
+        self.modules_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.modules_view.doubleClicked.connect(lambda _: self.edit_module())
+        self.modules_view.setAccessibleName("Training modules")
+
+        self.add_button = QPushButton("Add module…", self)
+        self.add_button.clicked.connect(self.add_module)
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.clicked.connect(self.edit_module)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.clicked.connect(self.delete_module)
+        self.defaults_button = QPushButton("Add the standard modules", self)
+        self.defaults_button.clicked.connect(self.add_defaults)
+
+        self.people_model = TraineesModel(self)
+        self.proxy = MentorFilter(self)
+        self.proxy.setSourceModel(self.people_model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.people_view = QTableView(self)
+        self.people_view.setModel(self.proxy)
+        self.people_view.setSortingEnabled(True)
+        self.people_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.people_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.people_view.verticalHeader().hide()
+        self.people_view.setAccessibleName("Mentors and their training")
+        self.people_view.doubleClicked.connect(lambda _: self.record())
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search name or department…")
+        self.search.setClearButtonEnabled(True)
+        self.mentors_only = QCheckBox("Mentors only", self)
+        self.mentors_only.setChecked(True)
+        self.search.textChanged.connect(lambda _: self._filter())
+        self.mentors_only.toggled.connect(lambda _: self._filter())
+        self.summary = QLabel(self)
+        self.record_button = QPushButton("Record completion…", self)
+        self.record_button.clicked.connect(self.record)
+        self.clear_button = QPushButton("Remove completion", self)
+        self.clear_button.setToolTip("Remove the completion in the selected module column")
+        self.clear_button.clicked.connect(self.remove_completion)
+
+        top = QWidget(self)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(QLabel("<b>Training modules</b> — a mentor is <i>trained</i> once every required module is done."))
+        tl.addWidget(self.modules_view, 1)
+        row = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.delete_button, self.defaults_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        tl.addLayout(row)
+
+        bottom = QWidget(self)
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.mentors_only)
+        bl.addLayout(filters)
+        bl.addWidget(self.summary)
+        bl.addWidget(self.people_view, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.record_button)
+        actions.addWidget(self.clear_button)
+        actions.addStretch(1)
+        bl.addLayout(actions)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def _on_changed(self, changes: Any) -> None:
+        if changes.touches("training_modules", "training_completions", "participants", "pairings", "pairing_members"):
+            self.reload()
+
+    def reload(self) -> None:
+        modules = list_modules(self.ctx.db)
+        counts = dict(self.ctx.db.execute("SELECT module_id, count(*) FROM training_completions GROUP BY module_id"))
+        self.modules_model.set_rows(modules, counts)
+        self.modules_view.resizeColumnsToContents()
+        rows = load_trainees(self.ctx.db)
+        self.people_model.set_rows(rows, modules)
+        self.people_view.resizeColumnsToContents()
+        names = {m.name for m in modules}
+        self.defaults_button.setVisible(not self.ctx.readonly and any(m.name not in names for m in _defaults()))
+        mentors = [r for r in rows if r.is_mentor]
+        with_mentees = [r for r in mentors if r.mentees]
+        self.summary.setText(
+            f"{sum(r.trained for r in mentors)} of {len(mentors)} mentors trained · "
+            f"{sum(not r.trained for r in with_mentees)} mentoring without completed training"
+        )
+        self._filter()
+        for b in (self.add_button, self.edit_button, self.delete_button, self.record_button, self.clear_button):
+            b.setEnabled(not self.ctx.readonly)
+
+    def _filter(self) -> None:
+        self.proxy.set_filter(self.search.text(), self.mentors_only.isChecked())
+
+    def selected_module(self) -> Module | None:
+        rows = self.modules_view.selectionModel().selectedRows()
+        return self.modules_model.modules[rows[0].row()] if rows else None
+
+    def selected_people(self) -> list[TraineeRow]:
+        return [
+            self.people_model.rows[self.proxy.mapToSource(i).row()]
+            for i in self.people_view.selectionModel().selectedRows()
+        ]
+
+    def add_module(self) -> None:
+        dialog = ModuleDialog(self.ctx, None, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Added {dialog.saved.name}")
+
+    def edit_module(self) -> None:
+        m = self.selected_module()
+        if m is None or self.ctx.readonly:
+            return
+        dialog = ModuleDialog(self.ctx, m, self)
+        if widgets.exec_dialog(dialog) and dialog.saved is not None:
+            self.status_message.emit(f"Saved {dialog.saved.name}")
+
+    def delete_module(self) -> None:
+        m = self.selected_module()
+        if m is None or m.id is None:
+            return
+        n = self.modules_model.counts.get(m.id, 0)
+        text = f"Delete the module “{m.name}”" + (f" and its {n} completions?" if n else "?")
+        if widgets.confirm(self, "Delete module", text, "Delete"):
+            widgets.run_write(self.ctx, self, f"Delete module {m.name}", delete_module, m.id)
+
+    def add_defaults(self) -> None:
+        added = widgets.run_write(self.ctx, self, "Add standard training modules", add_default_modules)
+        if added:
+            self.status_message.emit(f"Added {len(added)} modules")
+
+    def record(self) -> None:
+        people = self.selected_people()
+        if not people or self.ctx.readonly:
+            return
+        if not self.modules_model.modules:
+            widgets.inform(self, "Record training", "Add training modules first.")
+            return
+        dialog = CompletionDialog(self.ctx, people, self.modules_model.modules, self)
+        column = self.people_view.currentIndex().column() - len(TraineesModel.FIXED)
+        if 0 <= column < len(self.modules_model.modules):
+            dialog.module.setCurrentIndex(column)
+        if widgets.exec_dialog(dialog) and dialog.saved:
+            self.status_message.emit(f"Recorded training for {dialog.saved} people")
+
+    def remove_completion(self) -> None:
+        people = self.selected_people()
+        column = self.people_view.currentIndex().column() - len(TraineesModel.FIXED)
+        if len(people) != 1 or not 0 <= column < len(self.modules_model.modules):
+            widgets.inform(self, "Remove completion", "Select the module cell of one person first.")
+            return
+        m = self.modules_model.modules[column]
+        widgets.run_write(
+            self.ctx, self, f"Remove {m.name} for {people[0].name}", remove_completion, people[0].participant_id, m.id
+        )
+
+
+def _defaults() -> tuple[Module, ...]:
+    from peerdesk.store.training import DEFAULT_MODULES
+
+    return DEFAULT_MODULES
