@@ -305,9 +305,17 @@ class RowsEditor(QWidget):
 class ParticipantDialog(QDialog):
     """Add a participant (participant=None) or edit one; OK validates, then saves through ctx.run."""
 
-    def __init__(self, ctx: Any, participant: Participant | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        participant: Participant | None = None,
+        parent: QWidget | None = None,
+        people: list[Participant] | None = None,
+    ) -> None:
+        """people: everyone, when the caller has them at hand (for the manager completer)."""
         super().__init__(parent)
         self.ctx = ctx
+        self._people = people
         self.original = participant
         self.saved: Participant | None = None
         self.setWindowTitle(f"Edit {participant.name}" if participant else "Add participant")
@@ -384,7 +392,8 @@ class ParticipantDialog(QDialog):
 
         self.manager_edit = QLineEdit(p.manager_email, page)
         self.manager_edit.setPlaceholderText("Their manager's e-mail (never paired with them)")
-        people = {q.email: q.name for q in store.list_participants(self.ctx.db) if q.id != p.id}
+        everyone = self._people if self._people is not None else store.list_participants(self.ctx.db)
+        people = {q.email: q.name for q in everyone if q.id != p.id}
         self._names_by_email = people
         self.manager_edit.setCompleter(widgets.word_completer(sorted(people), self.manager_edit))
         self.manager_name = QLabel(page)

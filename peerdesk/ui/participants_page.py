@@ -374,7 +374,7 @@ class ParticipantsPage(QWidget):
         self.status_message.emit(text)
 
     def add_participant(self) -> None:
-        dialog = ParticipantDialog(self.ctx, None, self)
+        dialog = ParticipantDialog(self.ctx, None, self, people=self.model.participants())
         if widgets.exec_dialog(dialog) and dialog.saved is not None:
             p = dialog.saved
             if p.id is not None and self.model.row_of(p.id) is not None:
@@ -388,7 +388,7 @@ class ParticipantsPage(QWidget):
         people = self.selected()
         if len(people) != 1 or self.ctx.readonly:
             return
-        dialog = ParticipantDialog(self.ctx, people[0], self)
+        dialog = ParticipantDialog(self.ctx, people[0], self, people=self.model.participants())
         if widgets.exec_dialog(dialog) and dialog.saved is not None:
             self._say(f"Saved {dialog.saved.name}")
 
