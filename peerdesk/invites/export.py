@@ -65,7 +65,6 @@ class PlannedFile:
     method: str
     entries: tuple[Entry, ...]
     recipient: Person | None = None  # set for .eml drafts
-    label: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -170,7 +169,7 @@ def session_stem(e: Entry) -> str:
 
 
 def _files_for(
-    names: UniqueNames, stem: str, items: list[Entry], recipient: Person | None, *, calendar: bool, label: str
+    names: UniqueNames, stem: str, items: list[Entry], recipient: Person | None, *, calendar: bool
 ) -> list[PlannedFile]:
     live, gone = split_by_method(items)
     out: list[PlannedFile] = []
@@ -179,32 +178,35 @@ def _files_for(
             continue
         base = names.claim(stem + suffix)
         if calendar:
-            out.append(PlannedFile(f"{base}.ics", method, tuple(chosen), None, label))
+            out.append(PlannedFile(f"{base}.ics", method, tuple(chosen)))
         if recipient is not None:
-            out.append(PlannedFile(f"{base}.eml", method, tuple(chosen), recipient, label))
+            out.append(PlannedFile(f"{base}.eml", method, tuple(chosen), recipient))
     return out
 
 
 def _target(names: UniqueNames, stem: str, items: list[Entry], eml: bool) -> list[PlannedFile]:
     """A shared file (session, program, combined) and, if asked, a draft for each person in it."""
-    out = _files_for(names, stem, items, None, calendar=True, label=stem)
+    out = _files_for(names, stem, items, None, calendar=True)
     if eml:
-        people: dict[int, Person] = {}
-        for e in items:
-            people.update(entry_people(e))
+        people, by_person = _people_of(items)
         for person in sorted(people.values(), key=lambda p: (p.name.casefold(), p.id)):
-            mine = [e for e in items if person.id in entry_people(e)]
-            out.extend(_files_for(names, f"{stem} - {person.name}", mine, person, calendar=False, label=stem))
+            out.extend(_files_for(names, f"{stem} - {person.name}", by_person[person.id], person, calendar=False))
     return out
 
 
-def _per_participant(db: Database, items: list[Entry], request: ExportRequest, names: UniqueNames) -> list[PlannedFile]:
+def _people_of(items: list[Entry]) -> tuple[dict[int, Person], dict[int, list[Entry]]]:
+    """Everyone in the entries, and each person's entries (in the order given)."""
     by_person: dict[int, list[Entry]] = {}
     people: dict[int, Person] = {}
     for e in items:
         for pid, person in entry_people(e).items():
             by_person.setdefault(pid, []).append(e)
             people.setdefault(pid, person)
+    return people, by_person
+
+
+def _per_participant(db: Database, items: list[Entry], request: ExportRequest, names: UniqueNames) -> list[PlannedFile]:
+    people, by_person = _people_of(items)
     wanted: Iterable[int] = request.participant_ids if request.participant_ids is not None else people
     known = participants_by_id(db, wanted)
     out: list[PlannedFile] = []
@@ -212,9 +214,7 @@ def _per_participant(db: Database, items: list[Entry], request: ExportRequest, n
         mine = by_person.get(person.id, [])
         if not mine:
             continue
-        out.extend(
-            _files_for(names, person.name, mine, person if request.eml else None, calendar=True, label=person.name)
-        )
+        out.extend(_files_for(names, person.name, mine, person if request.eml else None, calendar=True))
     return out
 
 
