@@ -89,7 +89,7 @@ def ensure_certificates(db_path: Path, wanted: int) -> None:
                     "SELECT participant_id FROM program_members WHERE program_id = ? LIMIT ?", (program, wanted)
                 )
             ]
-            db.executemany(
+            db.conn.executemany(
                 "INSERT INTO awards(participant_id, program_id, title, reason, awarded_on) VALUES (?, ?, ?, ?, '2026-10-01')",
                 [
                     (p, program, "Peer Learning Champion", "for helping colleagues learn, week after week")

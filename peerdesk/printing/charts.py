@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -114,9 +115,10 @@ def stacked_bars(
     chart.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 8 else "n"
     totals = [sum(col) for col in zip(*data, strict=True)] if data and data[0] else [0]
     top = max([1.0, *totals])
+    step = max(1.0, _nice(top / 4))  # whole sessions per gridline
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _nice(top)
-    chart.valueAxis.valueStep = _nice(top) / 4
+    chart.valueAxis.valueMax = step * math.ceil(top / step)
+    chart.valueAxis.valueStep = step
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.visibleGrid = True
@@ -193,13 +195,11 @@ def trend_line(
 
 
 def _nice(value: float) -> float:
-    """A round axis maximum at or above value (1, 2, 2.5, 5 x 10^n)."""
-    import math
-
+    """A round number at or above value (1, 2, 5 x 10^n)."""
     if value <= 0:
         return 1.0
     exp = math.floor(math.log10(value))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 2, 5, 10):
         top = m * 10**exp
         if top >= value:
             return float(top)

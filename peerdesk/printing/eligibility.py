@@ -17,12 +17,13 @@ period.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from peerdesk.metrics.people import PersonFigures, people_figures
+from peerdesk.metrics.people import PersonFigures, ProgramCompletion, people_figures
 from peerdesk.metrics.scope import Period, Scope
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
@@ -48,6 +49,11 @@ class Figure:
 def _completed(f: PersonFigures, program_id: int | None) -> float:
     done = f.program(program_id) if program_id is not None else None
     return 1.0 if done is not None and done.completed_on is not None else 0.0
+
+
+# people_figures takes a list of ids as an SQL IN list: quick for a few people, slow for
+# thousands, where computing everyone in the scope and picking the members is faster.
+MAX_ID_LIST = 300
 
 
 FIGURES: dict[str, Figure] = {
@@ -299,16 +305,26 @@ def _program_candidates(
     db: Database, program_id: int, program: str, period: Period, only: int | None, kinds: tuple[str, ...]
 ) -> list[Candidate]:
     rules = rules_for(db, program_id)
-    members: dict[int, tuple[str, str, str]] = {
-        pid: (name, email, role)
-        for pid, name, email, role in db.execute(
-            "SELECT p.id, p.name, p.email, p.role FROM program_members m JOIN participants p ON p.id = m.participant_id "
-            "WHERE m.program_id = ? AND p.archived = 0",
-            (program_id,),
-        )
-        if only is None or pid == only
-    }
-    figures = people_figures(db, Scope(period=period, program_id=program_id), members)
+    members: dict[int, tuple[str, str, str]] = {}
+    completions: list[ProgramCompletion] = []
+    for pid, name, email, role, enrolled, done in db.execute(
+        "SELECT p.id, p.name, p.email, p.role, m.enrolled_on, m.completed_on FROM program_members m "
+        "JOIN participants p ON p.id = m.participant_id WHERE m.program_id = ? AND p.archived = 0",
+        (program_id,),
+    ):
+        if only is None or pid == only:
+            members[pid] = (name, email, role)
+            when = dt.date.fromisoformat(done) if done else None
+            completions.append(ProgramCompletion(program_id, program, dt.date.fromisoformat(enrolled), when))
+    scope = Scope(period=period, program_id=program_id)
+    if len(members) <= MAX_ID_LIST:
+        figures = people_figures(db, scope, members)
+    else:
+        everyone = people_figures(db, scope)
+        figures = {pid: everyone.get(pid) or PersonFigures(pid) for pid in members}
+    # Completion of this program, whatever the figures carried.
+    by_person = dict(zip(members, completions, strict=True))
+    figures = {pid: replace(f, programs=(by_person[pid],)) for pid, f in figures.items()}
     out: list[Candidate] = []
     for pid, (name, email, role) in members.items():
         f = figures[pid]

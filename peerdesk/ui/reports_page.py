@@ -109,6 +109,7 @@ class ReportsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.program.currentIndexChanged.connect(self.refresh_eligible)
         self.period.changed.connect(self.refresh_eligible)
+        self._stale = False
         ctx.changed.connect(self._on_changed)
         self.reload()
 
@@ -241,6 +242,15 @@ class ReportsPage(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(*WATCHED):
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True  # figures over a large program take a moment: refresh when shown
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.reload()
 
     def program_id(self) -> int | None:

@@ -176,3 +176,14 @@ def test_register_lists_and_exports(small, tmp_path):
     zoe = next(r for r in read if r["email"] == "zoe@example.com")
     assert zoe["name"] == NAMES["zoe"] and zoe["program"] == "Platform Onboarding"
     assert "12.5 hours mentored" in zoe["figures"]
+
+
+def test_large_programs_take_the_whole_scope_path(small, monkeypatch):
+    from peerdesk.printing import eligibility
+
+    few = candidates(small.db, small.program)
+    monkeypatch.setattr(eligibility, "MAX_ID_LIST", 1)
+    many = candidates(small.db, small.program)
+    assert [(c.participant_id, c.kind, c.qualifies, c.close, c.reasons) for c in many] == [
+        (c.participant_id, c.kind, c.qualifies, c.close, c.reasons) for c in few
+    ]

@@ -28,6 +28,8 @@ def page(qtbot, small_ctx, prompts):
     ctx, fx = small_ctx
     p = ReportsPage(ctx)
     qtbot.addWidget(p)
+    p.show()
+    qtbot.waitExposed(p)
     return p
 
 
@@ -217,3 +219,17 @@ def test_models_pass_the_model_tester(qtmodeltester, page, small_ctx):
     qtmodeltester.check(page.eligible)
     qtmodeltester.check(page.eligible_proxy)
     qtmodeltester.check(page.register_model)
+
+
+def test_hidden_page_refreshes_when_shown(qtbot, small_ctx, prompts):
+    ctx, fx = small_ctx
+    p = ReportsPage(ctx)
+    qtbot.addWidget(p)
+    ctx.run("Award", lambda db: db.execute(
+        "INSERT INTO awards(participant_id, program_id, title, awarded_on) VALUES (?, ?, 'Star', '2026-10-02')",
+        (fx.p["kim"], fx.program),
+    ))  # fmt: skip
+    assert (NAMES["kim"], "Star", "Qualifies") not in _names(p)
+    p.show()
+    qtbot.waitExposed(p)
+    assert (NAMES["kim"], "Star", "Qualifies") in _names(p)
