@@ -97,12 +97,21 @@ def restore_into(ctx: Any, backup: Backup) -> Backup | None:
     Returns the backup made of the current state first.
     """
     path = ctx.workspace.path
-    made = backups.restore_backup(backup, path)
     db = ctx.db
-    migrate(db)  # an older backup is brought up to date like any opened file
-    if ctx.workspace.undo_log is not None:
-        ctx.workspace.undo_log.clear()
-        ctx.workspace.undo_log = UndoLog(db)
+    log = ctx.workspace.undo_log
+    if log is not None:
+        # The undo triggers name the current tables; a backup of another format may have others.
+        log.clear()
+        for (name,) in db.execute(
+            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '_undo_%'"
+        ).fetchall():
+            db.execute(f"DROP TRIGGER temp.[{name}]")
+    try:
+        made = backups.restore_backup(backup, path)
+        migrate(db)  # an older backup is brought up to date like any opened file
+    finally:
+        if log is not None:
+            ctx.workspace.undo_log = UndoLog(db)
     tables = frozenset(
         r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
     )

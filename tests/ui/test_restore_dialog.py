@@ -115,3 +115,36 @@ def test_back_up_now(file_ctx, prompts, tmp_path):
 def test_human_sizes():
     assert human_size(10) == "10 bytes" and human_size(4096) == "4 KB" and human_size(3 * 1024 * 1024) == "3.0 MB"
     assert BackupsModel().rowCount() == 0
+
+
+def test_restoring_an_older_format_upgrades_it(tmp_path, monkeypatch, qapp, prompts, qtbot):
+    from peerdesk.store import db as dbmod
+    from peerdesk.ui.restore_dialog import restore_into
+
+    monkeypatch.setenv(backups.ENV_DIR, str(tmp_path / "backups"))
+    path = tmp_path / "program.peerdesk.db"
+    old = Workspace.open(path)
+    old.run("Add", add_participant, Participant(name="Ada", email="ada@example.org"))
+    old.close()
+    migrations = [*dbmod.MIGRATIONS, lambda db: db.execute("CREATE TABLE later (id INTEGER PRIMARY KEY, x TEXT)")]
+    monkeypatch.setattr(dbmod, "MIGRATIONS", migrations)
+    monkeypatch.setattr(dbmod, "LATEST", len(migrations))
+    ws = Workspace.open(path, before_migrate=backups.before_migrate)
+    ws.run("Add", add_participant, Participant(name="Bo", email="bo@example.org"))
+    ctx = AppContext(ws)
+    (before_upgrade,) = backups.list_backups(path)
+    restore_into(ctx, before_upgrade)
+    assert ws.db.execute("PRAGMA user_version").fetchone()[0] == len(migrations)
+    assert [p.name for p in list_participants(ws.db)] == ["Ada"]
+    ctx.run("Later", lambda db: db.execute("INSERT INTO later(x) VALUES ('y')"))
+    ctx.undo()  # the undo triggers cover the table the upgrade added
+    assert ws.db.execute("SELECT count(*) FROM later").fetchone()[0] == 0
+    ws.close()
+
+
+def test_backups_live_in_the_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv(backups.ENV_DIR, raising=False)
+    root = backups.backups_root()
+    assert root.name == "backups" and root.parent.name == "PeerDesk"
+    folder = backups.backup_dir(tmp_path / "program.peerdesk.db")
+    assert folder.parent == root and folder.name.startswith("program-")
