@@ -103,7 +103,7 @@ def restore_into(ctx: Any, backup: Backup) -> Backup | None:
         # The undo triggers name the current tables; a backup of another format may have others.
         log.clear()
         for (name,) in db.execute(
-            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '_undo_%'"
+            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB '_undo_*'"
         ).fetchall():
             db.execute(f"DROP TRIGGER temp.[{name}]")
     try:
