@@ -2,17 +2,18 @@
 
 - a file another PeerDesk is writing: say who and since when, offer to open it read-only;
 - a damaged file: offer the latest good backup (the damaged file is kept beside the backups);
-- the file is backed up before a schema upgrade, and once a day when opened;
+- the file is backed up before a schema upgrade, and once a day when opened (in a background
+  thread with its own read-only connection: a large file never freezes the window);
 - while open, the writer lock's heartbeat is renewed; the lock is released on close.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThread, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from peerdesk.store import backups
@@ -23,11 +24,39 @@ from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
 
 
+class DailyBackup(QThread):
+    """Makes the day's automatic backup off the UI thread; `failed` carries a message for the user."""
+
+    failed = Signal(str)
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+
+    def run(self) -> None:
+        try:
+            backups.daily_backup(self.path)
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            self.failed.emit(f"Today's automatic backup of {self.path.name} could not be made: {exc}")
+
+
 class LockedWorkspace(Workspace):
     """A workspace that holds the writer lock of its file while open, and releases it on close."""
 
     lock: WriterLock | None = None
     timer: QTimer | None = None
+    backup_thread: DailyBackup | None = None
+
+    def start_daily_backup(self, parent: QWidget | None) -> None:
+        assert self.path is not None
+        self.backup_thread = DailyBackup(self.path, parent)
+        self.backup_thread.failed.connect(lambda text: widgets.warn(parent, "Backup", text))
+        self.backup_thread.start()
+
+    def wait_for_backup(self) -> None:
+        """Block until the day's backup is written (closing waits for it too)."""
+        if self.backup_thread is not None:
+            self.backup_thread.wait()
 
     def hold(self, lock: WriterLock, parent: QWidget | None) -> None:
         self.lock = lock
@@ -50,6 +79,7 @@ class LockedWorkspace(Workspace):
             pass  # a folder that is briefly unreachable (network drive): try again at the next beat
 
     def close(self) -> None:
+        self.wait_for_backup()
         if self.timer is not None:
             self.timer.stop()
             self.timer.deleteLater()
@@ -114,9 +144,5 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         lock.release()
         raise
     workspace.hold(lock, parent)
-    try:
-        backups.daily_backup(path, db=workspace.db)
-    except (StoreError, OSError) as exc:
-        with contextlib.suppress(Exception):
-            widgets.warn(parent, "Backup", f"Today's automatic backup could not be made: {exc}")
+    workspace.start_daily_backup(parent)
     return workspace

@@ -32,10 +32,12 @@ def test_open_locks_backs_up_daily_and_releases(program, qapp, prompts):
     ws = open_workspace(None, program)
     assert isinstance(ws, LockedWorkspace) and not ws.readonly
     assert read_lock(program).pid == ws.lock.info.pid
+    ws.wait_for_backup()
     assert [b.reason for b in backups.list_backups(program)] == ["daily"]
     ws.close()
     assert not lock_path(program).exists()
     again = open_workspace(None, program)
+    again.wait_for_backup()
     assert len(backups.list_backups(program)) == 1  # once a day
     again.close()
 
@@ -98,7 +100,7 @@ def test_upgrade_is_preceded_by_a_backup(program, qapp, prompts, monkeypatch):
     monkeypatch.setattr(dbmod, "MIGRATIONS", migrations)
     monkeypatch.setattr(dbmod, "LATEST", len(migrations))
     ws = open_workspace(None, program)
-    ws.close()
+    ws.close()  # waits for the daily backup
     assert {b.reason for b in backups.list_backups(program)} == {"before-upgrade", "daily"}
 
 
@@ -110,4 +112,16 @@ def test_missing_file(tmp_path, qapp, prompts, monkeypatch):
         open_workspace(None, tmp_path / "none.db")
     ws = open_workspace(None, tmp_path / "sub" / "new.peerdesk.db", create=True)
     assert ws is not None and not ws.readonly
+    ws.close()
+
+
+def test_failed_daily_backup_is_shown_not_fatal(program, qapp, prompts, qtbot, monkeypatch):
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "make_backup", full)
+    ws = open_workspace(None, program)
+    ws.wait_for_backup()
+    qtbot.waitUntil(lambda: bool(prompts.warnings))
+    assert "could not be made" in prompts.warnings[0][1] and not ws.readonly
     ws.close()
