@@ -85,7 +85,7 @@ def violations(problem: Problem, proposal: Proposal) -> list[str]:
                 out.append(f"{mentor.email} has not finished training")
             if not is_locked:
                 out += pair_violations(problem, mentor, mentee)
-                if problem.options.require_skill and mentee.learns and not _teaches_wanted(mentor, mentee):
+                if problem.options.require_skill and mentee.learns and not teaches_wanted(mentor, mentee):
                     out.append(f"{mentor.email} teaches nothing {mentee.email} wants")
             continue
         if is_locked:
@@ -114,6 +114,6 @@ def violations(problem: Problem, proposal: Proposal) -> list[str]:
     return out
 
 
-def _teaches_wanted(mentor: Person, mentee: Person) -> bool:
+def teaches_wanted(mentor: Person, mentee: Person) -> bool:
     taught = {s.skill.casefold(): s.level for s in mentor.teaches}
     return any(taught.get(s.skill.casefold(), 0) > s.level for s in mentee.learns)

@@ -6,6 +6,7 @@ Each page class takes (ctx: AppContext, parent=None) and refreshes itself from c
 PAGES: list[tuple[str, str]] = [
     ("Dashboard", "peerdesk.ui.dashboard_page:DashboardPage"),
     ("Participants", "peerdesk.ui.participants_page:ParticipantsPage"),
+    ("Pairings", "peerdesk.ui.pairings_page:PairingsPage"),
     ("Sessions", "peerdesk.ui.sessions_page:SessionsPage"),
     ("Reports", "peerdesk.ui.reports_page:ReportsPage"),
     ("Programs & Goals", "peerdesk.ui.programs_page:ProgramsPage"),

@@ -1,0 +1,308 @@
+"""Qt models and the breakdown bar of the Pairings page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, Unmatched, pair_key
+from peerdesk.store.pairings import Contact, MatchRound
+
+PART_COLOURS = {
+    "skills": QColor("#3b7dd8"),
+    "availability": QColor("#2aa876"),
+    "timezone": QColor("#8e6bd1"),
+    "cross_functional": QColor("#e08a2c"),
+    "seniority": QColor("#c94f6d"),
+    "novelty": QColor("#7f8c8d"),
+}
+BREAKDOWN_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+NEW_BACKGROUND = QColor(255, 244, 204)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _people(g: Group) -> str:
+    return " + ".join(f"{m.name} ({m.role})" if m.role in ("mentor", "mentee", "host") else m.name for m in g.members)
+
+
+class ProposalModel(QAbstractTableModel):
+    """The proposed groups: members, score with its breakdown, the reasons, locked."""
+
+    HEADERS = ("#", "Members", "Score", "Lock", "Why")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.groups: list[Group] = []
+        self.new_pairs: frozenset[Pair] = frozenset()
+
+    def set_groups(self, groups: Sequence[Group], new_pairs: frozenset[Pair] = frozenset()) -> None:
+        self.beginResetModel()
+        self.groups = list(groups)
+        self.new_pairs = new_pairs
+        self.endResetModel()
+
+    def group(self, row: int) -> Group:
+        return self.groups[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.groups)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def _is_new(self, g: Group) -> bool:
+        ids = g.ids
+        return any(pair_key(a, b) in self.new_pairs for i, a in enumerate(ids) for b in ids[i + 1 :])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        g = self.groups[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(index.row() + 1)
+            if col == 1:
+                return (f"{g.skill}: " if g.skill else "") + _people(g)
+            if col == 2:
+                return f"{g.score:.2f}"
+            if col == 3:
+                return "🔒" if g.locked else ""
+            if col == 4:
+                return "; ".join(g.facts)
+        if role == SORT_ROLE:
+            return (index.row(), _people(g).casefold(), g.score, int(g.locked), "; ".join(g.facts))[col]
+        if role == BREAKDOWN_ROLE and col == 2:
+            return dict(g.breakdown)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"{_people(g)} — score {g.score:.2f}"]
+            lines += [f"{PART_LABELS[k]}: {g.breakdown.get(k, 0.0):.3f}" for k in PARTS]
+            lines += g.facts
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.BackgroundRole and self.new_pairs and self._is_new(g):
+            return QBrush(NEW_BACKGROUND)
+        if role == Qt.ItemDataRole.FontRole and g.locked:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2, 3):
+            align = Qt.AlignmentFlag.AlignHCenter if col == 3 else Qt.AlignmentFlag.AlignRight
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class UnmatchedModel(QAbstractTableModel):
+    """Everyone the proposal leaves out, with the reason."""
+
+    HEADERS = ("Name", "E-mail", "Reason")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Unmatched] = []
+
+    def set_rows(self, rows: Sequence[Unmatched]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        u = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
+            return (u.name, u.email, u.reason)[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class RoundsModel(QAbstractTableModel):
+    """Accepted rounds, newest first."""
+
+    HEADERS = ("Round", "When", "Program", "Format", "Pairings", "Total score", "Sat out")
+    FORMATS = {
+        "mentoring": "Mentoring",
+        "buddies": "Buddies",
+        "cross_functional": "Cross-functional",
+        "circles": "Circles",
+    }
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[MatchRound] = []
+
+    def set_rows(self, rows: Sequence[MatchRound]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        values = (
+            str(r.id),
+            r.created_at[:16].replace("T", " "),
+            r.program or "(everyone)",
+            self.FORMATS.get(r.mode, r.mode),
+            str(r.pairings),
+            f"{r.total_score:.2f}",
+            ", ".join(r.sat_out),
+        )
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return values[index.column()]
+        if role == SORT_ROLE:
+            return (r.id, r.created_at, r.program, r.mode, r.pairings, r.total_score, values[6])[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class ContactsModel(QAbstractTableModel):
+    """Whom one person was paired with, in every format."""
+
+    HEADERS = ("With", "Department", "Format", "Program", "From", "Until")
+    KINDS = {"mentoring": "Mentoring", "buddy": "Buddy", "cross_functional": "Cross-functional", "circle": "Circle"}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Contact] = []
+
+    def set_rows(self, rows: Sequence[Contact]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
+            until = c.ended_on.isoformat() if c.ended_on else ("now" if c.status == "active" else "")
+            return (
+                c.other_name,
+                c.other_department,
+                self.KINDS.get(c.kind, c.kind),
+                c.program,
+                c.started_on.isoformat(),
+                until,
+            )[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class MatrixModel(QAbstractTableModel):
+    """Department-by-department counts of pairs, shaded by size."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.names: list[str] = []
+        self.matrix: list[list[int]] = []
+        self.top = 1
+
+    def set_matrix(self, names: Sequence[str], matrix: Sequence[Sequence[int]]) -> None:
+        self.beginResetModel()
+        self.names = list(names)
+        self.matrix = [list(r) for r in matrix]
+        self.top = max([1, *(v for r in self.matrix for v in r)])
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.names)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.names)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.matrix[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(value) if value else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            a, b = self.names[index.row()], self.names[index.column()]
+            return f"{a} ↔ {b}: {value} pair(s)" if a != b else f"within {a}: {value} pair(s)"
+        if role == Qt.ItemDataRole.BackgroundRole and value:
+            alpha = 40 + int(180 * value / self.top)
+            return QBrush(QColor(59, 125, 216, alpha))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and 0 <= section < len(self.names):
+            return self.names[section]
+        return None
+
+
+class BreakdownDelegate(QStyledItemDelegate):
+    """Paints a score as a stacked bar, one coloured segment per part, with the number beside it."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        breakdown = index.data(BREAKDOWN_ROLE)
+        if not isinstance(breakdown, dict):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        rect = option.rect.adjusted(4, 6, -44, -6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 25))
+        painter.drawRect(rect)
+        x = float(rect.left())
+        for part in PARTS:
+            width = rect.width() * max(0.0, float(breakdown.get(part, 0.0)))
+            if width <= 0:
+                continue
+            painter.setBrush(PART_COLOURS[part])
+            painter.drawRect(QRect(int(x), rect.top(), max(1, int(round(x + width)) - int(x)), rect.height()))
+            x += width
+        painter.setPen(option.palette.text().color())
+        text_rect = QRect(rect.right() + 4, option.rect.top(), 40, option.rect.height())
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), index.data())
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(170, max(24, option.fontMetrics.height() + 10))

@@ -1,0 +1,666 @@
+"""The Pairings page: propose a round, see why, adjust it, accept it; and the history of who met whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.matching.edit import compare, swap_members
+from peerdesk.matching.load import load_problem, options_to_dict, record_proposal, stored_options, stored_weights
+from peerdesk.matching.model import (
+    DEFAULT_WEIGHTS,
+    PART_LABELS,
+    PARTS,
+    LockedGroup,
+    Mode,
+    Options,
+    Pair,
+    Problem,
+    Proposal,
+    Weights,
+    pair_key,
+)
+from peerdesk.store import pairings as store
+from peerdesk.store.participants import list_participants
+from peerdesk.store.programs import list_programs
+from peerdesk.store.workspace import Changes
+from peerdesk.ui import widgets
+from peerdesk.ui.pairing_models import (
+    PART_COLOURS,
+    SORT_ROLE,
+    BreakdownDelegate,
+    ContactsModel,
+    MatrixModel,
+    ProposalModel,
+    RoundsModel,
+    UnmatchedModel,
+)
+from peerdesk.ui.pairing_worker import MatchJob
+
+MODES: tuple[tuple[Mode, str], ...] = (
+    ("mentoring", "Mentoring (mentors with mentees)"),
+    ("buddies", "Buddies (peer pairs)"),
+    ("cross_functional", "Cross-functional pairs"),
+    ("circles", "Learning circles"),
+)
+WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
+
+
+def _table(model: Any, *, sortable: bool = True) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(sortable)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view, proxy
+
+
+class PairingsPage(QWidget):
+    """Propose, explain, adjust and accept matching rounds; review who met whom."""
+
+    proposal_ready = Signal()
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.problem: Problem | None = None
+        self.proposal: Proposal | None = None
+        self.previous: Proposal | None = None
+        self.rejected: set[Pair] = set()
+        self.locks: dict[frozenset[int], LockedGroup] = {}
+        self.job: MatchJob | None = None
+        self._loading = False
+        self._weights_timer = QTimer(self)
+        self._weights_timer.setSingleShot(True)
+        self._weights_timer.setInterval(450)
+        self._weights_timer.timeout.connect(self._weights_settled)
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._controls())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self._proposal_area())
+        split.addWidget(self._history_area())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        outer.addWidget(split, 1)
+
+        ctx.changed.connect(self._on_changed)
+        self._fill_programs()
+        self._load_settings()
+        self._refresh_history()
+        self._update_buttons()
+
+    # -- building ---------------------------------------------------------------------
+
+    def _controls(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.program_combo = QComboBox()
+        self.program_combo.setAccessibleName("Program")
+        self.program_combo.setMinimumContentsLength(22)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setAccessibleName("Format")
+        for mode, label in MODES:
+            self.mode_combo.addItem(label, mode)
+        self.mode_combo.setCurrentIndex(1)
+        self.size_spin = QSpinBox()
+        self.size_spin.setRange(3, 6)
+        self.size_spin.setValue(4)
+        self.size_spin.setPrefix("circles of ")
+        self.odd_combo = QComboBox()
+        self.odd_combo.addItem("Odd one out joins a trio", "trio")
+        self.odd_combo.addItem("Odd one out sits out in turn", "sitout")
+        self.trained_check = QCheckBox("Only trained mentors")
+        self.overlap_spin = QDoubleSpinBox()
+        self.overlap_spin.setRange(0, 20)
+        self.overlap_spin.setSingleStep(0.5)
+        self.overlap_spin.setDecimals(1)
+        self.overlap_spin.setSuffix(" h/week")
+        self.overlap_spin.setPrefix("min. common ")
+        self.overlap_spin.setToolTip("Pairs must share at least this many hours a week (besides some common time)")
+        self.propose_button = QPushButton("Propose round")
+        self.propose_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        for w in (QLabel("Program:"), self.program_combo, QLabel("Format:"), self.mode_combo, self.size_spin):
+            row.addWidget(w)
+        for w in (self.odd_combo, self.trained_check, self.overlap_spin):
+            row.addWidget(w)
+        row.addStretch(1)
+        for w in (self.progress, self.cancel_button, self.propose_button):
+            row.addWidget(w)
+        self.program_combo.currentIndexChanged.connect(self._scope_changed)
+        self.mode_combo.currentIndexChanged.connect(self._scope_changed)
+        self.propose_button.clicked.connect(self.propose)
+        self.cancel_button.clicked.connect(self.cancel)
+        return box
+
+    def _proposal_area(self) -> QWidget:
+        area = QSplitter(Qt.Orientation.Horizontal)
+        # weights
+        weights = QGroupBox("Weights")
+        grid = QGridLayout(weights)
+        self.sliders: dict[str, QSlider] = {}
+        self.slider_values: dict[str, QLabel] = {}
+        for r, part in enumerate(PARTS):
+            swatch = QLabel()
+            swatch.setFixedSize(10, 10)
+            swatch.setStyleSheet(f"background: {PART_COLOURS[part].name()}; border-radius: 2px;")
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, 100)
+            slider.setAccessibleName(f"Weight of {PART_LABELS[part]}")
+            slider.valueChanged.connect(self._slider_moved)
+            value = QLabel("0")
+            value.setMinimumWidth(28)
+            grid.addWidget(swatch, r, 0)
+            grid.addWidget(QLabel(PART_LABELS[part]), r, 1)
+            grid.addWidget(slider, r, 2)
+            grid.addWidget(value, r, 3)
+            self.sliders[part] = slider
+            self.slider_values[part] = value
+        self.defaults_button = QPushButton("Default weights")
+        self.defaults_button.clicked.connect(self._reset_weights)
+        grid.addWidget(self.defaults_button, len(PARTS), 1, 1, 3)
+        self.compare_label = QLabel("")
+        self.compare_label.setWordWrap(True)
+        grid.addWidget(self.compare_label, len(PARTS) + 1, 0, 1, 4)
+        self.highlight_check = QCheckBox("Highlight what changed")
+        self.highlight_check.setChecked(True)
+        self.highlight_check.toggled.connect(self._show_proposal)
+        grid.addWidget(self.highlight_check, len(PARTS) + 2, 0, 1, 4)
+        grid.setRowStretch(len(PARTS) + 3, 1)
+        weights.setMinimumWidth(250)
+        area.addWidget(weights)
+
+        # proposal
+        middle = QWidget()
+        col = QVBoxLayout(middle)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.summary_label = QLabel("Choose a program and a format, then propose a round.")
+        self.summary_label.setWordWrap(True)
+        col.addWidget(self.summary_label)
+        self.proposal_model = ProposalModel(self)
+        self.proposal_view, self.proposal_proxy = _table(self.proposal_model)
+        self.proposal_view.setAccessibleName("Proposed groups")
+        self.proposal_view.setItemDelegateForColumn(2, BreakdownDelegate(self.proposal_view))
+        header = self.proposal_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c, width in enumerate((34, 300, 170, 44, 420)):
+            self.proposal_view.setColumnWidth(c, width)
+        self.proposal_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.proposal_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        col.addWidget(self.proposal_view, 1)
+        actions = QHBoxLayout()
+        self.lock_button = QPushButton("Lock")
+        self.lock_button.setToolTip("Keep the selected group as it is when re-running")
+        self.reject_button = QPushButton("Reject && re-run")
+        self.reject_button.setToolTip("Never propose the selected pairs again in this session; re-run for the rest")
+        self.swap_a = QComboBox()
+        self.swap_a.setAccessibleName("Swap this person")
+        self.swap_b = QComboBox()
+        self.swap_b.setAccessibleName("with this person")
+        for combo in (self.swap_a, self.swap_b):
+            combo.setMinimumContentsLength(16)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.swap_button = QPushButton("Swap")
+        self.start_edit = QDateEdit()
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("yyyy-MM-dd")
+        self.start_edit.setAccessibleName("Start date")
+        self.accept_button = QPushButton("Accept round")
+        for w in (self.lock_button, self.reject_button, QLabel("Swap"), self.swap_a, QLabel("⇄"), self.swap_b):
+            actions.addWidget(w)
+        actions.addWidget(self.swap_button)
+        actions.addStretch(1)
+        actions.addWidget(QLabel("Start:"))
+        actions.addWidget(self.start_edit)
+        actions.addWidget(self.accept_button)
+        col.addLayout(actions)
+        self.lock_button.clicked.connect(self.toggle_lock)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.swap_button.clicked.connect(self.swap)
+        self.accept_button.clicked.connect(self.accept)
+        area.addWidget(middle)
+
+        # unmatched
+        right = QGroupBox("Unmatched")
+        rl = QVBoxLayout(right)
+        self.unmatched_model = UnmatchedModel(self)
+        self.unmatched_view, _ = _table(self.unmatched_model)
+        self.unmatched_view.setAccessibleName("Unmatched people")
+        self.unmatched_view.setWordWrap(True)
+        self.unmatched_view.setColumnWidth(0, 150)
+        self.unmatched_view.hideColumn(1)
+        rl.addWidget(self.unmatched_view)
+        area.addWidget(right)
+        area.setStretchFactor(0, 0)
+        area.setStretchFactor(1, 4)
+        area.setStretchFactor(2, 2)
+        area.setSizes([250, 780, 470])
+        return area
+
+    def _history_area(self) -> QWidget:
+        tabs = QTabWidget()
+        self.rounds_model = RoundsModel(self)
+        self.rounds_view, _ = _table(self.rounds_model)
+        self.rounds_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        tabs.addTab(self.rounds_view, "Rounds")
+        people = QWidget()
+        pl = QVBoxLayout(people)
+        top = QHBoxLayout()
+        self.person_combo = QComboBox()
+        self.person_combo.setAccessibleName("Person")
+        self.person_combo.setMinimumContentsLength(24)
+        self.person_combo.currentIndexChanged.connect(self._show_contacts)
+        top.addWidget(QLabel("Who met whom:"))
+        top.addWidget(self.person_combo)
+        top.addStretch(1)
+        pl.addLayout(top)
+        self.contacts_model = ContactsModel(self)
+        self.contacts_view, _ = _table(self.contacts_model)
+        self.contacts_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        pl.addWidget(self.contacts_view)
+        tabs.addTab(people, "Who met whom")
+        self.matrix_model = MatrixModel(self)
+        self.matrix_view = QTableView()
+        self.matrix_view.setModel(self.matrix_model)
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tabs.addTab(self.matrix_view, "Department contacts")
+        self.history_tabs = tabs
+        return tabs
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        return self.mode_combo.currentData()
+
+    @property
+    def program_id(self) -> int | None:
+        return self.program_combo.currentData()
+
+    def _fill_programs(self) -> None:
+        current = self.program_combo.currentData() if self.program_combo.count() else None
+        self.program_combo.blockSignals(True)
+        self.program_combo.clear()
+        self.program_combo.addItem("Everyone active", None)
+        for p in list_programs(self.ctx.db):
+            if p.status != "closed":
+                self.program_combo.addItem(p.name, p.id)
+        index = self.program_combo.findData(current)
+        self.program_combo.setCurrentIndex(max(0, index))
+        self.program_combo.blockSignals(False)
+
+    def _load_settings(self) -> None:
+        """Weights and options stored for the program (or the defaults)."""
+        self._loading = True
+        weights = stored_weights(self.ctx.db, self.program_id, self.mode)
+        options = stored_options(self.ctx.db, self.program_id)
+        for part in PARTS:
+            self.sliders[part].setValue(round(100 * getattr(weights, part) / max(weights.total, 1e-9)))
+        self.odd_combo.setCurrentIndex(max(0, self.odd_combo.findData(options.odd_person)))
+        self.trained_check.setChecked(options.only_trained_mentors)
+        self.overlap_spin.setValue(options.min_overlap_hours)
+        self.size_spin.setValue(options.group_size)
+        self._loading = False
+        self._update_slider_labels()
+        self._update_visibility()
+        monday = clock.today() + dt.timedelta(days=(7 - clock.today().weekday()) % 7 or 7)
+        self.start_edit.setDate(QDate(monday.year, monday.month, monday.day))
+
+    def weights(self) -> Weights:
+        values = {part: self.sliders[part].value() / 100 for part in PARTS}
+        if sum(values.values()) <= 0:
+            return stored_weights(self.ctx.db, self.program_id, self.mode)
+        return Weights(**values)
+
+    def options(self) -> Options:
+        return replace(
+            Options(),
+            only_trained_mentors=self.trained_check.isChecked(),
+            min_overlap_hours=float(self.overlap_spin.value()),
+            odd_person=self.odd_combo.currentData(),
+            group_size=self.size_spin.value(),
+        )
+
+    def _update_visibility(self) -> None:
+        mode = self.mode
+        self.size_spin.setVisible(mode == "circles")
+        self.odd_combo.setVisible(mode in ("buddies", "cross_functional"))
+        self.trained_check.setVisible(mode == "mentoring")
+
+    def _update_slider_labels(self) -> None:
+        for part in PARTS:
+            self.slider_values[part].setText(str(self.sliders[part].value()))
+
+    def _update_buttons(self) -> None:
+        busy = self.job is not None
+        has = self.proposal is not None and bool(self.proposal.groups)
+        selected = bool(self._selected_rows())
+        self.propose_button.setEnabled(not busy and not self.ctx.readonly)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        self.lock_button.setEnabled(has and selected and not busy)
+        self.reject_button.setEnabled(has and selected and not busy)
+        self.swap_button.setEnabled(has and not busy and self.swap_a.count() > 1)
+        self.accept_button.setEnabled(has and not busy and not self.ctx.readonly)
+        rows = self._selected_rows()
+        if rows and self.proposal is not None:
+            all_locked = all(self.proposal.groups[r].locked for r in rows)
+            self.lock_button.setText("Unlock" if all_locked else "Lock")
+
+    def _selected_rows(self) -> list[int]:
+        rows = {self.proposal_proxy.mapToSource(i).row() for i in self.proposal_view.selectionModel().selectedRows()}
+        return sorted(r for r in rows if r >= 0)
+
+    # -- running ----------------------------------------------------------------------
+
+    def _scope_changed(self) -> None:
+        """A new program or format starts a fresh session of proposals."""
+        self.rejected.clear()
+        self.locks.clear()
+        self.proposal = None
+        self.previous = None
+        self._load_settings()
+        self._show_proposal()
+        self.summary_label.setText("Propose a round to see the best pairs for these settings.")
+        self.compare_label.clear()
+        self._update_buttons()
+
+    def _slider_moved(self) -> None:
+        self._update_slider_labels()
+        if not self._loading:
+            self._weights_timer.start()
+
+    def _reset_weights(self) -> None:
+        defaults = DEFAULT_WEIGHTS[self.mode]
+        self._loading = True
+        for part in PARTS:
+            self.sliders[part].setValue(round(100 * getattr(defaults, part) / defaults.total))
+        self._loading = False
+        self._update_slider_labels()
+        self._weights_settled()
+
+    def _weights_settled(self) -> None:
+        """Store the program's weights, and show how the round changes with them."""
+        if self.program_id is not None and not self.ctx.readonly:
+            weights = self.weights()
+            if weights != stored_weights(self.ctx.db, self.program_id, self.mode):
+                widgets.run_write(
+                    self.ctx,
+                    self,
+                    "Change matching weights",
+                    store.save_matching_config,
+                    self.program_id,
+                    mode=self.mode,
+                    weights=weights.as_dict(),
+                )
+        if self.proposal is not None:
+            self.propose()
+
+    def propose(self) -> None:
+        """Load the problem from the store and solve it on a worker thread."""
+        if self.job is not None:
+            return
+        if self.program_id is not None and not self.ctx.readonly:
+            options = options_to_dict(self.options())
+            if options != options_to_dict(stored_options(self.ctx.db, self.program_id)):
+                widgets.run_write(
+                    self.ctx,
+                    self,
+                    "Change matching options",
+                    store.save_matching_config,
+                    self.program_id,
+                    options=options,
+                )
+        previous = self.proposal.pairs() if self.proposal is not None else set()
+        self.problem = load_problem(
+            self.ctx.db,
+            self.mode,
+            program_id=self.program_id,
+            options=self.options(),
+            weights=self.weights(),
+            rejected=self.rejected,
+            locked=self.locks.values(),
+            previous=previous,
+        )
+        if not self.problem.people:
+            self.summary_label.setText("Nobody to match: this program has no active participants.")
+            return
+        self.job = MatchJob(self.problem, self)
+        self.job.progressed.connect(self._progressed)
+        self.job.solved.connect(self._solved)
+        self.job.failed.connect(self._failed)
+        self.job.cancelled.connect(self._cancelled)
+        self.job.finished.connect(self._job_finished)
+        self.progress.setValue(0)
+        self.summary_label.setText(f"Matching {len(self.problem.people)} people…")
+        self.job.start()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(100 * fraction))
+        self.summary_label.setText(message + "…")
+
+    def _solved(self, proposal: Proposal) -> None:
+        if self.proposal is not None:
+            self.previous = self.proposal
+        self.proposal = proposal
+        self._show_proposal()
+        self.proposal_ready.emit()
+
+    def _failed(self, message: str) -> None:
+        widgets.report_bug(self, "Matching failed", "Matching failed unexpectedly.", message)
+        self.summary_label.setText("Matching failed.")
+
+    def _cancelled(self) -> None:
+        self.summary_label.setText("Cancelled; the previous proposal (if any) is unchanged.")
+
+    def _job_finished(self) -> None:
+        if self.job is not None:
+            self.job.deleteLater()
+        self.job = None
+        self._update_buttons()
+
+    def wait(self) -> None:
+        """Block until the running job ends (tests; closing the page)."""
+        if self.job is not None:
+            self.job.wait()
+
+    # -- showing ----------------------------------------------------------------------
+
+    def _show_proposal(self) -> None:
+        p = self.proposal
+        if p is None:
+            self.proposal_model.set_groups([])
+            self.unmatched_model.set_rows([])
+            self._fill_swap()
+            return
+        new_pairs: frozenset[Pair] = frozenset()
+        if self.previous is not None:
+            diff = compare(self.previous, p)
+            self.compare_label.setText("Compared with the previous proposal: " + diff.summary())
+            if self.highlight_check.isChecked():
+                new_pairs = diff.added
+        self.proposal_model.set_groups(p.groups, new_pairs)
+        self.unmatched_model.set_rows(p.unmatched)
+        self.unmatched_view.resizeRowsToContents()
+        quality = ""
+        if p.optimal:
+            quality = " — optimal"
+        elif p.upper_bound:
+            quality = f" — at least {100 * p.total_score / p.upper_bound:.1f}% of the best possible"
+        if p.mode == "mentoring":
+            mentees = sum(1 for g in p.groups for m in g.members if m.role == "mentee" and not g.locked)
+            placed = f"{mentees} of {p.eligible} mentees matched"
+        else:
+            placed = (
+                f"{len(p.matched_ids)} of {p.eligible + sum(len(g.ids) for g in p.groups if g.locked)} people placed"
+            )
+        self.summary_label.setText(
+            f"{len(p.groups)} group(s), {placed}, {len(p.unmatched)} unmatched; "
+            f"total score {p.total_score:.2f}{quality}."
+        )
+        self._fill_swap()
+        self._update_buttons()
+
+    def _fill_swap(self) -> None:
+        for combo in (self.swap_a, self.swap_b):
+            current = combo.currentData()
+            combo.clear()
+            if self.proposal is None:
+                continue
+            entries = sorted(
+                ((m.name, m.id, k + 1, m.role) for k, g in enumerate(self.proposal.groups) for m in g.members),
+                key=lambda e: e[0].casefold(),
+            )
+            for name, pid, group, role in entries:
+                combo.addItem(f"{name} (#{group}, {role})", pid)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+
+    # -- editing ----------------------------------------------------------------------
+
+    def toggle_lock(self) -> None:
+        if self.proposal is None:
+            return
+        rows = self._selected_rows()
+        groups = list(self.proposal.groups)
+        unlock = all(groups[r].locked for r in rows)
+        for r in rows:
+            key = frozenset(groups[r].ids)
+            if unlock:
+                self.locks.pop(key, None)
+            else:
+                self.locks[key] = LockedGroup(tuple((m.id, m.role) for m in groups[r].members))
+            groups[r] = replace(groups[r], locked=not unlock)
+        self.proposal = replace(self.proposal, groups=tuple(groups))
+        self._show_proposal()
+
+    def reject_selected(self) -> None:
+        """Rule out the selected groups' pairs for this session and re-run for the rest."""
+        if self.proposal is None:
+            return
+        for r in self._selected_rows():
+            g = self.proposal.groups[r]
+            self.locks.pop(frozenset(g.ids), None)
+            ids = g.ids
+            self.rejected.update(pair_key(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+        self.propose()
+
+    def swap(self) -> None:
+        if self.proposal is None or self.problem is None:
+            return
+        a, b = self.swap_a.currentData(), self.swap_b.currentData()
+        if a is None or b is None:
+            return
+        try:
+            swapped = swap_members(self.problem, self.proposal, a, b)
+        except ValueError as exc:
+            widgets.warn(self, "Swap", str(exc))
+            return
+        for g in swapped.groups:
+            if g.locked:
+                self.locks[frozenset(g.ids)] = LockedGroup(tuple((m.id, m.role) for m in g.members))
+        self.previous, self.proposal = self.proposal, swapped
+        self._show_proposal()
+
+    def accept(self) -> None:
+        """Record the proposal: its groups become active pairings from the start date (undoable)."""
+        if self.proposal is None:
+            return
+        qd = self.start_edit.date()
+        start = dt.date(qd.year(), qd.month(), qd.day())
+        n = len(self.proposal.groups)
+        ended = ""
+        if self.mode in store.ROTATING:
+            ended = " The previous round's pairings of this program (except locked ones) end that day."
+        if not widgets.confirm(
+            self, "Accept round", f"Make these {n} group(s) active pairings from {start.isoformat()}?{ended}", "Accept"
+        ):
+            return
+        round_id = widgets.run_write(
+            self.ctx,
+            self,
+            "Accept matching round",
+            record_proposal,
+            self.proposal,
+            program_id=self.program_id,
+            started_on=start,
+            options=self.options(),
+        )
+        if round_id is None:
+            return
+        self.summary_label.setText(f"Round {round_id} accepted: {n} pairing(s) active from {start.isoformat()}.")
+        self.proposal = None
+        self.previous = None
+        self.locks.clear()
+        self.rejected.clear()
+        self.proposal_model.set_groups([])
+        self.unmatched_model.set_rows([])
+        self._fill_swap()
+        self._update_buttons()
+
+    # -- history ----------------------------------------------------------------------
+
+    def _refresh_history(self) -> None:
+        db = self.ctx.db
+        self.rounds_model.set_rows(store.list_rounds(db))
+        current = self.person_combo.currentData()
+        self.person_combo.blockSignals(True)
+        self.person_combo.clear()
+        for p in list_participants(db):
+            self.person_combo.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
+        self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(current)))
+        self.person_combo.blockSignals(False)
+        self._show_contacts()
+        names, matrix = store.department_contacts(db)
+        self.matrix_model.set_matrix(names, matrix)
+
+    def _show_contacts(self) -> None:
+        pid = self.person_combo.currentData()
+        self.contacts_model.set_rows(store.contacts_of(self.ctx.db, pid) if pid is not None else [])
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("programs"):
+            self._fill_programs()
+        if changes.touches(*WATCHED):
+            self._refresh_history()
