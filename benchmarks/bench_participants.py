@@ -71,9 +71,6 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     QCoreApplication.setOrganizationName("PeerDeskBench")
     QCoreApplication.setApplicationName("PeerDeskBench")
-    from peerdesk.ui import widgets
-
-    widgets.guard_singletons()
 
     from peerdesk.store.participants import list_participants
     from peerdesk.store.workspace import Workspace

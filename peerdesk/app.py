@@ -125,7 +125,6 @@ def run_app(path: Path | None, demo: bool = False) -> int:
     """Start Qt, open a program file, and run the window until it closes."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    widgets.guard_singletons()
     app.setApplicationName("PeerDesk")
     app.setOrganizationName("PeerDesk")
     app.setWindowIcon(widgets.badge_icon("PeerDesk", 64))

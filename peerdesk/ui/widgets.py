@@ -7,7 +7,6 @@ Callers must use them as `widgets.confirm(...)`, never `from widgets import conf
 
 from __future__ import annotations
 
-import sys
 import traceback
 import zlib
 from collections.abc import Callable, Sequence
@@ -222,50 +221,3 @@ def image_preview(path: str, max_size: QSize) -> QPixmap | None:
     if px.isNull():
         return None
     return px.scaled(max_size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-
-
-# --- a guard against a binding defect ---------------------------------------------------------
-
-_IMMORTAL = 1 << 40
-
-
-def singleton_leaks() -> dict[str, int]:
-    """How many references to None/True the Qt bindings drop per call (0 when they are sound).
-
-    Some PySide6 builds (seen with 6.12.0 on CPython 3.11) return None from every void method
-    and pass True to signal emission without taking the reference they later release, so the
-    refcount of None falls by one per call until CPython aborts ("deallocating None") after a
-    few thousand calls. CPython 3.12+ makes these singletons immortal, so the defect is harmless
-    there and this probe measures 0.
-    """
-    from PySide6.QtCore import QObject, Signal
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    calls = 64
-    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
-    for _ in range(calls):
-        probe.setObjectName("probe")
-        probe.ping.emit()
-    none_after, true_after = sys.getrefcount(None), sys.getrefcount(True)
-    return {"None": (none_before - none_after) // calls, "True": (true_before - true_after) // calls}
-
-
-def guard_singletons() -> bool:
-    """If the bindings drop references to None/True/False, make those objects effectively immortal.
-
-    Raises their reference counts by 2**40 (what CPython 3.12 does by design), so the dropped
-    references can never bring them to zero. Returns True when the guard was needed.
-    """
-    leaks = singleton_leaks()
-    if not any(leaks.values()) or sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
-        return False
-    import ctypes
-
-    for obj in (None, True, False):
-        count = ctypes.c_ssize_t.from_address(id(obj))
-        if count.value < _IMMORTAL:
-            count.value += _IMMORTAL
-    return True

@@ -17,12 +17,6 @@ from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 
 
-@pytest.fixture(scope="session", autouse=True)
-def sound_bindings(qapp):
-    """Survive PySide6 builds that drop references to None/True (see widgets.guard_singletons)."""
-    widgets.guard_singletons()
-
-
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory, qapp):
     """QSettings written to a temporary folder, never to the user's real configuration."""

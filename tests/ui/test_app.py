@@ -131,11 +131,13 @@ def test_first_launch_dialog_buttons(qtbot):
     assert dialog.choice == "import" and dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_bindings_survive_many_void_calls(qapp):
+def test_qt_bindings_do_not_leak_references_to_none(qapp):
+    """PySide6 6.12.0 on CPython 3.11 drops a reference to None per void call and aborts the app
+    after a few thousand calls; pyproject.toml keeps that release out."""
     from PySide6.QtWidgets import QLabel
 
-    widgets.guard_singletons()
     label = QLabel()
-    for _ in range(20000):  # several times the refcount None starts with on CPython 3.11
+    before = sys.getrefcount(None)
+    for _ in range(200):
         label.setText("x")
-    assert sys.getrefcount(None) > 0
+    assert sys.getrefcount(None) >= before - 10
