@@ -6,9 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
 
-from peerdesk.store.errors import StoreError
 from peerdesk.store.workspace import Changes, Workspace
 
 T = TypeVar("T")
@@ -37,14 +35,6 @@ class AppContext(QObject):
         result, changes = self.workspace.run(label, fn, *args, **kwargs)
         self._announce(changes)
         return result
-
-    def try_run(self, parent: QWidget | None, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Run a write; show a known failure to the user and return None."""
-        try:
-            return self.run(label, fn, *args, **kwargs)
-        except StoreError as exc:
-            QMessageBox.warning(parent, label, str(exc))
-            return None
 
     def undo(self) -> Changes | None:
         log = self.workspace.undo_log
