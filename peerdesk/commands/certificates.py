@@ -8,12 +8,13 @@ register on first print; printing again re-uses their serial numbers.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from peerdesk.cli import CommandFailed
 from peerdesk.commands import open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
-from peerdesk.printing.fonts import FontMissing
+from peerdesk.printing.fonts import FontMissing, uncovered
 from peerdesk.store.participants import find_by_email
 from peerdesk.store.programs import find_program
 from peerdesk.store.settings import load_settings
@@ -50,6 +51,13 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(db)
     finally:
         db.close()
+    for cert in issued:
+        missing = uncovered(cert.name, "serif-bold")
+        if missing:
+            print(
+                f"peerdesk: warning: no font prints {' '.join(missing)} in the name of {cert.name} ({cert.serial})",
+                file=sys.stderr,
+            )
     try:
         if certificates.is_single_file(args.out):
             path = certificates.write_pdf(issued, settings, args.out, args.design)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from peerdesk.cli import CommandFailed, UsageError
 from peerdesk.commands import open_existing
@@ -62,5 +63,6 @@ def run(args: argparse.Namespace) -> int:
             path = reports.write_participant_report(data, args.out)
     except FontMissing as exc:
         raise CommandFailed(str(exc)) from None
+    assert isinstance(path, Path)
     print(f"wrote {path}")
     return 0

@@ -103,7 +103,8 @@ def view_of(cert: Issued, settings: Settings) -> designs.CertificateView:
 
 
 def page_size(settings: Settings) -> tuple[float, float]:
-    return designs.PAGE_SIZES.get(settings.paper_size, designs.PAGE_SIZES["A4"])
+    w, h = designs.PAGE_SIZES.get(settings.paper_size, designs.PAGE_SIZES["A4"])
+    return float(w), float(h)
 
 
 def _canvas(target: Any, settings: Settings, title: str) -> Any:

@@ -43,11 +43,19 @@ class CertificateView:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=16)
 def _image(path: str) -> ImageReader | None:
     """A logo or signature, read once per batch; None when the file is missing or unreadable."""
-    if not path or not Path(path).is_file():
+    if not path:
         return None
+    try:
+        stamp = Path(path).stat().st_mtime_ns
+    except OSError:
+        return None
+    return _read_image(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _read_image(path: str, stamp: int) -> ImageReader | None:
     try:
         return ImageReader(path)
     except Exception:  # noqa: BLE001 - any unreadable image is simply left off
@@ -63,7 +71,7 @@ def _draw_image(c: Canvas, path: str, cx: float, y: float, max_w: float, max_h: 
     scale = min(max_w / iw, max_h / ih)
     w, h = iw * scale, ih * scale
     c.drawImage(img, cx - w / 2, y, w, h, mask="auto")
-    return h
+    return float(h)
 
 
 def _statement(

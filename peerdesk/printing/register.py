@@ -66,7 +66,7 @@ _SELECT = (
 )
 
 
-def _issued(row: tuple) -> Issued:
+def _issued(row: tuple[Any, ...]) -> Issued:
     try:
         content = json.loads(row[10] or "{}")
     except ValueError:

@@ -50,8 +50,9 @@ from peerdesk.printing import charts, fonts, text
 from peerdesk.printing.register import Issued
 from peerdesk.printing.register import register as certificate_register
 from peerdesk.store.db import Database
-from peerdesk.store.programs import OBJECTIVES, Program, get_program, list_goals, programs_of
+from peerdesk.store.programs import Program, get_program, list_goals, programs_of
 from peerdesk.store.recognition import Award, list_awards
+from peerdesk.store.records import OBJECTIVES
 from peerdesk.store.sessions import kind_label
 from peerdesk.store.settings import load_settings
 
@@ -278,7 +279,7 @@ def _figures_table(items: Sequence[tuple[str, str]], width: float, st: dict[str,
     cells = [[Paragraph(escape(v), big), Paragraph(escape(label), st["note"])] for v, label in items]
     rows = []
     for i in range(0, len(cells), per_row):
-        chunk = cells[i : i + per_row]
+        chunk: list[Any] = list(cells[i : i + per_row])
         chunk += [""] * (per_row - len(chunk))
         rows.append(chunk)
     table = LongTable(rows, colWidths=[width / per_row] * per_row, hAlign="LEFT")
@@ -297,7 +298,7 @@ def _figures_table(items: Sequence[tuple[str, str]], width: float, st: dict[str,
     return table
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Writes 'Page n of m' once the page count is known."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -320,7 +321,7 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-class _Doc(BaseDocTemplate):
+class _Doc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(
         self, target: Any, header: str, period: str, organisation: str, pagesize: tuple[float, float], **kw: Any
     ) -> None:
@@ -395,10 +396,10 @@ Story = tuple[list[Flowable], str, str, str, str, int]  # flowables, header, per
 
 
 def _write(
-    story: Story, out: str | os.PathLike[str] | None, progress: Progress | None, cancel: CancelCheck | None
+    built: Story, out: str | os.PathLike[str] | None, progress: Progress | None, cancel: CancelCheck | None
 ) -> bytes | Path:
     """Build the PDF into `out` atomically (nothing is left on cancel or failure), or into bytes."""
-    story, header, period, organisation, paper, expected = story
+    story, header, period, organisation, paper, expected = built
     if out is None:
         buf = BytesIO()
         _build(buf, story, header, period, organisation, paper, progress, cancel, expected)
@@ -412,7 +413,7 @@ def _write(
 
 
 def _frame_width(paper: str) -> float:
-    return PAGE_SIZES.get(paper, A4)[0] - 36 * mm
+    return float(PAGE_SIZES.get(paper, A4)[0] - 36 * mm)
 
 
 def _pct(value: float | None) -> str:

@@ -72,12 +72,12 @@ def _levels(text: str, rtl: bool) -> list[int]:
     base = 1 if rtl else 0
     kinds = [unicodedata.bidirectional(ch) for ch in text]
     strong: list[str | None] = []
-    for k in kinds:
-        if k == "L":
+    for kind in kinds:
+        if kind == "L":
             strong.append("L")
-        elif k in _STRONG_R:
+        elif kind in _STRONG_R:
             strong.append("R")
-        elif k in _NUMBER:
+        elif kind in _NUMBER:
             strong.append("N")  # numbers act as R for neutrals next to R (N1), are LTR inside
         else:
             strong.append(None)
@@ -277,7 +277,7 @@ def wrap_lines(text: str, family: str, size: float, width: float) -> list[str]:
     return lines
 
 
-class ScriptText(Flowable):
+class ScriptText(Flowable):  # type: ignore[misc]
     """Text in any script for tables and reports: wrapped to the width, or shrunk to one line.
 
     align is left, centre, right, or auto (right for right-to-left text)."""

@@ -187,3 +187,23 @@ def test_large_programs_take_the_whole_scope_path(small, monkeypatch):
     assert [(c.participant_id, c.kind, c.qualifies, c.close, c.reasons) for c in many] == [
         (c.participant_id, c.kind, c.qualifies, c.close, c.reasons) for c in few
     ]
+
+
+def test_logo_and_signature_are_printed(small, tmp_path):
+    from PIL import Image
+
+    logo, signature = tmp_path / "logo.png", tmp_path / "signature.png"
+    Image.new("RGB", (300, 100), (15, 92, 99)).save(logo)
+    Image.new("RGBA", (400, 120), (20, 30, 90, 255)).save(signature)
+    save_settings(
+        small.db, dataclasses.replace(load_settings(small.db), logo_path=str(logo), signature_path=str(signature))
+    )
+    issued = certificates.issue(small.db, [c for c in candidates(small.db, small.program) if c.qualifies])
+    for design in designs.DESIGNS:
+        out = certificates.write_pdf(issued[:1], load_settings(small.db), tmp_path / f"{design}.pdf", design)
+        page = PdfReader(str(out)).pages[0]
+        assert len(page.images) == 2, design
+    # A missing image file is left off rather than failing the batch.
+    save_settings(small.db, dataclasses.replace(load_settings(small.db), logo_path=str(tmp_path / "gone.png")))
+    out = certificates.write_pdf(issued[:1], load_settings(small.db), tmp_path / "gone.pdf")
+    assert len(PdfReader(str(out)).pages[0].images) == 1
