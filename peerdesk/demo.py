@@ -97,7 +97,7 @@ class _Builder:
 
     # -- people ----------------------------------------------------------------------------
     def build_people(self) -> None:
-        rng, taken = self.rng, set[str]()
+        rng, taken, names = self.rng, set[str](), set[str]()
         domain = self.org["domain"]
         regions = self.pool["regions"]
         weights = [r["weight"] for r in regions]
@@ -114,7 +114,10 @@ class _Builder:
             else:
                 region = rng.choices(regions, weights)[0]
                 culture = rng.choice(region["culture"])
-                name = f"{rng.choice(self.pool['first_names'][culture])} {rng.choice(self.pool['last_names'][culture])}"
+                for _ in range(20):  # homonyms happen in big organisations, rarely in small ones
+                    name = f"{rng.choice(self.pool['first_names'][culture])} {rng.choice(self.pool['last_names'][culture])}"
+                    if name not in names:
+                        break
                 dept = rng.choice(self.departments)
                 zone, location = region["zone"], region["location"]
                 seniority = rng.choices([0, 1, 2], [35, 40, 25])[0]
@@ -125,6 +128,7 @@ class _Builder:
                 title = template.format(role=self.org["department_roles"][dept])
             years = {0: rng.uniform(0.02, 0.9), 1: rng.uniform(1, 5), 2: rng.uniform(4, 15)}[seniority]
             hire = self.today - dt.timedelta(days=int(years * 365))
+            names.add(name)
             p = _Person(i + 1, name, _email(name, domain, taken), dept, zone, role, hire, seniority)
             skills = self.dept_skills(dept)
             if role in ("mentor", "both") or seniority == 2:
