@@ -93,9 +93,12 @@ def _user() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def _host() -> str:
+def this_host() -> str:
     """This computer's name (no network involved)."""
     return platform.node() or "this computer"
+
+
+_host = this_host
 
 
 def _boot_id() -> str:

@@ -20,6 +20,7 @@ from peerdesk.store import backups
 from peerdesk.store.db import inspect_file
 from peerdesk.store.errors import CorruptDatabase, StoreError
 from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
+from peerdesk.store.lock import this_host as lock_host
 from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
 
@@ -134,6 +135,8 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
     try:
         lock = WriterLock.acquire(path)
     except FileInUse as exc:
+        if exc.holder.pid == os.getpid() and exc.holder.host == lock_host():
+            raise StoreError(f"{path.name} is already open in this window.") from None
         text = f"{exc}\n\nOpen it read-only? You can look at everything but change nothing."
         if not widgets.confirm(parent, "Program file in use", text, "Open read-only"):
             return None

@@ -42,18 +42,29 @@ def test_open_locks_backs_up_daily_and_releases(program, qapp, prompts):
     again.close()
 
 
-def test_second_window_is_offered_read_only(program, qapp, prompts):
-    first = open_workspace(None, program)
+HOLDER = """
+import sys, time
+from peerdesk.store.lock import WriterLock
+lock = WriterLock.acquire(sys.argv[1])
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_second_peerdesk_is_offered_read_only(program, qapp, prompts):
+    other = subprocess.Popen([sys.executable, "-c", HOLDER, str(program)], stdout=subprocess.PIPE, text=True)
     try:
+        assert other.stdout.readline().strip() == "ready"
         second = open_workspace(None, program)
         title, text = prompts.confirms[0]
-        assert title == "Program file in use" and "since" in text and "process" in text
+        assert title == "Program file in use" and f"process {other.pid}" in text and "since" in text
         assert second.readonly and [p.name for p in list_participants(second.db)] == ["Ada"]
         second.close()
         prompts.confirm_answer = False
         assert open_workspace(None, program) is None
     finally:
-        first.close()
+        other.kill()
+        other.wait()
 
 
 def test_lock_left_by_a_crash_is_cleared(program, qapp, prompts):
@@ -125,3 +136,15 @@ def test_failed_daily_backup_is_shown_not_fatal(program, qapp, prompts, qtbot, m
     qtbot.waitUntil(lambda: bool(prompts.warnings))
     assert "could not be made" in prompts.warnings[0][1] and not ws.readonly
     ws.close()
+
+
+def test_opening_the_file_already_open_here(program, qapp, prompts):
+    from peerdesk.store.errors import StoreError
+
+    ws = open_workspace(None, program)
+    try:
+        with pytest.raises(StoreError, match="already open in this window"):
+            open_workspace(None, program)
+        assert prompts.confirms == []
+    finally:
+        ws.close()
