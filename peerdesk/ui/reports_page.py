@@ -257,8 +257,14 @@ class ReportsPage(QWidget):
         return self.program.currentData()
 
     def refresh_eligible(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
         pid = self.program_id()
-        rows = candidates(self.ctx.db, pid, period=self.period.period()) if pid is not None else []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a large program takes a moment
+        try:
+            rows = candidates(self.ctx.db, pid, period=self.period.period()) if pid is not None else []
+        finally:
+            QApplication.restoreOverrideCursor()
         serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in register(self.ctx.db)}
         self.eligible.set_rows(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
         qualify = sum(1 for c in rows if c.qualifies)
