@@ -77,16 +77,25 @@ class SkillLearned:
 
 
 def skills_learned(db: Database, scope: Scope, limit: int = 15) -> list[SkillLearned]:
-    """Skills covered by held sessions in scope, by number of distinct learners."""
+    """Skills covered by held sessions in scope, by number of distinct learners present."""
     s = session_filter(scope, Sql().add("s.status = 'held'"))
-    rows = db.execute(
-        "SELECT k.name, count(DISTINCT s.id), count(DISTINCT CASE WHEN sp.role = 'attendee' AND sp.attended = 1 "
-        "THEN sp.participant_id END) FROM sessions s JOIN session_skills ss ON ss.session_id = s.id "
-        "JOIN skills k ON k.id = ss.skill_id LEFT JOIN session_people sp ON sp.session_id = s.id"
-        f"{s.where()} GROUP BY k.id ORDER BY 3 DESC, 2 DESC, k.name LIMIT ?",
-        [*s.params, limit],
-    )
-    return [SkillLearned(name, int(n), int(learners)) for name, n, learners in rows]
+    frm = "FROM session_skills ss JOIN sessions s ON s.id = ss.session_id"
+    sessions = {
+        skill: int(n)
+        for skill, n in db.execute(f"SELECT ss.skill_id, count(*) {frm}{s.where()} GROUP BY ss.skill_id", s.params)
+    }
+    learners = {
+        skill: int(n)
+        for skill, n in db.execute(
+            f"SELECT ss.skill_id, count(DISTINCT sp.participant_id) {frm} JOIN session_people sp "
+            f"ON sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended = 1{s.where()} GROUP BY ss.skill_id",
+            s.params,
+        )
+    }
+    names = dict(db.execute("SELECT id, name FROM skills").fetchall()) if sessions else {}
+    rows = [SkillLearned(names[k], n, learners.get(k, 0)) for k, n in sessions.items() if k in names]
+    rows.sort(key=lambda r: (-r.learners, -r.sessions, r.skill.casefold()))
+    return rows[:limit]
 
 
 @dataclass(frozen=True)
