@@ -56,7 +56,7 @@ from peerdesk.ui.session_worker import run_read_job
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
-_WIDTHS = (290, 70, 290, 135, 75, 150, 160, 240)
+_WIDTHS = (275, 65, 250, 135, 75, 140, 160, 240)
 
 
 class SessionsPage(QWidget):
@@ -84,6 +84,8 @@ class SessionsPage(QWidget):
         self.tabs.addTab(self.agenda_stack, "Agenda")
         self.tabs.addTab(self.week_page, "Week")
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.count_label.setContentsMargins(0, 0, 6, 0)
+        self.tabs.setCornerWidget(self.count_label, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
@@ -142,7 +144,8 @@ class SessionsPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search titles…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(160)
+        self.search.setMinimumWidth(130)
+        self.search.setMaximumWidth(220)
         self.search.textChanged.connect(lambda _t: self.apply_filters())
         self.when_combo = QComboBox(self)
         for key, label in WHEN:
@@ -150,19 +153,31 @@ class SessionsPage(QWidget):
         self.program_filter = QComboBox(self)
         self.kind_filter = QComboBox(self)
         self.pairing_filter = QComboBox(self)
-        self.pairing_filter.setMaximumWidth(240)
         self.status_filter = QComboBox(self)
         self.status_filter.addItem("Any status", None)
         for status in STATUSES:
             self.status_filter.addItem(STATUS_LABELS[status], status)
         self.person_filter = PersonCombo(self.ctx.db, self)
         self.person_filter.lineEdit().setPlaceholderText("Anyone")
-        self.person_filter.setMinimumWidth(170)
+        self.person_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.person_filter.setMinimumContentsLength(14)
+        self.person_filter.view().setMinimumWidth(320)
         self.person_filter.activated.connect(lambda _i: self.apply_filters())
         self.person_filter.lineEdit().editingFinished.connect(self._person_edited)
         self._fill_choices()
-        for combo in (self.when_combo, self.program_filter, self.kind_filter, self.pairing_filter, self.status_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo, chars in (
+            (self.when_combo, 0),
+            (self.program_filter, 14),
+            (self.kind_filter, 12),
+            (self.pairing_filter, 14),
+            (self.status_filter, 0),
+        ):
+            if chars:  # long names: a fixed width, and a popup wide enough to read them
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(chars)
+                combo.view().setMinimumWidth(340)
+            else:
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.count_label = QLabel(self)
         row = QHBoxLayout()
@@ -178,7 +193,6 @@ class SessionsPage(QWidget):
         ):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(self.count_label)
         self.filter_row = row
 
     def _fill_choices(self) -> None:
