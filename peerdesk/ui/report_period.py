@@ -31,7 +31,7 @@ class PeriodChooser(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, whole_label: str = "Program dates") -> None:
+    def __init__(self, parent: QWidget | None = None, whole_label: str = "Program dates (a person: all time)") -> None:
         super().__init__(parent)
         self.choice = QComboBox()
         self.choice.setObjectName("periodChoice")
