@@ -83,7 +83,7 @@ class SessionsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.agenda_stack, "Agenda")
         self.tabs.addTab(self.week_page, "Week")
-        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(lambda _i: (self._update_actions(), self._update_count()))
         self.count_label.setContentsMargins(0, 0, 6, 0)
         self.tabs.setCornerWidget(self.count_label, Qt.Corner.TopRightCorner)
 
@@ -308,7 +308,6 @@ class SessionsPage(QWidget):
         font = self.week_label.font()
         font.setBold(True)
         self.week_label.setFont(font)
-        self.zone_label = QLabel(self.week_page)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_week)
         nav.addWidget(self.this_week)
@@ -316,7 +315,6 @@ class SessionsPage(QWidget):
         nav.addSpacing(12)
         nav.addWidget(self.week_label)
         nav.addStretch(1)
-        nav.addWidget(self.zone_label)
         layout = QVBoxLayout(self.week_page)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(nav)
@@ -357,7 +355,7 @@ class SessionsPage(QWidget):
         self.week.set_filter(f)
         self._week_title()
         n = self.model.total
-        self.count_label.setText(f"{n:,} session{'s' if n != 1 else ''} · {self.display_tz} time")
+        self._update_count()
         self._update_empty_state(n)
         self.count_label.setToolTip(
             f"Times are shown in {self.display_tz} (Settings), with the session's own zone where it differs"
@@ -366,6 +364,16 @@ class SessionsPage(QWidget):
         if keep_loaded:
             self.table.verticalScrollBar().setValue(scroll)
         self._update_actions()
+
+    def _update_count(self) -> None:
+        """'89 sessions' (agenda) or '23 this week' (week view), and the zone times are shown in."""
+        if self.tabs.currentIndex() == 1:
+            n = len(self.week.rows)
+            what = f"{n:,} this week"
+        else:
+            n = self.model.total
+            what = f"{n:,} session{'s' if n != 1 else ''}"
+        self.count_label.setText(f"{what} · {self.display_tz} time")
 
     def _person_edited(self) -> None:
         self.apply_filters()
@@ -387,15 +395,16 @@ class SessionsPage(QWidget):
 
     def _week_title(self) -> None:
         self.week_label.setText(self.week.title)
-        self.zone_label.setText(f"Times in {self.display_tz}")
 
     def shift_week(self, weeks: int) -> None:
         self.week.set_week(self.week.monday + dt.timedelta(weeks=weeks))
         self._week_title()
+        self._update_count()
 
     def go_to_this_week(self) -> None:
         self.week.set_week(week_start(clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz)).date()))
         self._week_title()
+        self._update_count()
 
     # --- selection -----------------------------------------------------------------------------
 
