@@ -120,6 +120,12 @@ class SessionsPage(QWidget):
             "Cancel this and following", sp.SP_DialogCancelButton, self.cancel_following
         )
         self.delete_action = self._action("Delete…", sp.SP_TrashIcon, self.delete_selected)
+        self.duplicate_action = self._action(
+            "Duplicate…", sp.SP_FileLinkIcon, self.duplicate_selected, "Plan the same session again a week later"
+        )
+        self.show_week_action = self._action(
+            "Show in week view", sp.SP_FileDialogListView, self.show_in_week, "Open the week of this session"
+        )
         self.slot_action = self._action(
             "Find a slot…", sp.SP_FileDialogContentsView, self.find_slot, "Earliest times that suit everyone"
         )
@@ -436,8 +442,9 @@ class SessionsPage(QWidget):
         writable = not self.ctx.readonly
         for a in (self.new_action, self.first_meetings_action, self.import_action, self.slot_action):
             a.setEnabled(writable)
-        for a in (self.edit_action, self.held_action):
+        for a in (self.edit_action, self.held_action, self.duplicate_action):
             a.setEnabled(writable and len(ids) == 1)
+        self.show_week_action.setEnabled(len(ids) == 1)
         self.cancel_action.setEnabled(writable and bool(ids))
         self.delete_action.setEnabled(writable and bool(ids))
         in_series = False
@@ -455,7 +462,7 @@ class SessionsPage(QWidget):
         if index.isValid() and not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for a in (self.edit_action, self.held_action, self.slot_action):
+        for a in (self.edit_action, self.held_action, self.slot_action, self.duplicate_action, self.show_week_action):
             menu.addAction(a)
         menu.addSeparator()
         for a in (self.cancel_action, self.cancel_following_action, self.delete_action):
@@ -484,6 +491,33 @@ class SessionsPage(QWidget):
         ids = self.selected_session_ids()
         if len(ids) == 1:
             self._open(ids[0])
+
+    def duplicate_selected(self) -> None:
+        """A new session like the selected one (same people, place, kind), a week later, to adjust and save."""
+        ids = self.selected_session_ids()
+        if len(ids) != 1 or self.ctx.readonly:
+            return
+        s = get_session(self.ctx.db, ids[0])
+        # a week later in the session's own wall time, whatever DST does in between
+        local = s.local_start.replace(tzinfo=None) + dt.timedelta(days=7)
+        start = local.replace(tzinfo=zoneinfo.ZoneInfo(s.timezone)).astimezone(dt.UTC)
+        template = replace(
+            s, id=None, uid="", sequence=0, status="planned", series_id=None, original_start_utc=None, start_utc=start
+        )
+        dialog = SessionDialog(self.ctx, None, template=template, parent=self)
+        if widgets.exec_dialog(dialog) and dialog.saved_ids:
+            self.select_ids(dialog.saved_ids[:1])
+            self._say("Saved the copy")
+
+    def show_in_week(self) -> None:
+        ids = self.selected_session_ids()
+        if len(ids) != 1:
+            return
+        s = get_session(self.ctx.db, ids[0])
+        self.week.set_week(s.start_utc.astimezone(zoneinfo.ZoneInfo(self.display_tz)).date())
+        self.week.selected = int(ids[0])
+        self._week_title()
+        self.tabs.setCurrentIndex(1)
 
     def record_attendance(self) -> None:
         ids = self.selected_session_ids()

@@ -332,3 +332,26 @@ def test_empty_program_invites_to_plan(workspace, qtbot):
     assert page.agenda_stack.currentWidget() is page.empty
     assert "No sessions yet" in page.empty_label.text()
     assert not page.empty_new.isHidden() and page.empty_clear.isHidden()
+
+
+def test_duplicate_and_show_in_week(page, ctx, qtbot, monkeypatch):
+    ana, ben, _cleo = ctx.ids
+    page.when_combo.setCurrentIndex(page.when_combo.findData("all"))
+    pair = next(page.model.row_at(i) for i in range(page.model.rowCount()) if page.model.row_at(i).title == "Pair A")
+    page.select_ids([pair.id])
+
+    def drive(dialog):
+        assert dialog.title_edit.text() == "Pair A" and dialog.people.rowCount() == 2
+        dialog.title_edit.setText("Pair A (again)")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    page.duplicate_action.trigger()
+    copy = get_session(ctx.db, page.selected_session_ids()[0])
+    assert copy.title == "Pair A (again)" and copy.start_utc == at(10, 9) and set(copy.attendees) == {ana, ben}
+    assert copy.uid != get_session(ctx.db, pair.id).uid
+    page.select_ids([copy.id])
+    page.show_week_action.trigger()
+    assert page.tabs.currentIndex() == 1 and page.week.monday == dt.date(2026, 11, 9)
+    assert page.selected_session_ids() == [copy.id]
