@@ -155,6 +155,30 @@ def _at_end(trend: TrendOf) -> Compute:
     return compute
 
 
+def _engaged(db: Database, scope: Scope, params: Mapping[str, Any]) -> tuple[int, int]:
+    """(active people in scope, those present at least N times at held sessions of the period)."""
+    minimum = int(METRICS["participation_rate"].param(params, "min_sessions"))
+    s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
+    w = person_filter(scope, Sql().add(ACTIVE_PERSON))
+    total, engaged = _one(
+        db,
+        "SELECT count(*), coalesce(sum(p.id IN (SELECT sp.participant_id FROM sessions s "
+        f"JOIN session_people sp ON sp.session_id = s.id{s.where()} AND {PRESENT} "
+        f"GROUP BY sp.participant_id HAVING count(*) >= ?)), 0) FROM participants p{w.where()}",
+        [*s.params, minimum, *w.params],
+    )
+    return int(total), int(engaged)
+
+
+def participation_rate(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+    total, engaged = _engaged(db, scope, params)
+    return _pct(engaged, total)
+
+
+def engaged_participants(db: Database, scope: Scope, params: Mapping[str, Any]) -> float | None:
+    return float(_engaged(db, scope, params)[1])
+
+
 def new_hire_trend(
     db: Database, scope: Scope, days: Sequence[dt.date], params: Mapping[str, Any]
 ) -> list[float | None]:
@@ -449,7 +473,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "percent",
         False,
         "Share of active participants present at a held session at least N times in the period.",
-        _at_end(participation_trend),
+        participation_rate,
         (Param("min_sessions", "At least this many sessions", 1, 1, 1000),),
         trend=participation_trend,
     ),
@@ -460,7 +484,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "count",
         True,
         "Active participants present at a held session at least N times in the period.",
-        _at_end(engaged_trend),
+        engaged_participants,
         (Param("min_sessions", "At least this many sessions", 1, 1, 1000),),
         trend=engaged_trend,
     ),

@@ -287,5 +287,17 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """A person's sessions read from the index alone (per-person figures, new-hire cohorts).
+
+    It supersedes session_people_participant (same leading column), which is dropped.
+    """
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS session_people_person_cover "
+        "ON session_people(participant_id, attended, role, session_id)"
+    )
+    db.execute("DROP INDEX IF EXISTS session_people_participant")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)

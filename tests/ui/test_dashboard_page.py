@@ -130,3 +130,47 @@ def test_hidden_page_refreshes_when_shown(page, ctx, setup):
     assert page.goals.progress(0).actual == 0  # not recomputed while hidden
     page.show()
     assert page.goals.progress(0).actual == 1
+
+
+def test_a_program_file_is_computed_in_the_background(tmp_path, qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    from peerdesk.store.participants import add_participant
+    from peerdesk.store.records import Participant
+    from peerdesk.store.workspace import Workspace
+    from peerdesk.ui.context import AppContext
+
+    ws = Workspace.open(tmp_path / "program.db")
+    try:
+        ctx = AppContext(ws)
+        a = ctx.run("Add", add_participant, Participant(name="Ada", email="ada@example.com", role="mentor")).id
+        b = ctx.run("Add", add_participant, Participant(name="Bo", email="bo@example.com")).id
+        program = ctx.run("Program", add_program, Program("P", start_date=D(2026, 10, 1)))
+        ctx.run(
+            "Goal", add_goal, Goal(program.id, "One", "sessions_held", 1, D(2026, 12, 31), start_date=D(2026, 10, 1))
+        )
+        s = ctx.run(
+            "Session",
+            create_session,
+            Session(
+                title="1:1",
+                start_utc=dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC),
+                program_id=program.id,
+                hosts=(a,),
+                attendees=(b,),
+            ),
+        )
+        page = DashboardPage(ctx)
+        qtbot.addWidget(page)
+        assert page.background
+        with qtbot.waitSignal(page.refreshed, timeout=10_000):
+            page.show()
+        assert page.cards["active_participants"].value.text() == "2"
+        assert page.goals.progress(0).actual == 0
+        with qtbot.waitSignal(page.refreshed, timeout=10_000):
+            ctx.run("Mark held", mark_held, s.id, {b: True})
+        assert page.goals.progress(0).actual == 1 and page.goals.progress(0).status == "met"
+        assert not page.busy
+    finally:
+        QThreadPool.globalInstance().waitForDone()
+        ws.close()
