@@ -128,7 +128,12 @@ def parse_rating(text: str) -> int:
 def parse_timestamp(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     """A survey timestamp (ISO, US m/d/y as both tools write by default, or d.m.y) as UTC."""
     t = " ".join(text.strip().split())
-    t = re.sub(r"\s*(GMT|UTC)([+-]\d+(?::?\d{2})?)?$", "", t)
+    zone: dt.tzinfo = tz
+    m = re.search(r"\s*(?:GMT|UTC)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", t)
+    if m:  # Google Sheets may append "GMT+1": that offset wins over the coordinator's zone
+        sign = -1 if m[1] == "-" else 1
+        zone = dt.timezone(sign * dt.timedelta(hours=int(m[2] or 0), minutes=int(m[3] or 0)))
+        t = t[: m.start()]
     moment: dt.datetime | None
     try:
         moment = dt.datetime.fromisoformat(t)
@@ -137,7 +142,8 @@ def parse_timestamp(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         for fmt in (
             "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M",
             "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-            "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y", "%Y/%m/%d",
+            "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y/%m/%d %I:%M:%S %p",
+            "%m/%d/%Y", "%Y/%m/%d",
         ):  # fmt: skip
             try:
                 moment = dt.datetime.strptime(t, fmt)
@@ -147,7 +153,7 @@ def parse_timestamp(text: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         if moment is None:
             raise ValueError(f"timestamp '{text.strip()}' is not a date and time") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+        moment = moment.replace(tzinfo=zone)
     return moment.astimezone(dt.UTC)
 
 

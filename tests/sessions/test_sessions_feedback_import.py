@@ -153,3 +153,23 @@ def test_list_sessions_json(tmp_path, capsys):
     }
     assert main(["--db", str(path), "list", "sessions"]) == 0
     assert "Pair" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11-05 14:23:11", "2026-11-05T13:23:11+00:00"),  # the coordinator's zone (Berlin, CET)
+        ("11/5/2026 14:23:11", "2026-11-05T13:23:11+00:00"),
+        ("11/5/26 14:23", "2026-11-05T13:23:00+00:00"),
+        ("2026/11/05 2:23:11 PM GMT+1", "2026-11-05T13:23:11+00:00"),
+        ("2026/11/05 2:23:11 PM GMT-5", "2026-11-05T19:23:11+00:00"),
+        ("05.11.2026 14:23", "2026-11-05T13:23:00+00:00"),
+        ("2026-11-05T14:23:11Z", "2026-11-05T14:23:11+00:00"),
+    ],
+)
+def test_survey_timestamps(text, expected):
+    import zoneinfo
+
+    from peerdesk.feedback_import import parse_timestamp
+
+    assert parse_timestamp(text, zoneinfo.ZoneInfo("Europe/Berlin")).isoformat() == expected
