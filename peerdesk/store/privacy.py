@@ -88,12 +88,18 @@ def _person(db: Database, pid: int) -> tuple[str, str]:
     return str(row[0]), str(row[1])
 
 
-def _patterns(name: str, email: str) -> re.Pattern[str]:
-    """What counts as naming someone: their e-mail, their full name (also as JSON escapes)."""
+def _forms(name: str, email: str) -> set[str]:
+    """What counts as naming someone: their e-mail and full name, in any case ('STRAUSS' for 'Strauß'),
+    also as the escapes of ensure_ascii JSON ('Zo\\u00eb')."""
     forms = {email, name, " ".join(name.split())}
-    forms |= {json.dumps(f)[1:-1] for f in list(forms)}  # "Zo\u00eb" in ensure_ascii JSON
+    forms |= {variant for f in list(forms) for variant in (f.upper(), f.casefold())}
+    forms |= {json.dumps(f)[1:-1] for f in list(forms)}
+    return {f for f in forms if f.strip()}
+
+
+def _patterns(name: str, email: str) -> re.Pattern[str]:
     alternatives = []
-    for form in sorted(f for f in forms if f.strip()):
+    for form in sorted(_forms(name, email), key=lambda f: (-len(f), f)):
         body = r"\s+".join(re.escape(part) for part in form.split())
         alternatives.append(rf"(?<!\w){body}(?!\w)" if form[:1].isalnum() else body)
     return re.compile("|".join(alternatives), re.IGNORECASE)
@@ -111,15 +117,25 @@ def _text_columns(db: Database, table: str) -> list[str]:
     return cols
 
 
+def _ascii_run(word: str) -> str:
+    """The longest run of ASCII characters in a word ('' when shorter than 2)."""
+    runs = re.findall(r"[\x21-\x7e]+", word)
+    best = max(runs, key=len, default="")
+    return best if len(best) >= 2 else ""
+
+
 def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, Any, str]]:
     """Every (table, column, rowid, text) whose text names the person."""
     pattern = _patterns(name, email)
-    # A cheap superset test first: a match contains the first word of a form, case-folded.
-    needles = {form.split()[0].casefold() for form in (name, email, json.dumps(name)[1:-1]) if form.split()}
+    # A match always contains the first word of a form: a cheap superset test runs first,
+    # in SQL (LIKE, case-blind for ASCII) when every such word has an ASCII run, else in Python.
+    firsts = {form.split()[0] for form in _forms(name, email)}
+    words = {w.casefold() for w in firsts}
+    runs = [_ascii_run(w) for w in firsts]  # not case-folded: 'ß' must stay 'ß', LIKE ignores ASCII case
 
     def any_names(*values: Any) -> int:
         text = "\x1f".join(v for v in values if isinstance(v, str)).casefold()
-        if not any(n in text for n in needles):
+        if not any(w in text for w in words):
             return 0
         return int(any(isinstance(v, str) and pattern.search(v) for v in values))
 
@@ -130,10 +146,20 @@ def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, An
             continue
         key = "rowid" if not t.without_rowid else _pk(db, t.name)
         listed = ", ".join(f"[{c}]" for c in cols)
-        for row in db.execute(f"SELECT {key}, {listed} FROM [{t.name}] WHERE _pd_names({listed})").fetchall():
+        if all(runs):
+            likes = [f"%{_like_escape(r)}%" for r in runs]
+            where = " OR ".join(f"[{c}] LIKE ? ESCAPE '!'" for c in cols for _ in likes)
+            params: list[str] = [like for _c in cols for like in likes]
+        else:
+            where, params = f"_pd_names({listed})", []
+        for row in db.execute(f"SELECT {key}, {listed} FROM [{t.name}] WHERE {where}", params).fetchall():
             for col, value in zip(cols, row[1:], strict=True):
                 if isinstance(value, str) and pattern.search(value):
                     yield t.name, col, row[0], value
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _pk(db: Database, table: str) -> str:

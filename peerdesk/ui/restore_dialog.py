@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -206,10 +207,16 @@ class RestoreDialog(QDialog):
         )
         if not widgets.confirm(self, "Restore a backup", text, "Restore"):
             return
+        error = ""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             restore_into(self.ctx, backup)
         except StoreError as exc:
-            widgets.warn(self, "Restore a backup", str(exc))
+            error = str(exc)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if error:
+            widgets.warn(self, "Restore a backup", error)
             self.reload()
             return
         self.restored = backup

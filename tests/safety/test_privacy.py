@@ -239,3 +239,20 @@ def test_a_name_that_is_also_a_word_does_not_blank_shared_vocabulary(workspace):
     workspace.run("Erase", erase_participant, sales.id)
     (bo,) = list_participants(workspace.db)
     assert bo.department == "Sales" and bo.notes == f"{ERASED} said hi"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Łukasz Wójcik", "Jürgen Strauß", "李娜", "Zoë Ødegård", "Ана Петрова", "Seán O'Brien-Smith", "محمد علي"],
+)
+def test_erase_finds_names_in_every_script(workspace, name):
+    from peerdesk.store.participants import add_participant, list_participants
+    from peerdesk.store.records import Participant
+
+    person, _ = workspace.run("Add", add_participant, Participant(name=name, email="p@example.org"))
+    notes = f"Met {name} and {name.upper()} ({json.dumps(name)}) about p@EXAMPLE.org; {name}."
+    workspace.run("Add", add_participant, Participant(name="Bo", email="bo@example.org", notes=notes))
+    workspace.run("Erase", erase_participant, person.id)
+    (bo,) = list_participants(workspace.db)
+    assert name not in bo.notes and "p@example.org" not in bo.notes.lower()
+    assert _traces(workspace.db, name, "p@example.org") == []
