@@ -311,3 +311,27 @@ class InvitesDialog(QDialog):
         """Block until a running export has finished (tests, closing the window)."""
         if self._writer is not None:
             self._writer.wait(timeout_ms)
+
+
+def selection_of(page: QWidget | None) -> dict[str, list[int]]:
+    """What the page has selected that an export can start from: sessions or participants."""
+    if page is None:
+        return {}
+    if hasattr(page, "selected_session_ids"):
+        return {"session_ids": list(page.selected_session_ids())}
+    if type(page).__name__ == "ParticipantsPage" and hasattr(page, "selected_ids"):
+        return {"participant_ids": list(page.selected_ids())}
+    return {}
+
+
+def show_invites_dialog(
+    ctx: Any,
+    parent: QWidget | None = None,
+    *,
+    session_ids: Sequence[int] = (),
+    participant_ids: Sequence[int] = (),
+) -> InvitesDialog:
+    """Open the export dialog (modal) starting from a selection; returns it once closed."""
+    dialog = InvitesDialog(ctx, parent, session_ids=session_ids, participant_ids=participant_ids)
+    widgets.exec_dialog(dialog)
+    return dialog
