@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "invites"))
 from invites_fixtures import build_program, set_coordinator  # noqa: E402
@@ -138,3 +139,32 @@ def test_stop_leaves_only_whole_files(ctx, qtbot, program, tmp_path, monkeypatch
     assert dialog.result_value is not None and dialog.result_value.cancelled
     assert "Stopped before anything was written." == dialog.status.text()
     assert not [p for p in (tmp_path / "stopped").iterdir()]
+
+
+def test_entry_points_start_from_the_page_selection(ctx, qtbot, program, monkeypatch):
+    from peerdesk.ui import widgets
+    from peerdesk.ui.invites_dialog import selection_of, show_invites_dialog
+
+    shown = []
+
+    def fake_exec(dialog):
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(widgets, "exec_dialog", fake_exec)
+
+    class SessionsLike(QWidget):
+        def selected_session_ids(self):
+            return [program.dst_session]
+
+    class ParticipantsPage(QWidget):  # the participants page's class name
+        def selected_ids(self):
+            return [program.people["zoe@example.com"], program.people["li@example.com"]]
+
+    assert selection_of(None) == {} and selection_of(QWidget()) == {}
+    show_invites_dialog(ctx, None, **selection_of(SessionsLike()))
+    assert shown[-1].scope_combo.currentText() == "Selected sessions (1)"
+    show_invites_dialog(ctx, None, **selection_of(ParticipantsPage()))
+    assert shown[-1].scope_combo.currentText() == "Schedule of the selected participants (2)"
+    assert shown[-1].request().participant_ids == (program.people["zoe@example.com"], program.people["li@example.com"])
