@@ -69,13 +69,13 @@ class GoalDialog(QDialog):
             start_date=Period.quarter(today).start,
         )
 
-        self.metric = QComboBox(self)
+        self.metric_combo = QComboBox(self)
         for group in GROUPS:
             for m in CATALOGUE:
                 if m.group == group:
-                    self.metric.addItem(f"{group} · {m.label}", m.key)
-        self.metric.setCurrentIndex(max(0, self.metric.findData(g.metric)))
-        self.metric.setAccessibleName("Metric")
+                    self.metric_combo.addItem(f"{group} · {m.label}", m.key)
+        self.metric_combo.setCurrentIndex(max(0, self.metric_combo.findData(g.metric)))
+        self.metric_combo.setAccessibleName("Metric")
         self.explain = QLabel(self)
         self.explain.setWordWrap(True)
 
@@ -145,9 +145,9 @@ class GoalDialog(QDialog):
         self.preview.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("&Metric", self.metric)
+        form.addRow("&Metric", self.metric_combo)
         form.addRow("", self.explain)
-        form.addRow("&Target", target_row)
+        form.addRow("Target", target_row)
         form.addRow("", self.params_box)
         form.addRow("Department", self.department)
         form.addRow("Session kind", self.session_kind)
@@ -175,7 +175,7 @@ class GoalDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-        self.metric.currentIndexChanged.connect(lambda _: self._metric_changed())
+        self.metric_combo.currentIndexChanged.connect(lambda _: self._metric_changed())
         for signal in (
             self.comparison.currentIndexChanged,
             self.target.valueChanged,
@@ -193,7 +193,7 @@ class GoalDialog(QDialog):
     # --- reacting -----------------------------------------------------------------------
 
     def current_metric(self) -> Metric:
-        return METRICS[str(self.metric.currentData())]
+        return METRICS[str(self.metric_combo.currentData())]
 
     def _set_period(self, period: Period) -> None:
         self.start.set_value(period.start)

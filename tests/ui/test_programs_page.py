@@ -77,7 +77,7 @@ def test_goal_dialog_builds_a_goal_from_the_catalogue(ctx, people, qtbot):
     program = add_program(ctx.db, Program("P", start_date=D(2026, 9, 1)))
     dialog = GoalDialog(ctx, program)
     qtbot.addWidget(dialog)
-    dialog.metric.setCurrentIndex(dialog.metric.findData("participation_rate"))
+    dialog.metric_combo.setCurrentIndex(dialog.metric_combo.findData("participation_rate"))
     assert set(dialog.param_spins) == {"min_sessions"}
     dialog.param_spins["min_sessions"].setValue(2)
     dialog.target.clear()
@@ -96,7 +96,7 @@ def test_goal_dialog_rejects_an_impossible_target(ctx, people, qtbot):
     program = add_program(ctx.db, Program("P"))
     dialog = GoalDialog(ctx, program)
     qtbot.addWidget(dialog)
-    dialog.metric.setCurrentIndex(dialog.metric.findData("average_rating"))
+    dialog.metric_combo.setCurrentIndex(dialog.metric_combo.findData("average_rating"))
     assert dialog.target.maximum() == 5
     dialog.start.check.setChecked(True)
     dialog.start.edit.setDate(to_qdate(D(2027, 2, 1)))
@@ -111,7 +111,7 @@ def test_goal_progress_changes_when_a_session_is_marked_held(page, ctx, people, 
     program = ctx.run("New program", add_program, Program("Mentoring", start_date=D(2026, 10, 1)))
 
     def drive(dialog):
-        dialog.metric.setCurrentIndex(dialog.metric.findData("sessions_held"))
+        dialog.metric_combo.setCurrentIndex(dialog.metric_combo.findData("sessions_held"))
         dialog.target.clear()
         qtbot.keyClicks(dialog.target, "2")
         dialog.start.check.setChecked(True)
