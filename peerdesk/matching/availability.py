@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from peerdesk.store.records import Window
 
@@ -83,6 +84,22 @@ def slot_row(windows: Sequence[Window], tz: str, monday: dt.date) -> np.ndarray:
     return row
 
 
+_SMALL_PRODUCT = 40_000_000  # multiply-adds below which one BLAS thread is fastest
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b.T; small products on one BLAS thread (threads waiting on a busy machine cost 100x)."""
+    if a.shape[0] * b.shape[0] * a.shape[1] < _SMALL_PRODUCT:
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return a @ b.T
+    return a @ b.T
+
+
 class SlotTable:
     """Everyone's free quarter-hours in UTC, stored once per distinct pattern."""
 
@@ -114,7 +131,9 @@ class SlotTable:
         packed = np.packbits(free, axis=1)
         keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        self.unique = free[first].astype(np.float32)
+        # Only the quarter-hours someone is free in matter: nights and weekends drop out.
+        used = free.any(axis=0)
+        self.unique = free[first][:, used].astype(np.float32)
         self.inverse = inverse.reshape(-1).astype(np.int64)
         self.has_windows = free.any(axis=1)
 
@@ -125,9 +144,9 @@ class SlotTable:
         uc, c_at = np.unique(c, return_inverse=True)
         if len(ur) * len(uc) * 3 < len(r) * len(c):
             # Many people share a pattern: multiply the patterns, then spread.
-            g = (self.unique[ur] @ self.unique[uc].T)[r_at][:, c_at]
+            g = _product(self.unique[ur], self.unique[uc])[r_at][:, c_at]
         else:
-            g = self.unique[r] @ self.unique[c].T
+            g = _product(self.unique[r], self.unique[c])
         g *= np.float32(SLOT_MIN)
         return g
 

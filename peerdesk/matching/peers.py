@@ -114,10 +114,14 @@ def _assignment(
     """
     m = len(pool)
     size = m + (1 if dummy is not None else 0)
-    local_w = np.full((size, size), NEG)
-    sub = w[np.ix_(pool, pool)]
-    local_w[:m, :m] = np.where(np.isfinite(sub), sub, NEG)
-    del sub
+    if dummy is None and m == len(w):
+        local_w = w  # everyone can be paired: work in place, no copy of the big matrix
+        local_w[~np.isfinite(local_w)] = NEG
+    else:
+        local_w = np.full((size, size), NEG)
+        sub = w[np.ix_(pool, pool)]
+        local_w[:m, :m] = np.where(np.isfinite(sub), sub, NEG)
+        del sub
     at = np.searchsorted(pool, dummy) if dummy is not None else None
     if at is not None:
         local_w[m, at] = local_w[at, m] = 0.0
@@ -285,7 +289,7 @@ def _improve(w: np.ndarray, mate: np.ndarray, steps: Steps, rounds: int = 60) ->
 def _neighbours(w: np.ndarray, k: int) -> np.ndarray:
     """Each person's k best allowed partners (by weight)."""
     k = max(1, min(k, len(w) - 1))
-    return np.argpartition(-w, k - 1, axis=1)[:, :k]
+    return np.argpartition(-w.astype(np.float32), k - 1, axis=1)[:, :k]
 
 
 def _augment_paths(w: np.ndarray, adj: np.ndarray, mate: np.ndarray) -> bool:
@@ -412,7 +416,7 @@ def _trios(
     a = np.array([p[0] for p in pairs])
     b = np.array([p[1] for p in pairs])
     taken = np.zeros(len(pairs), dtype=bool)
-    options = {u: np.isfinite(w[u, a]) & np.isfinite(w[u, b]) for u in left}
+    options = {u: (w[u, a] > NEG / 2) & (w[u, b] > NEG / 2) for u in left}
     trios = []
     for u in sorted(left, key=lambda u: int(options[u].sum())):
         ok = options[u] & ~taken

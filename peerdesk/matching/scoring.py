@@ -74,6 +74,7 @@ def gap_fit(teach_level: int, learn_level: int) -> float:
     return min(1.0, max(0.0, (teach_level - learn_level) / 2.0))
 
 
+@lru_cache(maxsize=65536)
 def _skill_key(name: str) -> str:
     return name.casefold()
 
@@ -101,7 +102,10 @@ class Features:
             [depts.setdefault(p.department.casefold(), len(depts)) if p.department else -1 for p in people],
             dtype=np.int32,
         )
-        self.seniority = np.array([seniority(p, today) for p in people], dtype=np.float32)
+        levels = np.array([title_level(p.title) for p in people], dtype=np.float32)
+        hired = np.array([p.hire_date.toordinal() if p.hire_date else today.toordinal() for p in people])
+        years = np.clip((today.toordinal() - hired) / 365.25, 0.0, 10.0) if len(people) else np.zeros(0)
+        self.seniority = (levels + years / 5.0).astype(np.float32)
         zones = {p.timezone for p in people}
         offsets = {z: utc_offset_minutes(z, today) for z in zones}
         self.offset = np.array([offsets[p.timezone] for p in people], dtype=np.float32)

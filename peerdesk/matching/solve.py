@@ -87,11 +87,18 @@ def _make_groups(
     parts, scores = explain.parts_of_pairs(f, rows, cols)
     total = f.problem.weights.total
     weights = np.array([getattr(f.problem.weights, name) / total for name in PARTS])
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    counts = np.array([e - s for s, e in spans], dtype=np.float64)
+    if len(spans) and len(rows):
+        mean_parts_all = np.add.reduceat(parts, starts, axis=0) / counts[:, None] * weights
+        mean_scores = np.add.reduceat(scores, starts) / counts
+    else:
+        mean_parts_all = np.zeros((len(spans), len(PARTS)))
+        mean_scores = np.zeros(len(spans))
     out = []
-    for members, member_roles, (s, e) in zip(groups, roles, spans, strict=True):
-        mean_parts = parts[s:e].mean(axis=0) * weights
-        breakdown = {name: float(v) for name, v in zip(PARTS, mean_parts, strict=True)}
-        score = float(scores[s:e].mean())
+    for k, (members, member_roles) in enumerate(zip(groups, roles, strict=True)):
+        breakdown = {name: float(v) for name, v in zip(PARTS, mean_parts_all[k], strict=True)}
+        score = float(mean_scores[k])
         skill = None
         if circles:
             skill, host, facts = explain.circle_skill(f, list(members))
