@@ -13,7 +13,7 @@ from invites_helpers import events, parse
 
 from peerdesk.cli import main
 from peerdesk.invites import ExportError, ExportRequest, export_invites, plan_export, write_export
-from peerdesk.invites import files as files_module
+from peerdesk import safefile
 from peerdesk.store import open_db
 
 
@@ -128,7 +128,7 @@ def test_disk_full_leaves_no_partial_file_and_keeps_the_old_one(db, program, tmp
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files_module.os, "fsync", full)
+    monkeypatch.setattr(safefile.os, "fsync", full)
     with pytest.raises(ExportError, match="disk is full") as caught:
         write_export(plan, tmp_path)
     assert caught.value.written == []
@@ -138,7 +138,7 @@ def test_disk_full_leaves_no_partial_file_and_keeps_the_old_one(db, program, tmp
 
 def test_failure_midway_reports_what_was_written(db, program, tmp_path, monkeypatch):
     plan = plan_export(db, ExportRequest(layouts=("participant",), upcoming_only=True))
-    real = files_module.os.replace
+    real = safefile.os.replace
     calls = []
 
     def replace(src, dst):
@@ -147,7 +147,7 @@ def test_failure_midway_reports_what_was_written(db, program, tmp_path, monkeypa
             raise OSError(errno.EROFS, "Read-only file system")
         real(src, dst)
 
-    monkeypatch.setattr(files_module.os, "replace", replace)
+    monkeypatch.setattr(safefile.os, "replace", replace)
     with pytest.raises(ExportError, match="read-only") as caught:
         write_export(plan, tmp_path)
     assert [p.name for p in caught.value.written] == [f.name for f in plan.files[:2]]

@@ -121,7 +121,7 @@ def test_empty_folder_and_unwritable_target(ctx, qtbot, program, tmp_path):
     blocker.write_text("not a folder")
     choose_folder(qtbot, dialog, blocker)
     export(qtbot, dialog)
-    assert "is not a folder" in dialog.message.text()
+    assert "not a folder" in dialog.message.text()
     assert dialog.export_button.text() == "Export" and dialog.close_button.isEnabled()
 
 
