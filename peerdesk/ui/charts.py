@@ -111,7 +111,7 @@ class Chart(QWidget):
             painter.setFont(self.font())
         if len(self.series) > 1:
             x = 0.0
-            y = fm.height() + 8 if self.title else 4
+            y = float(fm.height() + 8 if self.title else 4)
             for name, _, colour in self.series:
                 painter.fillRect(QRectF(x, y + 3, 10, 10), colour)
                 painter.setPen(text)
@@ -122,12 +122,12 @@ class Chart(QWidget):
         painter.setPen(QPen(_faint(self), 1))
         ticks = 5 if top == 5 else 4
         for i in range(ticks + 1):
-            y = area.bottom() - area.height() * i / ticks
-            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            gy = area.bottom() - area.height() * i / ticks
+            painter.drawLine(QPointF(area.left(), gy), QPointF(area.right(), gy))
             painter.setPen(_faint(self, 170))
             label = self.value_format.format(top * i / ticks)
             painter.drawText(
-                QRectF(0, y - fm.height() / 2, area.left() - 6, fm.height()),
+                QRectF(0, gy - fm.height() / 2, area.left() - 6, fm.height()),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 label,
             )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QRunnable, QSortFilterProxyModel, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,13 +26,13 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard
-from peerdesk.store import open_db
 from peerdesk.store.participants import get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.goal_models import SORT_ROLE, ActionModel, GoalProgressModel, SparklineDelegate
+from peerdesk.ui.metrics_worker import MetricsRunner
 
 # Tables whose changes can move a figure of the dashboard.
 WATCHED = (
@@ -50,35 +48,6 @@ WATCHED = (
     "training_modules",
     "training_completions",
 )
-
-
-class _Relay(QObject):
-    """Carries a worker's result back to the UI thread (it lives there; emits are queued)."""
-
-    done = Signal(int, object)  # generation, Dashboard | BaseException
-
-
-class _DashboardJob(QRunnable):
-    """Compute the dashboard on a pool thread over its own read-only connection."""
-
-    def __init__(self, path: Path, program_id: int | None, generation: int, relay: _Relay) -> None:
-        super().__init__()
-        self.path, self.program_id, self.generation, self.relay = path, program_id, generation, relay
-
-    def run(self) -> None:
-        result: object
-        try:
-            db = open_db(self.path, readonly=True)
-            try:
-                result = dashboard(db, self.program_id)
-            finally:
-                db.close()
-        except BaseException as exc:  # handed to the UI thread, which reports it
-            result = exc
-        try:
-            self.relay.done.emit(self.generation, result)
-        except RuntimeError:  # the page was closed meanwhile
-            pass
 
 
 class FigureCard(QFrame):
@@ -156,13 +125,11 @@ class DashboardPage(QWidget):
         self.data: Dashboard | None = None
         self.last_seconds = 0.0
         self._stale = True
-        self._generation = 0
-        self._started = 0.0
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._computed)
         # A program file is read on a pool thread (the window stays responsive on large
         # programs); an in-memory store can only be read through its own connection.
-        self.background = ctx.workspace.path is not None
+        self.runner = MetricsRunner(ctx, self)
+        self.runner.finished.connect(self._computed)
+        self.runner.failed.connect(self._failed)
 
         self.program_combo = QComboBox(self)
         self.program_combo.setAccessibleName("Program shown on the dashboard")
@@ -315,35 +282,30 @@ class DashboardPage(QWidget):
             self.refresh()
 
     @property
+    def background(self) -> bool:
+        return self.runner.background
+
+    @property
     def busy(self) -> bool:
         """True while figures are being computed in the background."""
-        return self._started > 0
+        return self.runner.busy
 
     def refresh(self) -> None:
         """Recompute every figure (one call to peerdesk.metrics) and show it when ready."""
-        self._generation += 1
         self._stale = False
-        self._started = time.perf_counter()
-        if self.background and self.ctx.workspace.path is not None:
+        if self.runner.background:
             self.period_label.setText(self.period_label.text().split(" · ")[0] + " · updating…")
-            job = _DashboardJob(self.ctx.workspace.path, self.program_id(), self._generation, self._relay)
-            QThreadPool.globalInstance().start(job)
-        else:
-            self._computed(self._generation, dashboard(self.ctx.db, self.program_id()))
+        self.runner.run(dashboard, self.program_id())
 
-    def _computed(self, generation: int, result: object) -> None:
-        if generation != self._generation:
-            return  # a newer refresh is on its way
-        self.last_seconds = time.perf_counter() - self._started
-        self._started = 0.0
-        if isinstance(result, BaseException):
-            detail = widgets.describe_exception(type(result), result, result.__traceback__)
-            widgets.report_bug(self, "Dashboard", "The dashboard figures could not be computed.", detail)
-            return
-        assert isinstance(result, Dashboard)
+    def _computed(self, result: Dashboard) -> None:
+        self.last_seconds = self.runner.seconds
         self.data = result
         self._show(result)
         self.refreshed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
+        widgets.report_bug(self, "Dashboard", "The dashboard figures could not be computed.", detail)
 
     def _show(self, d: Dashboard) -> None:
         prev = d.period.previous()

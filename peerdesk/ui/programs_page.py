@@ -32,6 +32,7 @@ from peerdesk.store.programs import Program, delete_goal, delete_program, get_pr
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
+from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.program_dialog import ProgramDialog
 
 Index = QModelIndex | QPersistentModelIndex
@@ -106,11 +107,16 @@ class ProgramsPage(QWidget):
     """Create programs, enrol people, set SMART goals and follow their progress."""
 
     status_message = Signal(str)
+    # The figures and goals on screen were replaced by fresh ones.
+    refreshed = Signal()
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.figures: ProgramFigures | None = None
+        self.runner = MetricsRunner(ctx, self)
+        self.runner.finished.connect(self._show_figures)
+        self.runner.failed.connect(self._failed)
 
         self.model = ProgramsModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -254,15 +260,21 @@ class ProgramsPage(QWidget):
         p = self.selected_program()
         if p is None or p.id is None:
             self.figures = None
+            self.runner.generation += 1  # drop any computation under way
             self.heading.setText("<i>Create a program to set goals and follow its progress.</i>")
             self.summary.clear()
             self.goals.set_rows([])
             self.status_bar.set_counts({})
             self._update_buttons()
             return
-        f = program_figures(self.ctx.db, p.id)
-        self.figures = f
         self.heading.setText(f"<b style='font-size:14pt'>{p.name}</b> — {p.objective_label}")
+        if self.runner.background:
+            self.summary.setText((p.description + "<br>" if p.description else "") + "<i>Computing figures…</i>")
+        self.runner.run(program_figures, p.id)
+
+    def _show_figures(self, f: ProgramFigures) -> None:
+        self.figures = f
+        p = f.program
         parts = [
             f"{f.members} enrolled ({f.active_members} active, {f.completed} completed)",
             f"{f.sessions_held} sessions held",
@@ -288,6 +300,11 @@ class ProgramsPage(QWidget):
             if g.goal.id == goal_id:
                 self.goals_view.selectRow(self.goals_proxy.mapFromSource(self.goals.index(r, 0)).row())
         self._update_buttons()
+        self.refreshed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
+        widgets.report_bug(self, "Programs", "The program's figures could not be computed.", detail)
 
     def _update_buttons(self) -> None:
         has = self.selected_program() is not None

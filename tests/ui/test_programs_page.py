@@ -164,3 +164,53 @@ def test_delete_goal_and_program_ask_first(page, ctx, prompts):
     page.delete_program()
     assert list_programs(ctx.db) == []
     assert page.heading.text().startswith("<i>Create a program")
+
+
+def test_program_file_figures_come_from_the_background(tmp_path, qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    from peerdesk.store.participants import add_participant
+    from peerdesk.store.records import Participant
+    from peerdesk.store.workspace import Workspace
+    from peerdesk.ui.context import AppContext
+
+    ws = Workspace.open(tmp_path / "program.db")
+    try:
+        ctx = AppContext(ws)
+        a = ctx.run("Add", add_participant, Participant(name="Ada", email="ada@example.com")).id
+        program = ctx.run("Program", add_program, Program("P", start_date=D(2026, 10, 1)))
+        ctx.run("Goal", add_goal, Goal(program.id, "One", "sessions_held", 1, D(2026, 12, 31)))
+        s = ctx.run(
+            "Session",
+            create_session,
+            Session(
+                title="Talk", start_utc=dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC), program_id=program.id, hosts=(a,)
+            ),
+        )
+        page = ProgramsPage(ctx)
+        qtbot.addWidget(page)
+        assert page.runner.background
+        qtbot.waitUntil(lambda: page.goals.rowCount() == 1, timeout=10_000)
+        assert page.goals.progress(0).actual == 0
+        with qtbot.waitSignal(page.refreshed, timeout=10_000):
+            ctx.run("Held", mark_held, s.id)
+        assert page.goals.progress(0).actual == 1
+        assert "1 sessions held" in page.summary.text()
+    finally:
+        QThreadPool.globalInstance().waitForDone()
+        ws.close()
+
+
+def test_a_failing_computation_is_reported_not_raised(ctx, people, qtbot, prompts, monkeypatch):
+    import peerdesk.ui.programs_page as module
+
+    add_program(ctx.db, Program("P"))
+
+    def broken(db, program_id):
+        raise ZeroDivisionError("bug in a metric")
+
+    monkeypatch.setattr(module, "program_figures", broken)
+    page = ProgramsPage(ctx)
+    qtbot.addWidget(page)
+    assert prompts.bugs and "could not be computed" in prompts.bugs[0][0]
+    assert "ZeroDivisionError" in prompts.bugs[0][1]
