@@ -25,7 +25,8 @@ from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.feedback import Comment, FeedbackSummary, RatingGroup, feedback_summary
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
-from peerdesk.ui import charts
+from peerdesk.ui import charts, widgets
+from peerdesk.ui.metrics_worker import MetricsRunner
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -140,11 +141,15 @@ class FeedbackPage(QWidget):
     """What participants think of the sessions, grouped so that patterns stand out."""
 
     status_message = Signal(str)
+    refreshed = Signal()
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.summary: FeedbackSummary | None = None
+        self.runner = MetricsRunner(ctx, self)
+        self.runner.finished.connect(self._show)
+        self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
         for key in PERIODS:
             self.period.addItem(NAMED_PERIODS[key], key)
@@ -233,7 +238,15 @@ class FeedbackPage(QWidget):
         )
 
     def reload(self) -> None:
-        s = feedback_summary(self.ctx.db, self.scope())
+        if self.runner.background:
+            self.headline.setText("Computing…")
+        self.runner.run(feedback_summary, self.scope())
+
+    def _failed(self, exc: BaseException) -> None:
+        detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
+        widgets.report_bug(self, "Feedback", "The feedback summary could not be computed.", detail)
+
+    def _show(self, s: FeedbackSummary) -> None:
         self.summary = s
         low = s.distribution[0] + s.distribution[1]
         self.headline.setText(
@@ -257,3 +270,4 @@ class FeedbackPage(QWidget):
                 view.resizeColumnToContents(col)
         for col in (0, 2, 3, 5):
             self.comments_view.resizeColumnToContents(col)
+        self.refreshed.emit()

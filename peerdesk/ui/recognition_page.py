@@ -37,6 +37,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.programs import list_programs
 from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
 from peerdesk.ui import widgets
+from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -222,10 +223,14 @@ class RecognitionPage(QWidget):
     """Who contributes most, and the awards given."""
 
     status_message = Signal(str)
+    refreshed = Signal()
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.runner = MetricsRunner(ctx, self)
+        self.runner.finished.connect(self._show_board)
+        self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
         for key in PERIODS:
             self.period.addItem(NAMED_PERIODS[key], key)
@@ -332,10 +337,22 @@ class RecognitionPage(QWidget):
 
     def reload_board(self) -> None:
         scope = self.scope()
-        self.board.set_rows(leaderboard(self.ctx.db, scope, limit=50))
+        self.range_label.setText(
+            (str(scope.period) if scope.period.start else "") + (" · updating…" if self.runner.background else "")
+        )
+        self.runner.run(_board, scope)
+
+    def _show_board(self, rows: list[LeaderboardEntry]) -> None:
+        scope = self.scope()
+        self.board.set_rows(rows)
         self.range_label.setText(str(scope.period) if scope.period.start else "")
         self.board_view.resizeColumnsToContents()
         self.board_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.refreshed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
+        widgets.report_bug(self, "Recognition", "The leaderboard could not be computed.", detail)
 
     def reload_awards(self) -> None:
         names = dict(self.ctx.db.execute("SELECT id, name FROM participants"))
@@ -346,6 +363,7 @@ class RecognitionPage(QWidget):
         self.awards_view.resizeColumnToContents(0)
         self.awards_view.resizeColumnToContents(1)
         self.awards_view.resizeColumnToContents(2)
+        self.awards_view.resizeColumnToContents(4)
         self.award_button.setEnabled(not self.ctx.readonly)
         self.revoke_button.setEnabled(not self.ctx.readonly)
 
@@ -376,6 +394,10 @@ class RecognitionPage(QWidget):
         award, person, _ = self.awards.rows[self.awards_proxy.mapToSource(rows[0]).row()]
         if widgets.confirm(self, "Revoke award", f"Revoke “{award.title}” given to {person}?", "Revoke"):
             widgets.run_write(self.ctx, self, f"Revoke award {award.title}", _revoke, award.id)
+
+
+def _board(db: Any, scope: Scope) -> list[LeaderboardEntry]:
+    return leaderboard(db, scope, limit=50)
 
 
 def _revoke(db: Any, award_id: int) -> bool:
