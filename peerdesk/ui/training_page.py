@@ -424,8 +424,8 @@ class TrainingPage(QWidget):
         rows = load_trainees(self.ctx.db)
         self.people_model.set_rows(rows, modules)
         self.people_view.resizeColumnsToContents()
-        names = {m.name for m in modules}
-        self.defaults_button.setVisible(not self.ctx.readonly and any(m.name not in names for m in _defaults()))
+        # Offered to start a catalogue; an organisation with its own modules keeps them.
+        self.defaults_button.setVisible(not self.ctx.readonly and not modules)
         mentors = [r for r in rows if r.is_mentor]
         with_mentees = [r for r in mentors if r.mentees]
         self.summary.setText(
@@ -500,9 +500,3 @@ class TrainingPage(QWidget):
         widgets.run_write(
             self.ctx, self, f"Remove {m.name} for {people[0].name}", remove_completion, people[0].participant_id, m.id
         )
-
-
-def _defaults() -> tuple[Module, ...]:
-    from peerdesk.store.training import DEFAULT_MODULES
-
-    return DEFAULT_MODULES
