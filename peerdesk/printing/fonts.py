@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -180,3 +181,8 @@ def new_canvas(target: Any, pagesize: tuple[float, float], **kwargs: Any) -> Can
     """A reportlab canvas whose every font (even the initial one) is an embedded TTF."""
     register_all()
     return Canvas(target, pagesize=pagesize, initialFontName=BASE_FONT, **kwargs)
+
+
+# Compressed streams stay binary: ASCII85 on top of zlib makes files a quarter larger and,
+# without reportlab's optional C accelerator, costs as much time as drawing the page.
+rl_config.useA85 = 0

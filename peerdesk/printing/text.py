@@ -34,6 +34,7 @@ class Piece:
     face: str
     level: int  # even = left to right, odd = right to left
     shaped: bool  # must go through HarfBuzz (RTL joining, combining marks)
+    unit: float = 0.0  # width at size 1 (widths scale with the size)
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,10 @@ class Line:
 
     pieces: tuple[Piece, ...]
     rtl: bool
+    unit: float = 0.0  # width at size 1
 
     def width(self, size: float) -> float:
-        return sum(piece_width(p, size) for p in self.pieces)
+        return self.unit * size
 
 
 def is_rtl(text: str) -> bool:
@@ -168,10 +170,11 @@ def layout(text: str, family: str) -> Line:
     for i in range(1, len(text) + 1):
         if i == len(text) or chosen[i] != chosen[start] or levels[i] != levels[start]:
             chunk = text[start:i]
-            shaped = levels[start] % 2 == 1 or any(unicodedata.category(c) == "Mn" for c in chunk)
-            pieces.append(Piece(chunk, chosen[start], levels[start], shaped))
+            needs_shaping = levels[start] % 2 == 1 or any(unicodedata.category(c) == "Mn" for c in chunk)
+            unit = shaped(chunk, chosen[start])[1] if needs_shaping else pdfmetrics.stringWidth(chunk, chosen[start], 1)
+            pieces.append(Piece(chunk, chosen[start], levels[start], needs_shaping, float(unit)))
             start = i
-    return Line(tuple(_reorder(pieces)), rtl)
+    return Line(tuple(_reorder(pieces)), rtl, sum(p.unit for p in pieces))
 
 
 @lru_cache(maxsize=8192)
@@ -185,9 +188,7 @@ def shaped(text: str, face: str) -> tuple[str, float]:
 
 
 def piece_width(piece: Piece, size: float) -> float:
-    if piece.shaped:
-        return shaped(piece.text, piece.face)[1] * size
-    return float(pdfmetrics.stringWidth(piece.text, piece.face, size))
+    return piece.unit * size
 
 
 def text_width(text: str, family: str, size: float) -> float:
