@@ -530,10 +530,17 @@ class SessionDialog(QDialog):
         if s.id is None:
             self.outcome_note.setText("Attendance and feedback can be recorded once the session is saved.")
         else:
-            self.outcome_note.setText(
+            note = (
                 "Tick who attended and enter each person's rating (1-5) and comment. "
                 "A half-ticked box means attendance is not recorded yet."
             )
+            on_session = {r.participant_id for r in rows}
+            others = [f for f in feedback_for(self.db, s.id) if f.participant_id not in on_session]
+            if others:
+                average = sum(f.rating for f in others) / len(others)
+                who = "anonymous or from people not on the session"
+                note += f" Also {len(others)} rating{'s' if len(others) != 1 else ''} {who} (average {average:.1f})."
+            self.outcome_note.setText(note)
         self.mark_held_button.setEnabled(s.id is not None)
         self.all_came_button.setEnabled(s.id is not None)
         self._when_changed()

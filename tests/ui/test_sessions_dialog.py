@@ -17,6 +17,7 @@ from peerdesk.store.sessions import (
     feedback_for,
     get_session,
     people_of,
+    set_feedback,
 )
 from peerdesk.store.settings import Settings, save_settings
 from peerdesk.ui import widgets
@@ -169,8 +170,10 @@ def test_mark_held_attendance_and_feedback_by_clicking(ctx, qtbot):
             attendees=(pid(ctx, "ben"), pid(ctx, "chloé")),
         ),
     )
+    set_feedback(ctx.db, s.id, None, 3, "anonymous")
     d = SessionDialog(ctx, s.id, tab="attendance")
     qtbot.addWidget(d)
+    assert "Also 1 rating anonymous or from people not on the session (average 3.0)" in d.outcome_note.text()
     d.show()
     qtbot.waitExposed(d)
     assert d.tabs.currentIndex() == 4
@@ -200,7 +203,8 @@ def test_mark_held_attendance_and_feedback_by_clicking(ctx, qtbot):
     came = {p.name: p.attended for p in people_of(ctx.db, s.id)}
     assert came == {"Ana Silva": None, "Ben Okafor": True, "Chloé Martin": False}
     assert [(f.participant_id, f.rating, f.comment) for f in feedback_for(ctx.db, s.id)] == [
-        (pid(ctx, "ben"), 4, "Clear and practical")
+        (None, 3, "anonymous"),
+        (pid(ctx, "ben"), 4, "Clear and practical"),
     ]
     assert ctx.workspace.undo_log.undo_label == "Edit “Pair”"
 
