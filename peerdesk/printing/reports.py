@@ -695,6 +695,7 @@ def _outcomes_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: fl
     goals = r.figures.goals
     if goals:
         met = sum(1 for g in goals if g.status == "met")
+        out.append(Spacer(1, 4))
         out.append(Paragraph(escape(f"Goal completion: {met} of {len(goals)} goals met."), st["base"]))
     return out
 
@@ -732,7 +733,7 @@ def _contributors_section(r: ProgramReport, st: dict[str, ParagraphStyle], width
         _table(
             ["Rank", "Name", "Department", "Led", "Hours", "Helped", "Rating", "Points"],
             rows,
-            _cols(width, [0.7, 2.8, 2, 0.7, 1, 0.9, 1, 0.9]),
+            _cols(width, [0.95, 2.6, 1.95, 0.7, 1, 0.9, 1, 0.9]),
             st,
             numeric=(0, 3, 4, 5, 6, 7),
         )
