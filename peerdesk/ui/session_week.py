@@ -1,4 +1,8 @@
-"""The week view: seven day columns, hours down the side, one coloured block per session (QPainter)."""
+"""The week view: seven day columns, 24 hours down the side, one coloured block per session (QPainter).
+
+The view is as tall as a whole day at HOUR_H pixels an hour and lives in a scroll area; its day
+header is painted at the top of the visible part, so it stays in place while the hours scroll.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from peerdesk.ui.session_models import STATUS_LABELS, format_duration, kind_colo
 
 HEADER_H = 34
 GUTTER_W = 52
-DEFAULT_FIRST_HOUR = 7
-DEFAULT_LAST_HOUR = 20
+HOUR_H = 40
+WORKDAY_START = 7
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -40,18 +44,19 @@ class WeekView(QWidget):
         self.rows: list[AgendaRow] = []
         self.selected: int | None = None
         self._blocks: list[tuple[QRectF, AgendaRow]] = []
-        self.first_hour = DEFAULT_FIRST_HOUR
-        self.last_hour = DEFAULT_LAST_HOUR
+        self.first_hour = 0
+        self.last_hour = 24
+        self.earliest_hour = WORKDAY_START  # where the scroll area starts: 07:00, or the week's first session
         self._drag: tuple[AgendaRow, QPointF, float] | None = None
         self._drop: dt.datetime | None = None
         self.setMouseTracking(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(640, 420)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumSize(640, HEADER_H + 24 * HOUR_H + 1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Week view")
 
     def sizeHint(self) -> QSize:
-        return QSize(900, 620)
+        return QSize(900, HEADER_H + 24 * HOUR_H + 1)
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -73,13 +78,8 @@ class WeekView(QWidget):
         start, end = self.range_utc()
         self.rows = sessions_between(self.db, start, end, self.filter)
         tz = zoneinfo.ZoneInfo(self.display_tz)
-        first, last = DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR
-        for r in self.rows:
-            a = r.start_utc.astimezone(tz)
-            b = r.end_utc.astimezone(tz)
-            first = min(first, a.hour if a.date() == b.date() else 0)
-            last = max(last, 24 if b.date() > a.date() else b.hour + (1 if b.minute else 0))
-        self.first_hour, self.last_hour = first, min(24, last)
+        starts = [r.start_utc.astimezone(tz) for r in self.rows]
+        self.earliest_hour = min([WORKDAY_START, *(a.hour for a in starts if a.date() >= self.monday)])
         self._blocks = []
         self.update()
 
@@ -100,8 +100,12 @@ class WeekView(QWidget):
         return (self.width() - GUTTER_W - 1) / 7
 
     def _y(self, hours: float) -> float:
-        span = max(1, self.last_hour - self.first_hour)
-        return HEADER_H + (hours - self.first_hour) * (self.height() - HEADER_H - 1) / span
+        return HEADER_H + hours * HOUR_H
+
+    def _header_top(self) -> int:
+        """Where the day header is painted: the top of the visible part (it stays while hours scroll)."""
+        visible = self.visibleRegion().boundingRect()
+        return visible.top() if not visible.isEmpty() else 0
 
     def _layout(self) -> list[tuple[QRectF, AgendaRow]]:
         """Blocks per day; overlapping sessions share the day's width in lanes."""
@@ -166,20 +170,8 @@ class WeekView(QWidget):
         text_colour = pal.text().color()
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
-        # day headers
-        for d in range(7):
-            day = self.monday + dt.timedelta(days=d)
-            x = GUTTER_W + d * width
-            rect = QRectF(x, 0, width, HEADER_H)
-            if day == today:
-                p.fillRect(rect, QColor(59, 110, 168, 40))
-            if d >= 5:
-                p.fillRect(QRectF(x, HEADER_H, width, self.height() - HEADER_H), QColor(0, 0, 0, 10))
-            font = QFont(self.font())
-            font.setBold(day == today)
-            p.setFont(font)
-            p.setPen(text_colour)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, day.strftime("%a %d %b"))
+        for d in (5, 6):  # the weekend, shaded
+            p.fillRect(QRectF(GUTTER_W + d * width, HEADER_H, width, self.height() - HEADER_H), QColor(0, 0, 0, 10))
         # hour lines
         p.setFont(small)
         for h in range(self.first_hour, self.last_hour + 1):
@@ -196,12 +188,10 @@ class WeekView(QWidget):
         # now line
         now = clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz))
         if self.monday <= now.date() < self.monday + dt.timedelta(days=7):
-            hours = now.hour + now.minute / 60
-            if self.first_hour <= hours <= self.last_hour:
-                d = (now.date() - self.monday).days
-                y = self._y(hours)
-                p.setPen(QPen(QColor("#c0392b"), 2))
-                p.drawLine(QPointF(GUTTER_W + d * width, y), QPointF(GUTTER_W + (d + 1) * width, y))
+            d = (now.date() - self.monday).days
+            y = self._y(now.hour + now.minute / 60)
+            p.setPen(QPen(QColor("#c0392b"), 2))
+            p.drawLine(QPointF(GUTTER_W + d * width, y), QPointF(GUTTER_W + (d + 1) * width, y))
         # sessions
         self._blocks = self._layout()
         for rect, row in self._blocks:
@@ -262,19 +252,34 @@ class WeekView(QWidget):
             p.setPen(text_colour)
             p.setFont(small)
             p.drawText(ghost.adjusted(4, 2, -3, -2), Qt.AlignmentFlag.AlignLeft, f"{self._drop:%a %H:%M}")
+        # the day header, on top of whatever scrolled under it
+        top = self._header_top()
+        p.fillRect(QRectF(0, top, self.width(), HEADER_H), pal.window())
+        for d in range(7):
+            day = self.monday + dt.timedelta(days=d)
+            rect = QRectF(GUTTER_W + d * width, top, width, HEADER_H)
+            if day == today:
+                p.fillRect(rect, QColor(59, 110, 168, 40))
+            font = QFont(self.font())
+            font.setBold(day == today)
+            p.setFont(font)
+            p.setPen(text_colour)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, day.strftime("%a %d %b"))
+        p.setPen(QPen(grid, 1))
+        p.drawLine(QPointF(0, top + HEADER_H), QPointF(self.width(), top + HEADER_H))
         if not self.rows:
+            visible = self.visibleRegion().boundingRect()
+            area = QRectF(visible) if not visible.isEmpty() else QRectF(self.rect())
             p.setPen(pal.placeholderText().color())
             p.setFont(self.font())
-            p.drawText(
-                QRectF(GUTTER_W, HEADER_H, self.width() - GUTTER_W, self.height() - HEADER_H),
-                Qt.AlignmentFlag.AlignCenter,
-                "No sessions this week",
-            )
+            p.drawText(area.adjusted(GUTTER_W, HEADER_H, 0, 0), Qt.AlignmentFlag.AlignCenter, "No sessions this week")
         p.end()
 
     # --- interaction ---------------------------------------------------------------------------------
 
     def block_at(self, pos: QPointF) -> AgendaRow | None:
+        if pos.y() < self._header_top() + HEADER_H:
+            return None
         for rect, row in reversed(self._blocks or self._layout()):
             if rect.contains(pos):
                 return row
@@ -292,8 +297,7 @@ class WeekView(QWidget):
         day = int((pos.x() - GUTTER_W) // width) if width > 0 else -1
         if not 0 <= day <= 6:
             return None
-        per_hour = (self.height() - HEADER_H - 1) / max(1, self.last_hour - self.first_hour)
-        hours = self.first_hour + (pos.y() - grab_offset - HEADER_H) / per_hour
+        hours = (pos.y() - grab_offset - HEADER_H) / HOUR_H
         quarters = max(0, min(24 * 4 - 1, round(hours * 4)))
         wall = dt.datetime.combine(self.monday + dt.timedelta(days=day), dt.time()) + dt.timedelta(
             minutes=15 * quarters

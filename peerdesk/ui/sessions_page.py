@@ -12,12 +12,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QTableView,
@@ -50,7 +52,7 @@ from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
-from peerdesk.ui.session_week import WeekView, week_start
+from peerdesk.ui.session_week import HOUR_H, WeekView, week_start
 from peerdesk.ui.session_widgets import PersonCombo
 from peerdesk.ui.session_worker import run_read_job
 
@@ -324,7 +326,16 @@ class SessionsPage(QWidget):
         layout = QVBoxLayout(self.week_page)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(nav)
-        layout.addWidget(self.week, 1)
+        self.week_scroll = QScrollArea(self.week_page)
+        self.week_scroll.setWidget(self.week)
+        self.week_scroll.setWidgetResizable(True)
+        self.week_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the day header is painted at the top of the visible part: repaint as the hours scroll
+        self.week_scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.week.update())
+        # once the scroll area knows its size, start the day at 07:00 (or the week's first session)
+        self._scrolled_once = False
+        self.week_scroll.verticalScrollBar().rangeChanged.connect(self._first_scroll)
+        layout.addWidget(self.week_scroll, 1)
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -406,11 +417,22 @@ class SessionsPage(QWidget):
         self.week.set_week(self.week.monday + dt.timedelta(weeks=weeks))
         self._week_title()
         self._update_count()
+        self.scroll_week_to(self.week.earliest_hour)
+
+    def _first_scroll(self, _low: int, high: int) -> None:
+        if not self._scrolled_once and high > 0:
+            self._scrolled_once = True
+            self.scroll_week_to(self.week.earliest_hour)
+
+    def scroll_week_to(self, hour: float) -> None:
+        """Show the week from this hour down (07:00 by default, or earlier when a session is)."""
+        self.week_scroll.verticalScrollBar().setValue(int(hour * HOUR_H))
 
     def go_to_this_week(self) -> None:
         self.week.set_week(week_start(clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz)).date()))
         self._week_title()
         self._update_count()
+        self.scroll_week_to(self.week.earliest_hour)
 
     # --- selection -----------------------------------------------------------------------------
 
@@ -518,6 +540,8 @@ class SessionsPage(QWidget):
         self.week.selected = int(ids[0])
         self._week_title()
         self.tabs.setCurrentIndex(1)
+        local = s.start_utc.astimezone(zoneinfo.ZoneInfo(self.display_tz))
+        self.scroll_week_to(max(0, min(local.hour - 1, self.week.earliest_hour)))
 
     def record_attendance(self) -> None:
         ids = self.selected_session_ids()
