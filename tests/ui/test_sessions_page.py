@@ -20,6 +20,7 @@ from peerdesk.store.settings import Settings, save_settings
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import PAGE_SIZE, AgendaModel
+from peerdesk.ui.session_week import HOUR_H
 from peerdesk.ui.session_widgets import ParticipantSessionsWidget
 from peerdesk.ui.sessions_page import SessionsPage
 
@@ -126,6 +127,8 @@ def test_week_view_draws_and_selects(page, ctx, qtbot):
     qtbot.waitExposed(page)
     page.go_to_this_week()
     assert page.week_label.text().startswith("02 – 08 Nov 2026")
+    # the whole day scrolls; the view opens at 07:00
+    assert page.week_scroll.verticalScrollBar().value() == 7 * HOUR_H
     assert sorted(r.title for r in page.week.rows) == ["Pair A", "Weekly", "Workshop"]  # "Old one" was Sunday 1st
     workshop = next(r for r in page.week.rows if r.title == "Workshop")
     rect = page.week.block_rect(workshop.id)
