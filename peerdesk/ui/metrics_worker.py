@@ -8,6 +8,9 @@ a MetricsRunner is delivered: a newer one makes older results moot.
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +18,31 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from peerdesk.store import open_db
+from peerdesk.store.db import Database
+
+_local = threading.local()
+
+
+def reader(path: Path) -> Database:
+    """A read-only connection to the program file for the current pool thread, kept for its next jobs.
+
+    The window's own connection already checked and migrated the file, so this skips
+    open_db's checks (a full quick_check of a large file costs more than the figures).
+    A file replaced on disk (a restored backup) has a new inode, hence a new connection.
+    """
+    key = (str(path), os.stat(path).st_ino)
+    cache: dict[tuple[str, int], Database] = getattr(_local, "connections", None) or {}
+    _local.connections = cache
+    db = cache.get(key)
+    if db is None:
+        for old in cache.values():
+            old.close()
+        cache.clear()
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MB: figures re-read the same indexes
+        db = cache[key] = Database(conn)
+    return db
 
 
 class _Relay(QObject):
@@ -32,11 +59,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         result: object
         try:
-            db = open_db(self.path, readonly=True)
-            try:
-                result = self.fn(db, *self.args)
-            finally:
-                db.close()
+            result = self.fn(reader(self.path), *self.args)
         except BaseException as exc:  # handed to the UI thread, which reports it
             result = exc
         try:
