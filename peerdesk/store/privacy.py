@@ -131,7 +131,8 @@ def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, An
     # in SQL (LIKE, case-blind for ASCII) when every such word has an ASCII run, else in Python.
     firsts = {form.split()[0] for form in _forms(name, email)}
     words = {w.casefold() for w in firsts}
-    runs = [_ascii_run(w) for w in firsts]  # not case-folded: 'ß' must stay 'ß', LIKE ignores ASCII case
+    # not case-folded ('ß' must stay 'ß'); LIKE ignores ASCII case, so one run per spelling
+    runs = list({_ascii_run(w).lower(): _ascii_run(w) for w in firsts}.values())
 
     def any_names(*values: Any) -> int:
         text = "\x1f".join(v for v in values if isinstance(v, str)).casefold()
