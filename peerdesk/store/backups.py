@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,33 +108,59 @@ def _target(folder: Path, reason: str) -> tuple[Path, int]:
         seq += 1
 
 
-def _copy_with_sqlite(source: sqlite3.Connection, dest: Path) -> None:
-    """Online-backup source into a new private file dest (temp name, fsync, rename)."""
-    tmp = dest.with_name(f".{dest.name}.part")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
+def _fill(source: sqlite3.Connection, tmp: Path) -> None:
+    """Online-backup source into the (private, empty) file tmp; check it and flush it to disk."""
+    out = sqlite3.connect(tmp)
     try:
-        out = sqlite3.connect(tmp)
-        try:
-            source.backup(out)
-            out.execute("PRAGMA journal_mode = DELETE")
-            check = out.execute("PRAGMA quick_check(1)").fetchone()[0]
-        finally:
-            out.close()
-        if check != "ok":
-            raise CorruptDatabase(f"The copy failed its check ({check}); the program file may be damaged.")
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        source.backup(out)
+        out.execute("PRAGMA journal_mode = DELETE")
+        check = out.execute("PRAGMA quick_check(1)").fetchone()[0]
+    finally:
+        out.close()
+    if check != "ok":
+        raise CorruptDatabase(f"The copy failed its check ({check}); the program file may be damaged.")
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _private_temp(folder: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=".", suffix=".part", dir=folder)  # 0600
+    os.close(fd)
+    return Path(name)
+
+
+def _copy_with_sqlite(source: sqlite3.Connection, dest: Path) -> None:
+    """Online-backup source into dest (temp file, fsync, rename): dest is never half written."""
+    tmp = _private_temp(dest.parent)
+    try:
+        _fill(source, tmp)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _new_backup(source: sqlite3.Connection, folder: Path, reason: str) -> tuple[Path, int]:
+    """Write a new backup file under a name no other backup has, even one made at the same second."""
+    tmp = _private_temp(folder)
+    try:
+        _fill(source, tmp)
+        while True:
+            dest, seq = _target(folder, reason)
+            try:
+                os.link(tmp, dest)  # fails if the name was taken meanwhile (another thread or process)
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links on this disk
+                os.replace(tmp, dest)
+            return dest, seq
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def _open_source(db_path: Path) -> sqlite3.Connection:
@@ -169,14 +196,13 @@ def make_backup(
     """Back up a database file now (through db when given, else a read-only connection); prune old ones."""
     path = Path(db_path)
     folder = _private_folder(backup_dir(path))
-    dest, seq = _target(folder, reason)
     with known_errors(path.name):
         if db is not None:
-            _copy_with_sqlite(db.conn, dest)
+            dest, seq = _new_backup(db.conn, folder, reason)
         else:
             source = _open_source(path)
             try:
-                _copy_with_sqlite(source, dest)
+                dest, seq = _new_backup(source, folder, reason)
             finally:
                 source.close()
     prune(path, kept if kept is not None else _kept_setting(path))

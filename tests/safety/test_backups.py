@@ -218,3 +218,25 @@ def test_backup_command_errors(demo_file, tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "may not write in the folder" in err and err.count("\n") == 1
     assert not (tmp_path / "x.db").exists()
+
+
+def test_concurrent_backups_in_the_same_second_keep_both(demo_file):
+    """The daily backup runs in a background thread while a bulk operation may back up too."""
+    import threading
+
+    made, errors = [], []
+
+    def run():
+        try:
+            made.append(make_backup(demo_file, "race", kept=100))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({b.path for b in made}) == 6 == len(list_backups(demo_file))
+    assert list(made[0].path.parent.glob(".*")) == []
