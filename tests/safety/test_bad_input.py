@@ -114,11 +114,19 @@ def test_formula_cells_are_stored_as_text_and_exported_safely(store, tmp_path):
 
 def test_import_command_writes_nothing_on_bad_rows(demo_file, tmp_path, digest, capsys):
     (tmp_path / "bad.csv").write_text("name,email,role\nAda,ada@example.org,wizard\nBo,not-an-email,peer\n")
-    conn_before = dump(open_db(demo_file, readonly=True))
+
+    def snapshot():
+        db = open_db(demo_file, readonly=True)
+        try:
+            return dump(db)
+        finally:
+            db.close()
+
+    before = snapshot()
     assert main(["--db", str(demo_file), "import", "participants", str(tmp_path / "bad.csv")]) == 1
     err = capsys.readouterr().err
     assert "line 2:" in err and "line 3:" in err and "nothing was imported" in err
-    assert dump(open_db(demo_file, readonly=True)) == conn_before
+    assert snapshot() == before
 
 
 # ------------------------------------------------------------------ exports that cannot be written
