@@ -17,7 +17,7 @@ Sessions (all held, program P):
 Feedback on zoe's sessions: 5, 4 (anonymous "Clear and kind"), 5 ("Great workshop") -> 4.67
 Feedback on mo's session: 3.
 Zoe: 3 sessions led, 12.5 h mentored, people helped = yam, dim, kim, dav = 4, rating 4.67.
-Award: "Community Builder" to ele? no: to mo, in P, reason "for starting the lunch & learn series".
+Award: "Community Builder" to mo, in P, reason "for starting the lunch & learn series".
 """
 
 from __future__ import annotations
