@@ -29,8 +29,12 @@ from peerdesk.ui import widgets
 ERASE_LABEL = "Erase participant"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 class EraseDialog(QDialog):
@@ -52,13 +56,17 @@ class EraseDialog(QDialog):
         lines = [
             f"<b>Erase {_escape(name)} ({_escape(self.email)}) and everything that names them?</b>",
             "<ul>",
-            f"<li>{_plural(counts['pairings'], 'pairing')} stay as history without them</li>",
-            f"<li>{_plural(counts['feedback'], 'feedback answer')} they gave stay, anonymous</li>",
+            f"<li>{_plural(counts['pairings'], 'pairing')} {_verb(counts['pairings'], 'stays', 'stay')} "
+            "as history without them</li>",
+            f"<li>{_plural(counts['feedback'], 'feedback answer')} they gave "
+            f"{_verb(counts['feedback'], 'stays', 'stay')}, anonymous</li>",
             f"<li>their attendance at {_plural(counts['sessions'], 'session')} is dropped</li>",
             f"<li>{_plural(counts['certificates'], 'certificate')} and {_plural(counts['awards'], 'award')}"
             " are removed</li>",
-            f"<li>{_plural(counts['reports'], 'person')} lose them as manager</li>",
-            f"<li>{_plural(counts['mentions'], 'other text')} naming them are blanked</li>",
+            f"<li>{_plural(counts['reports'], 'person', 'people')} {_verb(counts['reports'], 'loses', 'lose')}"
+            " them as manager</li>",
+            f"<li>{_plural(counts['mentions'], 'other text')} naming them "
+            f"{_verb(counts['mentions'], 'is', 'are')} blanked</li>",
             "</ul>",
             "This cannot be undone. Backups made before now still hold them until they roll out of the set.",
         ]
