@@ -241,10 +241,16 @@ def back_up_now(ctx: Any, parent: QWidget | None = None) -> Path | None:
     out = widgets.ask_save_file(parent, "Back up the program file", widgets.PROGRAM_FILTER, suggested)
     if out is None:
         return None
+    error, size = "", 0
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         size = backups.copy_to(path, out)
     except StoreError as exc:
-        widgets.warn(parent, "Back up", str(exc))
+        error = str(exc)
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    if error:
+        widgets.warn(parent, "Back up", error)
         return None
     widgets.inform(parent, "Back up", f"Saved a copy of {path.name} to {out} ({human_size(size)}).")
     return out
