@@ -255,6 +255,18 @@ def set_completed(db: Database, program_id: int, participant_id: int, on: dt.dat
         raise NotFound("That participant is not enrolled in the program.")
 
 
+def set_completed_many(db: Database, program_id: int, participant_ids: Iterable[int], on: dt.date | None) -> int:
+    """Record (or clear, with None) the completion of several members at once; return how many."""
+    if on is not None and on > clock.today():
+        raise ValidationError("A completion cannot be in the future.", "completed_on")
+    n = 0
+    with db.atomic():
+        for pid in participant_ids:
+            set_completed(db, program_id, pid, on)
+            n += 1
+    return n
+
+
 # --- goals ---------------------------------------------------------------------------------
 
 _GOAL_COLUMNS = "id, program_id, title, metric, params, comparison, target, start_date, deadline, position"

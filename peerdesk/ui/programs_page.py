@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,27 +15,41 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from peerdesk.metrics import program_figures
+from peerdesk import clock
+from peerdesk.metrics import Scope, people_figures, program_figures
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.summary import ProgramFigures
-from peerdesk.store.programs import Program, delete_goal, delete_program, get_program, list_programs, move_goal
+from peerdesk.store.programs import (
+    Program,
+    delete_goal,
+    delete_program,
+    get_program,
+    list_programs,
+    member_ids,
+    members,
+    move_goal,
+    set_completed_many,
+)
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.metrics_worker import MetricsRunner
-from peerdesk.ui.program_dialog import ProgramDialog
+from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -100,6 +116,93 @@ class ProgramsModel(QAbstractTableModel):
                 return members if role == SORT_ROLE else str(members)
         if role == Qt.ItemDataRole.ToolTipRole and p.description:
             return p.description
+        return None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    participant_id: int
+    name: str
+    department: str
+    enrolled_on: dt.date
+    completed_on: dt.date | None
+    sessions: int
+    hours: float
+
+
+def load_members(db: Any, program_id: int) -> list[MemberRow]:
+    """A program's members with their completion and what they took part in within it."""
+    figures = people_figures(db, Scope(program_id=program_id), member_ids(db, program_id))
+    names = {
+        pid: (name, dept)
+        for pid, name, dept in db.execute(
+            "SELECT p.id, p.name, p.department FROM program_members pm JOIN participants p ON p.id = pm.participant_id "
+            "WHERE pm.program_id = ?",
+            (program_id,),
+        )
+    }
+    rows = []
+    for m in members(db, program_id):
+        f = figures[m.participant_id]
+        name, dept = names[m.participant_id]
+        rows.append(
+            MemberRow(
+                m.participant_id,
+                name,
+                dept,
+                m.enrolled_on,
+                m.completed_on,
+                f.sessions_attended + f.sessions_led,
+                f.hours_learning + f.hours_mentored,
+            )
+        )
+    return rows
+
+
+class MembersModel(QAbstractTableModel):
+    """Enrolled people: when they joined, whether they completed, what they took part in."""
+
+    HEADERS = ("Name", "Department", "Enrolled", "Completed", "Sessions", "Hours")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[MemberRow] = []
+
+    def set_rows(self, rows: list[MemberRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == SORT_ROLE:
+            done = r.completed_on.isoformat() if r.completed_on else ""
+            return (r.name.casefold(), r.department, r.enrolled_on.isoformat(), done, r.sessions, r.hours)[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                r.name,
+                r.department,
+                r.enrolled_on.isoformat(),
+                r.completed_on.isoformat() if r.completed_on else "—",
+                str(r.sessions),
+                format_value(r.hours, "hours"),
+            )[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3 and r.completed_on:
+            return QBrush(charts.GREEN)
         return None
 
 
@@ -186,13 +289,32 @@ class ProgramsPage(QWidget):
         row.addStretch(1)
         ll.addLayout(row)
 
-        right = QWidget(self)
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.heading)
-        rl.addWidget(self.summary)
-        rl.addWidget(self.status_bar)
-        rl.addWidget(self.goals_view, 1)
+        self.members = MembersModel(self)
+        self.members_proxy = QSortFilterProxyModel(self)
+        self.members_proxy.setSourceModel(self.members)
+        self.members_proxy.setSortRole(SORT_ROLE)
+        self.members_view = QTableView(self)
+        self.members_view.setModel(self.members_proxy)
+        self.members_view.setSortingEnabled(True)
+        self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.members_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.members_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members_view.verticalHeader().hide()
+        self.members_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.members_view.setAccessibleName("Members of the program")
+        self.complete_day = QDateEdit(self)
+        self.complete_day.setCalendarPopup(True)
+        self.complete_day.setDisplayFormat("yyyy-MM-dd")
+        self.complete_day.setDate(to_qdate(clock.today()))
+        self.complete_button = QPushButton("Mark completed on", self)
+        self.complete_button.clicked.connect(lambda: self.mark_completed(True))
+        self.uncomplete_button = QPushButton("Not completed", self)
+        self.uncomplete_button.clicked.connect(lambda: self.mark_completed(False))
+
+        goals_tab = QWidget(self)
+        gl = QVBoxLayout(goals_tab)
+        gl.addWidget(self.status_bar)
+        gl.addWidget(self.goals_view, 1)
         goal_row = QHBoxLayout()
         for b in (
             self.add_goal_button,
@@ -203,7 +325,26 @@ class ProgramsPage(QWidget):
         ):
             goal_row.addWidget(b)
         goal_row.addStretch(1)
-        rl.addLayout(goal_row)
+        gl.addLayout(goal_row)
+        members_tab = QWidget(self)
+        ml = QVBoxLayout(members_tab)
+        ml.addWidget(self.members_view, 1)
+        member_row = QHBoxLayout()
+        member_row.addWidget(self.complete_button)
+        member_row.addWidget(self.complete_day)
+        member_row.addWidget(self.uncomplete_button)
+        member_row.addStretch(1)
+        ml.addLayout(member_row)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(goals_tab, "Goals")
+        self.tabs.addTab(members_tab, "Members")
+
+        right = QWidget(self)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.heading)
+        rl.addWidget(self.summary)
+        rl.addWidget(self.tabs, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
@@ -264,16 +405,22 @@ class ProgramsPage(QWidget):
             self.heading.setText("<i>Create a program to set goals and follow its progress.</i>")
             self.summary.clear()
             self.goals.set_rows([])
+            self.members.set_rows([])
             self.status_bar.set_counts({})
             self._update_buttons()
             return
         self.heading.setText(f"<b style='font-size:14pt'>{p.name}</b> — {p.objective_label}")
         if self.runner.background:
             self.summary.setText((p.description + "<br>" if p.description else "") + "<i>Computing figures…</i>")
-        self.runner.run(program_figures, p.id)
+        self.runner.run(_program_view, p.id)
 
-    def _show_figures(self, f: ProgramFigures) -> None:
+    def _show_figures(self, result: tuple[ProgramFigures, list[MemberRow]]) -> None:
+        f, member_rows = result
         self.figures = f
+        self.members.set_rows(member_rows)
+        for col in range(1, self.members.columnCount()):
+            self.members_view.resizeColumnToContents(col)
+        self.tabs.setTabText(1, f"Members ({len(member_rows)})")
         p = f.program
         parts = [
             f"{f.members} enrolled ({f.active_members} active, {f.completed} completed)",
@@ -314,6 +461,8 @@ class ProgramsPage(QWidget):
             b.setEnabled(has and writable)
         for b in (self.edit_goal_button, self.delete_goal_button, self.up_button, self.down_button):
             b.setEnabled(has and writable and self.goals.rowCount() > 0)
+        for b in (self.complete_button, self.uncomplete_button):
+            b.setEnabled(has and writable and self.members.rowCount() > 0)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -371,12 +520,35 @@ class ProgramsPage(QWidget):
         if widgets.run_write(self.ctx, self, f"Delete goal {goal.title}", _delete_goal, goal.id):
             self.status_message.emit(f"Deleted goal: {goal.title}")
 
+    def selected_members(self) -> list[MemberRow]:
+        return [
+            self.members.rows[self.members_proxy.mapToSource(i).row()]
+            for i in self.members_view.selectionModel().selectedRows()
+        ]
+
+    def mark_completed(self, done: bool) -> None:
+        """Record (or clear) that the selected members completed the program."""
+        p = self.selected_program()
+        people = self.selected_members()
+        if p is None or p.id is None or not people:
+            return
+        day = from_qdate(self.complete_day.date()) if done else None
+        who = people[0].name if len(people) == 1 else f"{len(people)} members"
+        label = f"{'Completed' if done else 'Not completed'}: {who} ({p.name})"
+        n = widgets.run_write(self.ctx, self, label, set_completed_many, p.id, [m.participant_id for m in people], day)
+        if n:
+            self.status_message.emit(label)
+
     def move_goal(self, offset: int) -> None:
         row = self.selected_goal_row()
         if row is None:
             return
         goal = self.goals.progress(row).goal
         widgets.run_write(self.ctx, self, f"Move goal {goal.title}", move_goal, goal.id, offset)
+
+
+def _program_view(db: Any, program_id: int) -> tuple[ProgramFigures, list[MemberRow]]:
+    return program_figures(db, program_id), load_members(db, program_id)
 
 
 def _delete_program(db: Any, program_id: int) -> bool:

@@ -136,3 +136,16 @@ def test_awards(db, people):
     assert list_awards(db, participant_id=people[1])[0].reason == "First lunch & learn."
     revoke_award(db, a.id)
     assert len(list_awards(db)) == 1
+
+
+def test_completion_of_several_members(db, people):
+    from peerdesk.store.programs import set_completed_many
+
+    p = add_program(db, Program("P"))
+    enrol(db, p.id, people, D(2026, 9, 1))
+    assert set_completed_many(db, p.id, people[:2], D(2026, 10, 30)) == 2
+    assert [m.completed_on for m in members(db, p.id)] == [D(2026, 10, 30), D(2026, 10, 30), None]
+    with pytest.raises(ValidationError, match="future"):
+        set_completed_many(db, p.id, people, D(2027, 1, 1))
+    set_completed_many(db, p.id, people[:1], None)
+    assert members(db, p.id)[0].completed_on is None

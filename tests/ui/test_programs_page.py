@@ -214,3 +214,34 @@ def test_a_failing_computation_is_reported_not_raised(ctx, people, qtbot, prompt
     qtbot.addWidget(page)
     assert prompts.bugs and "could not be computed" in prompts.bugs[0][0]
     assert "ZeroDivisionError" in prompts.bugs[0][1]
+
+
+def test_mark_members_completed(page, ctx, people, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from peerdesk.store.programs import enrol, members
+
+    program = ctx.run("New", add_program, Program("P", start_date=D(2026, 9, 1)))
+    ctx.run("Enrol", enrol, program.id, [people[0].id, people[1].id], D(2026, 9, 1))
+    page.select_program(program.id)
+    assert page.members.rowCount() == 2 and page.tabs.tabText(1) == "Members (2)"
+    row = next(
+        r for r in range(page.members_proxy.rowCount()) if page.members_proxy.index(r, 0).data() == "Zoë Ødegård"
+    )
+    page.members_view.selectionModel().select(
+        page.members_proxy.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    page.complete_day.setDate(to_qdate(D(2026, 10, 31)))
+    qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    done = {m.participant_id: m.completed_on for m in members(ctx.db, program.id)}
+    assert done == {people[0].id: D(2026, 10, 31), people[1].id: None}
+    assert page.figures.completed == 1
+    zoe_row = next(r for r in page.members.rows if r.name == "Zoë Ødegård")
+    assert zoe_row.completed_on == D(2026, 10, 31)
+    page.members_view.selectionModel().select(
+        page.members_proxy.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    qtbot.mouseClick(page.uncomplete_button, Qt.MouseButton.LeftButton)
+    assert all(m.completed_on is None for m in members(ctx.db, program.id))
