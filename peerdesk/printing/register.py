@@ -85,12 +85,22 @@ def find(db: Database, participant_id: int, program_id: int | None, kind: str, a
 
 
 def _next_number(db: Database, year: int) -> int:
+    """The next free number of the year: above every serial issued, even those undone since."""
     prefix = f"{SERIAL_PREFIX}-{year}-"
     row = db.execute(
         "SELECT max(CAST(substr(serial, ?) AS INTEGER)) FROM certificates WHERE serial LIKE ?",
         (len(prefix) + 1, prefix + "%"),
     ).fetchone()
-    return int(row[0] or 0) + 1
+    mark = db.execute("SELECT last FROM serial_counters WHERE prefix = ?", (prefix,)).fetchone()
+    return max(int(row[0] or 0), int(mark[0]) if mark else 0) + 1
+
+
+def _use_number(db: Database, year: int, number: int) -> None:
+    db.execute(
+        "INSERT INTO serial_counters(prefix, last) VALUES (?, ?) "
+        "ON CONFLICT(prefix) DO UPDATE SET last = max(last, excluded.last)",
+        (f"{SERIAL_PREFIX}-{year}-", number),
+    )
 
 
 def issue(db: Database, requests: Iterable[Request]) -> list[Issued]:
@@ -105,6 +115,7 @@ def issue(db: Database, requests: Iterable[Request]) -> list[Issued]:
                 out.append(existing)
                 continue
             serial = f"{SERIAL_PREFIX}-{today.year}-{number:05d}"
+            _use_number(db, today.year, number)
             number += 1
             db.execute(
                 "INSERT INTO certificates (serial, participant_id, program_id, award_id, kind, issued_on, content) "

@@ -299,5 +299,11 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS session_people_participant")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """High-water marks of serial numbers (certificates), so that a number once printed is
+    never given to anyone else, even after an undo. Undo never rewinds this table."""
+    db.execute("CREATE TABLE IF NOT EXISTS serial_counters (prefix TEXT PRIMARY KEY, last INTEGER NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)

@@ -14,6 +14,8 @@ from peerdesk.store.db import Database
 
 LOG = "temp._undo_log"
 MAX_OPS = 200
+# Tables whose changes are not undone: serial numbers once issued stay used.
+NOT_UNDONE = frozenset({"serial_counters"})
 
 
 @dataclass
@@ -40,7 +42,8 @@ class UndoLog:
         self._open: tuple[str, int] | None = None
         db.execute("CREATE TEMP TABLE IF NOT EXISTS _undo_log (seq INTEGER PRIMARY KEY, tbl TEXT, sql TEXT)")
         for table in _user_tables(db):
-            self._install(table)
+            if table not in NOT_UNDONE:
+                self._install(table)
 
     def _install(self, table: str) -> None:
         cols = [r[1] for r in self.db.execute(f"PRAGMA main.table_info([{table}])")]

@@ -87,6 +87,19 @@ def test_serial_is_recorded_and_reused(small):
     assert small.db.execute("SELECT count(*) FROM certificates").fetchone()[0] == 2
 
 
+def test_a_serial_is_never_reused_after_undo(small):
+    from peerdesk.store.workspace import Workspace
+
+    ws = Workspace(small.db)
+    qualified = [c for c in candidates(small.db, small.program) if c.qualifies]
+    first, _ = ws.run("Issue certificates", certificates.issue, qualified[:1])
+    ws.undo()
+    assert small.db.execute("SELECT count(*) FROM certificates").fetchone()[0] == 0
+    second, _ = ws.run("Issue certificates", certificates.issue, qualified[:1])
+    assert first[0].serial == "PD-2026-00001"
+    assert second[0].serial == "PD-2026-00002"
+
+
 def test_pdf_holds_names_figures_and_serials(small, tmp_path):
     issued = certificates.issue(small.db, [c for c in candidates(small.db, small.program) if c.qualifies])
     settings = load_settings(small.db)
