@@ -18,6 +18,8 @@ from peerdesk.matching.model import MAX_GROUP, MIN_GROUP
 from peerdesk.matching.scoring import Block, Features, score_block
 
 FORBIDDEN = -1e6
+BATCH_FROM = 1500  # people; from here on the search is bounded (no restarts, few passes)
+LARGE_PASSES = 25  # person-by-person swap passes on large pools
 
 
 @dataclass
@@ -52,7 +54,7 @@ def solve_circles(f: Features, steps: Steps, *, passes: int = 25) -> CircleResul
     steps(0.3, "Forming circles")
     groups = greedy_circles(w, block.allowed, group_sizes(f.n, f.problem.options.group_size))
     steps(0.4, "Improving the circles")
-    groups = improve_circles(w, groups, passes=passes)
+    groups = improve_circles(w, groups, passes=passes if f.n <= BATCH_FROM else LARGE_PASSES)
     groups = _iterated(w, groups, f.problem.options.seed, steps, passes)
     groups = [sorted(g) for g in groups if len(g) >= MIN_GROUP]
     groups.sort(key=lambda g: g[0])
@@ -61,6 +63,8 @@ def solve_circles(f: Features, steps: Steps, *, passes: int = 25) -> CircleResul
 
 def restarts_for(n: int) -> int:
     """How many perturb-and-improve rounds fit the time budget at this size."""
+    if n > BATCH_FROM:
+        return 0
     return max(2, min(40, 6000 // max(n, 1)))
 
 
@@ -136,38 +140,47 @@ def greedy_circles(w: np.ndarray, allowed: np.ndarray, sizes: list[int]) -> list
 
 
 def improve_circles(w: np.ndarray, groups: list[list[int]], *, passes: int = 25) -> list[list[int]]:
-    """Swap two people between circles while it raises the total (first best swap per person)."""
-    n = len(w)
+    """Swap two people between circles while it raises the total (each person's best swap).
+
+    sums[c, p] (the sum of w between person p and the members of circle c) turns the gain
+    of every swap of one person into a few vector operations.
+    """
     k = len(groups)
     if k < 2:
         return groups
-    where = np.full(n, -1, dtype=np.int64)
+    placed = np.array(sorted(m for g in groups for m in g), dtype=np.int64)
+    m = len(placed)
+    at = {int(p): x for x, p in enumerate(placed)}
+    wp = w if m == len(w) and np.array_equal(placed, np.arange(m)) else w[np.ix_(placed, placed)]
+    where = np.empty(m, dtype=np.int64)
     for g, members in enumerate(groups):
-        where[members] = g
-    placed = np.flatnonzero(where >= 0)
-    # sums[p, g] = sum of w between person p and the members of circle g
-    sums = np.zeros((n, k), dtype=np.float64)
+        where[[at[p] for p in members]] = g
+    sums = np.zeros((k, m), dtype=np.float64)
     for g, members in enumerate(groups):
-        sums[:, g] = w[:, members].sum(axis=1)
+        sums[g] = wp[[at[p] for p in members]].sum(axis=0)
+    everyone = np.arange(m)
+    own = sums[where, everyone]
     for _ in range(passes):
         improved = 0
-        for i in placed:
+        for i in range(m):
             a = where[i]
-            gj = where[placed]
-            gain = sums[placed, a] + sums[i, gj] - 2.0 * w[i, placed] - sums[i, a] - sums[placed, gj]
-            gain[gj == a] = 0.0
-            j_at = int(np.argmax(gain))
-            if gain[j_at] <= 1e-9:
+            gain = sums[a] + sums[:, i][where]
+            gain -= 2.0 * wp[i]
+            gain -= own
+            gain -= sums[a, i]
+            gain[where == a] = 0.0
+            j = int(np.argmax(gain))
+            if gain[j] <= 1e-9:
                 continue
-            j = int(placed[j_at])
             b = where[j]
-            sums[:, a] += w[:, j] - w[:, i]
-            sums[:, b] += w[:, i] - w[:, j]
+            sums[a] += wp[j] - wp[i]
+            sums[b] += wp[i] - wp[j]
             where[i], where[j] = b, a
+            own = sums[where, everyone]
             improved += 1
         if not improved:
             break
     out: list[list[int]] = [[] for _ in range(k)]
-    for p in placed:
-        out[where[p]].append(int(p))
+    for x in range(m):
+        out[where[x]].append(int(placed[x]))
     return out

@@ -147,6 +147,15 @@ def _assignment(
         steps(0.4 + 0.3 * (k + 1) / blocks, "Finding the best pairs")
     steps(0.7, "Repairing and improving the pairs")
     mate = _improve(local_w, mate, steps)
+    if blocks > 1:
+        # Re-solve windows across each seam between blocks, keeping what scores more.
+        flat = np.concatenate(chunks)
+        cuts = np.cumsum([len(c) for c in chunks])[:-1]
+        for cut in cuts:
+            window = flat[max(0, cut - BLOCK // 2) : cut + BLOCK // 2]
+            _resolve_window(local_w, mate, window)
+        steps(0.8, "Repairing the seams")
+        mate = _improve(local_w, mate, steps)
     pairs = []
     for a in range(size):
         b = int(mate[a])
@@ -161,6 +170,32 @@ def _assignment(
         return pairs, None, False
     bound = relaxed - BASE * matched_pairs
     return pairs, bound, value >= bound - 1e-9
+
+
+def _resolve_window(w: np.ndarray, mate: np.ndarray, window: np.ndarray) -> bool:
+    """Solve again the people of a window whose partners are inside it; keep it if better."""
+    inside = np.zeros(len(mate), dtype=bool)
+    inside[window] = True
+    keep = window[(mate[window] < 0) | inside[np.maximum(mate[window], 0)]]
+    if len(keep) < 4:
+        return False
+    cw = w[np.ix_(keep, keep)]
+    at = {int(p): k for k, p in enumerate(keep)}
+    before = sum(cw[k, at[int(mate[p])]] for k, p in enumerate(keep) if mate[p] > p)
+    cost = np.where(cw > NEG / 2, -(cw + BASE), 4.0 * (BASE + 1) * len(keep))
+    np.fill_diagonal(cost, 0.0)
+    _, perm = linear_sum_assignment(cost)
+    part = _cycles_to_matching(perm, cw)
+    _settle_region(cw, perm, part)
+    count_before = int((mate[keep] >= 0).sum())
+    count_after = int((part >= 0).sum())
+    after = sum(cw[k, part[k]] for k in range(len(keep)) if part[k] > k)
+    if (count_after, after) <= (count_before, before + 1e-12):
+        return False
+    mate[keep] = -1
+    matched = part >= 0
+    mate[keep[matched]] = keep[part[matched]]
+    return True
 
 
 def upper_bound(w: np.ndarray, target: float = 0.0, iterations: int = 60) -> float:
