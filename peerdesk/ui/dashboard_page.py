@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard
-from peerdesk.store.participants import get_participant
+from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
@@ -134,6 +134,9 @@ class DashboardPage(QWidget):
         self.program_combo = QComboBox(self)
         self.program_combo.setAccessibleName("Program shown on the dashboard")
         self.program_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.department_combo = QComboBox(self)
+        self.department_combo.setAccessibleName("Department shown on the dashboard")
+        self.department_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.period_label = QLabel(self)
 
         self.cards: dict[str, FigureCard] = {}
@@ -215,6 +218,8 @@ class DashboardPage(QWidget):
         header.addStretch(1)
         header.addWidget(QLabel("Program:", self))
         header.addWidget(self.program_combo)
+        header.addWidget(QLabel("Department:", self))
+        header.addWidget(self.department_combo)
 
         bottom = QHBoxLayout()
         left = QVBoxLayout()
@@ -244,6 +249,7 @@ class DashboardPage(QWidget):
         outer.addWidget(scroll)
 
         self._fill_programs()
+        self._fill_departments()
         ctx.changed.connect(self._on_changed)
         self.refresh()
 
@@ -260,6 +266,20 @@ class DashboardPage(QWidget):
         self.program_combo.setCurrentIndex(max(0, i))
         self.program_combo.blockSignals(False)
 
+    def _fill_departments(self) -> None:
+        current = self.department_combo.currentData()
+        self.department_combo.blockSignals(True)
+        self.department_combo.clear()
+        self.department_combo.addItem("All departments", None)
+        for d in departments(self.ctx.db):
+            self.department_combo.addItem(d, d)
+        self.department_combo.setCurrentIndex(max(0, self.department_combo.findData(current)))
+        self.department_combo.blockSignals(False)
+
+    def department(self) -> str | None:
+        value = self.department_combo.currentData()
+        return str(value) if value is not None else None
+
     def program_id(self) -> int | None:
         value = self.program_combo.currentData()
         return int(value) if value is not None else None
@@ -269,6 +289,8 @@ class DashboardPage(QWidget):
             return
         if changes.touches("programs"):
             self._fill_programs()
+        if changes.touches("participants"):
+            self._fill_departments()
         self._stale = True
         if self.isVisible():
             QTimer.singleShot(0, self._refresh_if_stale)
@@ -295,7 +317,7 @@ class DashboardPage(QWidget):
         self._stale = False
         if self.runner.background:
             self.period_label.setText(self.period_label.text().split(" · ")[0] + " · updating…")
-        self.runner.run(dashboard, self.program_id())
+        self.runner.run(dashboard, self.program_id(), self.department())
 
     def _computed(self, result: Dashboard) -> None:
         self.last_seconds = self.runner.seconds

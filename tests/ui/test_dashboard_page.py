@@ -174,3 +174,12 @@ def test_a_program_file_is_computed_in_the_background(tmp_path, qtbot):
     finally:
         QThreadPool.globalInstance().waitForDone()
         ws.close()
+
+
+def test_department_filter(page, ctx, setup):
+    assert page.department_combo.findData("Data") > 0
+    page.department_combo.setCurrentIndex(page.department_combo.findData("Data"))
+    assert page.cards["active_participants"].value.text() == "2"  # Łukasz and 李娜
+    assert page.data.period.start == D(2026, 11, 1)
+    page.department_combo.setCurrentIndex(0)
+    assert page.cards["active_participants"].value.text() == "5"
