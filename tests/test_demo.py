@@ -9,7 +9,7 @@ import pytest
 from peerdesk.demo import build_demo
 from peerdesk.store import StoreError
 
-EMPTY_ALLOWED = {"round_sitouts", "certificates", "settings_history"}
+EMPTY_ALLOWED = {"round_sitouts", "certificates", "serial_counters"}
 
 
 def counts(path) -> dict[str, int]:
