@@ -350,6 +350,10 @@ class _Builder:
                 started = self.today - dt.timedelta(days=60)
                 pid = self._pairing(programs["circles"], r, "circle", members, started, skill=skill_name)
                 meet.append((pid, [m for m, _ in members], started))
+        self.db.execute(
+            "UPDATE match_rounds SET total_score = "
+            "(SELECT round(coalesce(sum(score), 0), 3) FROM pairings WHERE round_id = match_rounds.id)"
+        )
         # Never-pair exclusions, as a coordinator would have recorded them.
         if len(active) > 10:
             low, high = sorted((active[3].id, active[7].id))

@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
             self.pages[row] = page
         self.stack.setCurrentIndex(row)
+        if self.sidebar.currentRow() != row:  # opened from elsewhere (a dashboard item, a link)
+            self.sidebar.setCurrentRow(row)
         QSettings().setValue("window/page", row)
 
     def _create_page(self, row: int) -> QWidget:

@@ -8,9 +8,9 @@ PAGES: list[tuple[str, str]] = [
     ("Participants", "peerdesk.ui.participants_page:ParticipantsPage"),
     ("Pairings", "peerdesk.ui.pairings_page:PairingsPage"),
     ("Sessions", "peerdesk.ui.sessions_page:SessionsPage"),
-    ("Reports", "peerdesk.ui.reports_page:ReportsPage"),
     ("Programs & Goals", "peerdesk.ui.programs_page:ProgramsPage"),
     ("Training", "peerdesk.ui.training_page:TrainingPage"),
     ("Recognition", "peerdesk.ui.recognition_page:RecognitionPage"),
     ("Feedback", "peerdesk.ui.feedback_page:FeedbackPage"),
+    ("Reports", "peerdesk.ui.reports_page:ReportsPage"),
 ]
