@@ -11,9 +11,10 @@ back (with their people and feedback), then measures, median of several runs eac
   goals        every goal of every program evaluated with its trend (6 points);
   dashboard    peerdesk.metrics.dashboard.dashboard(): all of the above in one call;
   page shown   opening the Dashboard page (Qt, offscreen) until it is on screen: the
-               figures are computed on a pool thread, so the window stays responsive;
-  page filled  until the page shows every figure (the call above plus filling the cards,
-               charts, tables and lists);
+               figures are computed on pool threads, so the window stays responsive;
+  page filled  until the page shows every figure: figures and goals computed side by side
+               on two pool threads (own read-only connections), then the cards, charts,
+               tables and lists filled;
   leaderboard  contribution points of everyone for the quarter;
   feedback     the feedback summary of the last 90 days;
   per-goal     each goal's evaluation on its own.

@@ -340,6 +340,22 @@ def action_lists(db: Database, scope: Scope, limit: int = 50) -> tuple[ActionLis
     )
 
 
+def goal_counts(progress: tuple[GoalProgress, ...]) -> dict[str, int]:
+    """How many goals are in each status."""
+    counts = {status: 0 for status in ("on_track", "at_risk", "met", "missed")}
+    for g in progress:
+        counts[g.status] += 1
+    return counts
+
+
+def dashboard_goals(
+    db: Database, program_id: int | None = None, trend_points: int = 6
+) -> tuple[tuple[GoalProgress, ...], dict[str, int]]:
+    """The goals of a program (or of all programs) evaluated with their trend, and the status counts."""
+    progress = tuple(evaluate_goals(db, list_goals(db, program_id), trend_points=trend_points))
+    return progress, goal_counts(progress)
+
+
 def dashboard(
     db: Database,
     program_id: int | None = None,
@@ -348,14 +364,15 @@ def dashboard(
     period: Period | None = None,
     trend_points: int = 6,
     limit: int = 50,
+    goals: bool = True,
 ) -> Dashboard:
-    """All the dashboard's figures for a program (or all), this month by default."""
+    """All the dashboard's figures for a program (or all), this month by default.
+
+    With goals=False the goals are left out (see dashboard_goals(), which a window may
+    compute at the same time on another connection).
+    """
     scope = Scope(period=period or Period.month(clock.today()), department=department, program_id=program_id)
-    goals = list_goals(db, program_id)
-    progress = tuple(evaluate_goals(db, goals, trend_points=trend_points))
-    counts = {status: 0 for status in ("on_track", "at_risk", "met", "missed")}
-    for g in progress:
-        counts[g.status] += 1
+    progress, counts = dashboard_goals(db, program_id, trend_points) if goals else ((), goal_counts(()))
     months = monthly(db, scope)
     return Dashboard(
         period=scope.period,

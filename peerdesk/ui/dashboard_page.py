@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.metrics.catalogue import format_value
-from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard
+from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard, dashboard_goals
+from peerdesk.metrics.goals import GoalProgress
 from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
@@ -127,9 +129,15 @@ class DashboardPage(QWidget):
         self._stale = True
         # A program file is read on a pool thread (the window stays responsive on large
         # programs); an in-memory store can only be read through its own connection.
+        # Figures and goals are computed side by side (SQLite releases the GIL while it reads).
         self.runner = MetricsRunner(ctx, self)
         self.runner.finished.connect(self._computed)
         self.runner.failed.connect(self._failed)
+        self.goals_runner = MetricsRunner(ctx, self)
+        self.goals_runner.finished.connect(self._goals_computed)
+        self.goals_runner.failed.connect(self._failed)
+        self._pending_goals: tuple[tuple[GoalProgress, ...], dict[str, int]] | None = None
+        self._waiting = 0  # computations of the latest refresh still to arrive
 
         self.program_combo = QComboBox(self)
         self.program_combo.setAccessibleName("Program shown on the dashboard")
@@ -210,6 +218,8 @@ class DashboardPage(QWidget):
             self.action_views[key] = view
             self.action_tabs.addTab(view, key)
         self.action_tabs.setMinimumHeight(220)
+        for view in self.action_views.values():
+            view.setSpacing(2)
 
         header = QHBoxLayout()
         header.addWidget(_section("Dashboard"))
@@ -310,22 +320,44 @@ class DashboardPage(QWidget):
     @property
     def busy(self) -> bool:
         """True while figures are being computed in the background."""
-        return self.runner.busy
+        return self.runner.busy or self.goals_runner.busy
 
     def refresh(self) -> None:
         """Recompute every figure (one call to peerdesk.metrics) and show it when ready."""
         self._stale = False
         if self.runner.background:
             self.period_label.setText(self.period_label.text().split(" · ")[0] + " · updating…")
-        self.runner.run(dashboard, self.program_id(), self.department())
+        self._pending_goals = None
+        self._waiting = 2
+        self.runner.run(_figures, self.program_id(), self.department())
+        self.goals_runner.run(dashboard_goals, self.program_id())
 
     def _computed(self, result: Dashboard) -> None:
-        self.last_seconds = self.runner.seconds
+        if self._pending_goals is not None:
+            goals, counts = self._pending_goals
+            result = replace(result, goals=goals, goal_counts=counts)
         self.data = result
         self._show(result)
-        self.refreshed.emit()
+        self._finish()
+
+    def _goals_computed(self, result: tuple[tuple[GoalProgress, ...], dict[str, int]]) -> None:
+        if self.runner.busy or self.data is None:
+            self._pending_goals = result  # shown with the figures
+            self._waiting -= 1
+            return
+        goals, counts = result
+        self.data = replace(self.data, goals=goals, goal_counts=counts)
+        self._show_goals(self.data)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._waiting -= 1
+        if self._waiting <= 0 and not self.busy:
+            self.last_seconds = max(self.runner.seconds, self.goals_runner.seconds)
+            self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
+        self._waiting -= 1
         detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
         widgets.report_bug(self, "Dashboard", "The dashboard figures could not be computed.", detail)
 
@@ -346,14 +378,7 @@ class DashboardPage(QWidget):
         self.rating_chart.set_data(
             labels, [("Rating", [m.average_rating for m in d.months], charts.AMBER)], maximum=5, value_format="{:.0f}"
         )
-        self.goal_status.set_counts(d.goal_counts)
-        names = {p.id: p.name for p in list_programs(self.ctx.db)} if self.program_id() is None else {}
-        self.goals.set_rows(d.goals, {k: v for k, v in names.items() if k is not None})
-        for col in range(1, self.goals.columnCount()):
-            if col != GoalProgressModel.TREND_COLUMN:
-                self.goals_view.resizeColumnToContents(col)
-        rows_height = self.goals_view.verticalHeader().length() + self.goals_view.horizontalHeader().height() + 6
-        self.goals_view.setFixedHeight(max(90, min(rows_height, 420)))
+        self._show_goals(d)
         zone = load_settings(self.ctx.db).timezone
         rows = []
         for u in d.upcoming:
@@ -371,7 +396,15 @@ class DashboardPage(QWidget):
             busy = next((i for i, a in enumerate(d.actions) if a.total), self.action_tabs.currentIndex())
             self.action_tabs.setCurrentIndex(busy)
 
-    # --- opening items ------------------------------------------------------------------
+    def _show_goals(self, d: Dashboard) -> None:
+        self.goal_status.set_counts(d.goal_counts)
+        names = {p.id: p.name for p in list_programs(self.ctx.db)} if self.program_id() is None else {}
+        self.goals.set_rows(d.goals, {k: v for k, v in names.items() if k is not None})
+        for col in range(1, self.goals.columnCount()):
+            if col != GoalProgressModel.TREND_COLUMN:
+                self.goals_view.resizeColumnToContents(col)
+        rows_height = self.goals_view.verticalHeader().length() + self.goals_view.horizontalHeader().height() + 6
+        self.goals_view.setFixedHeight(max(90, min(rows_height, 420)))
 
     def _open_upcoming(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self._upcoming_ids):
@@ -419,6 +452,10 @@ class DashboardPage(QWidget):
             hosts=tuple(people[:1]),
             attendees=tuple(people[1:]),
         )
+
+
+def _figures(db: Any, program_id: int | None, department: str | None) -> Dashboard:
+    return dashboard(db, program_id, department, goals=False)
 
 
 def _short(key: str) -> str:

@@ -183,3 +183,16 @@ def test_department_filter(page, ctx, setup):
     assert page.data.period.start == D(2026, 11, 1)
     page.department_combo.setCurrentIndex(0)
     assert page.cards["active_participants"].value.text() == "5"
+
+
+def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot, prompts, monkeypatch):
+    import peerdesk.ui.dashboard_page as module
+
+    def broken(db, program_id):
+        raise KeyError("metric that does not exist")
+
+    monkeypatch.setattr(module, "dashboard_goals", broken)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    assert prompts.bugs and "could not be computed" in prompts.bugs[0][0]
+    assert page.cards["active_participants"].value.text() == "5"
