@@ -133,6 +133,7 @@ class SlotTable:
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         # Only the quarter-hours someone is free in matter: nights and weekends drop out.
         used = free.any(axis=0)
+        self.columns = np.flatnonzero(used)  # the quarter-hour of the week of each column
         self.unique = free[first][:, used].astype(np.float32)
         self.inverse = inverse.reshape(-1).astype(np.int64)
         self.has_windows = free.any(axis=1)

@@ -21,7 +21,7 @@ from peerdesk.matching.scoring import Block, Features, score_block
 
 EXACT_LIMIT = 150  # people; above this the assignment method is faster
 BLOCK = 1200  # people per assignment block
-NEIGHBOURS = 12  # partners tried per person when exchanging
+NEIGHBOURS = 30  # partners tried per person when exchanging
 REGION_DENSE = 300  # people re-solved exactly on all their edges
 REGION_EDGES = 10  # best edges per person kept in larger regions
 BASE = 0.0  # added to every allowed pair inside the assignment (0: the bound stays tight)
@@ -56,7 +56,7 @@ def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None) -> Pair
     if use_exact:
         pairs, bound, optimal = _exact(w, pool, dummy)
     else:
-        order_key = f.offset.astype(np.float64) * 1000 + f.dept
+        order_key = _block_order(f)
         pairs, bound, optimal = _assignment(w, pool, dummy, steps, order_key)
     sat_out = [b for a, b in pairs if a == -1]
     pairs = [(a, b) for a, b in pairs if a != -1]
@@ -64,6 +64,18 @@ def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None) -> Pair
     if f.problem.options.odd_person == "trio":
         pairs, trios = _trios(w, pool, pairs)
     return PairResult(sorted(pairs), trios, sat_out, block, bound, optimal)
+
+
+def _block_order(f: Features) -> np.ndarray:
+    """A sort key that puts likely partners next to each other: at what time of day (UTC)
+    they are usually free (the circular mean of their free quarter-hours), then their zone."""
+    table = f.slots
+    free = table.unique[table.inverse]
+    angle = 2 * np.pi * (table.columns % 96) / 96.0
+    x = free @ np.cos(angle)
+    y = free @ np.sin(angle)
+    centre = np.where(table.has_windows, np.mod(np.arctan2(y, x), 2 * np.pi), 0.0)
+    return centre * 1e4 + f.offset.astype(np.float64)
 
 
 def _sitout_candidates(f: Features, pool: np.ndarray) -> np.ndarray:
@@ -103,7 +115,11 @@ def _exact(
 
 
 def _assignment(
-    w: np.ndarray, pool: np.ndarray, dummy: np.ndarray | None, steps: Steps, order_key: np.ndarray
+    w: np.ndarray,
+    pool: np.ndarray,
+    dummy: np.ndarray | None,
+    steps: Steps,
+    order_key: np.ndarray,
 ) -> tuple[list[tuple[int, int]], float | None, bool]:
     """The assignment relaxation, its cycles turned into pairs, then partner exchanges.
 
