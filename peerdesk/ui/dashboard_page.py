@@ -136,7 +136,9 @@ class DashboardPage(QWidget):
         self.goals_runner = MetricsRunner(ctx, self)
         self.goals_runner.finished.connect(self._goals_computed)
         self.goals_runner.failed.connect(self._failed)
-        self._pending_goals: tuple[tuple[GoalProgress, ...], dict[str, int]] | None = None
+        self._pending_goals: GoalsResult | None = None
+        self._program_names: dict[int, str] = {}
+        self._zone = "UTC"
         self._waiting = 0  # computations of the latest refresh still to arrive
 
         self.program_combo = QComboBox(self)
@@ -330,22 +332,23 @@ class DashboardPage(QWidget):
         self._pending_goals = None
         self._waiting = 2
         self.runner.run(_figures, self.program_id(), self.department())
-        self.goals_runner.run(dashboard_goals, self.program_id())
+        self.goals_runner.run(_goals, self.program_id())
 
-    def _computed(self, result: Dashboard) -> None:
+    def _computed(self, result: tuple[Dashboard, str]) -> None:
+        data, self._zone = result
         if self._pending_goals is not None:
-            goals, counts = self._pending_goals
-            result = replace(result, goals=goals, goal_counts=counts)
-        self.data = result
-        self._show(result)
+            goals, counts, self._program_names = self._pending_goals
+            data = replace(data, goals=goals, goal_counts=counts)
+        self.data = data
+        self._show(data)
         self._finish()
 
-    def _goals_computed(self, result: tuple[tuple[GoalProgress, ...], dict[str, int]]) -> None:
+    def _goals_computed(self, result: GoalsResult) -> None:
         if self.runner.busy or self.data is None:
             self._pending_goals = result  # shown with the figures
             self._waiting -= 1
             return
-        goals, counts = result
+        goals, counts, self._program_names = result
         self.data = replace(self.data, goals=goals, goal_counts=counts)
         self._show_goals(self.data)
         self._finish()
@@ -379,7 +382,7 @@ class DashboardPage(QWidget):
             labels, [("Rating", [m.average_rating for m in d.months], charts.AMBER)], maximum=5, value_format="{:.0f}"
         )
         self._show_goals(d)
-        zone = load_settings(self.ctx.db).timezone
+        zone = self._zone
         rows = []
         for u in d.upcoming:
             when = from_utc_text(u.start_utc)
@@ -398,8 +401,8 @@ class DashboardPage(QWidget):
 
     def _show_goals(self, d: Dashboard) -> None:
         self.goal_status.set_counts(d.goal_counts)
-        names = {p.id: p.name for p in list_programs(self.ctx.db)} if self.program_id() is None else {}
-        self.goals.set_rows(d.goals, {k: v for k, v in names.items() if k is not None})
+        names = self._program_names if self.program_id() is None else {}
+        self.goals.set_rows(d.goals, names)
         for col in range(1, self.goals.columnCount()):
             if col != GoalProgressModel.TREND_COLUMN:
                 self.goals_view.resizeColumnToContents(col)
@@ -454,8 +457,19 @@ class DashboardPage(QWidget):
         )
 
 
-def _figures(db: Any, program_id: int | None, department: str | None) -> Dashboard:
-    return dashboard(db, program_id, department, goals=False)
+def _figures(db: Any, program_id: int | None, department: str | None) -> tuple[Dashboard, str]:
+    """The figures and the display time zone, read together (showing them needs no database)."""
+    return dashboard(db, program_id, department, goals=False), load_settings(db).timezone
+
+
+GoalsResult = tuple[tuple[GoalProgress, ...], dict[str, int], dict[int, str]]
+
+
+def _goals(db: Any, program_id: int | None) -> GoalsResult:
+    """The goals with their status counts, and the names of their programs."""
+    goals, counts = dashboard_goals(db, program_id)
+    names = {p.id: p.name for p in list_programs(db) if p.id is not None}
+    return goals, counts, names
 
 
 def _short(key: str) -> str:

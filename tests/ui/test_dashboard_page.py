@@ -191,7 +191,7 @@ def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot
     def broken(db, program_id):
         raise KeyError("metric that does not exist")
 
-    monkeypatch.setattr(module, "dashboard_goals", broken)
+    monkeypatch.setattr(module, "_goals", broken)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     assert prompts.bugs and "could not be computed" in prompts.bugs[0][0]
