@@ -124,7 +124,7 @@ def greedy_circles(w: np.ndarray, allowed: np.ndarray, sizes: list[int]) -> list
         groups.append(group)
     # Whoever is left joins a circle still short of its size, else one with room for one more.
     targets = dict(zip(map(id, groups), sizes, strict=False))
-    for k in np.flatnonzero(free):
+    for k in (int(x) for x in np.flatnonzero(free)):
         for limit in (0, 1):
             best, best_value = None, -np.inf
             for g in groups:

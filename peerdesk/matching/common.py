@@ -75,7 +75,12 @@ def stability(ids_rows: np.ndarray, ids_cols: np.ndarray, previous: frozenset[Pa
 
 
 def solver_weights(
-    score: np.ndarray, allowed: np.ndarray, ids_rows: np.ndarray, ids_cols: np.ndarray, seed: int, previous
+    score: np.ndarray,
+    allowed: np.ndarray,
+    ids_rows: np.ndarray,
+    ids_cols: np.ndarray,
+    seed: int,
+    previous: frozenset[Pair],
 ) -> np.ndarray:
     """The values the solver maximises: score + tie-break + stability; -inf where forbidden."""
     w = score.astype(np.float64)

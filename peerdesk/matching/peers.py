@@ -57,7 +57,15 @@ def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None) -> Pair
         pairs, bound, optimal = _exact(w, pool, dummy)
     else:
         order_key = _block_order(f)
-        pairs, bound, optimal = _assignment(w, pool, dummy, steps, order_key)
+        at = {int(p): k for k, p in enumerate(pool)}
+        ids = [p.id for p in f.people]
+        index = {pid: k for k, pid in enumerate(ids)}
+        together = [
+            (at[index[a]], at[index[b]])
+            for a, b in f.problem.previous
+            if a in index and b in index and index[a] in at and index[b] in at
+        ]
+        pairs, bound, optimal = _assignment(w, pool, dummy, steps, order_key, together)
     sat_out = [b for a, b in pairs if a == -1]
     pairs = [(a, b) for a, b in pairs if a != -1]
     trios: list[tuple[int, int, int]] = []
@@ -83,10 +91,6 @@ def _sitout_candidates(f: Features, pool: np.ndarray) -> np.ndarray:
     last = f.problem.history.last_sat_out
     rounds = np.array([last.get(f.people[k].id, -1) for k in pool])
     return pool[rounds == rounds.min()]
-
-
-def _score_value(w: np.ndarray, pairs: list[tuple[int, int]]) -> float:
-    return float(sum(w[a, b] for a, b in pairs))
 
 
 def _exact(
@@ -120,6 +124,7 @@ def _assignment(
     dummy: np.ndarray | None,
     steps: Steps,
     order_key: np.ndarray,
+    keep_together: list[tuple[int, int]] | None = None,
 ) -> tuple[list[tuple[int, int]], float | None, bool]:
     """The assignment relaxation, its cycles turned into pairs, then partner exchanges.
 
@@ -144,6 +149,16 @@ def _assignment(
     blocks = -(-m // BLOCK)
     order = np.argsort(order_key[pool], kind="stable")
     chunks = [order[k * m // blocks : (k + 1) * m // blocks] for k in range(blocks)]
+    if blocks > 1 and keep_together:
+        # Partners of the previous proposal stay in one block, so that one more person
+        # moving the block edges does not pull kept pairs apart.
+        block_of = np.empty(m, dtype=np.int64)
+        for k, chunk in enumerate(chunks):
+            block_of[chunk] = k
+        for a, b in keep_together:
+            block_of[b] = block_of[a]
+        chunks = [np.flatnonzero(block_of == k) for k in range(blocks)]
+        chunks = [c[np.argsort(order_key[pool][c], kind="stable")] for c in chunks]
     if at is not None:
         # The one who sits out comes from the block holding most of the candidates.
         best = max(range(blocks), key=lambda k: np.isin(chunks[k], at).sum())

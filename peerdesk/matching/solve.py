@@ -11,7 +11,7 @@ from peerdesk.matching import explain
 from peerdesk.matching.circles import solve_circles
 from peerdesk.matching.common import CancelCheck, Progress, Steps
 from peerdesk.matching.mentoring import mentoring_sides, solve_mentoring
-from peerdesk.matching.model import PARTS, Group, LockedGroup, Member, Person, Problem, Proposal, Unmatched
+from peerdesk.matching.model import PARTS, Group, Member, Person, Problem, Proposal, Unmatched
 from peerdesk.matching.peers import solve_pairs
 from peerdesk.matching.scoring import Features
 
@@ -240,7 +240,3 @@ def _locked_groups(problem: Problem) -> list[Group]:
         )[0]
         groups.append(replace(made, locked=True))
     return groups
-
-
-def locked_from(group: Group) -> LockedGroup:
-    return LockedGroup(tuple((m.id, m.role) for m in group.members))

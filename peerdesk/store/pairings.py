@@ -156,7 +156,8 @@ def list_pairings(
     db: Database, *, program_id: int | None = None, status: str | None = None, kind: str | None = None
 ) -> list[Pairing]:
     """Pairings, newest first, optionally of one program, status or kind."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if program_id is not None:
         clauses.append("p.program_id = ?")
         params.append(program_id)
@@ -481,7 +482,8 @@ def save_matching_config(
         if weights is not None:
             if mode not in KINDS:
                 raise ValidationError(f"Unknown matching mode '{mode}'.")
-            all_weights = matching.get("weights") if isinstance(matching.get("weights"), dict) else {}
+            stored = matching.get("weights")
+            all_weights: dict[str, Any] = stored if isinstance(stored, dict) else {}
             all_weights[mode] = {k: round(float(v), 4) for k, v in weights.items()}
             matching["weights"] = all_weights
         if options is not None:
