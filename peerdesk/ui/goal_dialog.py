@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -143,6 +144,10 @@ class GoalDialog(QDialog):
         self.title.textEdited.connect(lambda _: setattr(self, "_title_touched", True))
         self.preview = QLabel(self)
         self.preview.setWordWrap(True)
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setInterval(250)
+        self.preview_timer.timeout.connect(self._update_preview)
 
         form = QFormLayout()
         form.addRow("&Metric", self.metric_combo)
@@ -187,7 +192,7 @@ class GoalDialog(QDialog):
             self.start.edit.dateChanged,
             self.start.check.toggled,
         ):
-            signal.connect(lambda *_: self._update_preview())
+            signal.connect(lambda *_: self._schedule_preview())
         self._metric_changed(dict(g.params))
 
     # --- reacting -----------------------------------------------------------------------
@@ -212,7 +217,7 @@ class GoalDialog(QDialog):
             spin.setRange(p.minimum, p.maximum)
             spin.setValue(float((params or {}).get(p.key, p.default)))
             spin.setAccessibleName(p.label)
-            spin.valueChanged.connect(lambda *_: self._update_preview())
+            spin.valueChanged.connect(lambda *_: self._schedule_preview())
             self.param_form.addRow(p.label, spin)
             self.param_spins[p.key] = spin
         self.params_box.setVisible(bool(m.params))
@@ -222,7 +227,7 @@ class GoalDialog(QDialog):
         self.target.setSuffix(UNIT_WORDS[m.unit])
         self.target.setDecimals(1 if m.unit in ("rating", "hours") else 0)
         self.target.setMaximum(100 if m.unit == "percent" else 5 if m.unit == "rating" else 1_000_000)
-        self._update_preview()
+        self._schedule_preview()
 
     def goal(self) -> Goal:
         m = self.current_metric()
@@ -254,15 +259,18 @@ class GoalDialog(QDialog):
             deadline=deadline,
         )
 
-    def _update_preview(self) -> None:
-        m = self.current_metric()
-        deadline = from_qdate(self.deadline.date())
-        comparison = str(self.comparison.currentData())
+    def _schedule_preview(self) -> None:
+        """Update the suggested title now, and today's value once typing pauses (it reads the data)."""
         if not self._title_touched:
-            self.title.setText(suggested_title(m, comparison, self.target.value(), deadline))
+            m = self.current_metric()
+            deadline = from_qdate(self.deadline.date())
+            self.title.setText(suggested_title(m, str(self.comparison.currentData()), self.target.value(), deadline))
+        self.preview_timer.start()
+
+    def _update_preview(self) -> None:
         try:
             g = check_goal(self.goal())
-            p = evaluate_goal(self.ctx.db, g, self.program, trend_points=1)
+            p = evaluate_goal(self.ctx.db, g, self.program)  # as the programs page will show it
         except (ValidationError, ValueError) as exc:
             self.preview.setText(f"<span>{exc}</span>")
             return

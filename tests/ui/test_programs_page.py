@@ -85,7 +85,8 @@ def test_goal_dialog_builds_a_goal_from_the_catalogue(ctx, people, qtbot):
     dialog.department.setCurrentIndex(dialog.department.findData("Data"))
     dialog.deadline.setDate(to_qdate(D(2026, 12, 31)))
     assert dialog.title.text() == "At least 75% participation rate by 31 December 2026"
-    assert "Today:" in dialog.preview.text()
+    qtbot.waitUntil(lambda: "Today:" in dialog.preview.text())
+    assert "target at least 75%" in dialog.preview.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     [goal] = list_goals(ctx.db, program.id)
     assert (goal.metric, goal.target, goal.deadline) == ("participation_rate", 75.0, D(2026, 12, 31))
