@@ -8,21 +8,27 @@ import sys
 from typing import Any
 
 from peerdesk.cli import CommandFailed, db_path
-from peerdesk.store import open_db
-from peerdesk.store.db import Database
+from peerdesk.store import backups, open_db
+from peerdesk.store.db import Database, inspect_file
+from peerdesk.store.migrations import LATEST
 
 
 def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
-    """Open the --db file, which must exist (reading commands never create one)."""
+    """Open the --db file, which must exist (reading commands never create one).
+
+    A file in an older PeerDesk format is upgraded once (after a backup), even for reading.
+    """
     path = db_path(args)
     if not path.exists():
         raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
-    return open_db(path, create=False, readonly=readonly)
+    if readonly and 0 < inspect_file(path) < LATEST:
+        open_db(path, create=False, before_migrate=backups.before_migrate).close()
+    return open_db(path, create=False, readonly=readonly, before_migrate=backups.before_migrate)
 
 
 def open_for_write(args: argparse.Namespace) -> Database:
-    """Open the --db file, creating it on first write."""
-    return open_db(db_path(args))
+    """Open the --db file, creating it on first write (older formats are backed up, then upgraded)."""
+    return open_db(db_path(args), before_migrate=backups.before_migrate)
 
 
 def print_json(value: Any) -> None:

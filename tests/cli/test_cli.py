@@ -106,3 +106,22 @@ def test_demo_refuses_an_existing_file(demo_db):
     result = peerdesk("demo", str(demo_db))
     assert result.returncode == 1
     assert "already exists" in result.stderr
+
+
+def test_reading_an_older_format_upgrades_it_once(tmp_path):
+    import sqlite3
+
+    from peerdesk.store.migrations import LATEST
+
+    path = tmp_path / "old.db"
+    peerdesk("demo", str(path), check=True)
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE serial_counters")  # what the latest migration adds
+    conn.execute(f"PRAGMA user_version = {LATEST - 1}")
+    conn.commit()
+    conn.close()
+    result = peerdesk("list", "participants", "--json", db=path, check=True)
+    assert len(json.loads(result.stdout)) >= 55
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    conn.close()
