@@ -30,6 +30,10 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "demo"
 MAX_PARTICIPANTS = 5000
 
 
+# A pairing that meets: (pairing id, member ids, started, days between meetings, days it lasted or None).
+Meeting = tuple[int, list[int], dt.date, int, int | None]
+
+
 @dataclass
 class _Person:
     id: int
@@ -82,6 +86,7 @@ class _Builder:
         self.feedback_rows: list[tuple[Any, ...]] = []
         self.next_session = 1
         self.titles: dict[int, tuple[str, str]] = {}
+        self.hired: dict[int, dt.date] = {}
 
     # -- helpers ---------------------------------------------------------------------------
     def uid(self) -> str:
@@ -145,6 +150,7 @@ class _Builder:
             if i >= len(featured):
                 p.status = rng.choices(["active", "paused", "alumni"], [90, 6, 4])[0]
             self.people.append(p)
+            self.hired[p.id] = hire
             if (i < len(featured) and featured[i].get("head")) and dept not in heads:
                 heads[dept] = i
             self.titles[p.id] = (title, location)
@@ -260,6 +266,7 @@ class _Builder:
     # -- pairings --------------------------------------------------------------------------
     def _pairing(self, program: int, round_id: int | None, kind: str, members: list[tuple[int, str]],
                  started: dt.date, status: str = "active", skill: str | None = None) -> int:  # fmt: skip
+        started = max(started, *(self.hired[m] for m, _ in members))  # nobody is paired before they join
         cur = self.db.execute(
             "INSERT INTO pairings(program_id, round_id, kind, status, skill_id, started_on, ended_on, score, "
             "breakdown, locked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', 0, ?)",
@@ -282,13 +289,13 @@ class _Builder:
         return int(cur.lastrowid or 0)
 
     def build_pairings(self, programs: dict[str, int]) -> list[tuple[int, list[int], dt.date]]:
-        """Return (pairing id, member ids, started) of every pairing that meets."""
+        """Return (pairing id, member ids, started, days between meetings, ended) of every pairing that meets."""
         rng = self.rng
         active = [p for p in self.people if p.status == "active"]
         by_manager_free = {p.id: p for p in active}
         mentors = [p for p in active if p.role in ("mentor", "both") and p.teaches]
         mentees = [p for p in active if p.role in ("mentee", "both") and p.learns]
-        meet: list[tuple[int, list[int], dt.date]] = []
+        meet: list[Meeting] = []
         start = self.today - dt.timedelta(days=self.history_days)
         # Mentoring: each mentee with a mentor from another team or a senior one, capacity 1-2.
         r = self._round(programs["mentoring"], "mentoring", start)
@@ -305,7 +312,7 @@ class _Builder:
             pid = self._pairing(
                 programs["mentoring"], r, "mentoring", [(mentor.id, "mentor"), (mentee.id, "mentee")], started
             )
-            meet.append((pid, [mentor.id, mentee.id], started))
+            meet.append((pid, [mentor.id, mentee.id], started, 14, None))
         # Buddies: new hires with a more senior colleague; an older ended round as history.
         newbies = [p for p in active if p.seniority == 0]
         seniors = [p for p in active if p.seniority >= 1 and p.id in by_manager_free]
@@ -318,8 +325,8 @@ class _Builder:
                 pid = self._pairing(
                     programs["onboarding"], r, "buddy", [(a.id, "peer"), (b.id, "peer")], started, status
                 )
-                if status == "active":
-                    meet.append((pid, [a.id, b.id], started))
+                # Buddies meet weekly; the first round ended after three months.
+                meet.append((pid, [a.id, b.id], started, 7, None if status == "active" else 90))
         # A few new pairings that have not met yet (something for the dashboard to flag).
         for a, b in zip(newbies[-3:], seniors[-3:], strict=False):
             self._pairing(programs["onboarding"], None, "buddy", [(a.id, "peer"), (b.id, "peer")],
@@ -334,7 +341,7 @@ class _Builder:
                 pid = self._pairing(
                     programs["circles"], r, "cross_functional", [(a.id, "peer"), (b.id, "peer")], started
                 )
-                meet.append((pid, [a.id, b.id], started))
+                meet.append((pid, [a.id, b.id], started, 14, None))
         # Learning circles around a shared skill, hosted by someone who teaches it.
         r = self._round(programs["circles"], "circles", self.today - dt.timedelta(days=60))
         learners: dict[str, list[_Person]] = {}
@@ -349,7 +356,7 @@ class _Builder:
             if len(members) >= 3:
                 started = self.today - dt.timedelta(days=60)
                 pid = self._pairing(programs["circles"], r, "circle", members, started, skill=skill_name)
-                meet.append((pid, [m for m, _ in members], started))
+                meet.append((pid, [m for m, _ in members], started, 21, None))
         self.db.execute(
             "UPDATE match_rounds SET total_score = "
             "(SELECT round(coalesce(sum(score), 0), 3) FROM pairings WHERE round_id = match_rounds.id)"
@@ -390,6 +397,7 @@ class _Builder:
             original.astimezone(dt.UTC).isoformat() if original else None, self.stamp, self.stamp,
         ))  # fmt: skip
         rated = status == "held"
+        attendees = [a for a in attendees if self.hired[a] <= start_utc.date()]
         for pid in hosts:
             self.people_rows.append((sid, pid, "host", 1 if rated else None))
         for pid in attendees:
@@ -411,19 +419,20 @@ class _Builder:
             self.skill_rows.append((sid, self.skill(s)))
         return sid
 
-    def build_sessions(self, programs: dict[str, int], meet: list[tuple[int, list[int], dt.date]]) -> None:
+    def build_sessions(self, programs: dict[str, int], meet: list[Meeting]) -> None:
         rng = self.rng
         person = {p.id: p for p in self.people}
         horizon = self.today + dt.timedelta(days=28)
-        for pairing, members, started in meet:
+        for pairing, members, started, every, lasted in meet:
+            started = max(started, *(person[m].hire for m in members))
+            until = min(horizon, started + dt.timedelta(days=lasted)) if lasted else horizon
             first = person[members[0]]
             common = (
                 sorted(set(first.teaches) & set().union(*(person[m].learns for m in members[1:]))) or first.teaches[:1]
             )
-            every = 14 if len(members) == 2 else 21
             day = started + dt.timedelta(days=rng.randint(2, 9))
             k = 0
-            while day <= horizon:
+            while day <= until:
                 k += 1
                 kind = "pair_meeting" if len(members) == 2 else "coaching_circle"
                 title = f"{first.name.split()[0]} & {person[members[1]].name.split()[0]}: 1:1 #{k}" if len(members) == 2 \
