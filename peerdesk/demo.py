@@ -288,7 +288,7 @@ class _Builder:
         )
         return int(cur.lastrowid or 0)
 
-    def build_pairings(self, programs: dict[str, int]) -> list[tuple[int, list[int], dt.date]]:
+    def build_pairings(self, programs: dict[str, int]) -> list[Meeting]:
         """Return (pairing id, member ids, started, days between meetings, ended) of every pairing that meets."""
         rng = self.rng
         active = [p for p in self.people if p.status == "active"]
