@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -16,7 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from peerdesk.printing.eligibility import KINDS, Candidate
-from peerdesk.printing.register import Issued
+from peerdesk.ui.table_models import RecordsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,7 +28,7 @@ def verdict(c: Candidate) -> str:
     return QUALIFIES if c.qualifies else CLOSE if c.close else NOT_YET
 
 
-class EligibleModel(QAbstractTableModel):
+class EligibleModel(RecordsModel):
     """Candidates for certificates: who qualifies and why, who is close and what they still need."""
 
     COLUMNS = ("Name", "Certificate", "Verdict", "Serial", "Still needs", "Why")
@@ -45,9 +44,6 @@ class EligibleModel(QAbstractTableModel):
         self.rows = list(rows)
         self.serials = dict(serials)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -95,22 +91,10 @@ class VerdictFilter(QSortFilterProxyModel):
         return c is not None and verdict(c) in self.allowed
 
 
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(RecordsModel):
     """The register of issued certificates."""
 
     COLUMNS = ("Serial", "Issued", "Certificate", "Name", "Program", "Figures")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Issued] = []
-
-    def set_rows(self, rows: Sequence[Issued]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)

@@ -22,32 +22,25 @@ from PySide6.QtWidgets import (
 
 from peerdesk.metrics import NAMED_PERIODS, Scope, named_period
 from peerdesk.metrics.catalogue import format_value
-from peerdesk.metrics.feedback import Comment, FeedbackSummary, RatingGroup, feedback_summary
+from peerdesk.metrics.feedback import FeedbackSummary, RatingGroup, feedback_summary
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 PERIODS = ("last_90_days", "this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
 
 
-class GroupsModel(QAbstractTableModel):
+class GroupsModel(RecordsModel):
     """Rating groups (by kind, host or month)."""
 
     def __init__(self, first: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.headers = (first, "Sessions", "Ratings", "Average", "Rated 4–5", "Rated 1–2")
         self.rows: list[RatingGroup] = []
-
-    def set_rows(self, rows: tuple[RatingGroup, ...]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
@@ -81,28 +74,8 @@ class GroupsModel(QAbstractTableModel):
         return None
 
 
-class CommentsModel(QAbstractTableModel):
+class CommentsModel(RecordsModel):
     HEADERS = ("Date", "Session", "Kind", "Rating", "Comment", "From")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Comment] = []
-
-    def set_rows(self, rows: tuple[Comment, ...]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -13,6 +13,7 @@ from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem
 from peerdesk.metrics.goals import GoalProgress
 from peerdesk.ui import charts
+from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
 TREND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -20,7 +21,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ORDER = {"missed": 0, "at_risk": 1, "on_track": 2, "met": 3}
 
 
-class GoalProgressModel(QAbstractTableModel):
+class GoalProgressModel(RecordsModel):
     """Goals with actual vs target, a trend and their status."""
 
     HEADERS = ("Goal", "Actual", "Target", "Trend", "Status", "Deadline")
@@ -39,17 +40,6 @@ class GoalProgressModel(QAbstractTableModel):
 
     def progress(self, row: int) -> GoalProgress:
         return self.rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -50,6 +49,7 @@ from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
+from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -68,33 +68,13 @@ WATCHED = (
 )
 
 
-class ProgramsModel(QAbstractTableModel):
+class ProgramsModel(RecordsModel):
     """Programs with their members and how many goals are in each state."""
 
     HEADERS = ("Program", "Objective", "Dates", "Status", "Members")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[Program, int]] = []
-
-    def set_rows(self, rows: list[tuple[Program, int]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
     def program(self, row: int) -> Program:
         return self.rows[row][0]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -159,30 +139,10 @@ def load_members(db: Any, program_id: int) -> list[MemberRow]:
     return rows
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(RecordsModel):
     """Enrolled people: when they joined, whether they completed, what they took part in."""
 
     HEADERS = ("Name", "Department", "Enrolled", "Completed", "Sessions", "Hours")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[MemberRow] = []
-
-    def set_rows(self, rows: list[MemberRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

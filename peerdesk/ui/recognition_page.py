@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,13 +39,14 @@ from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awa
 from peerdesk.ui import widgets
 from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 PERIODS = ("this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
 
 
-class LeaderboardModel(QAbstractTableModel):
+class LeaderboardModel(RecordsModel):
     HEADERS = (
         "#",
         "Name",
@@ -57,26 +58,6 @@ class LeaderboardModel(QAbstractTableModel):
         "Good ratings",
         "Rating received",
     )
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LeaderboardEntry] = []
-
-    def set_rows(self, rows: list[LeaderboardEntry]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -108,28 +89,8 @@ class LeaderboardModel(QAbstractTableModel):
         return None
 
 
-class AwardsModel(QAbstractTableModel):
+class AwardsModel(RecordsModel):
     HEADERS = ("Date", "Person", "Award", "Reason", "Program")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[Award, str, str]] = []
-
-    def set_rows(self, rows: list[tuple[Award, str, str]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

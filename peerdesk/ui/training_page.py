@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -50,6 +49,7 @@ from peerdesk.store.training import (
 )
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -98,7 +98,7 @@ def load_trainees(db: Any) -> list[TraineeRow]:
     ]
 
 
-class ModulesModel(QAbstractTableModel):
+class ModulesModel(RecordsModel):
     HEADERS = ("Module", "Required", "Completed by", "Description")
 
     def __init__(self, parent: Any = None) -> None:
@@ -114,14 +114,6 @@ class ModulesModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.modules)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -134,7 +126,7 @@ class ModulesModel(QAbstractTableModel):
         return None
 
 
-class TraineesModel(QAbstractTableModel):
+class TraineesModel(RecordsModel):
     """People × modules: the completion date in each cell, and the trained-mentor status."""
 
     FIXED = ("Name", "Department", "Mentees", "Trained mentor")
@@ -148,9 +140,6 @@ class TraineesModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.modules = rows, modules
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.FIXED) + len(self.modules)
