@@ -39,7 +39,7 @@ class EligibleModel(RecordsModel):
         self.rows: list[Candidate] = []
         self.serials: dict[tuple[int, int | None, str, int | None], str] = {}
 
-    def set_rows(self, rows: Sequence[Candidate], serials: dict[tuple[int, int | None, str, int | None], str]) -> None:
+    def load(self, rows: Sequence[Candidate], serials: dict[tuple[int, int | None, str, int | None], str]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.serials = dict(serials)

@@ -39,16 +39,8 @@ class GroupsModel(RecordsModel):
 
     def __init__(self, first: str, parent: Any = None) -> None:
         super().__init__(parent)
-        self.headers = (first, "Sessions", "Ratings", "Average", "Rated 4–5", "Rated 1–2")
+        self.HEADERS = (first, "Sessions", "Ratings", "Average", "Rated 4–5", "Rated 1–2")
         self.rows: list[RatingGroup] = []
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

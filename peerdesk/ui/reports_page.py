@@ -266,7 +266,7 @@ class ReportsPage(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in register(self.ctx.db)}
-        self.eligible.set_rows(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
+        self.eligible.load(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
         qualify = sum(1 for c in rows if c.qualifies)
         close = sum(1 for c in rows if c.close)
         self.eligible_summary.setText(f"{qualify} qualify, {close} close, {len(rows)} considered.")

@@ -106,7 +106,7 @@ class ModulesModel(RecordsModel):
         self.modules: list[Module] = []
         self.counts: dict[int, int] = {}
 
-    def set_rows(self, modules: list[Module], counts: dict[int, int]) -> None:
+    def load(self, modules: list[Module], counts: dict[int, int]) -> None:
         self.beginResetModel()
         self.modules, self.counts = modules, counts
         self.endResetModel()
@@ -136,7 +136,7 @@ class TraineesModel(RecordsModel):
         self.rows: list[TraineeRow] = []
         self.modules: list[Module] = []
 
-    def set_rows(self, rows: list[TraineeRow], modules: list[Module]) -> None:
+    def load(self, rows: list[TraineeRow], modules: list[Module]) -> None:
         self.beginResetModel()
         self.rows, self.modules = rows, modules
         self.endResetModel()
@@ -408,10 +408,10 @@ class TrainingPage(QWidget):
     def reload(self) -> None:
         modules = list_modules(self.ctx.db)
         counts = dict(self.ctx.db.execute("SELECT module_id, count(*) FROM training_completions GROUP BY module_id"))
-        self.modules_model.set_rows(modules, counts)
+        self.modules_model.load(modules, counts)
         self.modules_view.resizeColumnsToContents()
         rows = load_trainees(self.ctx.db)
-        self.people_model.set_rows(rows, modules)
+        self.people_model.load(rows, modules)
         self.people_view.resizeColumnsToContents()
         # Offered to start a catalogue; an organisation with its own modules keeps them.
         self.defaults_button.setVisible(not self.ctx.readonly and not modules)
