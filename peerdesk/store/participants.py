@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from peerdesk.store.records import (
     SkillLevel,
     Window,
 )
+from peerdesk.store.workspace import Changes
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]{2,}$")
 MAX_CAPACITY = 20
@@ -151,6 +153,68 @@ def _load(db: Database, where: str = "", params: tuple[Any, ...] = ()) -> list[P
 def list_participants(db: Database, *, include_archived: bool = True) -> list[Participant]:
     """Everyone, sorted by name, with skills and availability."""
     return _load(db, "" if include_archived else "WHERE archived = 0")
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# Stays below SQLite's smallest default limit on bound variables (999 before 3.32).
+_CHUNK = 500
+
+
+def participants_by_ids(db: Database, ids: Iterable[int]) -> list[Participant]:
+    """The participants with these ids (ids that do not exist are skipped), sorted by name."""
+    found: list[Participant] = []
+    chunks = list(_chunks(ids))
+    for chunk in chunks:
+        found += _load(db, f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+    if len(chunks) > 1:  # chunks are each sorted; sort the whole as SQLite's NOCASE does
+        found.sort(key=lambda p: (p.name.translate(_ASCII_LOWER), p.id))
+    return found
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
+        yield tuple(wanted[start : start + _CHUNK])
+
+
+def participants_concerned(db: Database, changes: Changes, most: int) -> set[int] | None:
+    """The ids of the participants a write may have changed (their record, skills or availability).
+
+    None when that is not known, or when more than `most` are concerned (a reload is then cheaper).
+    The ids include deleted participants. Rows deleted from participant_skills or availability
+    cannot be traced to their owner any more; every write of this module (and erase, and an
+    undo or redo of any of them) also writes the owner's participants row, which is relied on
+    whenever some participants row changed, and a reload is asked for otherwise.
+    """
+    watched = ("participants", "participant_skills", "availability", "skills")
+    if not changes.knows_rows(*watched):
+        return None
+    ids = set(changes.ids("participants"))
+    for table in ("participant_skills", "availability"):
+        rowids = changes.ids(table)
+        if len(rowids) > 50 * most:
+            return None
+        found = 0
+        for chunk in _chunks(rowids):
+            rows = db.execute(
+                f"SELECT participant_id FROM {table} WHERE rowid IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            found += len(rows)
+            ids.update(r[0] for r in rows)
+        if found < len(rowids) and not changes.ids("participants"):
+            return None  # rows gone without their owner being written: owner unknown
+    skills = changes.ids("skills")  # a skill renamed or deleted changes everyone who has it
+    for chunk in _chunks(skills):
+        ids.update(
+            r[0]
+            for r in db.execute(
+                f"SELECT DISTINCT participant_id FROM participant_skills WHERE skill_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+        if len(ids) > most:
+            return None
+    return ids if len(ids) <= most else None
 
 
 def get_participant(db: Database, pid: int) -> Participant:

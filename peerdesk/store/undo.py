@@ -4,13 +4,18 @@ Temporary triggers (per connection, never in the file) log the inverse SQL of ea
 row change. An *op* groups the log entries of one user action; undoing it runs the
 inverse statements in reverse order, and the triggers log their inverses, which
 become the redo. This covers every table, present and future, without per-feature code.
+Each entry also keeps the rowid it changed, so that an action can tell views which rows
+(not only which tables) it touched.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from peerdesk.store.db import Database
+
+RowIds = dict[str, frozenset[int]]
 
 LOG = "temp._undo_log"
 MAX_OPS = 200
@@ -40,7 +45,11 @@ class UndoLog:
         self._undo: list[_Op] = []
         self._redo: list[_Op] = []
         self._open: tuple[str, int] | None = None
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS _undo_log (seq INTEGER PRIMARY KEY, tbl TEXT, sql TEXT)")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS _undo_log (seq INTEGER PRIMARY KEY, tbl TEXT, sql TEXT, rid INTEGER)"
+        )
+        if "rid" not in {r[1] for r in db.execute("PRAGMA temp.table_info(_undo_log)")}:
+            db.execute("ALTER TABLE temp._undo_log ADD COLUMN rid INTEGER")  # a log made by an older version
         for table in _user_tables(db):
             if table not in NOT_UNDONE:
                 self._install(table)
@@ -52,15 +61,15 @@ class UndoLog:
         names = ",".join(f"[{c}]" for c in cols)
         vals = "||','||".join(f"quote(old.[{c}])" for c in cols)
         t = table.replace("'", "''")
-        for name, event, body in (
-            ("i", "INSERT", f"'DELETE FROM {q} WHERE rowid='||new.rowid"),
-            ("u", "UPDATE", f"'UPDATE {q} SET '||{sets}||' WHERE rowid='||old.rowid"),
-            ("d", "DELETE", f"'INSERT INTO {q}(rowid,{names}) VALUES('||old.rowid||','||{vals}||')'"),
+        for name, event, body, rid in (
+            ("i", "INSERT", f"'DELETE FROM {q} WHERE rowid='||new.rowid", "new.rowid"),
+            ("u", "UPDATE", f"'UPDATE {q} SET '||{sets}||' WHERE rowid='||old.rowid", "old.rowid"),
+            ("d", "DELETE", f"'INSERT INTO {q}(rowid,{names}) VALUES('||old.rowid||','||{vals}||')'", "old.rowid"),
         ):
             self.db.execute(f"DROP TRIGGER IF EXISTS temp.[_undo_{table}_{name}]")
             self.db.execute(
                 f"CREATE TEMP TRIGGER [_undo_{table}_{name}] AFTER {event} ON main.{q} "
-                f"BEGIN INSERT INTO _undo_log(tbl, sql) VALUES ('{t}', {body}); END"
+                f"BEGIN INSERT INTO _undo_log(tbl, sql, rid) VALUES ('{t}', {body}, {rid}); END"
             )
 
     def _top(self) -> int:
@@ -70,23 +79,24 @@ class UndoLog:
         """Start recording a user action."""
         self._open = (label, self._top() + 1)
 
-    def commit(self) -> frozenset[str]:
-        """Close the current action; return the tables it changed."""
+    def commit(self) -> tuple[frozenset[str], RowIds]:
+        """Close the current action; return the tables it changed and the rowids changed in each."""
         if self._open is None:
-            return frozenset()
+            return frozenset(), {}
         label, first = self._open
         self._open = None
         last = self._top()
         if last < first:
-            return frozenset()
-        tables = self._tables(first, last)
+            return frozenset(), {}
+        rows = self._rows(first, last)
+        tables = frozenset(rows)
         self._undo.append(_Op(label, first, last, tables))
         for op in self._redo:
             self._drop(op)
         self._redo.clear()
         while len(self._undo) > MAX_OPS:
             self._drop(self._undo.pop(0))
-        return tables
+        return tables, rows
 
     def discard(self) -> None:
         """Forget the log of an action that was rolled back."""
@@ -94,10 +104,12 @@ class UndoLog:
             self.db.execute(f"DELETE FROM {LOG} WHERE seq >= ?", (self._open[1],))
             self._open = None
 
-    def _tables(self, first: int, last: int) -> frozenset[str]:
-        return frozenset(
-            r[0] for r in self.db.execute(f"SELECT DISTINCT tbl FROM {LOG} WHERE seq BETWEEN ? AND ?", (first, last))
-        )
+    def _rows(self, first: int, last: int) -> RowIds:
+        """The rowids changed by the log entries first..last, per table."""
+        found: defaultdict[str, set[int]] = defaultdict(set)
+        for tbl, rid in self.db.execute(f"SELECT tbl, rid FROM {LOG} WHERE seq BETWEEN ? AND ?", (first, last)):
+            found[tbl].add(rid)
+        return {tbl: frozenset(ids) for tbl, ids in found.items()}
 
     def _drop(self, op: _Op) -> None:
         self.db.execute(f"DELETE FROM {LOG} WHERE seq BETWEEN ? AND ?", (op.first, op.last))
@@ -134,25 +146,27 @@ class UndoLog:
     def redo_label(self) -> str:
         return self._redo[-1].label if self._redo else ""
 
-    def undo(self) -> tuple[str, frozenset[str]]:
-        """Revert the last action; return its label and the tables it touched."""
+    def undo(self) -> tuple[str, frozenset[str], RowIds]:
+        """Revert the last action; return its label, the tables it touched and the rowids per table."""
         op = self._undo.pop()
         try:
-            self._redo.append(self._replay(op))
+            done = self._replay(op)
         except BaseException:
             self._undo.append(op)
             raise
-        return op.label, op.tables
+        self._redo.append(done)
+        return op.label, op.tables, self._rows(done.first, done.last)
 
-    def redo(self) -> tuple[str, frozenset[str]]:
-        """Apply again the last undone action."""
+    def redo(self) -> tuple[str, frozenset[str], RowIds]:
+        """Apply again the last undone action; return as undo() does."""
         op = self._redo.pop()
         try:
-            self._undo.append(self._replay(op))
+            done = self._replay(op)
         except BaseException:
             self._redo.append(op)
             raise
-        return op.label, op.tables
+        self._undo.append(done)
+        return op.label, op.tables, self._rows(done.first, done.last)
 
     def clear(self) -> None:
         self._undo.clear()

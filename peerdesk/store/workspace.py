@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +19,20 @@ class Changes:
 
     label: str
     tables: frozenset[str]
+    # rowids changed per table (for tables with an INTEGER PRIMARY KEY, the ids); a table in
+    # `tables` but missing here has unknown rows (e.g. a restore), and a view must reload it whole
+    rows: Mapping[str, frozenset[int]] = field(default_factory=dict, hash=False)
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))
+
+    def knows_rows(self, *tables: str) -> bool:
+        """True when the changed rows of each of these tables (that changed) are known."""
+        return all(t in self.rows for t in self.tables.intersection(tables))
+
+    def ids(self, table: str) -> frozenset[int]:
+        """The rowids changed in table (empty when it did not change or its rows are unknown)."""
+        return self.rows.get(table, frozenset())
 
 
 class Workspace:
@@ -52,19 +63,20 @@ class Workspace:
         except BaseException:
             self.undo_log.discard()
             raise
-        return result, Changes(label, self.undo_log.commit())
+        tables, rows = self.undo_log.commit()
+        return result, Changes(label, tables, rows)
 
     def undo(self) -> Changes:
         assert self.undo_log is not None
         with known_errors(self.path or ""):
-            label, tables = self.undo_log.undo()
-        return Changes(label, tables)
+            label, tables, rows = self.undo_log.undo()
+        return Changes(label, tables, rows)
 
     def redo(self) -> Changes:
         assert self.undo_log is not None
         with known_errors(self.path or ""):
-            label, tables = self.undo_log.redo()
-        return Changes(label, tables)
+            label, tables, rows = self.undo_log.redo()
+        return Changes(label, tables, rows)
 
     def close(self) -> None:
         self.db.close()
