@@ -3,12 +3,16 @@
 Sorting is done by the source model over precomputed keys (locale-aware collation for text),
 and the proxy filters over search keys precomputed once per reload: a keystroke costs one
 pass over plain Python strings plus the proxy's row mapping, never a SQL query.
+
+After a small write the model updates only the participants concerned (update_rows): rows
+are changed in place, moved, inserted at their sorted place or removed with the matching
+model signals, so the proxy, the selection and the scroll position follow without a reset.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -87,8 +91,15 @@ def _tooltip(p: Participant) -> str:
     return "\n".join(lines)
 
 
+def _plain_cmp(a: Any, b: Any) -> int:
+    return (a > b) - (a < b)
+
+
 class ParticipantsModel(QAbstractTableModel):
     """Every participant, one row each; sorts itself (see module docstring)."""
+
+    # ids about to be changed, inserted or removed by update_rows (sent before any row signal)
+    rows_changing = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +137,89 @@ class ParticipantsModel(QAbstractTableModel):
         order = self._order(rows, display, self._sort_column, self._sort_order)
         self._assign([rows[i] for i in order], [display[i] for i in order], [keys[i] for i in order])
         self.endResetModel()
+
+    def update_rows(self, changed: Sequence[Participant], removed: Iterable[int]) -> None:
+        """Put these participants (new or changed) in their sorted place and drop the removed ids.
+
+        Costs a few binary searches and list edits per participant, instead of a reset.
+        """
+        gone = [pid for pid in removed if pid in self._row_of]
+        fresh = [p for p in changed if p.id is not None]
+        if not gone and not fresh:
+            return
+        self.rows_changing.emit(frozenset(gone) | {int(p.id or 0) for p in fresh})
+        for pid in gone:
+            row = self._row_of[pid]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row], self._display[row], self.keys[row]
+            self._cache.pop(pid, None)
+            self._reindex()
+            self.endRemoveRows()
+        last = len(COLUMNS) - 1
+        for p in fresh:
+            pid = int(p.id or 0)
+            hit = self._cache.get(pid)
+            if hit is None or hit[0] != p:
+                hit = (p, _display(p), participant_key(p))
+                self._cache[pid] = hit
+            row = self._row_of.get(pid)
+            target = self._place(p, hit[1], skip=row)
+            if row is None:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, p)
+                self._display.insert(target, hit[1])
+                self.keys.insert(target, hit[2])
+                self._reindex()
+                self.endInsertRows()
+                continue
+            if target != row:
+                # Qt's destination is counted before the row leaves; our target is counted after
+                self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + 1 if target > row else target)
+                for column, value in zip((self._rows, self._display, self.keys), hit, strict=True):
+                    del column[row]  # type: ignore[attr-defined]
+                    column.insert(target, value)  # type: ignore[attr-defined]
+                self._reindex()
+                self.endMoveRows()
+            else:
+                self._rows[row], self._display[row], self.keys[row] = hit
+                self._reindex()
+            self.dataChanged.emit(self.index(target, 0), self.index(target, last))
+
+    def _reindex(self) -> None:
+        self.ids = [int(p.id or 0) for p in self._rows]
+        self._row_of = {pid: i for i, pid in enumerate(self.ids)}
+        self.archived_count = sum(1 for p in self._rows if p.archived)
+        self.generation += 1
+
+    def _place(self, p: Participant, display: tuple[str, ...], skip: int | None) -> int:
+        """Where p goes in the current sort order, counted as if row `skip` were not there."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        n = len(self._rows) - (skip is not None)
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            i = mid if skip is None or mid < skip else mid + 1
+            c = self._compare(self._rows[i], self._display[i], p, display)
+            if (c > 0) if descending else (c < 0):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _text_cmp(self, a: str, b: str) -> int:
+        """Collation order, made total: strings the collator finds equal are ordered by code point."""
+        return self._collator.compare(a, b) or _plain_cmp(a, b)
+
+    def _compare(self, a: Participant, da: tuple[str, ...], b: Participant, db: tuple[str, ...]) -> int:
+        """The ascending order of _order(): sort column, then name, then e-mail."""
+        column = self._sort_column
+        if column == CAPACITY:
+            c = _plain_cmp(a.capacity, b.capacity)
+        elif column != NAME:
+            c = self._text_cmp(da[column], db[column])
+        else:
+            c = 0
+        return c or self._text_cmp(a.name, b.name) or _plain_cmp(a.email, b.email)
 
     def clear_cache(self) -> None:
         """Forget the precomputed display strings and search keys (benchmarks measure a cold load)."""
@@ -207,7 +301,7 @@ class ParticipantsModel(QAbstractTableModel):
 
     def _ranks(self, values: Sequence[str]) -> list[int]:
         """The collation rank of each value (equal values share a rank)."""
-        distinct = sorted(set(values), key=functools.cmp_to_key(self._collator.compare))
+        distinct = sorted(set(values), key=functools.cmp_to_key(self._text_cmp))
         rank = {v: i for i, v in enumerate(distinct)}
         return [rank[v] for v in values]
 
@@ -239,6 +333,7 @@ class ParticipantsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._source: ParticipantsModel | None = None
         self._accepted: set[int] | None = None
+        self._undecided: set[int] = set()  # ids changed by the model since _accepted was computed
         self._last: tuple[tuple, str, list[int]] | None = None  # criteria, folded query, accepted rows
         self.query = ""
         self.department: str | None = None
@@ -250,9 +345,11 @@ class ParticipantsFilter(QSortFilterProxyModel):
         assert isinstance(model, ParticipantsModel)
         if self._source is not None:
             self._source.modelReset.disconnect(self._refilter)
+            self._source.rows_changing.disconnect(self._undecide)
         super().setSourceModel(model)
         self._source = model
         model.modelReset.connect(self._refilter)
+        model.rows_changing.connect(self._undecide)
         self._refilter()
 
     # --- criteria ----------------------------------------------------------------------
@@ -319,18 +416,41 @@ class ParticipantsFilter(QSortFilterProxyModel):
             and (status is None or p.status == status)
         ]
 
+    def passes(self, p: Participant, key: str) -> bool:
+        """Whether one participant (with its search key) passes every criterion."""
+        return (
+            (self.show_archived or not p.archived)
+            and (self.department is None or p.department == self.department)
+            and (self.role is None or p.role == self.role)
+            and (self.status is None or p.status == self.status)
+            and all(word in key for word in fold(self.query).split())
+        )
+
     def _refilter(self) -> None:
         if self._source is None:
             return
         rows = self.accepted_rows(self._source)
         ids = self._source.ids
         self._accepted = None if rows is None else {ids[i] for i in rows}
+        self._undecided.clear()
         self.invalidate()
         self.filter_changed.emit()
 
+    def _undecide(self, ids: frozenset[int]) -> None:
+        """The model is about to change these participants: judge them again when the proxy asks."""
+        if self._accepted is not None:
+            self._undecided.update(ids)
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         accepted = self._accepted
-        return accepted is None or self._source.ids[source_row] in accepted  # type: ignore[union-attr]
+        if accepted is None:
+            return True
+        source = self._source
+        assert source is not None
+        pid = source.ids[source_row]
+        if pid in self._undecided:  # changed since the last full pass: judged on its current data
+            return self.passes(source.participant(source_row), source.keys[source_row])
+        return pid in accepted
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort through the source model's precomputed keys (the proxy keeps source order)."""

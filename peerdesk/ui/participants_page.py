@@ -38,6 +38,9 @@ from peerdesk.ui.participants_model import (
 )
 
 WATCHED = ("participants", "participant_skills", "availability", "skills")
+# Above this many participants changed (an import, a bulk archive), one reload is cheaper.
+INCREMENTAL_MOST = 200
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # SQLite's NOCASE
 _WIDTHS = {
     "Name": 190,
     "E-mail": 250,
@@ -66,6 +69,7 @@ class ParticipantsPage(QWidget):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._departments: list[str] | None = None  # what the department filter lists
         self.model = ParticipantsModel(self)
         self.proxy = ParticipantsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -248,9 +252,26 @@ class ParticipantsPage(QWidget):
         self.select_ids(keep, current)
         self._update_counts()
 
-    def _fill_departments(self) -> None:
+    def refresh(self, ids: set[int]) -> None:
+        """Read again only these participants (changed, added or deleted) and update their rows."""
+        fresh = store.participants_by_ids(self.ctx.db, ids)
+        present = {int(p.id or 0) for p in fresh}
+        self.model.update_rows(fresh, ids - present)
+        names = sorted(
+            {p.department for p in self.model.participants() if p.department},
+            key=lambda d: (d.translate(_ASCII_LOWER), d),
+        )
+        self._fill_departments(names)
+        self._update_counts()
+
+    def _fill_departments(self, names: list[str] | None = None) -> None:
+        """Fill the department filter (from the store unless given), keeping the choice."""
+        if names is None:
+            names = store.departments(self.ctx.db)
+        if names == self._departments:
+            return
+        self._departments = names
         chosen = self.department_filter.currentData()
-        names = store.departments(self.ctx.db)
         self.department_filter.blockSignals(True)
         self.department_filter.clear()
         self.department_filter.addItem("All departments", None)
@@ -263,8 +284,13 @@ class ParticipantsPage(QWidget):
             self.proxy.set_department(None)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(*WATCHED):
+        if not changes.touches(*WATCHED):
+            return
+        ids = store.participants_concerned(self.ctx.db, changes, INCREMENTAL_MOST)
+        if ids is None:
             self.reload()
+        else:
+            self.refresh(ids)
 
     # --- selection ---------------------------------------------------------------------
 
