@@ -192,6 +192,11 @@ class Group:
         return tuple(m.id for m in self.members)
 
     @property
+    def host(self) -> Member | None:
+        """The member who teaches a circle's skill, if any."""
+        return next((m for m in self.members if m.role == "host"), None)
+
+    @property
     def pair_count(self) -> int:
         n = len(self.members)
         if any(m.role == "mentor" for m in self.members):
@@ -248,11 +253,14 @@ class Proposal:
             "mode": self.mode,
             "groups": [
                 {
-                    "members": [{"email": m.email, "role": m.role} for m in g.members],
+                    # DESIGN.md's roles are mentor, mentee and peer: a circle's host is a peer
+                    # in the list and named separately.
+                    "members": [{"email": m.email, "role": "peer" if m.role == "host" else m.role} for m in g.members],
                     "score": round(g.score, 4),
                     "breakdown": {k: round(v, 4) for k, v in g.breakdown.items()},
                     "facts": list(g.facts),
                     **({"skill": g.skill} if g.skill else {}),
+                    **({"host": g.host.email} if g.host is not None else {}),
                     **({"locked": True} if g.locked else {}),
                 }
                 for g in self.groups
