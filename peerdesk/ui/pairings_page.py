@@ -522,6 +522,10 @@ class PairingsPage(QWidget):
             if self.highlight_check.isChecked():
                 new_pairs = diff.added
         self.proposal_model.set_groups(p.groups, new_pairs)
+        circles = p.mode == "circles"
+        self.proposal_view.setWordWrap(circles)  # circles list four to six people
+        if circles and len(p.groups) <= 400:
+            self.proposal_view.resizeRowsToContents()
         self.unmatched_model.set_rows(p.unmatched)
         self.unmatched_view.resizeRowsToContents()
         quality = ""
