@@ -13,6 +13,11 @@ of several runs each:
              thread before painting); over several typed words, including backspacing to empty
   + paint    the same keystroke including the table's repaint (offscreen raster; a real display
              driver is usually faster)
+  edit       save one participant (renamed, so that its row moves) through the workspace, then
+             the page's refresh on the Changes it reports; the write and the refresh separately
+  undo       undo that edit, then the refresh; likewise
+Edit and undo are measured twice in the same run: the page's incremental refresh (only the rows
+concerned) and, for comparison, the full reload it falls back to (as every write did before).
 
 The target is a keystroke under 30 ms. Peak Python memory of a cold load via tracemalloc.
 """
@@ -20,6 +25,7 @@ The target is a keystroke under 30 ms. Peak Python memory of a cold load via tra
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -59,6 +65,37 @@ def ms(values: list[float]) -> str:
     ordered = sorted(values)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
     return f"median {statistics.median(ordered) * 1000:7.2f} ms   p90 {p90 * 1000:7.2f} ms   max {ordered[-1] * 1000:7.2f} ms"
+
+
+def load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def edit_and_undo(ctx, page, runs: int) -> dict[str, list[float]]:
+    """Rename a participant (its row moves), refresh; undo, refresh: timings of each half."""
+    from peerdesk.store.participants import update_participant
+
+    times: dict[str, list[float]] = {"edit write": [], "edit refresh": [], "undo write": [], "undo refresh": []}
+    target = page.model.participant(page.model.rowCount() // 2)
+    page.select_ids([int(target.id or 0)], target.id)
+    for i in range(runs):
+        edited = dataclasses.replace(target, name=f"Aaron Bench {i}", title="Bench")
+        started = time.perf_counter()
+        _, changes = ctx.workspace.run("Edit", update_participant, edited)
+        times["edit write"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        page._on_changed(changes)
+        times["edit refresh"].append(time.perf_counter() - started)
+        QApplication.processEvents()
+        started = time.perf_counter()
+        changes = ctx.workspace.undo()
+        times["undo write"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        page._on_changed(changes)
+        times["undo refresh"].append(time.perf_counter() - started)
+        QApplication.processEvents()
+    assert page.selected_ids() == [target.id], "the selection should survive edits and undos"
+    return times
 
 
 def main() -> int:
@@ -118,10 +155,23 @@ def main() -> int:
                 painted.append(time.perf_counter() - started)
                 app.processEvents()
 
+        from peerdesk.ui import participants_page
+
+        print(f"load before edits: {load()}")
+        incremental = edit_and_undo(ctx, page, args.runs)
+        most = participants_page.INCREMENTAL_MOST
+        participants_page.INCREMENTAL_MOST = 0  # every change is "too large": the full reload
+        full = edit_and_undo(ctx, page, args.runs)
+        participants_page.INCREMENTAL_MOST = most
+        print(f"load after edits:  {load()}")
+
         print(f"cold load      {ms(cold)}")
         print(f"reload         {ms(reload)}")
         print(f"keystroke      {ms(typed)}")
         print(f"+ paint        {ms(painted)}")
+        for name in incremental:
+            print(f"{name:<13}  incremental {ms(incremental[name])}")
+            print(f"{'':<13}  full reload {ms(full[name])}")
         print(f"peak Python memory of a cold load: {peak / 1e6:.1f} MB")
         ctx.workspace.close()
     return 0
