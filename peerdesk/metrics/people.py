@@ -111,67 +111,91 @@ def _overlap(scope: Scope, alias: str = "pr") -> Sql:
     return sql
 
 
+# Up to this many people asked for by id, their figures are read person by person (see _Queries).
+_PERSON_FIRST = 1000
+
+
+class _Queries:
+    """The grouped per-person queries behind people_figures, over one scope (and optional ids)."""
+
+    def __init__(self, scope: Scope, wanted: list[int] | None) -> None:
+        held = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
+        dept = person_filter(scope, Sql(), "p", program=False)
+        people = _ids_clause(wanted, "sp.participant_id", Sql())
+        # FROM sessions s JOIN session_people sp [JOIN participants p]; `more` joins go after it.
+        self.dept_join = " JOIN participants p ON p.id = sp.participant_id" if dept.clauses else ""
+        self.common = [*held.clauses, *dept.clauses, *people.clauses]
+        self.args = [*held.params, *dept.params, *people.params]
+        self.scope = scope
+        self.wanted = wanted
+        # For a few people, start from their own rows (session_people_person_cover) and look
+        # their sessions up; CROSS JOIN keeps SQLite to that order. Otherwise the planner reads
+        # every session of the period, which for ten people is a hundred times slower.
+        if wanted is not None and len(wanted) <= _PERSON_FIRST:
+            self.people = "FROM session_people sp CROSS JOIN sessions s ON s.id = sp.session_id"
+        else:
+            self.people = "FROM sessions s JOIN session_people sp ON sp.session_id = s.id"
+
+    def query(self, select: str, role: str, more: str = "") -> str:
+        cond = ["sp.role = 'host'", PRESENT] if role == "host" else ["sp.role = 'attendee'", "sp.attended = 1"]
+        return f"SELECT {select} {self.people}{self.dept_join}{more} WHERE {' AND '.join([*cond, *self.common])}"
+
+    def sessions(self, db: Database, role: str) -> dict[int, tuple[int, int]]:
+        """person -> (sessions, minutes) as host (led) or attendee (attended)."""
+        return {
+            pid: (n, minutes)
+            for pid, n, minutes in db.execute(
+                self.query("sp.participant_id, count(*), sum(s.duration_min)", role) + " GROUP BY sp.participant_id",
+                self.args,
+            )
+        }
+
+    def ratings(self, db: Database) -> dict[int, tuple[int, float, int]]:
+        """host -> (ratings received, average, good ratings), their own feedback left out."""
+        join = " JOIN feedback f ON f.session_id = s.id AND (f.participant_id IS NULL OR f.participant_id != sp.participant_id)"
+        return {
+            pid: (n, avg, good)
+            for pid, n, avg, good in db.execute(
+                self.query(f"sp.participant_id, count(*), avg(f.rating), sum(f.rating >= {GOOD_RATING})", "host", join)
+                + " GROUP BY sp.participant_id",
+                self.args,
+            )
+        }
+
+    def helped(self, db: Database) -> dict[int, int]:
+        """helper -> distinct people helped (attendees present at their sessions, mentees of their pairings)."""
+        overlap = _overlap(self.scope)
+        mentors = _ids_clause(self.wanted, "m.participant_id", Sql())
+        attendee_join = (
+            " JOIN session_people a ON a.session_id = s.id AND a.role = 'attendee' AND a.attended = 1"
+            " AND a.participant_id != sp.participant_id"
+        )
+        # UNION ALL: count(DISTINCT) removes the duplicates once, without a second temporary b-tree.
+        return {
+            pid: n
+            for pid, n in db.execute(
+                "SELECT helper, count(DISTINCT helped) FROM ("
+                + self.query("sp.participant_id AS helper, a.participant_id AS helped", "host", attendee_join)
+                + " UNION ALL SELECT m.participant_id, e.participant_id FROM pairing_members m "
+                "JOIN pairings pr ON pr.id = m.pairing_id "
+                "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
+                f"WHERE m.role = 'mentor'{overlap.and_()}{mentors.and_()}) GROUP BY helper",
+                [*self.args, *overlap.params, *mentors.params],
+            )
+        }
+
+
 def people_figures(
     db: Database, scope: Scope | None = None, ids: Iterable[int] | None = None
 ) -> dict[int, PersonFigures]:
     """Figures of everyone who took part in the scope (or of the given ids, even with zero figures)."""
     scope = scope or Scope()
     wanted = sorted(set(ids)) if ids is not None else None
-    held = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
-    dept = person_filter(scope, Sql(), "p", program=False)
-    people = _ids_clause(wanted, "sp.participant_id", Sql())
-    # FROM sessions s JOIN session_people sp [JOIN participants p]; `more` joins go after it.
-    dept_join = " JOIN participants p ON p.id = sp.participant_id" if dept.clauses else ""
-    common = [*held.clauses, *dept.clauses, *people.clauses]
-    args = [*held.params, *dept.params, *people.params]
-
-    def query(select: str, role: str, more: str = "") -> str:
-        cond = ["sp.role = 'host'", PRESENT] if role == "host" else ["sp.role = 'attendee'", "sp.attended = 1"]
-        return (
-            f"SELECT {select} FROM sessions s JOIN session_people sp ON sp.session_id = s.id{dept_join}{more} "
-            f"WHERE {' AND '.join([*cond, *common])}"
-        )
-
-    led: dict[int, tuple[int, int]] = {
-        pid: (n, minutes)
-        for pid, n, minutes in db.execute(
-            query("sp.participant_id, count(*), sum(s.duration_min)", "host") + " GROUP BY sp.participant_id", args
-        )
-    }
-    attended: dict[int, tuple[int, int]] = {
-        pid: (n, minutes)
-        for pid, n, minutes in db.execute(
-            query("sp.participant_id, count(*), sum(s.duration_min)", "attendee") + " GROUP BY sp.participant_id",
-            args,
-        )
-    }
-    feedback_join = " JOIN feedback f ON f.session_id = s.id AND (f.participant_id IS NULL OR f.participant_id != sp.participant_id)"
-    ratings: dict[int, tuple[int, float, int]] = {
-        pid: (n, avg, good)
-        for pid, n, avg, good in db.execute(
-            query(f"sp.participant_id, count(*), avg(f.rating), sum(f.rating >= {GOOD_RATING})", "host", feedback_join)
-            + " GROUP BY sp.participant_id",
-            args,
-        )
-    }
-    overlap = _overlap(scope)
-    mentors = _ids_clause(wanted, "m.participant_id", Sql())
-    attendee_join = (
-        " JOIN session_people a ON a.session_id = s.id AND a.role = 'attendee' AND a.attended = 1"
-        " AND a.participant_id != sp.participant_id"
-    )
-    helped: dict[int, int] = {
-        pid: n
-        for pid, n in db.execute(
-            "SELECT helper, count(DISTINCT helped) FROM ("
-            + query("sp.participant_id AS helper, a.participant_id AS helped", "host", attendee_join)
-            + " UNION SELECT m.participant_id, e.participant_id FROM pairing_members m "
-            "JOIN pairings pr ON pr.id = m.pairing_id "
-            "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
-            f"WHERE m.role = 'mentor'{overlap.and_()}{mentors.and_()}) GROUP BY helper",
-            [*args, *overlap.params, *mentors.params],
-        )
-    }
+    q = _Queries(scope, wanted)
+    led = q.sessions(db, "host")
+    attended = q.sessions(db, "attendee")
+    ratings = q.ratings(db)
+    helped = q.helped(db)
     found = set(led) | set(attended) | set(ratings) | set(helped)
     keys = wanted if wanted is not None else sorted(found)
     trained = {r[0] for r in db.execute(TRAINED_IDS_SQL, {"as_of": scope.as_of.isoformat()})}
@@ -197,6 +221,26 @@ def people_figures(
     return out
 
 
+def _contributions(db: Database, scope: Scope) -> dict[int, PersonFigures]:
+    """Everyone's figures that earn points (sessions led, hours mentored, people helped, good
+    ratings), from the same queries as people_figures; the other fields are left at zero."""
+    q = _Queries(scope, None)
+    led = q.sessions(db, "host")
+    ratings = q.ratings(db)
+    helped = q.helped(db)
+    out = {}
+    for pid in set(led) | set(ratings) | set(helped):
+        n_led, led_min = led.get(pid, (0, 0))
+        out[pid] = PersonFigures(
+            participant_id=pid,
+            sessions_led=n_led,
+            hours_mentored=(led_min or 0) / 60,
+            people_helped=helped.get(pid, 0),
+            good_ratings=ratings.get(pid, (0, None, 0))[2] or 0,
+        )
+    return out
+
+
 def _programs(db: Database, ids: list[int] | None) -> dict[int, list[ProgramCompletion]]:
     where = _ids_clause(ids, "pm.participant_id", Sql())
     out: dict[int, list[ProgramCompletion]] = {}
@@ -218,11 +262,20 @@ def person_figures(db: Database, participant_id: int, scope: Scope | None = None
     return people_figures(db, scope, [participant_id])[participant_id]
 
 
+# Beyond this many people listed, their full figures come from one pass over everyone
+# rather than an IN list of their ids.
+_FULL_FIGURES_BY_ID = 200
+
+
 def leaderboard(db: Database, scope: Scope | None = None, limit: int | None = 10) -> list[LeaderboardEntry]:
-    """Active contributors ranked by points (ties share a rank), best first; only people with points."""
+    """Active contributors ranked by points (ties share a rank), best first; only people with points.
+
+    Everyone is ranked on the figures that earn points; the full figures (sessions attended,
+    ratings received...) are then read only for the people listed.
+    """
     scope = scope or Scope()
-    figures = people_figures(db, scope)
-    if not figures:
+    contributions = _contributions(db, scope)
+    if not contributions:
         return []
     w = person_filter(scope, Sql().add(ACTIVE_PERSON), program=False)
     info = {
@@ -232,13 +285,18 @@ def leaderboard(db: Database, scope: Scope | None = None, limit: int | None = 10
         )
     }
     ranked = sorted(
-        ((f, info[pid]) for pid, f in figures.items() if pid in info and f.points > 0),
+        ((f, info[pid]) for pid, f in contributions.items() if pid in info and f.points > 0),
         key=lambda x: (-x[0].points, -x[0].hours_mentored, x[1][0].casefold()),
     )
-    out: list[LeaderboardEntry] = []
-    for i, (f, (name, email, dept)) in enumerate(ranked):
-        rank = out[-1].rank if out and out[-1].points == f.points else i + 1
+    listed: list[tuple[int, PersonFigures, tuple[str, str, str]]] = []
+    for i, (f, person) in enumerate(ranked):
+        rank = listed[-1][0] if listed and listed[-1][1].points == f.points else i + 1
         if limit is not None and rank > limit:
             break
-        out.append(LeaderboardEntry(rank, f.participant_id, name, email, dept, f))
-    return out
+        listed.append((rank, f, person))
+    ids = [f.participant_id for _, f, _ in listed]
+    full = people_figures(db, scope, ids) if len(ids) <= _FULL_FIGURES_BY_ID else people_figures(db, scope)
+    return [
+        LeaderboardEntry(rank, f.participant_id, name, email, dept, full[f.participant_id])
+        for rank, f, (name, email, dept) in listed
+    ]

@@ -84,11 +84,14 @@ def skills_learned(db: Database, scope: Scope, limit: int = 15) -> list[SkillLea
         skill: int(n)
         for skill, n in db.execute(f"SELECT ss.skill_id, count(*) {frm}{s.where()} GROUP BY ss.skill_id", s.params)
     }
+    # Distinct (skill, learner) pairs first, then counted: one temporary b-tree instead of a
+    # sort by skill plus a distinct set per skill.
     learners = {
         skill: int(n)
         for skill, n in db.execute(
-            f"SELECT ss.skill_id, count(DISTINCT sp.participant_id) {frm} JOIN session_people sp "
-            f"ON sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended = 1{s.where()} GROUP BY ss.skill_id",
+            f"SELECT skill, count(*) FROM (SELECT DISTINCT ss.skill_id AS skill, sp.participant_id {frm} "
+            "JOIN session_people sp ON sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended = 1"
+            f"{s.where()}) GROUP BY skill",
             s.params,
         )
     }

@@ -119,7 +119,7 @@ def gather_program(db: Database, program_id: int, period: Period | None = None) 
         skills=ps.skills_learned(db, scope),
         quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), QUIET_DAYS, limit=2000),
         contributors=people.leaderboard(db, scope, limit=10),
-        feedback=feedback.feedback_summary(db, scope, comments_limit=400),
+        feedback=feedback.feedback_summary(db, scope, comments_limit=400, hosts=False),
         generated=clock.now(),
     )
 
