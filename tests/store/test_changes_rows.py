@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from peerdesk.importing import apply_import, plan_import
 from peerdesk.store.participants import (
     add_participant,
     delete_participants,
+    find_by_email,
     list_participants,
     participants_by_ids,
     participants_concerned,
@@ -145,3 +147,24 @@ def test_participants_by_ids_chunks_and_sorts_like_a_full_load(workspace):
     chosen = [p.id for p in everyone][::-1]
     assert participants_by_ids(workspace.db, chosen + [999_999]) == everyone
     assert participants_by_ids(workspace.db, []) == []
+
+
+def test_an_import_concerns_who_it_added_or_updated(workspace, two, tmp_path):
+    ada, grace = two
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "name,email,teaches,title\n"
+        "Ada,ada@example.org,Python:5;SQL:3,\n"  # Ada's skills and windows stay; her title stays empty
+        "Grace,grace@example.org,,Admiral\n"
+        "Hedy,hedy@example.org,Radio:4,\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(workspace.db, csv)
+    _, changes = workspace.run("Import", apply_import, plan)
+    hedy = find_by_email(workspace.db, "hedy@example.org")
+    assert hedy is not None
+    concerned = participants_concerned(workspace.db, changes, 200)
+    assert concerned is not None and {grace.id, hedy.id} <= concerned <= {ada.id, grace.id, hedy.id}
+    undone = workspace.undo()
+    assert participants_concerned(workspace.db, undone, 200) == concerned
+    assert participants_by_ids(workspace.db, concerned) == [p for p in (ada, grace) if p.id in concerned]

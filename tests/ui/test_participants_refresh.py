@@ -3,12 +3,15 @@ full reload would: same rows in the same order, same filtering, same selection."
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
+from peerdesk.importing import apply_import, plan_import
 from peerdesk.store import participants as store
 from peerdesk.store.privacy import erase_participant
 from peerdesk.store.records import Participant, SkillLevel, Window
@@ -96,7 +99,17 @@ def erase(ctx):
     ctx.run("Erase Émile", erase_participant, by_email(ctx, "emile.durand@example.com").id)
 
 
-WRITES = [rename_and_move, fewer_skills, add, delete, archive, erase]
+def small_import(ctx):
+    with tempfile.TemporaryDirectory() as folder:
+        csv = Path(folder) / "people.csv"
+        csv.write_text(
+            "name,email,department\nÉmile Durand,emile.durand@example.com,Legal\nYara Haddad,yara@example.com,Data\n",
+            encoding="utf-8",
+        )
+        ctx.run("Import participants", apply_import, plan_import(ctx.db, csv))
+
+
+WRITES = [rename_and_move, fewer_skills, add, delete, archive, erase, small_import]
 KEPT = ("ana.silva@example.com", "li.na@example.com")  # selected, and never changed by WRITES
 
 
