@@ -20,7 +20,8 @@ from peerdesk.matching.common import Steps, solver_weights
 from peerdesk.matching.scoring import Block, Features, score_block
 
 EXACT_LIMIT = 150  # people; above this the assignment method is faster
-BLOCK = 1200  # people per assignment block
+BLOCK = 1700  # people per assignment block
+SEAM = 1700  # people re-solved across each seam between blocks
 NEIGHBOURS = 30  # partners tried per person when exchanging
 REGION_DENSE = 300  # people re-solved exactly on all their edges
 REGION_EDGES = 10  # best edges per person kept in larger regions
@@ -183,7 +184,7 @@ def _assignment(
         flat = np.concatenate(chunks)
         cuts = np.cumsum([len(c) for c in chunks])[:-1]
         for cut in cuts:
-            window = flat[max(0, cut - BLOCK // 2) : cut + BLOCK // 2]
+            window = flat[max(0, cut - SEAM // 2) : cut + SEAM // 2]
             _resolve_window(local_w, mate, window)
         steps(0.8, "Repairing the seams")
         mate = _improve(local_w, mate, steps)
