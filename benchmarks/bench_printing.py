@@ -1,6 +1,7 @@
 """Printed output at scale: certificates and the program report on a 5,000-person demo.
 
     .venv/bin/python benchmarks/bench_printing.py [--db PATH] [--participants 5000] [--runs 3]
+        [--report-only] [--baseline REV]
 
 Without --db it writes `peerdesk demo` with 5,000 participants to a temporary folder (about
 a minute). Then, median of several runs each:
@@ -12,7 +13,16 @@ a minute). Then, median of several runs each:
                         back, each drawn in the classic design (measured name, wrapped statement,
                         figures, footer, fallback fonts) into one PDF written atomically;
   eligibility           who qualifies in the largest program (figures from peerdesk.metrics);
-  program report        gather (every figure from peerdesk.metrics) + render, largest program.
+  program report        gather (every figure from peerdesk.metrics) + render, largest program:
+                        in this process (warm), and in fresh processes as `peerdesk report
+                        program` runs it (open, gather, draw), with the time of each part of
+                        the gathering;
+  baseline              with --baseline REV (a git revision, e.g. HEAD~3), the same fresh-process
+                        program report with PeerDesk as it was at REV, alternating run by run
+                        with the current code so both see the same machine load.
+
+--report-only skips the certificates. The load average is printed before and after: the
+machine is shared, and figures taken under load are slower.
 
 Targets (issue 7): PeerDesk's 1,000 certificates within about 2x reportlab alone; a program
 report under 3 s. Peak Python memory of one certificate batch via tracemalloc.
@@ -21,6 +31,8 @@ report under 3 s. Peak Python memory of one certificate batch via tracemalloc.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,6 +41,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -39,6 +52,7 @@ from peerdesk.printing import certificates, fonts, reports
 from peerdesk.printing.eligibility import candidates
 from peerdesk.printing.register import register
 from peerdesk.store import open_db
+from peerdesk.store.db import Database
 from peerdesk.store.settings import load_settings
 
 
@@ -114,6 +128,90 @@ def reportlab_alone(n: int, out: Path) -> None:
     c.save()
 
 
+def timed_parts(runs: int, db: Database, program: int) -> dict[str, float]:
+    """Mean time of each metrics call gather_program makes: the functions it names
+    (reports.summary.program_figures, reports.ps.skills_learned, ...) are wrapped for the runs."""
+    spent: dict[str, float] = {}
+    named = set(reports.gather_program.__code__.co_names)
+    wrapped: list[tuple[ModuleType, str, Callable[..., object]]] = []
+    for module in (reports.summary, reports.ps, reports.dashboard, reports.people, reports.feedback):
+        for name in sorted(named):
+            fn = getattr(module, name, None)
+            if not callable(fn) or isinstance(fn, type) or getattr(fn, "__module__", None) != module.__name__:
+                continue  # not one of this module's own functions (an import, a class)
+            key = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+
+            def timing(*a: object, _fn: Callable[..., object] = fn, _key: str = key, **kw: object) -> object:
+                start = time.perf_counter()
+                try:
+                    return _fn(*a, **kw)
+                finally:
+                    spent[_key] = spent.get(_key, 0.0) + time.perf_counter() - start
+
+            wrapped.append((module, name, fn))
+            setattr(module, name, timing)
+    try:
+        for _ in range(runs):
+            reports.gather_program(db, program)
+    finally:
+        for module, name, fn in wrapped:
+            setattr(module, name, fn)
+    return {k: v / runs for k, v in spent.items()}
+
+
+def report_in_fresh_process(db_path: Path, program: int, out: Path, pythonpath: str | None) -> dict[str, float]:
+    """One program report as `peerdesk report program` makes it: a new process opens the
+    database, gathers and draws. With pythonpath, PeerDesk is imported from there."""
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", str(db_path), str(program), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),  # not the checkout: PYTHONPATH decides which PeerDesk is imported
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def worker(db_path: Path, program: int, out: Path) -> None:
+    """The body of report_in_fresh_process (runs in the child)."""
+    start = time.perf_counter()
+    db = open_db(db_path, create=False, readonly=True)
+    opened = time.perf_counter()
+    report = reports.gather_program(db, program)
+    gathered = time.perf_counter()
+    reports.write_program_report(report, out)
+    drawn = time.perf_counter()
+    db.close()
+    print(
+        json.dumps(
+            {
+                "open": opened - start,
+                "gather": gathered - opened,
+                "draw": drawn - gathered,
+                "peerdesk": str(Path(reports.__file__).parents[2]),
+            }
+        )
+    )
+
+
+def baseline_tree(rev: str, into: Path) -> Path:
+    """PeerDesk's package as it was at git revision `rev`, extracted under `into`."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "archive", rev, "peerdesk"], cwd=repo, check=True, capture_output=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} ({os.cpu_count()} CPUs)"
+
+
 def ensure_certificates(db_path: Path, wanted: int) -> None:
     """Give `wanted` people an award and issue their certificates (once per database)."""
     db = open_db(db_path)
@@ -143,10 +241,15 @@ def ensure_certificates(db_path: Path, wanted: int) -> None:
 
 
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+        worker(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--report-only", action="store_true", help="skip the certificates")
+    parser.add_argument("--baseline", metavar="REV", help="also time the program report as of this git revision")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="peerdesk-bench-printing-"))
     db_path = args.db
@@ -157,51 +260,80 @@ def main() -> None:
             [sys.executable, "-m", "peerdesk.cli", "demo", str(db_path), "--participants", str(args.participants)],
             check=True,
         )
+    print("before:", load())
     fonts.register_all()
     db = open_db(db_path)
     db.execute("ANALYZE")
     db.close()
-    ensure_certificates(db_path, 1000)
 
-    rl500 = median_time(lambda: reportlab_alone(500, tmp / "rl500.pdf"), args.runs)
-    rl1000 = median_time(lambda: reportlab_alone(1000, tmp / "rl1000.pdf"), args.runs)
+    if not args.report_only:
+        ensure_certificates(db_path, 1000)
+        rl500 = median_time(lambda: reportlab_alone(500, tmp / "rl500.pdf"), args.runs)
+        rl1000 = median_time(lambda: reportlab_alone(1000, tmp / "rl1000.pdf"), args.runs)
+
+        db = open_db(db_path)
+        settings = load_settings(db)
+
+        def peerdesk_1000() -> None:
+            issued = register(db)[:1000]
+            certificates.write_pdf(issued, settings, tmp / "pd1000.pdf", "classic")
+
+        pd1000 = median_time(peerdesk_1000, args.runs)
+        tracemalloc.start()
+        peerdesk_1000()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        db.close()
 
     db = open_db(db_path)
-    settings = load_settings(db)
-
-    def peerdesk_1000() -> None:
-        issued = register(db)[:1000]
-        certificates.write_pdf(issued, settings, tmp / "pd1000.pdf", "classic")
-
-    pd1000 = median_time(peerdesk_1000, args.runs)
-    tracemalloc.start()
-    peerdesk_1000()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-
     program, name, members = db.execute(
         "SELECT g.id, g.name, count(*) FROM programs g JOIN program_members m ON m.program_id = g.id "
         "GROUP BY g.id ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()
-    eligibility = median_time(lambda: candidates(db, program), args.runs)
+    eligibility = median_time(lambda: candidates(db, program), args.runs) if not args.report_only else None
     gathered: list[reports.ProgramReport] = []
     gather = median_time(lambda: gathered.append(reports.gather_program(db, program)), args.runs)
     render = median_time(lambda: reports.write_program_report(gathered[-1], tmp / "report.pdf"), args.runs)
+    parts = timed_parts(args.runs, db, program)
     pages = len(__import__("pypdf").PdfReader(str(tmp / "report.pdf")).pages)
     sessions = db.execute("SELECT count(*) FROM sessions").fetchone()[0]
     db.close()
 
+    # Fresh processes, as `peerdesk report program` runs: current code and (optionally) the
+    # baseline, alternating so that both see the same load.
+    variants = {"current": None}
+    if args.baseline:
+        variants[f"baseline {args.baseline}"] = str(baseline_tree(args.baseline, tmp / "baseline"))
+    fresh: dict[str, list[dict[str, float]]] = {k: [] for k in variants}
+    for _ in range(args.runs):
+        for label, path in variants.items():
+            fresh[label].append(report_in_fresh_process(db_path, program, tmp / "fresh.pdf", path))
+
     print(f"database: {db_path} ({sessions:,} sessions); largest program '{name}' ({members:,} members)")
-    print(f"reportlab alone, 500 certificates:   {rl500:6.2f} s")
-    print(f"reportlab alone, 1000 certificates:  {rl1000:6.2f} s")
-    print(
-        f"PeerDesk, 1000 from the database:    {pd1000:6.2f} s  ({pd1000 / rl1000:.1f}x reportlab alone; target <= ~2x)"
-    )
-    print(f"  peak Python memory of the batch:   {peak / 2**20:6.1f} MiB")
-    print(f"eligibility, largest program:        {eligibility:6.2f} s")
-    print(f"program report: gather (metrics)     {gather:6.2f} s")
-    print(f"program report: render ({pages} pages)     {render:6.2f} s")
-    print(f"program report: total                {gather + render:6.2f} s  (target < 3 s)")
+    if not args.report_only:
+        print(f"reportlab alone, 500 certificates:   {rl500:6.2f} s")
+        print(f"reportlab alone, 1000 certificates:  {rl1000:6.2f} s")
+        print(
+            f"PeerDesk, 1000 from the database:    {pd1000:6.2f} s  "
+            f"({pd1000 / rl1000:.1f}x reportlab alone; target <= ~2x)"
+        )
+        print(f"  peak Python memory of the batch:   {peak / 2**20:6.1f} MiB")
+        print(f"eligibility, largest program:        {eligibility:6.2f} s")
+    print(f"program report, median of {args.runs}, in this process (warm):")
+    print(f"  gather (metrics)                   {gather:6.2f} s")
+    for key, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"    {key:32s} {seconds:6.3f} s")
+    print(f"  draw ({pages} pages)                    {render:6.2f} s")
+    print(f"  total                              {gather + render:6.2f} s  (target < 3 s)")
+    print(f"program report, median of {args.runs}, each in a fresh process (open + gather + draw):")
+    for label, runs in fresh.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in ("open", "gather", "draw")}
+        total = statistics.median(r["open"] + r["gather"] + r["draw"] for r in runs)
+        print(
+            f"  {label:18s} open {med['open']:5.2f}  gather {med['gather']:5.2f}  draw {med['draw']:5.2f}  "
+            f"total {total:5.2f} s   (PeerDesk from {runs[0]['peerdesk']})"
+        )
+    print("after: ", load())
 
 
 if __name__ == "__main__":
