@@ -263,6 +263,9 @@ class ParticipantsPage(QWidget):
         )
         self._fill_departments(names)
         self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid() and self._current_id() in ids:
+            self.table.scrollTo(current)  # the row being worked on may have moved: follow it
 
     def _fill_departments(self, names: list[str] | None = None) -> None:
         """Fill the department filter (from the store unless given), keeping the choice."""

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
@@ -171,4 +173,95 @@ def test_large_or_unknown_changes_reload_everything(page, ctx, qtbot, monkeypatc
     monkeypatch.setattr(participants_page, "INCREMENTAL_MOST", 200)
     with qtbot.assertNotEmitted(page.model.modelReset):
         ctx.undo()
+    assert_like_a_fresh_load(page, ctx)
+
+
+@pytest.fixture
+def crowd(ctx):
+    """Eighty people, enough to scroll."""
+    with ctx.db.atomic():
+        return [
+            store.add_participant(
+                ctx.db,
+                Participant(name=f"Person {i:02}", email=f"p{i:02}@example.com", department=("Data", "Sales")[i % 2]),
+            )
+            for i in range(80)
+        ]
+
+
+@pytest.fixture
+def crowd_page(ctx, crowd, qtbot, prompts):
+    widget = ParticipantsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(900, 400)
+    widget.show()
+    return widget
+
+
+def test_an_edit_elsewhere_keeps_the_scroll_position(crowd_page, ctx, crowd):
+    page = crowd_page
+    bar = page.table.verticalScrollBar()
+    assert bar.maximum() > 0
+    page.select_ids([crowd[40].id], crowd[40].id)
+    bar.setValue(bar.maximum() // 2)
+    before = bar.value()
+    ctx.run("Edit", store.update_participant, replace(crowd[79], title="Far below"))
+    ctx.run("Archive", store.set_archived, [crowd[78].id], True)
+    assert bar.value() == before
+    assert page.selected_ids() == [crowd[40].id]
+    assert_like_a_fresh_load(page, ctx)
+
+
+def test_the_current_row_is_followed_when_it_moves(crowd_page, ctx, crowd):
+    page = crowd_page
+    page.select_ids([crowd[0].id], crowd[0].id)
+    ctx.run("Rename", store.update_participant, replace(crowd[0], name="Zed Last"))
+    current = page.table.currentIndex()
+    assert page.model.ids[page.proxy.mapToSource(current).row()] == crowd[0].id
+    assert page.table.viewport().rect().intersects(page.table.visualRect(current))
+    assert_like_a_fresh_load(page, ctx)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_sequence_of_writes_undos_and_redos_matches_a_fresh_load(crowd_page, ctx, crowd, data):
+    page = crowd_page
+    column = data.draw(st.sampled_from([NAME, DEPARTMENT, CAPACITY]), "sort column")
+    descending = data.draw(st.booleans(), "descending")
+    page.table.sortByColumn(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+    page.archived_check.setChecked(data.draw(st.booleans(), "show archived"))
+    page.search.setText(data.draw(st.sampled_from(["", "person 1", "data", "x"]), "query"))
+    names = st.sampled_from(["Aaron", "Person 05", "person 05", "Zoë", "Émile", "Ö", "a"])
+    try:
+        for _ in range(data.draw(st.integers(1, 6), "steps")):
+            people = ctx.workspace.db.execute("SELECT id FROM participants ORDER BY id").fetchall()
+            ids = [r[0] for r in people]
+            action = data.draw(st.sampled_from(["edit", "add", "delete", "archive", "undo", "redo"]), "action")
+            if action == "edit" and ids:
+                p = store.get_participant(ctx.db, data.draw(st.sampled_from(ids)))
+                changed = replace(
+                    p,
+                    name=data.draw(names),
+                    department=data.draw(st.sampled_from(["", "Data", "Legal"])),
+                    capacity=data.draw(st.integers(0, 3)),
+                    teaches=data.draw(st.sampled_from([(), (SkillLevel("Python", 2),), (SkillLevel("X", 1),)])),
+                )
+                ctx.run("Edit", store.update_participant, changed)
+            elif action == "add":
+                n = max(ids, default=0) + 1000  # never the e-mail of someone present
+                ctx.run("Add", store.add_participant, Participant(name=data.draw(names), email=f"new{n}@example.com"))
+            elif action == "delete" and ids:
+                ctx.run("Delete", store.delete_participants, data.draw(st.lists(st.sampled_from(ids), max_size=3)))
+            elif action == "archive" and ids:
+                chosen = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3))
+                ctx.run("Archive", store.set_archived, chosen, data.draw(st.booleans()))
+            elif action == "undo":
+                ctx.undo()
+            elif action == "redo":
+                ctx.redo()
+            assert_like_a_fresh_load(page, ctx)
+    finally:
+        while ctx.undo() is not None:  # back to the crowd for the next example
+            pass
+        ctx.workspace.undo_log.clear()
     assert_like_a_fresh_load(page, ctx)
