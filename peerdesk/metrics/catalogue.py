@@ -298,6 +298,27 @@ def mentoring_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
     return Rows(r.sql, r.args, 1 / 60)
 
 
+def attendance_and_hours(db: Database, scope: Scope) -> tuple[float | None, float, float]:
+    """(attendance_rate, learning_hours, mentoring_hours) in one pass over the session_people
+    rows all three read, each with its own metric's definition and arithmetic."""
+    rows = people_rows(
+        scope,
+        "sp.attended AS rec, sp.role = 'attendee' AND sp.attended = 1 AS came, "
+        f"sp.role = 'host' AND {PRESENT} AS led, s.duration_min AS minutes",
+    )
+    attended, recorded, learned, mentored = _one(
+        db,
+        "SELECT sum(rec), count(rec), sum(CASE WHEN came THEN minutes END), sum(CASE WHEN led THEN minutes END) "
+        f"FROM ({rows.sql})",
+        rows.args,
+    )
+    rate = attendance_rows(scope, {}).value(attended, recorded)
+    learning = learning_hours_rows(scope, {}).value(learned, None)
+    mentoring = mentoring_hours_rows(scope, {}).value(mentored, None)
+    assert learning is not None and mentoring is not None  # totals are never None
+    return rate, learning, mentoring
+
+
 def cross_department_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
     """An attendee present with someone of another department present: a held session whose present
     people come from two or more (named) departments gives each present attendee its hours."""

@@ -54,6 +54,7 @@ def program_figures(db: Database, program_id: int, period: Period | None = None)
         "FROM program_members pm JOIN participants p ON p.id = pm.participant_id WHERE pm.program_id = ?",
         (program_id,),
     ).fetchone()
+    attendance_rate, learning_hours, mentoring_hours = cat.attendance_and_hours(db, scope)
     return ProgramFigures(
         program=program,
         period=period,
@@ -62,9 +63,9 @@ def program_figures(db: Database, program_id: int, period: Period | None = None)
         active_members=int(active),
         participation_rate=cat.compute(db, "participation_rate", scope),
         sessions_held=int(cat.compute(db, "sessions_held", scope) or 0),
-        learning_hours=cat.compute(db, "learning_hours", scope) or 0.0,
-        mentoring_hours=cat.compute(db, "mentoring_hours", scope) or 0.0,
-        attendance_rate=cat.compute(db, "attendance_rate", scope),
+        learning_hours=learning_hours,
+        mentoring_hours=mentoring_hours,
+        attendance_rate=attendance_rate,
         average_rating=cat.compute(db, "average_rating", scope),
         active_pairings=int(cat.compute(db, "active_pairings", scope) or 0),
         goals=tuple(evaluate_goals(db, list_goals(db, program_id))),

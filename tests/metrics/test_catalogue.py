@@ -151,3 +151,21 @@ def test_series_matches_the_metric_cut_at_each_day(small, key):
     scope = Scope(period=Period(D(2026, 9, 1), D(2026, 12, 31)))
     expected = [compute(small.db, key, scope.with_period(scope.period.until(d))) for d in days]
     assert series(small.db, key, scope, days) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda small: Scope(),
+        lambda small: Scope(period=OCT),
+        lambda small: Scope(period=SEPT, department="HR"),
+        lambda small: Scope(program_id=small.prog["P1"]),
+        lambda small: Scope(period=Period(D(2030, 1, 1), D(2030, 1, 31))),  # nothing held: no rate, no hours
+    ],
+)
+def test_attendance_and_hours_in_one_pass_equal_the_three_metrics(small, make):
+    from peerdesk.metrics.catalogue import attendance_and_hours
+
+    scope = make(small)
+    keys = ("attendance_rate", "learning_hours", "mentoring_hours")
+    assert attendance_and_hours(small.db, scope) == tuple(compute(small.db, k, scope) for k in keys)

@@ -76,3 +76,21 @@ def test_ties_share_a_rank(small):
     )
     board = leaderboard(small.db)
     assert [(e.rank, e.points) for e in board] == [(1, 69), (2, 18), (2, 18)]
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(),
+        Scope(period=Period.month(D(2026, 9, 1))),
+        Scope(department="HR"),
+        Scope(period=Period.month(D(2026, 10, 1))),
+    ],
+)
+def test_figures_of_a_few_people_equal_their_figures_among_everyone(small, scope):
+    # A few ids are read person-first, everyone period-first: both plans give the same figures.
+    everyone = people_figures(small.db, scope)
+    few = people_figures(small.db, scope, everyone)
+    assert few == everyone
+    for entry in leaderboard(small.db, scope, limit=None):  # ranked on partial figures, listed with full ones
+        assert entry.figures == everyone[entry.participant_id]
