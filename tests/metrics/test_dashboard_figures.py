@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -92,6 +93,13 @@ def test_feedback_summary(small):
     ]
     october = feedback_summary(small.db, Scope(period=Period.month(D(2026, 10, 1))))
     assert october.ratings == 5
+
+
+def test_feedback_summary_without_hosts_is_the_same_summary(small):
+    for scope in (Scope(), Scope(period=Period.month(D(2026, 10, 1))), Scope(program_id=small.prog["P1"])):
+        full = feedback_summary(small.db, scope)
+        assert full.by_host
+        assert feedback_summary(small.db, scope, hosts=False) == replace(full, by_host=())
 
 
 def test_program_figures(small):
