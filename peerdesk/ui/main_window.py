@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.import_action = self._act(file, "&Import participants…", self.import_participants, "Ctrl+I")
         self.export_action = self._act(file, "&Export participants…", self.export_participants, "Ctrl+E")
+        self.invites_action = self._act(file, "Export calendar &invites…", self.export_invites)
         file.addSeparator()
         self.settings_action = self._act(file, "&Settings…", self.open_settings, "Ctrl+,")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -308,6 +309,12 @@ class MainWindow(QMainWindow):
 
             export_participants_to_file(self.ctx, self)
 
+    def export_invites(self) -> None:
+        if self.ctx is not None:
+            from peerdesk.ui.invites_dialog import selection_of, show_invites_dialog
+
+            show_invites_dialog(self.ctx, self, **selection_of(self.current_page()))
+
     def open_settings(self) -> None:
         if self.ctx is not None:
             from peerdesk.ui.settings_dialog import SettingsDialog
@@ -354,6 +361,7 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.settings_action):
             action.setEnabled(writable)
         self.export_action.setEnabled(self.ctx is not None)
+        self.invites_action.setEnabled(self.ctx is not None)
 
     def restore_layout(self) -> None:
         settings = QSettings()

@@ -132,6 +132,8 @@ class ParticipantsPage(QWidget):
         self.import_action.setToolTip("Import participants from a CSV file")
         self.export_action = self._action("Export…", sp.SP_ArrowUp, self.export_csv)
         self.export_action.setToolTip("Export participants to a CSV file")
+        self.invites_action = self._action("Export invites…", sp.SP_DialogSaveButton, self.export_invites)
+        self.invites_action.setToolTip("Calendar invitations (.ics) with the selected participants' sessions")
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.add_action, self.edit_action, self.archive_action, self.delete_action):
@@ -139,6 +141,7 @@ class ParticipantsPage(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.import_action)
         self.toolbar.addAction(self.export_action)
+        self.toolbar.addAction(self.invites_action)
 
     def _build_filters(self) -> None:
         self.search = QLineEdit(self)
@@ -395,6 +398,7 @@ class ParticipantsPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.import_action)
         menu.addAction(self.export_action)
+        menu.addAction(self.invites_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- commands ----------------------------------------------------------------------
@@ -457,3 +461,9 @@ class ParticipantsPage(QWidget):
         from peerdesk.ui.import_dialog import export_participants_to_file
 
         export_participants_to_file(self.ctx, self)
+
+    def export_invites(self) -> None:
+        """Calendar invitations with the selected participants' schedules (or a wider choice)."""
+        from peerdesk.ui.invites_dialog import show_invites_dialog
+
+        show_invites_dialog(self.ctx, self, participant_ids=self.selected_ids())

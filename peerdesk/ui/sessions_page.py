@@ -140,12 +140,18 @@ class SessionsPage(QWidget):
         self.import_action = self._action(
             "Import feedback…", sp.SP_ArrowDown, self.import_feedback, "Import a Microsoft Forms / Google Forms export"
         )
+        self.invites_action = self._action(
+            "Export invites…",
+            sp.SP_DialogSaveButton,
+            self.export_invites,
+            "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
+        )
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for a in (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action):
             self.toolbar.addAction(a)
         self.toolbar.addSeparator()
-        for a in (self.slot_action, self.first_meetings_action, self.import_action):
+        for a in (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action):
             self.toolbar.addAction(a)
 
     def _build_filters(self) -> None:
@@ -489,12 +495,20 @@ class SessionsPage(QWidget):
         menu.addSeparator()
         for a in (self.cancel_action, self.cancel_following_action, self.delete_action):
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.invites_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- commands ------------------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
         self.status_message.emit(text)
+
+    def export_invites(self) -> None:
+        """Calendar invitations for the selected sessions (or a wider choice in the dialog)."""
+        from peerdesk.ui.invites_dialog import show_invites_dialog
+
+        show_invites_dialog(self.ctx, self, session_ids=self.selected_session_ids())
 
     def _open(self, session_id: int | None = None, tab: str = "details") -> SessionDialog | None:
         if self.ctx.readonly:

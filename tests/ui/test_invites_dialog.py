@@ -168,3 +168,61 @@ def test_entry_points_start_from_the_page_selection(ctx, qtbot, program, monkeyp
     show_invites_dialog(ctx, None, **selection_of(ParticipantsPage()))
     assert shown[-1].scope_combo.currentText() == "Schedule of the selected participants (2)"
     assert shown[-1].request().participant_ids == (program.people["zoe@example.com"], program.people["li@example.com"])
+
+
+@pytest.fixture
+def captured(monkeypatch, qtbot):
+    """Dialogs the code opened, instead of running them modally."""
+    from peerdesk.ui import widgets
+
+    shown: list = []
+
+    def fake_exec(dialog):
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        return 0
+
+    monkeypatch.setattr(widgets, "exec_dialog", fake_exec)
+    return shown
+
+
+def test_sessions_page_toolbar_and_context_menu(ctx, qtbot, program, captured):
+    from peerdesk.ui.sessions_page import SessionsPage
+
+    page = SessionsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.invites_action in page.toolbar.actions()
+    page.select_ids([program.dst_session])
+    page.invites_action.trigger()
+    (dialog,) = captured
+    assert dialog.session_ids == (program.dst_session,)
+    assert dialog.scope_combo.currentText() == "Selected sessions (1)"
+
+
+def test_participants_page_toolbar(ctx, qtbot, program, captured):
+    from peerdesk.ui.participants_page import ParticipantsPage
+
+    page = ParticipantsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.invites_action in page.toolbar.actions()
+    zoe = program.people["zoe@example.com"]
+    page.select_ids([zoe])
+    page.invites_action.trigger()
+    (dialog,) = captured
+    assert dialog.participant_ids == (zoe,)
+
+
+def test_file_menu_export_calendar_invites(ctx, qtbot, program, captured):
+    from peerdesk.ui.main_window import MainWindow
+    from peerdesk.ui.pages import PAGES
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    file_menu = win.menuBar().actions()[0].menu()
+    assert win.invites_action in file_menu.actions()
+    assert win.invites_action.text() == "Export calendar &invites…"
+    win.sidebar.setCurrentRow([t for t, _ in PAGES].index("Participants"))
+    win.current_page().select_ids([program.people["li@example.com"]])
+    win.invites_action.trigger()
+    (dialog,) = captured
+    assert dialog.participant_ids == (program.people["li@example.com"],)

@@ -52,6 +52,7 @@ def test_menus(window):
         "&Open…",
         "&Import participants…",
         "&Export participants…",
+        "Export calendar &invites…",
         "&Settings…",
         "&Quit",
     ]
