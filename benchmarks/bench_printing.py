@@ -305,7 +305,7 @@ def main() -> None:
 
     # Fresh processes, as `peerdesk report program` runs: current code and (optionally) the
     # baseline, alternating so that both see the same load.
-    variants = {"current": None}
+    variants: dict[str, str | None] = {"current": None}
     if args.baseline:
         variants[f"baseline {args.baseline}"] = str(baseline_tree(args.baseline, tmp / "baseline"))
     fresh: dict[str, list[dict[str, float]]] = {k: [] for k in variants}
