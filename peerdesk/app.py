@@ -26,8 +26,12 @@ def data_dir() -> Path:
 def make_demo(folder: Path | None = None) -> Path:
     """Write a fresh copy of the demo program (replacing an earlier one) and return its path."""
     from peerdesk.demo import build_demo
+    from peerdesk.store.lock import is_stale, read_lock
 
     target = (folder or data_dir()) / DEMO_FILE
+    holder = read_lock(target)
+    if holder is not None and not is_stale(holder):  # never delete a demo another PeerDesk has open
+        raise StoreError(f"The demo program is open in another PeerDesk ({holder.describe()}); close it there first.")
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
         with contextlib.suppress(FileNotFoundError):

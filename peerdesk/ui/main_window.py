@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._act(file, "&Export participants…", self.export_participants, "Ctrl+E")
         self.invites_action = self._act(file, "Export calendar &invites…", self.export_invites)
         file.addSeparator()
+        self.backup_action = self._act(file, "&Back up now…", self.back_up_now)
+        self.restore_action = self._act(file, "&Restore…", self.restore_backup)
+        file.addSeparator()
         self.settings_action = self._act(file, "&Settings…", self.open_settings, "Ctrl+,")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file.addSeparator()
@@ -193,8 +196,12 @@ class MainWindow(QMainWindow):
 
     def open_program(self, path: Path, *, create: bool = False) -> bool:
         """Open a program file in this window; a known failure is shown and returns False."""
+        from peerdesk.ui import safe_open  # writer lock, damaged file -> backup, daily backup
+
         try:
-            workspace = open_workspace(path, create=create)
+            workspace = safe_open.open_workspace(self, path, create=create)
+            if workspace is None:
+                return False
         except StoreError as exc:
             widgets.warn(self, "Open program", str(exc))
             return False
@@ -314,6 +321,18 @@ class MainWindow(QMainWindow):
             from peerdesk.ui.invites_dialog import selection_of, show_invites_dialog
 
             show_invites_dialog(self.ctx, self, **selection_of(self.current_page()))
+
+    def back_up_now(self) -> None:
+        if self.ctx is not None:
+            from peerdesk.ui.restore_dialog import back_up_now
+
+            back_up_now(self.ctx, self)
+
+    def restore_backup(self) -> None:
+        if self.ctx is not None:
+            from peerdesk.ui.restore_dialog import restore_backup_dialog
+
+            restore_backup_dialog(self.ctx, self)
 
     def open_settings(self) -> None:
         if self.ctx is not None:

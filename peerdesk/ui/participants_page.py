@@ -399,12 +399,30 @@ class ParticipantsPage(QWidget):
         menu.addAction(self.import_action)
         menu.addAction(self.export_action)
         menu.addAction(self.invites_action)
+        menu.addSeparator()
+        one = len(self.selected_ids()) == 1
+        menu.addAction("Export participant data…", self.export_data_selected).setEnabled(one)
+        menu.addAction("Erase participant…", self.erase_selected).setEnabled(one and not self.ctx.readonly)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- commands ----------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
         self.status_message.emit(text)
+
+    def export_data_selected(self) -> None:
+        """Everything held about the selected person, to a JSON file (peerdesk/ui/privacy_actions.py)."""
+        from peerdesk.ui.privacy_actions import export_participant_data_dialog
+
+        if len(ids := self.selected_ids()) == 1 and export_participant_data_dialog(self.ctx, ids[0], self):
+            self._say("Exported participant data")
+
+    def erase_selected(self) -> None:
+        """Erase the selected person and everything that names them, after confirmation."""
+        from peerdesk.ui.privacy_actions import erase_participant_dialog
+
+        if len(ids := self.selected_ids()) == 1 and (done := erase_participant_dialog(self.ctx, ids[0], self)):
+            self._say(f"Erased {done.name}")
 
     def add_participant(self) -> None:
         dialog = ParticipantDialog(self.ctx, None, self, people=self.model.participants())

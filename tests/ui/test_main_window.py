@@ -53,6 +53,8 @@ def test_menus(window):
         "&Import participants…",
         "&Export participants…",
         "Export calendar &invites…",
+        "&Back up now…",
+        "&Restore…",
         "&Settings…",
         "&Quit",
     ]
