@@ -79,24 +79,15 @@ class SkillLearned:
 def skills_learned(db: Database, scope: Scope, limit: int = 15) -> list[SkillLearned]:
     """Skills covered by held sessions in scope, by number of distinct learners present."""
     s = session_filter(scope, Sql().add("s.status = 'held'"))
-    frm = "FROM session_skills ss JOIN sessions s ON s.id = ss.session_id"
-    sessions = {
-        skill: int(n)
-        for skill, n in db.execute(f"SELECT ss.skill_id, count(*) {frm}{s.where()} GROUP BY ss.skill_id", s.params)
-    }
-    # Distinct (skill, learner) pairs first, then counted: one temporary b-tree instead of a
-    # sort by skill plus a distinct set per skill.
-    learners = {
-        skill: int(n)
-        for skill, n in db.execute(
-            f"SELECT skill, count(*) FROM (SELECT DISTINCT ss.skill_id AS skill, sp.participant_id {frm} "
-            "JOIN session_people sp ON sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended = 1"
-            f"{s.where()}) GROUP BY skill",
-            s.params,
-        )
-    }
-    names = dict(db.execute("SELECT id, name FROM skills").fetchall()) if sessions else {}
-    rows = [SkillLearned(names[k], n, learners.get(k, 0)) for k, n in sessions.items() if k in names]
+    # One pass: each skill's sessions, and the attendees present at them (none: NULL, not counted).
+    counts = db.execute(
+        "SELECT ss.skill_id, count(DISTINCT s.id), count(DISTINCT sp.participant_id) "
+        "FROM session_skills ss JOIN sessions s ON s.id = ss.session_id LEFT JOIN session_people sp "
+        f"ON sp.session_id = s.id AND sp.role = 'attendee' AND sp.attended = 1{s.where()} GROUP BY ss.skill_id",
+        s.params,
+    ).fetchall()
+    names = dict(db.execute("SELECT id, name FROM skills").fetchall()) if counts else {}
+    rows = [SkillLearned(names[k], int(n), int(learners)) for k, n, learners in counts if k in names]
     rows.sort(key=lambda r: (-r.learners, -r.sessions, r.skill.casefold()))
     return rows[:limit]
 
