@@ -46,27 +46,42 @@ def participation_by_department(db: Database, scope: Scope, min_sessions: int = 
     return sorted(result, key=lambda d: (d.department == "", d.department.casefold()))
 
 
-def sessions_by_kind_and_month(db: Database, scope: Scope) -> dict[tuple[str, str], int]:
-    """(month 'YYYY-MM', kind) -> held sessions (as catalogue.sessions_held)."""
+def held_by_month_and_kind(db: Database, scope: Scope) -> dict[tuple[str, str], tuple[int, int]]:
+    """(month 'YYYY-MM', kind) -> (held sessions, their minutes), as catalogue.sessions_held;
+    sessions_by_kind and sessions_by_kind_and_month are both sums of it."""
     s = session_filter(scope, Sql().add("s.status = 'held'"))
     return {
-        (month, kind): int(n)
-        for month, kind, n in db.execute(
-            f"SELECT substr(s.start_utc, 1, 7), s.kind, count(*) FROM sessions s{s.where()} GROUP BY 1, 2", s.params
+        (month, kind): (int(n), int(minutes))
+        for month, kind, n, minutes in db.execute(
+            "SELECT substr(s.start_utc, 1, 7), s.kind, count(*), coalesce(sum(s.duration_min), 0) "
+            f"FROM sessions s{s.where()} GROUP BY 1, 2",
+            s.params,
         )
     }
+
+
+def by_kind_and_month(cells: dict[tuple[str, str], tuple[int, int]]) -> dict[tuple[str, str], int]:
+    """(month, kind) -> held sessions, from held_by_month_and_kind."""
+    return {key: n for key, (n, _) in cells.items()}
+
+
+def by_kind(cells: dict[tuple[str, str], tuple[int, int]]) -> dict[str, tuple[int, float]]:
+    """kind -> (held sessions, hours they lasted), from held_by_month_and_kind."""
+    totals: dict[str, tuple[int, int]] = {}
+    for (_, kind), (n, minutes) in cells.items():
+        was_n, was_minutes = totals.get(kind, (0, 0))
+        totals[kind] = (was_n + n, was_minutes + minutes)
+    return {kind: (totals[kind][0], totals[kind][1] / 60.0) for kind in sorted(totals)}  # kinds A-Z
+
+
+def sessions_by_kind_and_month(db: Database, scope: Scope) -> dict[tuple[str, str], int]:
+    """(month 'YYYY-MM', kind) -> held sessions (as catalogue.sessions_held)."""
+    return by_kind_and_month(held_by_month_and_kind(db, scope))
 
 
 def sessions_by_kind(db: Database, scope: Scope) -> dict[str, tuple[int, float]]:
     """kind -> (held sessions, hours they lasted)."""
-    s = session_filter(scope, Sql().add("s.status = 'held'"))
-    return {
-        kind: (int(n), minutes / 60.0)
-        for kind, n, minutes in db.execute(
-            f"SELECT s.kind, count(*), coalesce(sum(s.duration_min), 0) FROM sessions s{s.where()} GROUP BY s.kind",
-            s.params,
-        )
-    }
+    return by_kind(held_by_month_and_kind(db, scope))
 
 
 @dataclass(frozen=True)

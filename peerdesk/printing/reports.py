@@ -108,13 +108,14 @@ def gather_program(db: Database, program_id: int, period: Period | None = None) 
     figures = summary.program_figures(db, program_id, period)
     scope = Scope(period=period, program_id=program_id)
     settings = load_settings(db)
+    held = ps.held_by_month_and_kind(db, scope)
     return ProgramReport(
         organisation=settings.organisation,
         paper_size=settings.paper_size,
         figures=figures,
         departments=ps.participation_by_department(db, scope),
-        by_kind=ps.sessions_by_kind(db, scope),
-        by_kind_month=ps.sessions_by_kind_and_month(db, scope),
+        by_kind=ps.by_kind(held),
+        by_kind_month=ps.by_kind_and_month(held),
         months=dashboard.monthly(db, scope, min(36, _months_between(period, scope.as_of))),
         skills=ps.skills_learned(db, scope),
         quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), QUIET_DAYS, limit=2000),
