@@ -443,6 +443,51 @@ def exclusions(db: Database) -> frozenset[tuple[int, int]]:
     return frozenset((a, b) for a, b in db.execute("SELECT participant_a, participant_b FROM pairing_exclusions"))
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """Two people who are never paired, with the coordinator's reason and since when."""
+
+    a: PairingMember
+    b: PairingMember
+    reason: str
+    since: dt.date
+
+
+def list_exclusions(db: Database) -> list[Exclusion]:
+    """Every never-pair exclusion with both people's names, newest first."""
+    rows = db.execute(
+        "SELECT e.participant_a, a.email, a.name, a.department, e.participant_b, b.email, b.name, b.department, "
+        "e.reason, e.created_at FROM pairing_exclusions e JOIN participants a ON a.id = e.participant_a "
+        "JOIN participants b ON b.id = e.participant_b ORDER BY e.created_at DESC, a.name, b.name"
+    )
+    return [
+        Exclusion(
+            PairingMember(ParticipantId(r[0]), r[1], r[2], "", r[3]),
+            PairingMember(ParticipantId(r[4]), r[5], r[6], "", r[7]),
+            r[8],
+            _date(r[9]) or clock.today(),
+        )
+        for r in rows
+    ]
+
+
+def last_meetings(db: Database, pairing_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """For each pairing, the start (UTC) of its latest held session; pairings never met are absent."""
+    out: dict[int, dt.datetime] = {}
+    ids = list(pairing_ids)
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk : chunk + 900]
+        marks = ",".join("?" * len(part))
+        for pid, start in db.execute(
+            f"SELECT pairing_id, max(start_utc) FROM sessions WHERE status = 'held' AND pairing_id IN ({marks}) "
+            "GROUP BY pairing_id",
+            part,
+        ):
+            moment = dt.datetime.fromisoformat(start)
+            out[pid] = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return out
+
+
 # -- matching settings per program (programs.config JSON, key "matching") ---------------
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, Unmatched, pair_key
-from peerdesk.store.pairings import Contact, MatchRound
+from peerdesk.store.pairings import Contact, Exclusion, MatchRound, Pairing
 
 PART_COLOURS = {
     "skills": QColor("#3b7dd8"),
@@ -306,3 +308,126 @@ class BreakdownDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(170, max(24, option.fontMetrics.height() + 10))
+
+
+def members_text(p: Pairing) -> str:
+    """The members of a stored pairing, mentors and hosts named as such."""
+    people = " + ".join(f"{m.name} ({m.role})" if m.role in ("mentor", "mentee", "host") else m.name for m in p.members)
+    return (f"{p.skill}: " if p.skill else "") + people
+
+
+class ExclusionsModel(QAbstractTableModel):
+    """Never-pair exclusions: both people, the reason, since when."""
+
+    HEADERS = ("Person", "Never with", "Reason", "Since")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Exclusion] = []
+
+    def set_rows(self, rows: Sequence[Exclusion]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (e.a.name, e.b.name, e.reason, e.since.isoformat())[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            person = (e.a, e.b)[col] if col < 2 else None
+            if person is not None:
+                return f"{person.name} <{person.email}>" + (f", {person.department}" if person.department else "")
+            return (e.reason or "(no reason given)") if col == 2 else e.since.isoformat()
+        if role == SORT_ROLE:
+            return (e.a.name.casefold(), e.b.name.casefold(), e.reason.casefold(), e.since.isoformat())[col]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class ActivePairingsModel(QAbstractTableModel):
+    """The pairings that meet now: format, program, members, since, last meeting, locked."""
+
+    HEADERS = ("Format", "Program", "Members", "Started", "Last meeting", "Locked")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Pairing] = []
+        self.last: dict[int, str] = {}
+
+    def set_rows(
+        self, rows: Sequence[Pairing], last_met: Mapping[int, dt.datetime] | None = None, zone: str = "UTC"
+    ) -> None:
+        """Pairings and, per pairing id, the start of its latest held session (shown as a local date)."""
+        try:
+            tz: dt.tzinfo = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            tz = dt.UTC
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.last = {pid: moment.astimezone(tz).date().isoformat() for pid, moment in (last_met or {}).items()}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p = self.rows[index.row()]
+        col = index.column()
+        last = self.last.get(p.id, "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                ContactsModel.KINDS.get(p.kind, p.kind),
+                p.program or "(everyone)",
+                members_text(p),
+                p.started_on.isoformat(),
+                last or "never",
+                "🔒" if p.locked else "",
+            )[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 2:
+                return "\n".join(
+                    f"{m.name} <{m.email}>, {m.role}" + (f", {m.department}" if m.department else "") for m in p.members
+                )
+            if col == 5:
+                return "Locked: carries on unchanged through future rounds" if p.locked else "Not locked"
+            if col == 4 and not last:
+                return "No held session recorded for this pairing"
+            return None
+        if role == SORT_ROLE:
+            return (
+                p.kind,
+                p.program.casefold(),
+                members_text(p).casefold(),
+                p.started_on.isoformat(),
+                last,
+                int(p.locked),
+            )[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and not last:
+            return QBrush(QColor(128, 128, 128))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 5:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None

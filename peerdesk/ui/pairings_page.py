@@ -50,6 +50,7 @@ from peerdesk.store.participants import list_participants
 from peerdesk.store.programs import list_programs
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
 from peerdesk.ui.pairing_models import (
     PART_COLOURS,
     SORT_ROLE,
@@ -301,6 +302,10 @@ class PairingsPage(QWidget):
         self.matrix_view.setModel(self.matrix_model)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         tabs.addTab(self.matrix_view, "Department contacts")
+        self.active_tab = ActivePairingsTab(self.ctx, tabs)
+        tabs.addTab(self.active_tab, "Active pairings")
+        self.exclusions_tab = ExclusionsTab(self.ctx, tabs)
+        tabs.addTab(self.exclusions_tab, "Never pair")
         self.history_tabs = tabs
         return tabs
 

@@ -1,0 +1,303 @@
+"""Managing pairings outside a round: never-pair exclusions and the active pairings (end, lock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.store import pairings as store
+from peerdesk.store.db import Database
+from peerdesk.store.errors import StoreError
+from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import Changes
+from peerdesk.ui import widgets
+from peerdesk.ui.pairing_models import SORT_ROLE, ActivePairingsModel, ExclusionsModel, members_text
+from peerdesk.ui.session_widgets import PersonCombo
+
+EXCLUSION_TABLES = ("pairing_exclusions", "participants")
+ACTIVE_TABLES = ("pairings", "pairing_members", "participants", "programs", "sessions", "settings")
+
+
+def _view(model: Any, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view, proxy
+
+
+def _selected(view: QTableView, proxy: QSortFilterProxyModel) -> list[int]:
+    rows = {proxy.mapToSource(i).row() for i in view.selectionModel().selectedRows()}
+    return sorted(r for r in rows if r >= 0)
+
+
+def _search(placeholder: str, proxy: QSortFilterProxyModel, parent: QWidget) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setAccessibleName("Filter")
+    edit.textChanged.connect(proxy.setFilterFixedString)
+    return edit
+
+
+# -- never-pair exclusions ---------------------------------------------------------------
+
+
+class ExclusionDialog(QDialog):
+    """Choose two people who must never be paired, and say why; writes the exclusion (undoable)."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Never pair")
+        self.first = PersonCombo(ctx.db, self)
+        self.first.setAccessibleName("First person")
+        self.second = PersonCombo(ctx.db, self)
+        self.second.setAccessibleName("Second person")
+        for combo in (self.first, self.second):
+            combo.setMinimumContentsLength(32)
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setPlaceholderText("e.g. reporting line, conflict, relatives")
+        self.message = widgets.InlineMessage(self)
+        form = QFormLayout()
+        form.addRow("Never pair:", self.first)
+        form.addRow("with:", self.second)
+        form.addRow("Reason:", self.reason_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.addButton("Add exclusion", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These two people will never be proposed together, in any format or program.", self))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def problem(self) -> str | None:
+        """Why the exclusion cannot be added as typed, or None."""
+        a, b = self.first.chosen(), self.second.chosen()
+        if a is None:
+            return "Choose the first person (type part of a name or e-mail and pick one)."
+        if b is None:
+            return "Choose the second person (type part of a name or e-mail and pick one)."
+        if a[0] == b[0]:
+            return "Choose two different people."
+        if tuple(sorted((a[0], b[0]))) in store.exclusions(self.ctx.db):
+            return f"{a[1]} and {b[1]} are already never paired."
+        return None
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem is not None:
+            self.message.show_error(problem)
+            return
+        a, b = self.first.chosen(), self.second.chosen()
+        assert a is not None and b is not None
+        try:
+            self.ctx.run(f"Never pair {a[1]} with {b[1]}", store.add_exclusion, a[0], b[0], self.reason_edit.text())
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            return
+        super().accept()
+
+
+def _remove_exclusions(db: Database, pairs: Iterable[tuple[int, int]]) -> int:
+    with db.atomic():
+        return sum(store.remove_exclusion(db, a, b) for a, b in pairs)
+
+
+class ExclusionsTab(QWidget):
+    """The never-pair list, with Add… and Remove."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ExclusionsModel(self)
+        self.view, self.proxy = _view(self.model, self)
+        self.view.setAccessibleName("Never-pair exclusions")
+        self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        for c, width in enumerate((200, 200, 320)):
+            self.view.setColumnWidth(c, width)
+        self.add_button = QPushButton("Add…", self)
+        self.remove_button = QPushButton("Remove", self)
+        self.filter_edit = _search("Filter by name or reason", self.proxy, self)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.add_button)
+        top.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(store.list_exclusions(self.ctx.db))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        writable = not self.ctx.readonly
+        self.add_button.setEnabled(writable)
+        self.remove_button.setEnabled(writable and bool(_selected(self.view, self.proxy)))
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*EXCLUSION_TABLES):
+            self.refresh()
+
+    def add(self) -> None:
+        widgets.exec_dialog(ExclusionDialog(self.ctx, self))
+
+    def remove(self) -> None:
+        rows = [self.model.rows[r] for r in _selected(self.view, self.proxy)]
+        if not rows:
+            return
+        label = (
+            f"Allow pairing {rows[0].a.name} with {rows[0].b.name}"
+            if len(rows) == 1
+            else f"Remove {len(rows)} never-pair exclusions"
+        )
+        widgets.run_write(
+            self.ctx, self, label, _remove_exclusions, [(e.a.participant_id, e.b.participant_id) for e in rows]
+        )
+
+
+# -- active pairings -----------------------------------------------------------------------
+
+
+def _end_pairings(db: Database, ids: Iterable[int]) -> None:
+    with db.atomic():
+        for pairing_id in ids:
+            store.end_pairing(db, pairing_id)
+
+
+def _lock_pairings(db: Database, ids: Iterable[int], locked: bool) -> None:
+    with db.atomic():
+        for pairing_id in ids:
+            store.set_locked(db, pairing_id, locked)
+
+
+class ActivePairingsTab(QWidget):
+    """The pairings that meet now, with End pairing… and Lock / Unlock."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ActivePairingsModel(self)
+        self.view, self.proxy = _view(self.model, self)
+        self.view.setAccessibleName("Active pairings")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        for c, width in enumerate((120, 150, 420, 95, 105, 50)):
+            self.view.setColumnWidth(c, width)
+        self.filter_edit = _search("Filter by name, program or format", self.proxy, self)
+        self.count_label = QLabel(self)
+        self.lock_button = QPushButton("Lock", self)
+        self.lock_button.setToolTip("Locked pairings carry on unchanged through future rounds")
+        self.end_button = QPushButton("End pairing…", self)
+        self.end_button.setToolTip("The pairing stops (it stays in the history of who met whom)")
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.lock_button)
+        top.addWidget(self.end_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.lock_button.clicked.connect(self.toggle_lock)
+        self.end_button.clicked.connect(self.end)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the active pairings, keeping the selected ones selected."""
+        keep = {p.id for p in self.selected()}
+        db = self.ctx.db
+        pairings = store.active_pairings(db)
+        self.model.set_rows(pairings, store.last_meetings(db, [p.id for p in pairings]), load_settings(db).timezone)
+        selection = self.view.selectionModel()
+        for row, p in enumerate(self.model.rows):
+            if p.id in keep:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    selection.select(
+                        index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                    )
+        self._update_buttons()
+        self._update_count()
+
+    def selected(self) -> list[store.Pairing]:
+        return [self.model.rows[r] for r in _selected(self.view, self.proxy)]
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{total} active" if shown == total else f"{shown} of {total} shown")
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected()
+        writable = not self.ctx.readonly and bool(chosen)
+        self.end_button.setEnabled(writable)
+        self.lock_button.setEnabled(writable)
+        self.lock_button.setText("Unlock" if chosen and all(p.locked for p in chosen) else "Lock")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*ACTIVE_TABLES):
+            self.refresh()
+
+    def toggle_lock(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        lock = not all(p.locked for p in chosen)
+        what = members_text(chosen[0]) if len(chosen) == 1 else f"{len(chosen)} pairings"
+        widgets.run_write(
+            self.ctx, self, f"{'Lock' if lock else 'Unlock'} {what}", _lock_pairings, [p.id for p in chosen], lock
+        )
+
+    def end(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        today = clock.today().isoformat()
+        if len(chosen) == 1:
+            what = members_text(chosen[0])
+            question = f"End the pairing of {what} today ({today})? It stays in the history of who met whom."
+        else:
+            what = f"{len(chosen)} pairings"
+            question = f"End these {what} today ({today})? They stay in the history of who met whom."
+        if not widgets.confirm(self, "End pairing", question, "End pairing"):
+            return
+        widgets.run_write(self.ctx, self, f"End {what}", _end_pairings, [p.id for p in chosen])
