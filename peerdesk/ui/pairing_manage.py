@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -34,7 +35,8 @@ EXCLUSION_TABLES = ("pairing_exclusions", "participants")
 ACTIVE_TABLES = ("pairings", "pairing_members", "participants", "programs", "sessions", "settings")
 
 
-def _view(model: Any, parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
+def _view(model: Any, parent: QWidget, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A sortable, filterable read-only table whose column `stretch` takes the spare width."""
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
@@ -47,7 +49,9 @@ def _view(model: Any, parent: QWidget) -> tuple[QTableView, QSortFilterProxyMode
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     view.setWordWrap(False)
     return view, proxy
 
@@ -103,15 +107,24 @@ class ExclusionDialog(QDialog):
     def problem(self) -> str | None:
         """Why the exclusion cannot be added as typed, or None."""
         a, b = self.first.chosen(), self.second.chosen()
-        if a is None:
-            return "Choose the first person (type part of a name or e-mail and pick one)."
-        if b is None:
-            return "Choose the second person (type part of a name or e-mail and pick one)."
+        for combo, person, which in ((self.first, a, "first"), (self.second, b, "second")):
+            if person is None:
+                return self._unchosen(combo, which)
         if a[0] == b[0]:
             return "Choose two different people."
         if tuple(sorted((a[0], b[0]))) in store.exclusions(self.ctx.db):
             return f"{a[1]} and {b[1]} are already never paired."
         return None
+
+    @staticmethod
+    def _unchosen(combo: PersonCombo, which: str) -> str:
+        text = combo.currentText().strip()
+        if not text:
+            return f"Choose the {which} person: type part of a name or e-mail and pick one."
+        matches = sum(text.casefold() in combo.itemText(i).casefold() for i in range(combo.count()))
+        if matches:
+            return f"“{text}” matches {matches} people: pick the {which} person from the list."
+        return f"Nobody matches “{text}”: type part of the {which} person's name or e-mail."
 
     def accept(self) -> None:
         problem = self.problem()
@@ -140,10 +153,10 @@ class ExclusionsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = ExclusionsModel(self)
-        self.view, self.proxy = _view(self.model, self)
+        self.view, self.proxy = _view(self.model, self, stretch=2)
         self.view.setAccessibleName("Never-pair exclusions")
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        for c, width in enumerate((200, 200, 320)):
+        for c, width in ((0, 200), (1, 200), (3, 95)):
             self.view.setColumnWidth(c, width)
         self.add_button = QPushButton("Add…", self)
         self.remove_button = QPushButton("Remove", self)
@@ -213,11 +226,11 @@ class ActivePairingsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = ActivePairingsModel(self)
-        self.view, self.proxy = _view(self.model, self)
+        self.view, self.proxy = _view(self.model, self, stretch=2)
         self.view.setAccessibleName("Active pairings")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        for c, width in enumerate((120, 150, 420, 95, 105, 50)):
+        for c, width in ((0, 120), (1, 170), (3, 95), (4, 105), (5, 60)):
             self.view.setColumnWidth(c, width)
         self.filter_edit = _search("Filter by name, program or format", self.proxy, self)
         self.count_label = QLabel(self)

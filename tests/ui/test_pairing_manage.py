@@ -77,7 +77,10 @@ def test_ambiguous_or_unknown_names_are_not_guessed(qtbot, ctx, staff):
     _pick(qtbot, d.first, "a")  # matches several people
     _pick(qtbot, d.second, "Nobody Here")
     qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
-    assert "first person" in d.message.text()
+    assert d.message.text() == "“a” matches 4 people: pick the first person from the list."
+    _pick(qtbot, d.first, "Ada")
+    qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    assert d.message.text() == "Nobody matches “Nobody Here”: type part of the second person's name or e-mail."
     assert store.exclusions(ctx.db) == frozenset()
 
 
