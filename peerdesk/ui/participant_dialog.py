@@ -43,6 +43,7 @@ from peerdesk.store.records import (
 )
 from peerdesk.ui import widgets
 from peerdesk.ui.participants_model import ROLE_LABELS, STATUS_LABELS
+from peerdesk.ui.session_widgets import ParticipantSessionsWidget
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_DATE = QDate(1900, 1, 1)
@@ -325,6 +326,8 @@ class ParticipantDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._details_tab(p), "Details")
         self.tabs.addTab(self._skills_tab(p), "Skills && availability")
+        if participant is not None and participant.id is not None:
+            self.tabs.addTab(ParticipantSessionsWidget(ctx, participant.id, self), "Sessions")
 
         self.message = widgets.InlineMessage(self)
         self.buttons = QDialogButtonBox(

@@ -358,3 +358,19 @@ def test_duplicate_and_show_in_week(page, ctx, qtbot, monkeypatch):
     page.show_week_action.trigger()
     assert page.tabs.currentIndex() == 1 and page.week.monday == dt.date(2026, 11, 9)
     assert page.selected_session_ids() == [copy.id]
+
+
+def test_participant_dialog_has_a_sessions_tab(ctx, qtbot):
+    from peerdesk.store.participants import get_participant
+    from peerdesk.ui.participant_dialog import ParticipantDialog
+
+    ana, ben, _cleo = ctx.ids
+    dialog = ParticipantDialog(ctx, get_participant(ctx.db, ben))
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert titles[-1] == "Sessions"
+    widget = dialog.tabs.widget(dialog.tabs.count() - 1)
+    assert isinstance(widget, ParticipantSessionsWidget) and widget.model.rowCount() == 5
+    new = ParticipantDialog(ctx, None)
+    qtbot.addWidget(new)
+    assert "Sessions" not in [new.tabs.tabText(i) for i in range(new.tabs.count())]
