@@ -82,8 +82,10 @@ class ParticipantSessionsWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((250, 70, 240, 130, 80, 140, 120)):
+        for col, width in enumerate((205, 60, 220, 120, 70, 120, 0, 200)):
             self.table.setColumnWidth(col, width)
+        self.table.hideColumn(6)  # the program: the participant's dialog is narrow
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
