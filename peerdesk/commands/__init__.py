@@ -9,8 +9,8 @@ from typing import Any
 
 from peerdesk.cli import CommandFailed, db_path
 from peerdesk.store import backups, open_db
-from peerdesk.store.db import Database, inspect_file
-from peerdesk.store.migrations import LATEST
+from peerdesk.store.db import Database
+from peerdesk.store.errors import NeedsUpgrade
 
 
 def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
@@ -21,9 +21,11 @@ def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Databa
     path = db_path(args)
     if not path.exists():
         raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
-    if readonly and 0 < inspect_file(path) < LATEST:
+    try:
+        return open_db(path, create=False, readonly=readonly, before_migrate=backups.before_migrate)
+    except NeedsUpgrade:
         open_db(path, create=False, before_migrate=backups.before_migrate).close()
-    return open_db(path, create=False, readonly=readonly, before_migrate=backups.before_migrate)
+        return open_db(path, create=False, readonly=True)
 
 
 def open_for_write(args: argparse.Namespace) -> Database:

@@ -14,6 +14,7 @@ from peerdesk.store.errors import (
     CorruptDatabase,
     DatabaseLocked,
     DiskFull,
+    NeedsUpgrade,
     NewerVersionError,
     NotPeerDeskFile,
     StoreError,
@@ -153,7 +154,7 @@ def open_db(
         version = inspect_file(file)
     if readonly:
         if version < LATEST:
-            raise StoreError(f"{file.name} needs an upgrade and cannot be opened read-only.")
+            raise NeedsUpgrade(f"{file.name} needs an upgrade and cannot be opened read-only.")
         conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")

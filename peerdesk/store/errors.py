@@ -37,3 +37,7 @@ class ValidationError(StoreError):
 
 class NotFound(StoreError):
     """A record that was asked for does not exist."""
+
+
+class NeedsUpgrade(StoreError):
+    """The file is in an older PeerDesk format, which only a writable opening can upgrade."""
