@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -453,30 +455,41 @@ class PairingsPage(QWidget):
                     self.program_id,
                     options=options,
                 )
-        previous = self.proposal.pairs() if self.proposal is not None else set()
-        self.problem = load_problem(
-            self.ctx.db,
-            self.mode,
+        load = partial(
+            load_problem,
+            mode=self.mode,
             program_id=self.program_id,
             options=self.options(),
             weights=self.weights(),
-            rejected=self.rejected,
-            locked=self.locks.values(),
-            previous=previous,
+            rejected=frozenset(self.rejected),
+            locked=tuple(self.locks.values()),
+            previous=frozenset(self.proposal.pairs()) if self.proposal is not None else frozenset(),
         )
-        if not self.problem.people:
-            self.summary_label.setText("Nobody to match: this program has no active participants.")
-            return
-        self.job = MatchJob(self.problem, self)
+        path = self.ctx.workspace.path
+        if path is not None:  # loaded on the worker, over its own connection
+            self.job = MatchJob(parent=self, load=load, path=Path(path))
+            self.summary_label.setText("Loading people, availability and history…")
+        else:  # an in-memory store is only reachable through this thread's connection
+            problem = load(self.ctx.db)
+            self._loaded(problem)
+            if not problem.people:
+                return
+            self.job = MatchJob(problem, self)
+            self.summary_label.setText(f"Matching {len(problem.people)} people…")
+        self.job.loaded.connect(self._loaded)
         self.job.progressed.connect(self._progressed)
         self.job.solved.connect(self._solved)
         self.job.failed.connect(self._failed)
         self.job.cancelled.connect(self._cancelled)
         self.job.finished.connect(self._job_finished)
         self.progress.setValue(0)
-        self.summary_label.setText(f"Matching {len(self.problem.people)} people…")
         self.job.start()
         self._update_buttons()
+
+    def _loaded(self, problem: Problem) -> None:
+        self.problem = problem
+        if not problem.people:
+            self.summary_label.setText("Nobody to match: this program has no active participants.")
 
     def cancel(self) -> None:
         if self.job is not None:

@@ -218,3 +218,38 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx, staff):
     active = ActivePairingsModel()
     active.set_rows(store.active_pairings(ctx.db), {}, "Europe/Oslo")
     qtmodeltester.check(active)
+
+
+def test_with_a_program_file_the_problem_is_loaded_off_the_ui_thread(qtbot, tmp_path, qapp, monkeypatch, prompts):
+    import threading
+
+    from peerdesk.matching import load as matching_load
+    from peerdesk.store.workspace import Workspace
+    from peerdesk.ui import pairings_page
+    from peerdesk.ui.context import AppContext
+
+    ws = Workspace.open(tmp_path / "program.peerdesk.db")
+    try:
+        ctx = AppContext(ws)
+        for k in range(6):
+            ctx.run("add", add_participant, Participant(name=f"Peer {k}", email=f"peer{k}@x.org", department="D"))
+        threads: list[int] = []
+
+        def load(db, *args, **kwargs):
+            threads.append(threading.get_ident())
+            return matching_load.load_problem(db, *args, **kwargs)
+
+        monkeypatch.setattr(pairings_page, "load_problem", load)
+        page = PairingsPage(ctx)
+        qtbot.addWidget(page)
+        page.mode_combo.setCurrentIndex(page.mode_combo.findData("buddies"))
+        with qtbot.waitSignal(page.proposal_ready, timeout=20000):
+            qtbot.mouseClick(page.propose_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.job is None, timeout=5000)
+        assert threads and threads[0] != threading.get_ident()
+        assert page.problem is not None and len(page.problem.people) == 6
+        assert sorted(i for g in page.proposal_model.groups for i in g.ids) == sorted(p.id for p in page.problem.people)
+        page.accept()
+        assert len(store.active_pairings(ctx.db)) == 3
+    finally:
+        ws.close()
