@@ -12,7 +12,7 @@ model signals, so the proxy, the selection and the scroll position follow withou
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,8 +32,11 @@ from PySide6.QtGui import QColor, QFont
 from peerdesk.store.records import Participant, SkillLevel
 from peerdesk.textfold import fold, search_key
 
-COLUMNS = ("Name", "E-mail", "Department", "Title", "Role", "Status", "Time zone", "Teaches", "Learns", "Capacity")
-NAME, EMAIL, DEPARTMENT, TITLE, ROLE, STATUS, TIMEZONE, TEACHES, LEARNS, CAPACITY = range(len(COLUMNS))
+COLUMNS = (
+    "Name", "E-mail", "Department", "Title", "Role", "Status", "Time zone", "Teaches", "Learns", "Capacity", "Trained",
+)  # fmt: skip
+NAME, EMAIL, DEPARTMENT, TITLE, ROLE, STATUS, TIMEZONE, TEACHES, LEARNS, CAPACITY, TRAINED = range(len(COLUMNS))
+TRAINED_MARK = "✔"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROLE_LABELS = {"mentor": "Mentor", "mentee": "Mentee", "both": "Mentor & mentee", "peer": "Peer"}
 STATUS_LABELS = {"active": "Active", "paused": "Paused", "alumni": "Alumni"}
@@ -57,7 +60,7 @@ def skills_text(skills: Sequence[SkillLevel]) -> str:
     return ", ".join(f"{s.skill} ({s.level})" for s in skills)
 
 
-def _display(p: Participant) -> tuple[str, ...]:
+def _display(p: Participant, trained: bool) -> tuple[str, ...]:
     status = STATUS_LABELS.get(p.status, p.status)
     return (
         p.name,
@@ -70,6 +73,7 @@ def _display(p: Participant) -> tuple[str, ...]:
         skills_text(p.teaches),
         skills_text(p.learns),
         str(p.capacity),
+        TRAINED_MARK if trained else "",
     )
 
 
@@ -112,23 +116,25 @@ class ParticipantsModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         # id -> (participant, display strings, search key): reused while the participant is unchanged
         self._cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
+        self.trained: frozenset[int] = frozenset()  # ids of everyone trained, as last given
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._collator = collator()
 
     # --- loading -----------------------------------------------------------------------
 
-    def set_rows(self, participants: Sequence[Participant]) -> None:
-        """Replace the content (kept in the current sort order)."""
+    def set_rows(self, participants: Sequence[Participant], trained: Collection[int] = frozenset()) -> None:
+        """Replace the content (kept in the current sort order); `trained`: the ids of everyone trained."""
         self.beginResetModel()
+        self.trained = frozenset(trained)
         old = self._cache
         cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
         display: list[tuple[str, ...]] = []
         keys: list[str] = []
         for p in participants:
             hit = old.get(int(p.id or 0))
-            if hit is None or hit[0] != p:
-                hit = (p, _display(p), participant_key(p))
+            if hit is None or hit[0] != p or self._trained_shown(hit[1]) != self.is_trained(p):
+                hit = (p, _display(p, self.is_trained(p)), participant_key(p))
             cache[int(p.id or 0)] = hit
             display.append(hit[1])
             keys.append(hit[2])
@@ -138,11 +144,17 @@ class ParticipantsModel(QAbstractTableModel):
         self._assign([rows[i] for i in order], [display[i] for i in order], [keys[i] for i in order])
         self.endResetModel()
 
-    def update_rows(self, changed: Sequence[Participant], removed: Iterable[int]) -> None:
+    def update_rows(
+        self, changed: Sequence[Participant], removed: Iterable[int], trained: Collection[int] | None = None
+    ) -> None:
         """Put these participants (new or changed) in their sorted place and drop the removed ids.
 
-        Costs a few binary searches and list edits per participant, instead of a reset.
+        `trained`, when given, replaces the ids of everyone trained; the caller passes among
+        `changed` whoever gained or lost the mark (see trained_flips). Costs a few binary searches
+        and list edits per participant, instead of a reset.
         """
+        if trained is not None:
+            self.trained = frozenset(trained)
         gone = [pid for pid in removed if pid in self._row_of]
         fresh = [p for p in changed if p.id is not None]
         if not gone and not fresh:
@@ -159,8 +171,8 @@ class ParticipantsModel(QAbstractTableModel):
         for p in fresh:
             pid = int(p.id or 0)
             hit = self._cache.get(pid)
-            if hit is None or hit[0] != p:
-                hit = (p, _display(p), participant_key(p))
+            if hit is None or hit[0] != p or self._trained_shown(hit[1]) != self.is_trained(p):
+                hit = (p, _display(p, self.is_trained(p)), participant_key(p))
                 self._cache[pid] = hit
             row = self._row_of.get(pid)
             target = self._place(p, hit[1], skip=row)
@@ -184,6 +196,18 @@ class ParticipantsModel(QAbstractTableModel):
                 self._rows[row], self._display[row], self.keys[row] = hit
                 self._reindex()
             self.dataChanged.emit(self.index(target, 0), self.index(target, last))
+
+    def is_trained(self, p: Participant) -> bool:
+        return int(p.id or 0) in self.trained
+
+    @staticmethod
+    def _trained_shown(display: tuple[str, ...]) -> bool:
+        return display[TRAINED] == TRAINED_MARK
+
+    def trained_flips(self, trained: Collection[int]) -> set[int]:
+        """The ids shown here whose trained mark differs from this (new) set of trained ids."""
+        now = trained if isinstance(trained, (set, frozenset)) else frozenset(trained)
+        return {pid for pid in self.trained.symmetric_difference(now) if pid in self._row_of}
 
     def _reindex(self) -> None:
         self.ids = [int(p.id or 0) for p in self._rows]
@@ -262,6 +286,8 @@ class ParticipantsModel(QAbstractTableModel):
         if role == ID_ROLE:
             return self.ids[row]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == TRAINED:
+                return "Completed every required training module" if self._display[row][col] else None
             return _tooltip(self._rows[row]) if col == NAME else self._display[row][col] or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return _ARCHIVED if self._rows[row].archived else None
@@ -269,16 +295,18 @@ class ParticipantsModel(QAbstractTableModel):
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == CAPACITY:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (CAPACITY, TRAINED):
+            align = Qt.AlignmentFlag.AlignRight if col == CAPACITY else Qt.AlignmentFlag.AlignHCenter
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == CAPACITY:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.TextAlignmentRole and section in (CAPACITY, TRAINED):
+                align = Qt.AlignmentFlag.AlignRight if section == CAPACITY else Qt.AlignmentFlag.AlignHCenter
+                return int(align | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     # --- sorting ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.store import participants as store
 from peerdesk.store.records import ROLES, STATUSES, Participant
+from peerdesk.store.training import trained_ids
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
 from peerdesk.ui.participant_dialog import ParticipantDialog
@@ -38,6 +39,7 @@ from peerdesk.ui.participants_model import (
 )
 
 WATCHED = ("participants", "participant_skills", "availability", "skills")
+TRAINING = ("training_completions", "training_modules")
 # Above this many participants changed (an import, a bulk archive), one reload is cheaper.
 INCREMENTAL_MOST = 200
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # SQLite's NOCASE
@@ -48,6 +50,7 @@ _WIDTHS = {
     "Title": 160,
     "Role": 120,
     "Status": 80,
+    "Trained": 70,
     "Time zone": 150,
     "Teaches": 200,
     "Learns": 200,
@@ -250,16 +253,22 @@ class ParticipantsPage(QWidget):
         """Read everyone again, keeping the selection and the department filter."""
         keep = self.selected_ids()
         current = self._current_id()
-        self.model.set_rows(store.list_participants(self.ctx.db))
+        self.model.set_rows(store.list_participants(self.ctx.db), trained_ids(self.ctx.db))
         self._fill_departments()
         self.select_ids(keep, current)
         self._update_counts()
 
     def refresh(self, ids: set[int]) -> None:
-        """Read again only these participants (changed, added or deleted) and update their rows."""
+        """Read again only these participants (changed, added or deleted) and update their rows,
+        and those of anyone who gained or lost the trained mark."""
+        trained = trained_ids(self.ctx.db)
+        ids = ids | self.model.trained_flips(trained)
+        if not ids:
+            self.model.trained = frozenset(trained)
+            return
         fresh = store.participants_by_ids(self.ctx.db, ids)
         present = {int(p.id or 0) for p in fresh}
-        self.model.update_rows(fresh, ids - present)
+        self.model.update_rows(fresh, ids - present, trained)
         names = sorted(
             {p.department for p in self.model.participants() if p.department},
             key=lambda d: (d.translate(_ASCII_LOWER), d),
@@ -291,6 +300,8 @@ class ParticipantsPage(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if not changes.touches(*WATCHED):
+            if changes.touches(*TRAINING):  # who is trained may have changed, nothing else
+                self.refresh(set())
             return
         ids = store.participants_concerned(self.ctx.db, changes, INCREMENTAL_MOST)
         if ids is None:

@@ -53,6 +53,7 @@ def test_columns_and_display(models):
         "Python (5), SQL (4)",
         "Public speaking (2)",
         "2",
+        "",  # not trained (no completions in this store)
     ]
     assert model.index(row, 0).data(ID_ROLE) == model.participant(row).id
     assert "Oslo (Europe/Oslo)" in model.index(row, NAME).data(Qt.ItemDataRole.ToolTipRole)
