@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,34 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk import __version__, clock
-from peerdesk.store.db import Database, backup_to
+from peerdesk import __version__
 from peerdesk.store.errors import StoreError
-from peerdesk.store.workspace import Changes, Workspace
+from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.pages import PAGES
 
 LAST_FILE_KEY = "files/last"
-
-
-def backup_before_upgrade(path: Path) -> None:
-    """Keep a consistent copy of a file before its schema is upgraded."""
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        backup_to(Database(conn), path.with_name(f"{path.name}.before-upgrade-{stamp}"))
-    finally:
-        conn.close()
-
-
-def open_workspace(path: Path, *, create: bool = False) -> Workspace:
-    """Open a program file (read-only when the file cannot be written); raises StoreError."""
-    path = Path(path)
-    if not path.exists() and not create:
-        raise StoreError(f"{path} does not exist.")
-    readonly = path.exists() and not os.access(path, os.W_OK)
-    return Workspace.open(path, readonly=readonly, before_migrate=backup_before_upgrade)
 
 
 def load_page_class(spec: str) -> Callable[..., QWidget]:

@@ -9,7 +9,7 @@ from peerdesk.store import open_db
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.ui import main_window as mw
-from peerdesk.ui import widgets
+from peerdesk.ui import safe_open, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.pages import PAGES
 from peerdesk.ui.participants_page import ParticipantsPage
@@ -117,7 +117,7 @@ def test_new_program_creates_an_empty_file(window, prompts, tmp_path):
 
 def test_read_only_file_says_so_and_disables_writing(window, prompts, tmp_path, monkeypatch):
     path = program_file(tmp_path / "shared.peerdesk.db", "Kofi Mensah")
-    monkeypatch.setattr(mw.os, "access", lambda p, mode: False)
+    monkeypatch.setattr(safe_open.os, "access", lambda p, mode: False)
     assert window.open_program(path)
     assert window.windowTitle() == "shared.peerdesk.db (read-only) — PeerDesk"
     assert not window.import_action.isEnabled() and not window.settings_action.isEnabled()
