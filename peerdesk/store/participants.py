@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -48,8 +49,29 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_LABELS = {"name": "The name", "email": "The e-mail address", "department": "The department", "title": "The title",
+           "location": "The location", "manager_email": "The manager's e-mail", "timezone": "The time zone",
+           "notes": "The notes"}  # fmt: skip
+
+
+def _check_characters(p: Participant) -> None:
+    """Refuse control characters (NUL, escapes...) that no keyboard types; notes may hold line breaks."""
+    for field, label in _LABELS.items():
+        allowed = "\n\t" if field == "notes" else ""
+        if _has_control(getattr(p, field), allowed):
+            raise ValidationError(f"{label} contains invisible control characters.", field)
+    for s in (*p.teaches, *p.learns):
+        if _has_control(s.skill):
+            raise ValidationError(f"The skill {s.skill!r} contains invisible control characters.", "skills")
+
+
+def _has_control(text: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+
+
 def validate(p: Participant) -> Participant:
     """Return the participant tidied up, or raise ValidationError naming the first bad field."""
+    _check_characters(p)
     name = " ".join(p.name.split())
     if not name:
         raise ValidationError("A name is required.", "name")

@@ -77,3 +77,11 @@ def test_parse_errors_are_readable():
     with pytest.raises(ValueError, match="ends before"):
         parse_availability("Mon 12:00-09:00")
     assert parse_availability("Mon 9-12; mon 11:00-13:00") == (Window(0, 540, 780),)
+
+
+@pytest.mark.parametrize("field", ["name", "email", "department", "notes"])
+def test_control_characters_are_refused(db, field):
+    value = {"name": "Ada\x00", "email": "ada\x1b@example.com", "department": "R\x07D", "notes": "bell \x07"}[field]
+    with pytest.raises(ValidationError, match="control characters"):
+        add_participant(db, person(**{field: value}))
+    add_participant(db, person(notes="line one\nline two\tend"))
