@@ -321,6 +321,13 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
                 "UPDATE series SET rrule = ? WHERE id = ?",
                 (to_rrule(ended, old.first_start_local, old.timezone), old.id),
             )
+            # The shortened rule is an update of the old series: calendars take it only with a higher sequence.
+            db.execute(
+                "UPDATE sessions SET sequence = sequence + 1, updated_at = ? WHERE id IN ({})".format(
+                    ",".join(str(int(e.id)) for e in earlier)
+                ),
+                (clock.stamp(),),
+            )
         first_local = edited.local_start
         text = to_rrule(rec, first_local, edited.timezone)
         new_id = _insert_series(db, text, edited.timezone, first_local)

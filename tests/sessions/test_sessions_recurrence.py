@@ -138,6 +138,7 @@ def test_make_recurring_and_this_and_following(db):
     assert all(m.original_start_utc == m.start_utc and m.series_id != occ[0].series_id for m in made)
     old = occurrences(db, occ[0].series_id)
     assert [o.id for o in old] == [occ[0].id, occ[1].id]
+    assert [o.sequence for o in old] == [1, 1]  # the shortened rule is an update calendars must take
     assert get_series(db, occ[0].series_id).rrule.endswith("UNTIL=20261202T235959Z")
     assert expand_local(get_series(db, occ[0].series_id).rrule, dt.datetime(2026, 11, 4, 12), "UTC")[-1].day == 2
     assert all(m.title == "Brown-bag (new time)" for m in occurrences(db, made[0].series_id))
