@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from peerdesk.store import backups
 from peerdesk.store.workspace import Changes, Workspace
 
 T = TypeVar("T")
@@ -30,8 +31,13 @@ class AppContext(QObject):
     def readonly(self) -> bool:
         return self.workspace.readonly
 
-    def run(self, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one undoable write; raises StoreError on a known failure."""
+    def run(self, label: str, fn: Callable[..., T], *args: Any, backup_first: bool = False, **kwargs: Any) -> T:
+        """Run one undoable write; raises StoreError on a known failure.
+
+        backup_first: a bulk change (import, matching round, bulk scheduling) is preceded by a backup.
+        """
+        if backup_first:
+            backups.backup_before(self.workspace.path, label)
         result, changes = self.workspace.run(label, fn, *args, **kwargs)
         self._announce(changes)
         return result

@@ -166,7 +166,9 @@ class ImportDialog(QDialog):
             return
         good_rows = self.good_rows_check.isChecked()
         try:
-            self.imported = self.ctx.run("Import participants", importing.apply_import, self.plan, good_rows=good_rows)
+            self.imported = self.ctx.run(
+                "Import participants", importing.apply_import, self.plan, good_rows=good_rows, backup_first=True
+            )
         except StoreError as exc:
             self.message.show_error(str(exc))
             return

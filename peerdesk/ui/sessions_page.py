@@ -641,7 +641,9 @@ class SessionsPage(QWidget):
         except StoreError as exc:
             widgets.warn(self, "Schedule first meetings", str(exc))
             return
-        results = widgets.run_write(self.ctx, self, "Schedule first meetings", book_first_meetings, plan)
+        results = widgets.run_write(
+            self.ctx, self, "Schedule first meetings", book_first_meetings, plan, backup_first=True
+        )
         if results is None:
             return
         booked = [r for r in results if r.session is not None]
