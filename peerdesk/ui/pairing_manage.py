@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,20 +29,29 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
-from peerdesk.ui.pairing_models import SORT_ROLE, ActivePairingsModel, ExclusionsModel, members_text
+from peerdesk.ui.pairing_models import (
+    SORT_ROLE,
+    ActivePairingsModel,
+    ExclusionsModel,
+    SelfSortingFilter,
+    members_text,
+)
 from peerdesk.ui.session_widgets import PersonCombo
 
 EXCLUSION_TABLES = ("pairing_exclusions", "participants")
 ACTIVE_TABLES = ("pairings", "pairing_members", "participants", "programs", "sessions", "settings")
 
 
-def _view(model: Any, parent: QWidget, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
+def _view(
+    model: Any, parent: QWidget, stretch: int, proxy: QSortFilterProxyModel | None = None
+) -> tuple[QTableView, QSortFilterProxyModel]:
     """A sortable, filterable read-only table whose column `stretch` takes the spare width."""
-    proxy = QSortFilterProxyModel(parent)
+    if proxy is None:
+        proxy = QSortFilterProxyModel(parent)
+        proxy.setSortRole(SORT_ROLE)
+        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        proxy.setFilterKeyColumn(-1)
     proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    proxy.setFilterKeyColumn(-1)
     view = QTableView(parent)
     view.setModel(proxy)
     view.setSortingEnabled(True)
@@ -61,12 +71,12 @@ def _selected(view: QTableView, proxy: QSortFilterProxyModel) -> list[int]:
     return sorted(r for r in rows if r >= 0)
 
 
-def _search(placeholder: str, proxy: QSortFilterProxyModel, parent: QWidget) -> QLineEdit:
+def _search(placeholder: str, apply: Callable[[str], None], parent: QWidget) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
     edit.setAccessibleName("Filter")
-    edit.textChanged.connect(proxy.setFilterFixedString)
+    edit.textChanged.connect(apply)
     return edit
 
 
@@ -160,7 +170,7 @@ class ExclusionsTab(QWidget):
             self.view.setColumnWidth(c, width)
         self.add_button = QPushButton("Add…", self)
         self.remove_button = QPushButton("Remove", self)
-        self.filter_edit = _search("Filter by name or reason", self.proxy, self)
+        self.filter_edit = _search("Filter by name or reason", self.proxy.setFilterFixedString, self)
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.add_button)
@@ -220,19 +230,24 @@ def _lock_pairings(db: Database, ids: Iterable[int], locked: bool) -> None:
 
 
 class ActivePairingsTab(QWidget):
-    """The pairings that meet now, with End pairing… and Lock / Unlock."""
+    """The pairings that meet now, with End pairing… and Lock / Unlock.
+
+    Loaded when first shown, and reloaded after a write only while it is shown (otherwise when
+    it is shown next): a few thousand pairings take a moment to read.
+    """
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.model = ActivePairingsModel(self)
-        self.view, self.proxy = _view(self.model, self, stretch=2)
+        self.filter = SelfSortingFilter(self)
+        self.view, self.proxy = _view(self.model, self, stretch=2, proxy=self.filter)
         self.view.setAccessibleName("Active pairings")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         for c, width in ((0, 120), (1, 170), (3, 95), (4, 105), (5, 60)):
             self.view.setColumnWidth(c, width)
-        self.filter_edit = _search("Filter by name, program or format", self.proxy, self)
+        self.filter_edit = _search("Filter by name, e-mail, program or format", self.filter.set_text, self)
         self.count_label = QLabel(self)
         self.lock_button = QPushButton("Lock", self)
         self.lock_button.setToolTip("Locked pairings carry on unchanged through future rounds")
@@ -252,11 +267,19 @@ class ActivePairingsTab(QWidget):
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)  # a new filter text
         ctx.changed.connect(self._on_changed)
-        self.refresh()
+        self._stale = True
+        self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
         """Reload the active pairings, keeping the selected ones selected."""
+        self._stale = False
         keep = {p.id for p in self.selected()}
         db = self.ctx.db
         pairings = store.active_pairings(db)
@@ -288,7 +311,10 @@ class ActivePairingsTab(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(*ACTIVE_TABLES):
-            self.refresh()
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
 
     def toggle_lock(self) -> None:
         chosen = self.selected()

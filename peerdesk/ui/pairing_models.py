@@ -7,7 +7,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -359,14 +367,23 @@ class ExclusionsModel(QAbstractTableModel):
 
 
 class ActivePairingsModel(QAbstractTableModel):
-    """The pairings that meet now: format, program, members, since, last meeting, locked."""
+    """The pairings that meet now: format, program, members, since, last meeting, locked.
+
+    Display texts, sort keys and search texts are computed once per load, and the model sorts
+    itself in Python (see SelfSortingFilter): a proxy sorting a few thousand rows would call
+    data() tens of thousands of times.
+    """
 
     HEADERS = ("Format", "Program", "Members", "Started", "Last meeting", "Locked")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[Pairing] = []
-        self.last: dict[int, str] = {}
+        self._display: list[tuple[str, ...]] = []
+        self._sort: list[tuple[Any, ...]] = []
+        self.search: list[str] = []  # casefolded text a filter looks in, parallel to rows
+        self._sort_column = 3
+        self._sort_order = Qt.SortOrder.DescendingOrder
 
     def set_rows(
         self, rows: Sequence[Pairing], last_met: Mapping[int, dt.datetime] | None = None, zone: str = "UTC"
@@ -376,10 +393,45 @@ class ActivePairingsModel(QAbstractTableModel):
             tz: dt.tzinfo = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             tz = dt.UTC
+        last = {pid: moment.astimezone(tz).date().isoformat() for pid, moment in (last_met or {}).items()}
         self.beginResetModel()
         self.rows = list(rows)
-        self.last = {pid: moment.astimezone(tz).date().isoformat() for pid, moment in (last_met or {}).items()}
+        self._display, self._sort, self.search = [], [], []
+        for p in self.rows:
+            kind, members = ContactsModel.KINDS.get(p.kind, p.kind), members_text(p)
+            started, met = p.started_on.isoformat(), last.get(p.id, "")
+            program = p.program or "(everyone)"
+            self._display.append((kind, program, members, started, met or "never", "🔒" if p.locked else ""))
+            self._sort.append((kind, program.casefold(), members.casefold(), started, met, int(p.locked)))
+            emails = " ".join(m.email for m in p.members)
+            self.search.append(f"{kind} {program} {members} {emails}".casefold())
+        self._reorder()
         self.endResetModel()
+
+    def _reorder(self) -> None:
+        """Put the rows in the current sort order (ties: members, then id)."""
+        col = self._sort_column
+        order = sorted(
+            range(len(self.rows)),
+            key=lambda i: (self._sort[i][col], self._sort[i][2], self.rows[i].id),
+            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
+        self.rows = [self.rows[i] for i in order]
+        self._display = [self._display[i] for i in order]
+        self._sort = [self._sort[i] for i in order]
+        self.search = [self.search[i] for i in order]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.HEADERS):
+            return
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self.rows[i.row()].id, i.column()) for i in persistent]
+        self._reorder()
+        row_of = {p.id: r for r, p in enumerate(self.rows)}
+        self.changePersistentIndexList(persistent, [self.index(row_of[pid], col) for pid, col in held])
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -390,38 +442,24 @@ class ActivePairingsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        p = self.rows[index.row()]
-        col = index.column()
-        last = self.last.get(p.id, "")
+        row, col = index.row(), index.column()
+        if role == SORT_ROLE:
+            return self._sort[row][col]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                ContactsModel.KINDS.get(p.kind, p.kind),
-                p.program or "(everyone)",
-                members_text(p),
-                p.started_on.isoformat(),
-                last or "never",
-                "🔒" if p.locked else "",
-            )[col]
+            return self._display[row][col]
+        never = not self._sort[row][4]
         if role == Qt.ItemDataRole.ToolTipRole:
+            p = self.rows[row]
             if col == 2:
                 return "\n".join(
                     f"{m.name} <{m.email}>, {m.role}" + (f", {m.department}" if m.department else "") for m in p.members
                 )
             if col == 5:
                 return "Locked: carries on unchanged through future rounds" if p.locked else "Not locked"
-            if col == 4 and not last:
+            if col == 4 and never:
                 return "No held session recorded for this pairing"
             return None
-        if role == SORT_ROLE:
-            return (
-                p.kind,
-                p.program.casefold(),
-                members_text(p).casefold(),
-                p.started_on.isoformat(),
-                last,
-                int(p.locked),
-            )[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and not last:
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and never:
             return QBrush(QColor(128, 128, 128))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 5:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -431,3 +469,25 @@ class ActivePairingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None
+
+
+class SelfSortingFilter(QSortFilterProxyModel):
+    """Filters rows on a model's precomputed `search` texts (every typed word must occur) and lets
+    the model sort itself: one Python call per row when filtering, none per comparison."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.words: list[str] = []
+
+    def set_text(self, text: str) -> None:
+        self.words = text.casefold().split()
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.words:
+            return True
+        haystack = self.sourceModel().search[source_row]  # type: ignore[attr-defined]
+        return all(w in haystack for w in self.words)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)

@@ -145,6 +145,8 @@ def test_active_pairings_tab_ends_after_confirming_and_undoes(qtbot, ctx, staff,
     )
     tab = ActivePairingsTab(ctx)
     qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 0  # read when first shown
+    tab.show()
     assert tab.model.rowCount() == 2
     row = next(r for r, p in enumerate(tab.model.rows) if p.id == ada_pairing.id)
     cells = [tab.model.data(tab.model.index(row, c)) for c in range(6)]
@@ -180,6 +182,8 @@ def test_lock_and_unlock_several_keeps_selection_and_locked_pairs_survive_a_new_
     )
     tab = ActivePairingsTab(ctx)
     qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 0  # read when first shown
+    tab.show()
     _select(tab.view, tab.proxy, tab.model, [0, 1])
     assert tab.lock_button.text() == "Lock"
     qtbot.mouseClick(tab.lock_button, Qt.MouseButton.LeftButton)
@@ -253,3 +257,50 @@ def test_with_a_program_file_the_problem_is_loaded_off_the_ui_thread(qtbot, tmp_
         assert len(store.active_pairings(ctx.db)) == 3
     finally:
         ws.close()
+
+
+def test_hidden_active_pairings_tab_catches_up_when_shown(qtbot, ctx, staff, prompts):
+    ada, grace, alan, edsger = staff
+    tab = ActivePairingsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.model.rowCount() == 0
+    tab.hide()
+    _pair(ctx, ada, grace)
+    ctx.run("end nothing yet", lambda db: db.execute("UPDATE pairings SET score = 0.7"))
+    assert tab.model.rowCount() == 0  # not read while hidden
+    tab.show()
+    assert [p.member_ids for p in tab.model.rows] == [tuple(sorted((ada.id, grace.id)))]
+    ctx.run("end", store.end_pairing, tab.model.rows[0].id)
+    assert tab.model.rowCount() == 0  # shown: follows at once
+
+
+def test_active_pairings_sort_and_filter_through_the_model(qtbot, ctx, staff, prompts, qtmodeltester):
+    ada, grace, alan, edsger = staff
+    store.accept_round(
+        ctx.db,
+        "mentoring",
+        [store.NewGroup(((ada.id, "mentor"), (grace.id, "mentee")))],
+        started_on=dt.date(2026, 9, 1),
+    )
+    store.accept_round(
+        ctx.db, "buddies", [store.NewGroup(((alan.id, "peer"), (edsger.id, "peer")))], started_on=dt.date(2026, 10, 1)
+    )
+    tab = ActivePairingsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtmodeltester.check(tab.proxy)
+
+    def members() -> list[str]:
+        return [tab.proxy.index(r, 2).data() for r in range(tab.proxy.rowCount())]
+
+    assert members() == ["Alan Turing + Edsger Dijkstra", "Ada Lovelace (mentor) + Grace Hopper (mentee)"]  # newest
+    tab.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert members() == ["Ada Lovelace (mentor) + Grace Hopper (mentee)", "Alan Turing + Edsger Dijkstra"]
+    tab.filter_edit.setText("mentoring GRACE")  # every word, in any column, any case
+    assert members() == ["Ada Lovelace (mentor) + Grace Hopper (mentee)"]
+    tab.filter_edit.setText("edsger@x")  # e-mails too
+    assert members() == ["Alan Turing + Edsger Dijkstra"]
+    assert tab.count_label.text() == "1 of 2 shown"
+    tab.filter_edit.clear()
+    assert tab.count_label.text() == "2 active"
