@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from peerdesk.cli import CommandFailed, db_path
 from peerdesk.store import backups, open_db
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NeedsUpgrade
+from peerdesk.store.lock import WriterLock
 
 
 def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
@@ -21,16 +24,29 @@ def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Databa
     path = db_path(args)
     if not path.exists():
         raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
+    if not readonly:
+        _hold_writer_lock(path)
     try:
         return open_db(path, create=False, readonly=readonly, before_migrate=backups.before_migrate)
     except NeedsUpgrade:
+        _hold_writer_lock(path)
         open_db(path, create=False, before_migrate=backups.before_migrate).close()
         return open_db(path, create=False, readonly=True)
 
 
 def open_for_write(args: argparse.Namespace) -> Database:
     """Open the --db file, creating it on first write (older formats are backed up, then upgraded)."""
-    return open_db(db_path(args), before_migrate=backups.before_migrate)
+    path = db_path(args)
+    _hold_writer_lock(path)
+    return open_db(path, before_migrate=backups.before_migrate)
+
+
+def _hold_writer_lock(path: Path) -> None:
+    """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it)."""
+    if not path.exists():
+        return  # created by this command; nobody else can hold it yet
+    lock = WriterLock.acquire(path)
+    atexit.register(lock.release)
 
 
 def print_json(value: Any) -> None:

@@ -125,3 +125,20 @@ def test_reading_an_older_format_upgrades_it_once(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     conn.close()
+
+
+def test_writing_commands_respect_the_window_lock(tmp_path):
+    from peerdesk.store.lock import WriterLock
+
+    path = tmp_path / "shared.db"
+    peerdesk("demo", str(path), check=True)
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("name,email\nAda,ada@example.com\n")
+    lock = WriterLock.acquire(path)  # as an open PeerDesk window holds it
+    try:
+        result = peerdesk("import", "participants", str(csv_file), db=path)
+        assert result.returncode == 1 and "in use by" in result.stderr
+        assert peerdesk("list", "participants", db=path).returncode == 0  # reading is fine
+    finally:
+        lock.release()
+    peerdesk("import", "participants", str(csv_file), db=path, check=True)
