@@ -48,7 +48,6 @@ from peerdesk.matching.model import (
     pair_key,
 )
 from peerdesk.store import pairings as store
-from peerdesk.store.participants import list_participants
 from peerdesk.store.programs import list_programs
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
@@ -669,8 +668,11 @@ class PairingsPage(QWidget):
         current = self.person_combo.currentData()
         self.person_combo.blockSignals(True)
         self.person_combo.clear()
-        for p in list_participants(db):
-            self.person_combo.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
+        # names only: reading everyone's skills and availability here took ~0.2 s at 5,000 people
+        for pid, name, department in db.execute(
+            "SELECT id, name, department FROM participants ORDER BY name COLLATE NOCASE, id"
+        ):
+            self.person_combo.addItem(f"{name} ({department})" if department else name, pid)
         self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(current)))
         self.person_combo.blockSignals(False)
         self._show_contacts()
