@@ -33,6 +33,8 @@ PART_COLOURS = {
 BREAKDOWN_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 NEW_BACKGROUND = QColor(255, 244, 204)
+# A check mark, not a padlock emoji: common desktop fonts (DejaVu) have no emoji and draw a box.
+LOCKED_MARK = "✔"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,7 +85,7 @@ class ProposalModel(QAbstractTableModel):
             if col == 2:
                 return f"{g.score:.2f}"
             if col == 3:
-                return "🔒" if g.locked else ""
+                return LOCKED_MARK if g.locked else ""
             if col == 4:
                 return "; ".join(g.facts)
         if role == SORT_ROLE:
@@ -401,7 +403,7 @@ class ActivePairingsModel(QAbstractTableModel):
             kind, members = ContactsModel.KINDS.get(p.kind, p.kind), members_text(p)
             started, met = p.started_on.isoformat(), last.get(p.id, "")
             program = p.program or "(everyone)"
-            self._display.append((kind, program, members, started, met or "never", "🔒" if p.locked else ""))
+            self._display.append((kind, program, members, started, met or "never", LOCKED_MARK if p.locked else ""))
             self._sort.append((kind, program.casefold(), members.casefold(), started, met, int(p.locked)))
             emails = " ".join(m.email for m in p.members)
             self.search.append(f"{kind} {program} {members} {emails}".casefold())

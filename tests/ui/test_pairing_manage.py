@@ -12,7 +12,7 @@ from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionDialog, ExclusionsTab
-from peerdesk.ui.pairing_models import ActivePairingsModel, ExclusionsModel
+from peerdesk.ui.pairing_models import LOCKED_MARK, ActivePairingsModel, ExclusionsModel
 from peerdesk.ui.pairings_page import PairingsPage
 
 
@@ -189,14 +189,14 @@ def test_lock_and_unlock_several_keeps_selection_and_locked_pairs_survive_a_new_
     qtbot.mouseClick(tab.lock_button, Qt.MouseButton.LeftButton)
     assert all(p.locked for p in store.active_pairings(ctx.db))
     assert len(tab.selected()) == 2 and tab.lock_button.text() == "Unlock"
-    assert tab.model.data(tab.model.index(0, 5)) == "🔒"
+    assert tab.model.data(tab.model.index(0, 5)) == LOCKED_MARK
     _select(tab.view, tab.proxy, tab.model, [next(r for r, p in enumerate(tab.model.rows) if ada.id in p.member_ids)])
     qtbot.mouseClick(tab.lock_button, Qt.MouseButton.LeftButton)
     locked = {frozenset(p.member_ids) for p in store.active_pairings(ctx.db) if p.locked}
     assert locked == {frozenset((alan.id, edsger.id))}
     ctx.undo()  # the unlock
     assert all(p.locked for p in store.active_pairings(ctx.db))
-    assert tab.model.data(tab.model.index(0, 5)) == tab.model.data(tab.model.index(1, 5)) == "🔒"
+    assert tab.model.data(tab.model.index(0, 5)) == tab.model.data(tab.model.index(1, 5)) == LOCKED_MARK
     ctx.redo()
     # a new round of the same format ends the unlocked pairing and keeps the locked one
     store.accept_round(ctx.db, "buddies", [store.NewGroup(((ada.id, "peer"), (grace.id, "peer")))])
