@@ -45,8 +45,15 @@ def _hold_writer_lock(path: Path) -> None:
     """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it)."""
     if not path.exists():
         return  # created by this command; nobody else can hold it yet
+    key = path.resolve()
+    if key in _HELD and _HELD[key].held:
+        return  # an earlier command of this same process (tests call main() repeatedly)
     lock = WriterLock.acquire(path)
+    _HELD[key] = lock
     atexit.register(lock.release)
+
+
+_HELD: dict[Path, WriterLock] = {}
 
 
 def print_json(value: Any) -> None:
