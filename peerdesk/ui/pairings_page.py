@@ -647,6 +647,7 @@ class PairingsPage(QWidget):
             program_id=self.program_id,
             started_on=start,
             options=self.options(),
+            backup_first=True,
         )
         if round_id is None:
             return
