@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 760)
+        else:  # first run: most of the screen, centred, at most 1440 x 900
+            screen = self.screen().availableGeometry()
+            self.resize(min(1440, int(screen.width() * 0.9)), min(900, int(screen.height() * 0.9)))
+            self.move(screen.center() - self.rect().center())
         state = settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
