@@ -42,9 +42,9 @@ from peerdesk.ui.certificate_models import (
     VerdictFilter,
 )
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
+from peerdesk.ui.progress import run_with_progress
 from peerdesk.ui.report_period import PeriodChooser
 from peerdesk.ui.report_preview import PDF_FILTER, PdfPreviewDialog
-from peerdesk.ui.report_worker import run_render_job
 
 WATCHED = (
     "certificates",
@@ -357,7 +357,7 @@ class ReportsPage(QWidget):
             return certificates.write_files(issued, settings, target, design, progress=progress, cancel=cancelled)
 
         try:
-            result = run_render_job(self, "Printing certificates", job, len(issued))
+            result = run_with_progress(self, "Printing certificates", job, len(issued))
         except Cancelled as exc:
             kept = f" {len(exc.written)} files were written before." if exc.written else " No file was written."
             widgets.inform(self, "Print certificates", "Printing was cancelled." + kept)
@@ -429,7 +429,7 @@ class ReportsPage(QWidget):
         data, name = gathered
         write = self._writer(data)
         try:
-            pdf = run_render_job(
+            pdf = run_with_progress(
                 self,
                 "Preparing the report",
                 lambda progress, cancelled: write(data, None, progress=progress, cancel=cancelled),
@@ -453,7 +453,7 @@ class ReportsPage(QWidget):
             target = target.with_suffix(".pdf")
         write = self._writer(data)
         try:
-            run_render_job(
+            run_with_progress(
                 self,
                 "Writing the report",
                 lambda progress, cancelled: write(data, target, progress=progress, cancel=cancelled),

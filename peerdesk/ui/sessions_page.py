@@ -50,11 +50,11 @@ from peerdesk.store.sessions import (
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.progress import run_read_job
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import HOUR_H, WeekView, week_start
 from peerdesk.ui.session_widgets import PersonCombo
-from peerdesk.ui.session_worker import run_read_job
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))

@@ -1,16 +1,20 @@
-"""Rendering PDFs off the UI thread with a progress dialog and Cancel.
+"""Long work off the UI thread, with a progress dialog and Cancel.
 
-Rendering needs no database (the figures were gathered and the certificates issued on the
-UI thread), so the job is a plain fn(progress, cancelled) run by a QThread.
+A job is a plain fn(progress, cancelled) run by a QThread: rendering PDFs needs no database;
+reading jobs open their own read-only connection (SQLite connections belong to their thread)
+and hand their result back, for the UI thread to write through ctx.run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from peerdesk.store import open_db
 
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
@@ -35,15 +39,15 @@ class _Thread(QThread):
             self.error = exc
 
 
-def run_render_job(parent: QWidget | None, title: str, fn: Job, total: int = 0) -> Any:
+def run_with_progress(parent: QWidget | None, title: str, fn: Job, total: int = 0) -> Any:
     """Run fn(progress, cancelled) on a worker thread while a progress dialog with Cancel shows.
 
     Returns fn's result, or re-raises its exception (a cancellation too) on the UI thread.
     """
     dialog = QProgressDialog(title, "Cancel", 0, total, parent)
-    dialog.setObjectName("renderProgress")
+    dialog.setObjectName("jobProgress")
     dialog.setWindowTitle(title)
-    dialog.setMinimumDuration(400)
+    dialog.setMinimumDuration(300)
     thread = _Thread(fn)
 
     def show(done: int, of: int) -> None:
@@ -64,3 +68,22 @@ def run_render_job(parent: QWidget | None, title: str, fn: Job, total: int = 0) 
     if thread.error is not None:
         raise thread.error
     return thread.result
+
+
+def run_read_job(parent: QWidget | None, ctx: Any, title: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run fn(db, progress=, cancelled=, **kwargs) on its own read-only connection, with progress.
+
+    An in-memory program (tests) has no file to share between threads, so the work runs inline.
+    """
+    path = ctx.workspace.path
+    if path is None:
+        return fn(ctx.db, progress=lambda n, total: None, cancelled=lambda: False, **kwargs)
+
+    def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+        db = open_db(Path(path), create=False, readonly=True)
+        try:
+            return fn(db, progress=progress, cancelled=cancelled, **kwargs)
+        finally:
+            db.close()
+
+    return run_with_progress(parent, title, job)
