@@ -322,11 +322,9 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
                 (to_rrule(ended, old.first_start_local, old.timezone), old.id),
             )
             # The shortened rule is an update of the old series: calendars take it only with a higher sequence.
-            db.execute(
-                "UPDATE sessions SET sequence = sequence + 1, updated_at = ? WHERE id IN ({})".format(
-                    ",".join(str(int(e.id)) for e in earlier)
-                ),
-                (clock.stamp(),),
+            db.conn.executemany(
+                "UPDATE sessions SET sequence = sequence + 1, updated_at = ? WHERE id = ?",
+                [(clock.stamp(), e.id) for e in earlier],
             )
         first_local = edited.local_start
         text = to_rrule(rec, first_local, edited.timezone)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from peerdesk.store.db import Database, known_errors, open_db
 from peerdesk.store.undo import UndoLog
@@ -45,7 +45,7 @@ class Workspace:
         self.undo_log = UndoLog(db) if not readonly else None
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, **kwargs: Any) -> Workspace:
+    def open(cls, path: str | Path, *, readonly: bool = False, **kwargs: Any) -> Self:
         db = open_db(path, readonly=readonly, **kwargs)
         return cls(db, None if str(path) == ":memory:" else Path(path), readonly)
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from peerdesk.store import backups
+from peerdesk.store.db import Database
 from peerdesk.store.workspace import Changes, Workspace
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ class AppContext(QObject):
         self.workspace = workspace
 
     @property
-    def db(self):  # noqa: ANN201 - sqlite_utils.Database
+    def db(self) -> Database:
         return self.workspace.db
 
     @property
