@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setMinimumWidth(150)
+        self.sidebar.setMinimumWidth(180)
         self.sidebar.setUniformItemSizes(True)
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
         self.sidebar.setStyleSheet(
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([180, 1000])
+        self.splitter.setSizes([190, 1000])
         self.setCentralWidget(self.splitter)
         self.sidebar.currentRowChanged.connect(self.show_page)
 
