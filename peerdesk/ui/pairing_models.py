@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -19,8 +18,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, Unmatched, pair_key
-from peerdesk.store.pairings import Contact, Exclusion, MatchRound, Pairing
+from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, pair_key
+from peerdesk.store.pairings import Pairing
+from peerdesk.ui.table_models import RecordsModel
 
 PART_COLOURS = {
     "skills": QColor("#3b7dd8"),
@@ -43,7 +43,7 @@ def _people(g: Group) -> str:
     return " + ".join(f"{m.name} ({m.role})" if m.role in ("mentor", "mentee", "host") else m.name for m in g.members)
 
 
-class ProposalModel(QAbstractTableModel):
+class ProposalModel(RecordsModel):
     """The proposed groups: members, score with its breakdown, the reasons, locked."""
 
     HEADERS = ("#", "Members", "Score", "Lock", "Why")
@@ -64,9 +64,6 @@ class ProposalModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.groups)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def _is_new(self, g: Group) -> bool:
         ids = g.ids
@@ -108,31 +105,11 @@ class ProposalModel(QAbstractTableModel):
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-
-class UnmatchedModel(QAbstractTableModel):
+class UnmatchedModel(RecordsModel):
     """Everyone the proposal leaves out, with the reason."""
 
     HEADERS = ("Name", "E-mail", "Reason")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Unmatched] = []
-
-    def set_rows(self, rows: Sequence[Unmatched]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -142,13 +119,8 @@ class UnmatchedModel(QAbstractTableModel):
             return (u.name, u.email, u.reason)[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-
-class RoundsModel(QAbstractTableModel):
+class RoundsModel(RecordsModel):
     """Accepted rounds, newest first."""
 
     HEADERS = ("Round", "When", "Program", "Format", "Pairings", "Total score", "Sat out")
@@ -158,21 +130,6 @@ class RoundsModel(QAbstractTableModel):
         "cross_functional": "Cross-functional",
         "circles": "Circles",
     }
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[MatchRound] = []
-
-    def set_rows(self, rows: Sequence[MatchRound]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -193,32 +150,12 @@ class RoundsModel(QAbstractTableModel):
             return (r.id, r.created_at, r.program, r.mode, r.pairings, r.total_score, values[6])[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-
-class ContactsModel(QAbstractTableModel):
+class ContactsModel(RecordsModel):
     """Whom one person was paired with, in every format."""
 
     HEADERS = ("With", "Department", "Format", "Program", "From", "Until")
     KINDS = {"mentoring": "Mentoring", "buddy": "Buddy", "cross_functional": "Cross-functional", "circle": "Circle"}
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Contact] = []
-
-    def set_rows(self, rows: Sequence[Contact]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -236,13 +173,8 @@ class ContactsModel(QAbstractTableModel):
             )[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-
-class MatrixModel(QAbstractTableModel):
+class MatrixModel(RecordsModel):
     """Department-by-department counts of pairs, shaded by size."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -326,25 +258,10 @@ def members_text(p: Pairing) -> str:
     return (f"{p.skill}: " if p.skill else "") + people
 
 
-class ExclusionsModel(QAbstractTableModel):
+class ExclusionsModel(RecordsModel):
     """Never-pair exclusions: both people, the reason, since when."""
 
     HEADERS = ("Person", "Never with", "Reason", "Since")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Exclusion] = []
-
-    def set_rows(self, rows: Sequence[Exclusion]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -362,13 +279,8 @@ class ExclusionsModel(QAbstractTableModel):
             return (e.a.name.casefold(), e.b.name.casefold(), e.reason.casefold(), e.since.isoformat())[col]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-
-class ActivePairingsModel(QAbstractTableModel):
+class ActivePairingsModel(RecordsModel):
     """The pairings that meet now: format, program, members, since, last meeting, locked.
 
     Display texts, sort keys and search texts are computed once per load, and the model sorts
@@ -435,12 +347,6 @@ class ActivePairingsModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, [self.index(row_of[pid], col) for pid, col in held])
         self.layoutChanged.emit()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -465,11 +371,6 @@ class ActivePairingsModel(QAbstractTableModel):
             return QBrush(QColor(128, 128, 128))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 5:
             return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
         return None
 
 
