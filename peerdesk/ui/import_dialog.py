@@ -8,14 +8,11 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QProgressDialog,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -91,9 +88,9 @@ class ImportDialog(QDialog):
         self.errors_model = widgets.RowsModel(
             ("Line", "Reason"), [(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)], self
         )
-        self.added_tab = self._table(self.added_model)
-        self.updated_tab = self._table(self.updated_model)
-        self.errors_tab = self._table(self.errors_model)
+        self.added_tab = widgets.preview_table(self, self.added_model)
+        self.updated_tab = widgets.preview_table(self, self.updated_model)
+        self.errors_tab = widgets.preview_table(self, self.errors_model)
         self.tabs.addTab(self.added_tab, f"To add ({len(plan.added)})")
         self.tabs.addTab(self.updated_tab, f"To update ({len(plan.updated)})")
         self.tabs.addTab(self.errors_tab, f"Bad rows ({len(plan.errors)})")
@@ -120,22 +117,6 @@ class ImportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._update_button()
-
-    def _table(self, model: widgets.RowsModel) -> QTableView:
-        view = QTableView(self)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.resizeColumnsToContents()
-        for col in range(model.columnCount() - 1):
-            view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
-        return view
 
     def _summary_text(self) -> str:
         plan = self.plan

@@ -7,13 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -77,8 +74,8 @@ class FeedbackImportDialog(QDialog):
             ("Line", "Reason"), [(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)], self
         )
         self.tabs = QTabWidget(self)
-        self.rows_view = self._table(self.rows_model)
-        self.errors_view = self._table(self.errors_model)
+        self.rows_view = widgets.preview_table(self, self.rows_model)
+        self.errors_view = widgets.preview_table(self, self.errors_model)
         self.tabs.addTab(self.rows_view, f"Matched answers ({len(plan.rows)})")
         self.tabs.addTab(self.errors_view, f"Bad rows ({len(plan.errors)})")
         if plan.errors:
@@ -104,22 +101,6 @@ class FeedbackImportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._update_button()
-
-    def _table(self, model: widgets.RowsModel) -> QTableView:
-        view = QTableView(self)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.resizeColumnsToContents()
-        for col in range(model.columnCount() - 1):
-            view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
-        return view
 
     def _update_button(self) -> None:
         ok = self.plan.changes > 0 and (not self.plan.errors or self.good_rows_check.isChecked())

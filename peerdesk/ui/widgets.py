@@ -16,13 +16,16 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QCompleter,
     QDialog,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QSizePolicy,
+    QTableView,
     QWidget,
 )
 
@@ -161,6 +164,24 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None
+
+
+def preview_table(parent: QWidget, model: QAbstractTableModel) -> QTableView:
+    """A read-only table for an import preview: columns fitted to their content, at most 260 px."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.resizeColumnsToContents()
+    for col in range(model.columnCount() - 1):
+        view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
+    return view
 
 
 def zone_combo(parent: QWidget | None = None) -> QComboBox:
