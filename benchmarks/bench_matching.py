@@ -164,8 +164,7 @@ def pair_bound(problem: Problem, proposal: Proposal) -> float:
     f = Features(problem)
     everyone = np.arange(f.n)
     block = score_block(f, everyone, everyone)
-    w = np.where(block.allowed, block.score.astype(np.float64), -np.inf)
-    bound = upper_bound(w, proposal.total_score, iterations=120)
+    bound = upper_bound(np.where(block.allowed, block.score.astype(np.float64), -np.inf))
     if proposal.upper_bound is not None:
         bound = min(bound, proposal.upper_bound)
     return bound

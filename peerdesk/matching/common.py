@@ -81,12 +81,13 @@ def solver_weights(
     ids_cols: np.ndarray,
     seed: int,
     previous: frozenset[Pair],
+    forbidden: float = -np.inf,
 ) -> np.ndarray:
-    """The values the solver maximises: score + tie-break + stability; -inf where forbidden."""
-    w = score.astype(np.float64)
-    w += tie_break(ids_rows, ids_cols, seed)
+    """The values the solver maximises: score + tie-break + stability; `forbidden` where a rule forbids."""
+    w = tie_break(ids_rows, ids_cols, seed)
+    w += score
     bonus = stability(ids_rows, ids_cols, previous)
     if bonus is not None:
         w += bonus
-    w[~allowed] = -np.inf
+    w[~allowed] = forbidden
     return w
