@@ -237,7 +237,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for n in sizes if not args.rounds_only else []:
-        runs = args.runs if n > 1000 else max(args.runs, 5)
+        runs = args.runs if n > 1000 else max(args.runs, 15)  # small runs are short and noisy
         for mode in ("mentoring", "buddies", "cross_functional", "circles"):
             options = Options(seed=0, group_size=4)
             problem = synthetic.problem(n, mode, seed=0, options=options)

@@ -116,18 +116,18 @@ class SlotTable:
                 length.append(w.end_min - w.start_min)
         marks = np.zeros((n, SLOTS + 1), dtype=np.int32)
         if person:
-            p = np.array(person, dtype=np.int64)
+            p = np.array(person, dtype=np.int64) * (SLOTS + 1)
             a = np.array(start, dtype=np.int64) % WEEK_MIN
             b = a + np.array(length, dtype=np.int64)
             # Quarter-hours, rounded to the nearest; a window past Sunday midnight wraps to Monday.
             sa = np.rint(a / SLOT_MIN).astype(np.int64)
             sb = np.rint(b / SLOT_MIN).astype(np.int64)
             wraps = sb > SLOTS
-            np.add.at(marks, (p, sa), 1)
-            np.add.at(marks, (p, np.minimum(sb, SLOTS)), -1)
-            np.add.at(marks, (p[wraps], np.zeros(int(wraps.sum()), dtype=np.int64)), 1)
-            np.add.at(marks, (p[wraps], sb[wraps] - SLOTS), -1)
-        free = np.cumsum(marks[:, :SLOTS], axis=1) > 0
+            opens = np.concatenate([p + sa, p[wraps]])
+            closes = np.concatenate([p + np.minimum(sb, SLOTS), p[wraps] + sb[wraps] - SLOTS])
+            size = n * (SLOTS + 1)
+            marks = (np.bincount(opens, minlength=size) - np.bincount(closes, minlength=size)).reshape(n, SLOTS + 1)
+        free = np.cumsum(marks[:, :SLOTS], axis=1, dtype=np.int32) > 0
         packed = np.packbits(free, axis=1)
         keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
