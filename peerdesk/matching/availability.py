@@ -114,20 +114,24 @@ class SlotTable:
                 person.append(k)
                 start.append(w.weekday * 1440 + w.start_min - offsets[w.weekday])
                 length.append(w.end_min - w.start_min)
-        marks = np.zeros((n, SLOTS + 1), dtype=np.int32)
+        free = np.zeros(n * SLOTS, dtype=bool)
         if person:
-            p = np.array(person, dtype=np.int64) * (SLOTS + 1)
+            who = np.array(person, dtype=np.int64)
             a = np.array(start, dtype=np.int64) % WEEK_MIN
             b = a + np.array(length, dtype=np.int64)
             # Quarter-hours, rounded to the nearest; a window past Sunday midnight wraps to Monday.
             sa = np.rint(a / SLOT_MIN).astype(np.int64)
             sb = np.rint(b / SLOT_MIN).astype(np.int64)
             wraps = sb > SLOTS
-            opens = np.concatenate([p + sa, p[wraps]])
-            closes = np.concatenate([p + np.minimum(sb, SLOTS), p[wraps] + sb[wraps] - SLOTS])
-            size = n * (SLOTS + 1)
-            marks = (np.bincount(opens, minlength=size) - np.bincount(closes, minlength=size)).reshape(n, SLOTS + 1)
-        free = np.cumsum(marks[:, :SLOTS], axis=1, dtype=np.int32) > 0
+            who = np.concatenate([who, who[wraps]])
+            starts = np.concatenate([sa, np.zeros(int(wraps.sum()), dtype=np.int64)])
+            ends = np.concatenate([np.minimum(sb, SLOTS), sb[wraps] - SLOTS])
+            lengths = np.maximum(ends - starts, 0)
+            # Every quarter-hour of every window at once: each window's first flat index,
+            # repeated over its length, plus a running count within it.
+            begin = np.repeat(who * SLOTS + starts - (np.cumsum(lengths) - lengths), lengths)
+            free[begin + np.arange(len(begin))] = True
+        free = free.reshape(n, SLOTS)
         packed = np.packbits(free, axis=1)
         keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)

@@ -6,13 +6,15 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matching_helpers import person
 
 from peerdesk.matching import rules, synthetic
-from peerdesk.matching.availability import SlotTable, utc_intervals
+from peerdesk.matching.availability import SLOTS, SlotTable, slot_row, utc_intervals
 from peerdesk.matching.model import PARTS, History, Options, Problem, Weights
 from peerdesk.matching.scoring import Features, gap_fit, pair_parts, score_block, title_level
-from peerdesk.store.records import parse_availability
+from peerdesk.store.records import Window, parse_availability
 
 MONDAY = dt.date(2026, 11, 2)
 
@@ -40,6 +42,27 @@ def test_a_window_that_crosses_the_week_end_wraps_to_monday():
     # Sunday 23:00-24:00 in Los Angeles (UTC-8) is Monday 07:00-08:00 UTC.
     la = utc_intervals(parse_availability("Sun 23:00-24:00"), "America/Los_Angeles", MONDAY)
     assert la == [(7 * 60, 8 * 60)]
+
+
+_windows = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(0, 95), st.integers(1, 96)).map(
+        lambda t: Window(t[0], t[1] * 15, min(1440, (t[1] + t[2]) * 15))
+    ),
+    max_size=6,
+)
+_zones = st.sampled_from(["UTC", "Asia/Tokyo", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham", "Europe/Oslo"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_zones, _windows), min_size=1, max_size=8))
+def test_slot_table_matches_the_plain_row_of_each_person(patterns):
+    """The vectorised table (wrapping, overlapping and empty windows) agrees with slot_row."""
+    table = SlotTable([(tz, tuple(ws)) for tz, ws in patterns], MONDAY)
+    for k, (tz, ws) in enumerate(patterns):
+        row = np.zeros(SLOTS, dtype=bool)
+        row[table.columns] = table.unique[table.inverse[k]] > 0
+        assert np.array_equal(row, slot_row(tuple(ws), tz, MONDAY))
+        assert table.has_windows[k] == row.any()
 
 
 def test_titles_and_skill_gaps():
