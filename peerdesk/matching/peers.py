@@ -5,6 +5,8 @@ with an assignment relaxation: a perfect matching is a permutation made of swaps
 optimal assignment of the symmetric score matrix (with "stay single" on the diagonal) is
 at least twice the best matching. Its value is a certified upper bound, its 2-cycles are
 pairs, and its longer cycles are split and repaired, then improved by exchanging partners.
+Pools of more than BLOCK people are solved in blocks with their seams re-solved, and every
+assignment is preconditioned with Lagrangian potentials, which leaves its optimum alone.
 Either way the matching first covers as many people as possible, then maximises the score.
 """
 
