@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,7 @@ from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import charts, widgets
-from peerdesk.ui.goal_models import SORT_ROLE, ActionModel, GoalProgressModel, SparklineDelegate
+from peerdesk.ui.goal_models import ActionModel, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.metrics_worker import MetricsRunner
 
 # Tables whose changes can move a figure of the dashboard.
@@ -176,21 +176,11 @@ class DashboardPage(QWidget):
 
         self.goal_status = charts.StatusBar(self)
         self.goals = GoalProgressModel(self)
-        self.goals_proxy = QSortFilterProxyModel(self)
-        self.goals_proxy.setSourceModel(self.goals)
-        self.goals_proxy.setSortRole(SORT_ROLE)
-        self.goals_view = QTableView(self)
-        self.goals_view.setModel(self.goals_proxy)
-        self.goals_view.setSortingEnabled(True)
+        self.goals_view, self.goals_proxy = widgets.sorted_table(self, self.goals, "Goals", stretch=0)
         self.goals_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
-        self.goals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.goals_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.goals_view.verticalHeader().hide()
-        self.goals_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 130)
         self.goals_view.setMinimumHeight(150)
-        self.goals_view.setAccessibleName("Goals")
 
         self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
         self.upcoming_view = QTableView(self)

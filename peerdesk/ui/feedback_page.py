@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,9 +25,9 @@ from peerdesk.store.records import SESSION_KINDS
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.table_models import RecordsModel
+from peerdesk.ui.widgets import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 PERIODS = ("last_90_days", "this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
 
 
@@ -83,25 +80,6 @@ class CommentsModel(RecordsModel):
         return None
 
 
-def _table(
-    model: QAbstractTableModel, parent: QWidget, stretch: int, name: str
-) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    proxy.setFilterKeyColumn(-1)
-    view = QTableView(parent)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    view.setAccessibleName(name)
-    return view, proxy
-
-
 class FeedbackPage(QWidget):
     """What participants think of the sessions, grouped so that patterns stand out."""
 
@@ -136,13 +114,13 @@ class FeedbackPage(QWidget):
         self.by_host = GroupsModel("Host", self)
         self.by_month = GroupsModel("Month", self)
         self.comments = CommentsModel(self)
-        self.kind_view, _ = _table(self.by_kind, self, 0, "Ratings by session kind")
-        self.host_view, _ = _table(self.by_host, self, 0, "Ratings by host")
-        self.month_view, _ = _table(self.by_month, self, 0, "Ratings by month")
+        self.kind_view, _ = widgets.sorted_table(self, self.by_kind, "Ratings by session kind", stretch=0)
+        self.host_view, _ = widgets.sorted_table(self, self.by_host, "Ratings by host", stretch=0)
+        self.month_view, _ = widgets.sorted_table(self, self.by_month, "Ratings by month", stretch=0)
         self.kind_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.host_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.month_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.comments_view, self.comments_proxy = _table(self.comments, self, 4, "Comments")
+        self.comments_view, self.comments_proxy = widgets.sorted_table(self, self.comments, "Comments", stretch=4)
         self.comments_view.setWordWrap(True)
         self.comments_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.search = QLineEdit(self)

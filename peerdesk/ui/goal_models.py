@@ -14,10 +14,10 @@ from peerdesk.metrics.dashboard import ActionItem
 from peerdesk.metrics.goals import GoalProgress
 from peerdesk.ui import charts
 from peerdesk.ui.table_models import RecordsModel
+from peerdesk.ui.widgets import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 TREND_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ORDER = {"missed": 0, "at_risk": 1, "on_track": 2, "met": 3}
 
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,7 +29,6 @@ from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
 from peerdesk.ui.pairing_models import (
-    SORT_ROLE,
     ActivePairingsModel,
     ExclusionsModel,
     SelfSortingFilter,
@@ -43,25 +41,12 @@ ACTIVE_TABLES = ("pairings", "pairing_members", "participants", "programs", "ses
 
 
 def _view(
-    model: Any, parent: QWidget, stretch: int, proxy: QSortFilterProxyModel | None = None
+    model: Any, parent: QWidget, name: str, stretch: int, proxy: QSortFilterProxyModel | None = None
 ) -> tuple[QTableView, QSortFilterProxyModel]:
     """A sortable, filterable read-only table whose column `stretch` takes the spare width."""
-    if proxy is None:
-        proxy = QSortFilterProxyModel(parent)
-        proxy.setSortRole(SORT_ROLE)
-        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        proxy.setFilterKeyColumn(-1)
-    proxy.setSourceModel(model)
-    view = QTableView(parent)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view, proxy = widgets.sorted_table(parent, model, name, stretch=stretch, proxy=proxy)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.horizontalHeader().setStretchLastSection(False)
     view.setWordWrap(False)
     return view, proxy
 
@@ -163,8 +148,7 @@ class ExclusionsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = ExclusionsModel(self)
-        self.view, self.proxy = _view(self.model, self, stretch=2)
-        self.view.setAccessibleName("Never-pair exclusions")
+        self.view, self.proxy = _view(self.model, self, "Never-pair exclusions", stretch=2)
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         for c, width in ((0, 200), (1, 200), (3, 95)):
             self.view.setColumnWidth(c, width)
@@ -241,8 +225,7 @@ class ActivePairingsTab(QWidget):
         self.ctx = ctx
         self.model = ActivePairingsModel(self)
         self.filter = SelfSortingFilter(self)
-        self.view, self.proxy = _view(self.model, self, stretch=2, proxy=self.filter)
-        self.view.setAccessibleName("Active pairings")
+        self.view, self.proxy = _view(self.model, self, "Active pairings", stretch=2, proxy=self.filter)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         for c, width in ((0, 120), (1, 170), (3, 95), (4, 105), (5, 60)):

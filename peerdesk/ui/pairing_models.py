@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, pair_key
 from peerdesk.store.pairings import Pairing
 from peerdesk.ui.table_models import RecordsModel
+from peerdesk.ui.widgets import SORT_ROLE
 
 PART_COLOURS = {
     "skills": QColor("#3b7dd8"),
@@ -31,7 +32,6 @@ PART_COLOURS = {
     "novelty": QColor("#7f8c8d"),
 }
 BREAKDOWN_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 NEW_BACKGROUND = QColor(255, 244, 204)
 # A check mark, not a padlock emoji: common desktop fonts (DejaVu) have no emoji and draw a box.
 LOCKED_MARK = "✔"

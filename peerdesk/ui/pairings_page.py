@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -54,7 +53,6 @@ from peerdesk.ui import widgets
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
 from peerdesk.ui.pairing_models import (
     PART_COLOURS,
-    SORT_ROLE,
     BreakdownDelegate,
     ContactsModel,
     MatrixModel,
@@ -73,16 +71,9 @@ MODES: tuple[tuple[Mode, str], ...] = (
 WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
 
 
-def _table(model: Any, *, sortable: bool = True) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setSortingEnabled(sortable)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+def _table(parent: QWidget, model: Any, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
+    view, proxy = widgets.sorted_table(parent, model, name)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     return view, proxy
@@ -217,8 +208,7 @@ class PairingsPage(QWidget):
         self.summary_label.setWordWrap(True)
         col.addWidget(self.summary_label)
         self.proposal_model = ProposalModel(self)
-        self.proposal_view, self.proposal_proxy = _table(self.proposal_model)
-        self.proposal_view.setAccessibleName("Proposed groups")
+        self.proposal_view, self.proposal_proxy = _table(self, self.proposal_model, "Proposed groups")
         self.proposal_view.setItemDelegateForColumn(2, BreakdownDelegate(self.proposal_view))
         header = self.proposal_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -266,8 +256,7 @@ class PairingsPage(QWidget):
         right = QGroupBox("Unmatched")
         rl = QVBoxLayout(right)
         self.unmatched_model = UnmatchedModel(self)
-        self.unmatched_view, _ = _table(self.unmatched_model)
-        self.unmatched_view.setAccessibleName("Unmatched people")
+        self.unmatched_view, _ = _table(self, self.unmatched_model, "Unmatched people")
         self.unmatched_view.setWordWrap(True)
         self.unmatched_view.setColumnWidth(0, 150)
         self.unmatched_view.hideColumn(1)
@@ -283,10 +272,9 @@ class PairingsPage(QWidget):
     def _history_area(self) -> QWidget:
         tabs = QTabWidget()
         self.rounds_model = RoundsModel(self)
-        self.rounds_view, _ = _table(self.rounds_model)
+        self.rounds_view, _ = _table(self, self.rounds_model, "Matching rounds")
         self.rounds_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.rounds_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.rounds_view.horizontalHeader().setStretchLastSection(True)
         tabs.addTab(self.rounds_view, "Rounds")
         people = QWidget()
         pl = QVBoxLayout(people)
@@ -300,7 +288,7 @@ class PairingsPage(QWidget):
         top.addStretch(1)
         pl.addLayout(top)
         self.contacts_model = ContactsModel(self)
-        self.contacts_view, _ = _table(self.contacts_model)
+        self.contacts_view, _ = _table(self, self.contacts_model, "Who the person met")
         self.contacts_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         pl.addWidget(self.contacts_view)
         tabs.addTab(people, "Who met whom")

@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -19,11 +18,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -182,19 +179,9 @@ class ProgramsPage(QWidget):
         self.runner.failed.connect(self._failed)
 
         self.model = ProgramsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView(self)
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
+        self.view, self.proxy = widgets.sorted_table(self, self.model, "Programs", stretch=0)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the store's order: active programs first
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.view.setAccessibleName("Programs")
         self.view.doubleClicked.connect(lambda _: self.edit_program())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
 
@@ -212,20 +199,14 @@ class ProgramsPage(QWidget):
         self.status_bar = charts.StatusBar(self)
 
         self.goals = GoalProgressModel(self)
-        self.goals_proxy = QSortFilterProxyModel(self)
-        self.goals_proxy.setSourceModel(self.goals)
-        self.goals_proxy.setSortRole(SORT_ROLE)
-        self.goals_view = QTableView(self)
-        self.goals_view.setModel(self.goals_proxy)
+        # In the coordinator's order (Move up / Move down), so not sortable by header.
+        self.goals_view, self.goals_proxy = widgets.sorted_table(
+            self, self.goals, "Goals of the program", stretch=0, sortable=False
+        )
         self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
-        self.goals_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.goals_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.goals_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.goals_view.verticalHeader().hide()
         self.goals_view.verticalHeader().setDefaultSectionSize(34)
-        self.goals_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 140)
-        self.goals_view.setAccessibleName("Goals of the program")
         self.goals_view.doubleClicked.connect(lambda _: self.edit_goal())
 
         self.add_goal_button = QPushButton("Add goal…", self)
@@ -250,18 +231,10 @@ class ProgramsPage(QWidget):
         ll.addLayout(row)
 
         self.members = MembersModel(self)
-        self.members_proxy = QSortFilterProxyModel(self)
-        self.members_proxy.setSourceModel(self.members)
-        self.members_proxy.setSortRole(SORT_ROLE)
-        self.members_view = QTableView(self)
-        self.members_view.setModel(self.members_proxy)
-        self.members_view.setSortingEnabled(True)
+        self.members_view, self.members_proxy = widgets.sorted_table(
+            self, self.members, "Members of the program", stretch=0
+        )
         self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.members_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.members_view.verticalHeader().hide()
-        self.members_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.members_view.setAccessibleName("Members of the program")
         self.complete_day = QDateEdit(self)
         self.complete_day.setCalendarPopup(True)
         self.complete_day.setDisplayFormat("yyyy-MM-dd")

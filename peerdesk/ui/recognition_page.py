@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,9 +39,9 @@ from peerdesk.ui import widgets
 from peerdesk.ui.metrics_worker import MetricsRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
 from peerdesk.ui.table_models import RecordsModel
+from peerdesk.ui.widgets import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 PERIODS = ("this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
 
 
@@ -202,20 +201,9 @@ class RecognitionPage(QWidget):
         self.range_label = QLabel(self)
 
         self.board = LeaderboardModel(self)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.board)
-        proxy.setSortRole(SORT_ROLE)
-        self.board_proxy = proxy
-        self.board_view = QTableView(self)
-        self.board_view.setModel(proxy)
-        self.board_view.setSortingEnabled(True)
+        self.board_view, self.board_proxy = widgets.sorted_table(self, self.board, "Leaderboard", stretch=1)
         self.board_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.board_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.board_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.board_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.board_view.verticalHeader().hide()
-        self.board_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.board_view.setAccessibleName("Leaderboard")
         self.board_view.doubleClicked.connect(lambda _: self.give_award())
         rule = QLabel(
             f"Points: {POINTS_PER_SESSION_LED} per session led, {POINTS_PER_HOUR_MENTORED} per hour mentored, "
@@ -225,19 +213,8 @@ class RecognitionPage(QWidget):
         rule.setWordWrap(True)
 
         self.awards = AwardsModel(self)
-        awards_proxy = QSortFilterProxyModel(self)
-        awards_proxy.setSourceModel(self.awards)
-        awards_proxy.setSortRole(SORT_ROLE)
-        self.awards_proxy = awards_proxy
-        self.awards_view = QTableView(self)
-        self.awards_view.setModel(awards_proxy)
-        self.awards_view.setSortingEnabled(True)
+        self.awards_view, self.awards_proxy = widgets.sorted_table(self, self.awards, "Awards given", stretch=3)
         self.awards_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.awards_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.awards_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.awards_view.verticalHeader().hide()
-        self.awards_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.awards_view.setAccessibleName("Awards given")
 
         self.award_button = QPushButton("Give award…", self)
         self.award_button.clicked.connect(self.give_award)

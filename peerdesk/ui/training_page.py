@@ -50,9 +50,9 @@ from peerdesk.store.training import (
 from peerdesk.ui import charts, widgets
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
 from peerdesk.ui.table_models import RecordsModel
+from peerdesk.ui.widgets import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
@@ -341,16 +341,11 @@ class TrainingPage(QWidget):
 
         self.people_model = TraineesModel(self)
         self.proxy = MentorFilter(self)
-        self.proxy.setSourceModel(self.people_model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.people_view = QTableView(self)
-        self.people_view.setModel(self.proxy)
-        self.people_view.setSortingEnabled(True)
+        self.people_view, _ = widgets.sorted_table(
+            self, self.people_model, "Mentors and their training", proxy=self.proxy
+        )
         self.people_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.people_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.people_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.people_view.verticalHeader().hide()
-        self.people_view.setAccessibleName("Mentors and their training")
         self.people_view.doubleClicked.connect(lambda _: self.record())
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search name or department…")

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRectF,
     QSize,
+    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
@@ -172,6 +173,39 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]
         return None
+
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by when that is not its text
+
+
+def sorted_table(
+    parent: QWidget,
+    model: QAbstractItemModel,
+    name: str,
+    *,
+    stretch: int | None = None,
+    proxy: QSortFilterProxyModel | None = None,
+    sortable: bool = True,
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A read-only table of whole rows behind a proxy that sorts by SORT_ROLE and filters text
+    on every column, case-insensitively (or behind the given proxy, as it is set up);
+    column `stretch` takes the spare width."""
+    if proxy is None:
+        proxy = QSortFilterProxyModel(parent)
+        proxy.setSortRole(SORT_ROLE)
+        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        proxy.setFilterKeyColumn(-1)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(sortable)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    if stretch is not None:
+        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setAccessibleName(name)
+    return view, proxy
 
 
 def list_table(
