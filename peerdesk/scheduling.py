@@ -440,10 +440,16 @@ class Unscheduled:
     duration_min: int  # the program's meeting length
 
 
-def pairings_without_sessions(db: Database, program_id: int | None = None) -> list[Unscheduled]:
-    """Active pairings that have no session at all, with their start and their program's meeting length."""
-    where = "AND pg.program_id = ?" if program_id is not None else ""
-    params = [program_id] if program_id is not None else []
+def pairings_without_sessions(
+    db: Database, program_id: int | None = None, *, round_id: int | None = None
+) -> list[Unscheduled]:
+    """Active pairings (of a program, or of a round) that have no session at all, with their
+    start and their program's meeting length."""
+    where, params = "", []
+    if program_id is not None:
+        where, params = where + " AND pg.program_id = ?", [*params, program_id]
+    if round_id is not None:
+        where, params = where + " AND pg.round_id = ?", [*params, round_id]
     out = []
     for pid, kind, prog, started, config in db.execute(
         "SELECT pg.id, pg.kind, pg.program_id, pg.started_on, pr.config FROM pairings pg "
@@ -526,6 +532,7 @@ def plan_first_meetings(
     weeks: int = 4,
     duration_min: int | None = None,
     program_id: int | None = None,
+    round_id: int | None = None,
     display_tz: str = "UTC",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -537,7 +544,7 @@ def plan_first_meetings(
     with its own connection. Each proposal sees the ones planned before it, so nobody is
     double-booked. Raises Cancelled when asked to stop.
     """
-    todo = pairings_without_sessions(db, program_id)
+    todo = pairings_without_sessions(db, program_id, round_id=round_id)
     planner = _Planner(weeks, display_tz)
     results: list[FirstMeeting] = []
     for n, item in enumerate(todo):
