@@ -78,7 +78,7 @@ from peerdesk.ui.pairing_models import (
     group_detail_html,
 )
 from peerdesk.ui.pairing_worker import MatchJob
-from peerdesk.ui.session_models import format_local
+from peerdesk.ui.session_models import format_local, zone_city
 
 MODES: tuple[tuple[Mode, str], ...] = (
     ("mentoring", "Mentoring (mentors with mentees)"),
@@ -257,7 +257,9 @@ class PairingsPage(QWidget):
             self.proposal_view.setColumnWidth(c, width)
         # The why of a group is read in full in the pane below the table, not in a clipped column.
         self.proposal_view.hideColumn(4)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._fit_rows)
         self.proposal_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.proposal_view.selectionModel().selectionChanged.connect(self._selection_changed)
         # The "why" of the selected group, wrapped to the pane's width: no sideways scrolling.
@@ -667,10 +669,8 @@ class PairingsPage(QWidget):
             if self.highlight_check.isChecked():
                 new_pairs = diff.added
         self.proposal_model.set_groups(p.groups, new_pairs)
-        circles = p.mode == "circles"
-        self.proposal_view.setWordWrap(circles)  # circles list four to six people
-        if circles and len(p.groups) <= 400:
-            self.proposal_view.resizeRowsToContents()
+        self.proposal_view.setWordWrap(p.mode == "circles")  # circles list four to six people
+        self._fit_rows()
         self.unmatched_model.set_rows(p.unmatched)
         self.unmatched_view.resizeRowsToContents()
         quality = ""
@@ -700,6 +700,12 @@ class PairingsPage(QWidget):
         self._fill_swap()
         self._show_detail()
         self._update_buttons()
+
+    def _fit_rows(self, *_: Any) -> None:
+        """Circles' rows as tall as their wrapped members (a few hundred rows at most: it measures each)."""
+        p = self.proposal
+        if p is not None and p.mode == "circles" and len(p.groups) <= 400:
+            self.proposal_view.resizeRowsToContents()
 
     def _fill_swap(self) -> None:
         for combo in (self.swap_a, self.swap_b):
@@ -863,10 +869,12 @@ class PairingsPage(QWidget):
             return ""
         zone = load_settings(self.ctx.db).timezone
         shown = session_ids[:BOOKED_SHOWN]
-        lines = [
-            f"<li>{html.escape(s.title)} — {format_local(s.start_utc, zone)}</li>"
-            for s in (get_session(self.ctx.db, i) for i in shown)
-        ]
+        lines = []
+        for s in (get_session(self.ctx.db, i) for i in shown):
+            when = format_local(s.start_utc, zone)
+            if s.timezone != zone:  # and as the members read it
+                when += f" ({format_local(s.start_utc, s.timezone, with_date=False)} {zone_city(s.timezone)})"
+            lines.append(f"<li>{html.escape(s.title)} — {when}</li>")
         more = (
             f"<p>…and {len(session_ids) - len(shown)} more on the Sessions page.</p>"
             if len(session_ids) > len(shown)

@@ -16,7 +16,7 @@ from peerdesk.matching.scoring import required_overlap
 from peerdesk.store import open_db
 from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant
-from peerdesk.store.programs import Program, add_program, enrol, get_program, update_program
+from peerdesk.store.programs import Program, add_program, enrol, find_program, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability, parse_skills
 from peerdesk.store.settings import Settings, save_settings
 
@@ -194,7 +194,7 @@ def test_match_accept_records_and_list_pairings_shows_them(demo_file, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == before + len(out["groups"])
     circles = [r for r in rows if r["round_id"] == out["round_id"]]
-    assert {len(r["members"]) for r in circles} <= {4, 5, 6}
+    assert {len(r["members"]) for r in circles} <= {3, 4, 5, 6}  # 3 to 6 people who share a skill and an hour
     assert {"id", "program", "kind", "status", "members"} <= set(rows[0])
     assert all(r["kind"] == "circle" and r["status"] == "active" for r in circles)
 
@@ -269,3 +269,15 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "cannot meet: Ana Lima and" in text and "1 of them cannot hold a first meeting" in text
+
+
+def test_the_demo_circles_program_forms_circles_under_the_rules(demo_file, capsys):
+    args = ["--db", str(demo_file), "match", "--program", "Cross-Functional Learning Circles", "--mode", "circles"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["groups"], "a demo where no circle can form shows the coordinator nothing"
+    db = open_db(demo_file)
+    problem = load_problem(db, "circles", program_id=find_program(db, "Cross-Functional Learning Circles").id)
+    assert violations(problem, propose(problem)) == []
+    for g in out["groups"]:
+        assert g["facts"][0] == f"all {len(g['members'])} want to learn {g['skill']}"
