@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
-import socket
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -94,27 +95,33 @@ class _Interrupts:
     """Ctrl+C (SIGINT) and SIGTERM close the windows and quit, as in any terminal program.
 
     Qt's event loop runs no Python while it waits, so Python's signal handler would only run
-    at the next Python callback; the signal's wake-up byte on a socket pair makes Qt call back
-    at once."""
+    at the next Python callback (up to a minute later). On POSIX the signal's wake-up byte on a
+    pipe makes Qt call back at once; elsewhere a light timer gives Python the chance."""
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
         self.interrupted = False
-        self._read, self._write = socket.socketpair()
-        for sock in (self._read, self._write):
-            sock.setblocking(False)
-        signal.set_wakeup_fd(self._write.fileno())
-        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, app)
-        self._notifier.activated.connect(self._drain)
+        self._fds: tuple[int, int] | None = None
+        self._waker: QSocketNotifier | QTimer
+        if os.name == "posix":
+            self._fds = os.pipe()
+            for fd in self._fds:
+                os.set_blocking(fd, False)
+            signal.set_wakeup_fd(self._fds[1])
+            self._waker = QSocketNotifier(self._fds[0], QSocketNotifier.Type.Read, app)
+            self._waker.activated.connect(self._drain)
+        else:
+            self._waker = QTimer(app)
+            self._waker.timeout.connect(lambda: None)
+            self._waker.start(250)
         for name in ("SIGINT", "SIGTERM"):
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), self._handle)
 
     def _drain(self) -> None:
-        try:
-            self._read.recv(64)
-        except OSError:
-            pass
+        if self._fds is not None:
+            with contextlib.suppress(OSError):
+                os.read(self._fds[0], 64)
 
     def _handle(self, signum: int, frame: object) -> None:
         self.interrupted = True
@@ -125,15 +132,18 @@ class _Interrupts:
         self.app.exit(EXIT_INTERRUPTED)
 
     def close(self) -> None:
-        signal.set_wakeup_fd(-1)
-        for name in ("SIGINT", "SIGTERM"):
-            if hasattr(signal, name):
-                signal.signal(
-                    getattr(signal, name), signal.SIG_DFL if name == "SIGTERM" else signal.default_int_handler
-                )
-        self._notifier.setEnabled(False)
-        self._read.close()
-        self._write.close()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if isinstance(self._waker, QTimer):
+            self._waker.stop()
+        else:
+            self._waker.setEnabled(False)
+        if self._fds is not None:
+            signal.set_wakeup_fd(-1)
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = None
 
 
 def run_app(path: Path | None, demo: bool = False) -> int:
