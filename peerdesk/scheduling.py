@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from peerdesk import clock
+from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.store.db import Database
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
 from peerdesk.store.sessions import (
@@ -24,6 +25,7 @@ from peerdesk.store.sessions import (
     create_session,
     members_of_pairing,
 )
+from peerdesk.store.workspace import bulk
 
 Interval = tuple[dt.datetime, dt.datetime]
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -407,10 +409,6 @@ def pairings_without_sessions(db: Database, program_id: int | None = None) -> li
     ]
 
 
-class Cancelled(Exception):
-    """The user stopped a long computation; nothing was written."""
-
-
 def plan_first_meetings(
     db: Database,
     *,
@@ -418,8 +416,8 @@ def plan_first_meetings(
     duration_min: int = 60,
     program_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> list[FirstMeeting]:
     """Work out (without writing) the first meeting of every active pairing that has none yet.
 
@@ -464,6 +462,7 @@ def plan_first_meetings(
     return results
 
 
+@bulk
 def book_first_meetings(db: Database, plan: Sequence[FirstMeeting]) -> list[FirstMeeting]:
     """Write a plan in one transaction; a pairing that got a session meanwhile is skipped."""
     booked: list[FirstMeeting] = []
@@ -486,7 +485,7 @@ def schedule_first_meetings(
     duration_min: int = 60,
     program_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[FirstMeeting]:
     """Plan and book the first meeting of every active pairing that has none yet, in one transaction."""
     plan = plan_first_meetings(

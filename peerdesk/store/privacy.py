@@ -19,6 +19,7 @@ from typing import Any
 from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound
+from peerdesk.store.workspace import bulk
 
 ERASED = "[erased]"
 EXPORT_FORMAT = "PeerDesk participant data"
@@ -206,6 +207,7 @@ def _scrub_first_names(db: Database, name: str, sessions: list[int]) -> int:
     return changed
 
 
+@bulk
 def erase_participant(db: Database, pid: int) -> Erasure:
     """Remove a person and everything that names them, in one transaction.
 
@@ -367,7 +369,7 @@ def export_participant_data(db: Database, pid: int) -> dict[str, Any]:
 
 def write_participant_export(db: Database, pid: int, path: str | os.PathLike[str]) -> Path:
     """Write export_participant_data to a JSON file (atomically, readable by the owner only)."""
-    from peerdesk.safefile import write_text
+    from peerdesk.store.safefile import write_text
 
     data = export_participant_data(db, pid)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)

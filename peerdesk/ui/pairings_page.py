@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.jobs import Cancelled, Work
+from peerdesk.matching import propose
 from peerdesk.matching.edit import compare, swap_members
-from peerdesk.matching.load import load_problem, options_to_dict, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import load_problem, options_to_dict, round_of, stored_options, stored_weights
 from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
     PART_LABELS,
@@ -47,9 +49,12 @@ from peerdesk.matching.model import (
     pair_key,
 )
 from peerdesk.store import pairings as store
+from peerdesk.store.db import Database
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import list_programs
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
 from peerdesk.ui.pairing_models import (
     PART_COLOURS,
@@ -60,7 +65,6 @@ from peerdesk.ui.pairing_models import (
     RoundsModel,
     UnmatchedModel,
 )
-from peerdesk.ui.pairing_worker import MatchJob
 
 MODES: tuple[tuple[Mode, str], ...] = (
     ("mentoring", "Mentoring (mentors with mentees)"),
@@ -92,7 +96,7 @@ class PairingsPage(QWidget):
         self.previous: Proposal | None = None
         self.rejected: set[Pair] = set()
         self.locks: dict[frozenset[int], LockedGroup] = {}
-        self.job: MatchJob | None = None
+        self.job: JobRunner | None = None  # while a round is being loaded and solved
         self._loading = False
         self._weights_timer = QTimer(self)
         self._weights_timer.setSingleShot(True)
@@ -458,25 +462,14 @@ class PairingsPage(QWidget):
             locked=tuple(self.locks.values()),
             previous=frozenset(self.proposal.pairs()) if self.proposal is not None else frozenset(),
         )
-        path = self.ctx.workspace.path
-        if path is not None:  # loaded on the worker, over its own connection
-            self.job = MatchJob(parent=self, load=load, path=Path(path))
-            self.summary_label.setText("Loading people, availability and history…")
-        else:  # an in-memory store is only reachable through this thread's connection
-            problem = load(self.ctx.db)
-            self._loaded(problem)
-            if not problem.people:
-                return
-            self.job = MatchJob(problem, self)
-            self.summary_label.setText(f"Matching {len(problem.people)} people…")
-        self.job.loaded.connect(self._loaded)
-        self.job.progressed.connect(self._progressed)
-        self.job.solved.connect(self._solved)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
-        self.job.finished.connect(self._job_finished)
+        job = JobRunner(self.ctx.path, self)
+        job.progressed.connect(self._progressed)
+        job.finished.connect(self._matched)
+        job.failed.connect(self._match_failed)
+        self.job = job
+        self.summary_label.setText("Loading people, availability and history…")
         self.progress.setValue(0)
-        self.job.start()
+        job.run(partial(_load_and_solve, load))
         self._update_buttons()
 
     def _loaded(self, problem: Problem) -> None:
@@ -486,10 +479,10 @@ class PairingsPage(QWidget):
 
     def cancel(self) -> None:
         if self.job is not None:
-            self.job.stop()
+            self.job.cancel()
 
-    def _progressed(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(100 * fraction))
+    def _progressed(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(100 * done / total) if total else 0)
         self.summary_label.setText(message + "…")
 
     def _solved(self, proposal: Proposal) -> None:
@@ -498,6 +491,20 @@ class PairingsPage(QWidget):
         self.proposal = proposal
         self._show_proposal()
         self.proposal_ready.emit()
+
+    def _matched(self, result: tuple[Problem, Proposal | None]) -> None:
+        problem, proposal = result
+        self._loaded(problem)
+        if proposal is not None:
+            self._solved(proposal)
+        self._job_finished()
+
+    def _match_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self._cancelled()
+        else:
+            self._failed(widgets.describe_exception(type(error), error, error.__traceback__))
+        self._job_finished()
 
     def _failed(self, message: str) -> None:
         widgets.report_bug(self, "Matching failed", "Matching failed unexpectedly.", message)
@@ -513,7 +520,7 @@ class PairingsPage(QWidget):
         self._update_buttons()
 
     def wait(self) -> None:
-        """Block until the running job ends (tests; closing the page)."""
+        """Let the running job end and its outcome show (tests; closing the page)."""
         if self.job is not None:
             self.job.wait()
 
@@ -636,12 +643,10 @@ class PairingsPage(QWidget):
             self.ctx,
             self,
             "Accept matching round",
-            record_proposal,
-            self.proposal,
+            store.record_round,
+            round_of(self.proposal, options=self.options()),
             program_id=self.program_id,
             started_on=start,
-            options=self.options(),
-            backup_first=True,
         )
         if round_id is None:
             return
@@ -664,10 +669,8 @@ class PairingsPage(QWidget):
         self.person_combo.blockSignals(True)
         self.person_combo.clear()
         # names only: reading everyone's skills and availability here took ~0.2 s at 5,000 people
-        for pid, name, department in db.execute(
-            "SELECT id, name, department FROM participants ORDER BY name COLLATE NOCASE, id"
-        ):
-            self.person_combo.addItem(f"{name} ({department})" if department else name, pid)
+        for p in person_names(db):
+            self.person_combo.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
         self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(current)))
         self.person_combo.blockSignals(False)
         self._show_contacts()
@@ -683,3 +686,13 @@ class PairingsPage(QWidget):
             self._fill_programs()
         if changes.touches(*WATCHED):
             self._refresh_history()
+
+
+def _load_and_solve(load: Callable[[Database], Problem], work: Work) -> tuple[Problem, Proposal | None]:
+    """On a worker: load the problem over the worker's own connection, then solve it (None: nobody to match)."""
+    work.progress(0, 1, "Loading people, availability and history")
+    problem = load(work.reader())
+    work.check("Matching was cancelled.")
+    if not problem.people:
+        return problem, None
+    return problem, propose(problem, progress=work.progress, cancel=work.cancelled)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import people_by_id
 from peerdesk.store.privacy import (
     Erasure,
     erase_participant,
@@ -45,9 +46,8 @@ class EraseDialog(QDialog):
         self.ctx = ctx
         self.participant_id = participant_id
         self.result_: Erasure | None = None
-        name, self.email = ctx.db.execute(
-            "SELECT name, email FROM participants WHERE id = ?", (participant_id,)
-        ).fetchone()
+        person = people_by_id(ctx.db, [participant_id])[participant_id]
+        name, self.email = person.name, person.email
         counts = erasure_preview(ctx.db, participant_id)
         self.setWindowTitle(f"Erase {name}")
         layout = QVBoxLayout(self)
@@ -133,10 +133,10 @@ def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | No
 
 def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Path | None:
     """Ask where, then write everything held about a participant to a JSON file."""
-    row = ctx.db.execute("SELECT name FROM participants WHERE id = ?", (participant_id,)).fetchone()
-    if row is None:
+    person = people_by_id(ctx.db, [participant_id]).get(participant_id)
+    if person is None:
         return None
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", row[0]).strip() or "participant"
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", person.name).strip() or "participant"
     folder = ctx.workspace.path.parent if ctx.workspace.path is not None else Path.home()
     out = widgets.ask_save_file(
         parent, "Export participant data", "JSON files (*.json);;All files (*)", str(folder / f"{safe} - data.json")
@@ -151,6 +151,6 @@ def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidge
     widgets.inform(
         parent,
         "Export participant data",
-        f"Everything PeerDesk holds about {row[0]} was written to {out}. The file is readable by you only.",
+        f"Everything PeerDesk holds about {person.name} was written to {out}. The file is readable by you only.",
     )
     return out

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.jobs import Cancelled
 from peerdesk.recurrence import cancel_following
-from peerdesk.scheduling import Cancelled, book_first_meetings, pairings_without_sessions, plan_first_meetings
+from peerdesk.scheduling import book_first_meetings, pairings_without_sessions, plan_first_meetings
 from peerdesk.store.errors import StoreError
 from peerdesk.store.sessions import (
     STATUSES,
@@ -47,7 +48,7 @@ from peerdesk.store.sessions import (
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
-from peerdesk.ui.progress import run_read_job
+from peerdesk.ui.jobs import run_read_job
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import HOUR_H, WeekView, week_start
@@ -624,9 +625,7 @@ class SessionsPage(QWidget):
         except StoreError as exc:
             widgets.warn(self, "Schedule first meetings", str(exc))
             return
-        results = widgets.run_write(
-            self.ctx, self, "Schedule first meetings", book_first_meetings, plan, backup_first=True
-        )
+        results = widgets.run_write(self.ctx, self, "Schedule first meetings", book_first_meetings, plan)
         if results is None:
             return
         booked = [r for r in results if r.session is not None]
