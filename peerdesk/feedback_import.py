@@ -316,7 +316,7 @@ def plan_feedback_import(db: Database, path: str | Path) -> FeedbackPlan:
     return plan
 
 
-@bulk
+@bulk("feedback import")
 def apply_feedback_import(db: Database, plan: FeedbackPlan, *, good_rows: bool = False) -> int:
     """Write a plan in one transaction; return how many answers were added or changed."""
     if plan.errors and not good_rows:

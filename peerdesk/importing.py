@@ -266,7 +266,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else "Invalid row"
 
 
-@bulk
+@bulk("import")
 def apply_import(db: Database, plan: ImportPlan, *, good_rows: bool = False) -> int:
     """Write a plan in one transaction; return how many people were added or updated."""
     if plan.errors and not good_rows:

@@ -1,7 +1,9 @@
-"""A person's rights over their data: erase everything that names them, or export all of it.
+"""A person's rights over their data: erase their records, or export all of it.
 
-Both walk the schema (foreign keys to participants, every text column of every table)
-instead of listing tables by hand, so tables added later are covered without new code.
+Erasing works by record id: the rows that refer to the person (found by walking the schema's
+foreign keys, so tables added later are covered) and the texts PeerDesk wrote from their name.
+It never rewrites text found by searching; other people's texts that mention them are listed
+(other_mentions) for the coordinator to review.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from peerdesk import clock
-from peerdesk.store.db import Database
+from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import NotFound
 from peerdesk.store.workspace import bulk
 
@@ -90,20 +93,28 @@ def _person(db: Database, pid: int) -> tuple[str, str]:
 
 
 def _forms(name: str, email: str) -> set[str]:
-    """What counts as naming someone: their e-mail and full name, in any case ('STRAUSS' for 'Strauß'),
-    also as the escapes of ensure_ascii JSON ('Zo\\u00eb')."""
-    forms = {email, name, " ".join(name.split())}
+    """What counts as naming someone in free text: their e-mail and full name, in any case ('STRAUSS'
+    for 'Strauß'), also as the escapes of ensure_ascii JSON ('Zo\\u00eb'). A name without a letter or
+    digit ('-', ':', '_') names nobody: it is never searched for."""
+    forms = {email, " ".join(name.split())}
     forms |= {variant for f in list(forms) for variant in (f.upper(), f.casefold())}
     forms |= {json.dumps(f)[1:-1] for f in list(forms)}
-    return {f for f in forms if f.strip()}
+    return {f for f in forms if any(ch.isalnum() for ch in f)}
 
 
-def _patterns(name: str, email: str) -> re.Pattern[str]:
+def _word_pattern(forms: set[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-blind matches of any of the forms (longest first); None when there are none."""
     alternatives = []
-    for form in sorted(_forms(name, email), key=lambda f: (-len(f), f)):
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
         body = r"\s+".join(re.escape(part) for part in form.split())
-        alternatives.append(rf"(?<!\w){body}(?!\w)" if form[:1].isalnum() else body)
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+        before = r"(?<!\w)" if form[:1].isalnum() else ""
+        after = r"(?!\w)" if form[-1:].isalnum() else ""
+        alternatives.append(f"{before}{body}{after}")
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def _patterns(name: str, email: str) -> re.Pattern[str] | None:
+    return _word_pattern(_forms(name, email))
 
 
 def _text_columns(db: Database, table: str) -> list[str]:
@@ -118,22 +129,16 @@ def _text_columns(db: Database, table: str) -> list[str]:
     return cols
 
 
-def _ascii_run(word: str) -> str:
-    """The longest run of ASCII characters in a word ('' when shorter than 2)."""
-    runs = re.findall(r"[\x21-\x7e]+", word)
-    best = max(runs, key=len, default="")
-    return best if len(best) >= 2 else ""
-
-
 def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, Any, str]]:
-    """Every (table, column, rowid, text) whose text names the person."""
+    """Every (table, column, rowid, text) whose free text names the person (whole words only).
+
+    Read only: erasing never rewrites what these find in other people's records (a name can be a
+    word, a date separator or someone else's name too); the confirmation lists them for review.
+    """
     pattern = _patterns(name, email)
-    # A match always contains the first word of a form: a cheap superset test runs first,
-    # in SQL (LIKE, case-blind for ASCII) when every such word has an ASCII run, else in Python.
-    firsts = {form.split()[0] for form in _forms(name, email)}
-    words = {w.casefold() for w in firsts}
-    # not case-folded ('ß' must stay 'ß'); LIKE ignores ASCII case, so one run per spelling
-    runs = list({_ascii_run(w).lower(): _ascii_run(w) for w in firsts}.values())
+    if pattern is None:
+        return
+    words = {form.split()[0].casefold() for form in _forms(name, email)}
 
     def any_names(*values: Any) -> int:
         text = "\x1f".join(v for v in values if isinstance(v, str)).casefold()
@@ -144,24 +149,14 @@ def mentions(db: Database, name: str, email: str) -> Iterator[tuple[str, str, An
     db.conn.create_function("_pd_names", -1, any_names, deterministic=True)
     for t in _tables(db):
         cols = _text_columns(db, t.name)
-        if not cols:
+        if not cols or t.name.startswith("undo"):
             continue
         key = "rowid" if not t.without_rowid else _pk(db, t.name)
         listed = ", ".join(f"[{c}]" for c in cols)
-        if all(runs):
-            likes = [f"%{_like_escape(r)}%" for r in runs]
-            where = " OR ".join(f"[{c}] LIKE ? ESCAPE '!'" for c in cols for _ in likes)
-            params: list[str] = [like for _c in cols for like in likes]
-        else:
-            where, params = f"_pd_names({listed})", []
-        for row in db.execute(f"SELECT {key}, {listed} FROM [{t.name}] WHERE {where}", params).fetchall():
+        for row in db.execute(f"SELECT {key}, {listed} FROM [{t.name}] WHERE _pd_names({listed})").fetchall():
             for col, value in zip(cols, row[1:], strict=True):
                 if isinstance(value, str) and pattern.search(value):
                     yield t.name, col, row[0], value
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _pk(db: Database, table: str) -> str:
@@ -169,61 +164,72 @@ def _pk(db: Database, table: str) -> str:
     return ", ".join(f"[{c}]" for c in cols) if len(cols) == 1 else f"json_array({', '.join(f'[{c}]' for c in cols)})"
 
 
-def _scrub(db: Database, name: str, email: str) -> int:
-    pattern = _patterns(name, email)
-    found = list(mentions(db, name, email))
-    for table, col, rowid, text in found:
-        clean = pattern.sub(ERASED, text)
-        without_rowid = any(t.name == table and t.without_rowid for t in _tables(db))
-        where = f"{_pk(db, table)} = ?" if without_rowid else "rowid = ?"
-        try:
-            with db.atomic():
-                db.execute(f"UPDATE [{table}] SET [{col}] = ? WHERE {where}", (clean, rowid))
-        except sqlite3.IntegrityError:  # a unique text column: keep it unique
-            db.execute(f"UPDATE [{table}] SET [{col}] = ? WHERE {where}", (f"{clean} #{rowid}", rowid))
-    return len(found)
+def _name_parts(name: str) -> set[str]:
+    """The full name and each word of it that has a letter or digit (pair titles use first names)."""
+    parts = {" ".join(name.split())} | set(name.split())
+    return {p for p in parts if sum(ch.isalnum() for ch in p) >= 2 or (len(p) == 1 and p.isalpha())}
 
 
-def _scrub_first_names(db: Database, name: str, sessions: list[int]) -> int:
-    """In the sessions they took part in, titles like 'Priya & Łukasz: 1:1' name them by a part of their name."""
-    parts = [p for p in name.split() if len(p) >= 2]
-    if not parts or not sessions:
-        return 0
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in parts), re.IGNORECASE)
+def _scrub_own_texts(db: Database, name: str, email: str, pairings: list[int], feedback: list[int]) -> int:
+    """Replace the person's name in the texts that are theirs, found by record id, never by search.
+
+    - titles and descriptions of the sessions of their pairings ('Priya & Łukasz: 1:1 #3',
+      'First meeting: Priya Raman & Łukasz Wójcik'), which PeerDesk wrote from the members' names;
+    - the comments of the feedback they gave (kept, anonymous).
+    Group sessions, other people's records and shared vocabulary are left as they are.
+    """
     changed = 0
-    for sid in sessions:
-        row = db.execute("SELECT title, description FROM sessions WHERE id = ?", (sid,)).fetchone()
-        if row is None:
-            continue
-        title, description = (pattern.sub(ERASED, text) for text in row)
-        if (title, description) != tuple(row):
-            db.execute("UPDATE sessions SET title = ?, description = ? WHERE id = ?", (title, description, sid))
-            changed += 1
-        for fid, comment in db.execute("SELECT id, comment FROM feedback WHERE session_id = ?", (sid,)).fetchall():
-            clean = pattern.sub(ERASED, comment)
-            if clean != comment:
-                db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (clean, fid))
-                changed += 1
+    titles = _word_pattern(_name_parts(name) | _forms(name, email))
+    if titles is not None:
+        for chunk in _chunks(pairings):
+            marks = ", ".join("?" * len(chunk))
+            for sid, title, description in db.execute(
+                f"SELECT id, title, description FROM sessions WHERE pairing_id IN ({marks})", chunk
+            ).fetchall():
+                new_title, new_description = titles.sub(ERASED, title), titles.sub(ERASED, description)
+                if (new_title, new_description) != (title, description):
+                    db.execute(
+                        "UPDATE sessions SET title = ?, description = ?, updated_at = ? WHERE id = ?",
+                        (new_title, new_description, clock.stamp(), sid),
+                    )
+                    changed += 1
+    own = _patterns(name, email)
+    if own is not None:
+        for chunk in _chunks(feedback):
+            marks = ", ".join("?" * len(chunk))
+            for fid, comment in db.execute(f"SELECT id, comment FROM feedback WHERE id IN ({marks})", chunk).fetchall():
+                clean = own.sub(ERASED, comment)
+                if clean != comment:
+                    db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (clean, fid))
+                    changed += 1
     return changed
 
 
-@bulk
-def erase_participant(db: Database, pid: int) -> Erasure:
-    """Remove a person and everything that names them, in one transaction.
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
-    Their pairings stay as history without them (ended when fewer than two remain),
-    feedback they gave stays but becomes anonymous, their attendance, certificates and
-    awards go, other people's manager reference to them is cleared, and any other text
-    that names them (notes, titles, comments, certificate content) has it replaced.
-    Freed database pages are overwritten (secure_delete). Callers should clear the undo
-    history afterwards: it would hold the erased data.
+
+@bulk("erase")
+def erase_participant(db: Database, pid: int) -> Erasure:
+    """Remove a person by record id, in one transaction, touching only rows that refer to them.
+
+    Rows with a foreign key to them go (attendance, memberships, skills, availability,
+    certificates, awards) or lose the reference (feedback they gave stays, anonymous); their
+    pairings stay as history without them (ended when fewer than two remain); other people's
+    manager reference to their e-mail is cleared; their name is replaced in the titles of their
+    pairings' sessions and in their own feedback comments. Nothing is found by searching text, so
+    a name like "-", "Python" or someone else's identical name touches nobody else.
+    Freed pages are overwritten (secure_delete); afterwards call forget_freed_pages, and clear
+    the undo history, which would hold the erased data. Back the file up first.
     """
-    previous = db.execute("PRAGMA secure_delete").fetchone()[0]
+    previous = db.execute("PRAGMA secure_delete").fetchone()
     db.execute("PRAGMA secure_delete = ON")
     try:
         return _erase(db, pid)
     finally:
-        db.execute(f"PRAGMA secure_delete = {int(previous)}")
+        if previous is not None:
+            db.execute(f"PRAGMA secure_delete = {int(previous[0])}")
 
 
 def _erase(db: Database, pid: int) -> Erasure:
@@ -231,7 +237,8 @@ def _erase(db: Database, pid: int) -> Erasure:
         name, email = _person(db, pid)
         today = clock.today().isoformat()
         pairings = [r[0] for r in db.execute("SELECT pairing_id FROM pairing_members WHERE participant_id = ?", (pid,))]
-        sessions = [r[0] for r in db.execute("SELECT session_id FROM session_people WHERE participant_id = ?", (pid,))]
+        gave = [r[0] for r in db.execute("SELECT id FROM feedback WHERE participant_id = ?", (pid,))]
+        scrubbed = _scrub_own_texts(db, name, email, pairings, gave)
         feedback = db.execute(
             "UPDATE feedback SET participant_id = NULL, anonymous = 1 WHERE participant_id = ?", (pid,)
         ).rowcount
@@ -252,7 +259,6 @@ def _erase(db: Database, pid: int) -> Erasure:
                     "WHERE id = ? AND status = 'active'",
                     (today, pairing),
                 ).rowcount
-        scrubbed = _scrub(db, name, email) + _scrub_first_names(db, name, sessions)
     return Erasure(name, email, len(pairings), ended, feedback, attendance, certificates, awards, managers, scrubbed)
 
 
@@ -260,10 +266,35 @@ def _count(db: Database, table: str, pid: int) -> int:
     return int(db.execute(f"SELECT count(*) FROM [{table}] WHERE participant_id = ?", (pid,)).fetchone()[0])
 
 
-def forget_freed_pages(db: Database) -> None:
-    """After an erasure: fold the write-ahead log into the file so no old page copy lingers."""
-    if not db.memory:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+CHECKPOINT_TRIES = 20
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """How completely an erasure's old bytes were removed from the program file."""
+
+    vacuumed: bool  # the file was rewritten without its free pages
+    checkpointed: bool  # the write-ahead log was folded in and emptied (False: a reader kept it busy)
+
+
+def forget_freed_pages(db: Database, *, tries: int = CHECKPOINT_TRIES, pause: float = 0.1) -> Forgotten:
+    """After an erasure: rewrite the file without free pages (VACUUM) and empty the write-ahead log.
+
+    VACUUM removes old bytes even where SQLite was built without secure_delete. The WAL
+    checkpoint is retried while another connection reads; when it stays busy, the result says
+    so (the log is emptied when the last connection closes).
+    """
+    if db.memory:
+        return Forgotten(True, True)
+    with known_errors():
+        db.execute("VACUUM")
+        for attempt in range(max(1, tries)):
+            busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return Forgotten(True, True)
+            if attempt + 1 < tries:
+                time.sleep(pause)
+    return Forgotten(True, False)
 
 
 def erasure_preview(db: Database, pid: int) -> dict[str, int]:
@@ -281,10 +312,36 @@ def erasure_preview(db: Database, pid: int) -> dict[str, int]:
             ).fetchone()[0]
         ),
     }
-    counts["mentions"] = sum(
-        1 for table, _c, rowid, _t in mentions(db, name, email) if not (table == "participants" and rowid == pid)
-    )
+    counts["mentions"] = len(other_mentions(db, pid))
     return counts
+
+
+def other_mentions(db: Database, pid: int) -> list[tuple[str, str, Any, str]]:
+    """Free texts outside the person's own records that name them: left unchanged by erasing, for review."""
+    name, email = _person(db, pid)
+    own_sessions = {
+        r[0]
+        for r in db.execute(
+            "SELECT s.id FROM sessions s JOIN pairing_members m ON m.pairing_id = s.pairing_id WHERE m.participant_id = ?",
+            (pid,),
+        )
+    }
+    own_tables = {t for t, c in _references(db, "participants") if c == "participant_id"}
+    found = []
+    for table, col, rowid, text in mentions(db, name, email):
+        if (table == "participants" and (rowid == pid or col == "manager_email")) or (
+            table == "sessions" and rowid in own_sessions
+        ):
+            continue  # erased, cleared (the manager reference) or rewritten with them
+        if table in own_tables and _owner(db, table, rowid) == pid:
+            continue
+        found.append((table, col, rowid, text))
+    return found
+
+
+def _owner(db: Database, table: str, rowid: Any) -> Any:
+    row = db.execute(f"SELECT participant_id FROM [{table}] WHERE rowid = ?", (rowid,)).fetchone()
+    return None if row is None else row[0]
 
 
 # ---------------------------------------------------------------------------- export

@@ -26,14 +26,19 @@ BULK = "__peerdesk_bulk__"
 RESTORE_LABEL = "Restore backup"
 
 
-def bulk(fn: F) -> F:
-    """Declare a write a bulk change (an import, a round, a batch of bookings): the file is backed up first."""
-    setattr(fn, BULK, True)
-    return fn
+def bulk(reason: str) -> Callable[[F], F]:
+    """Declare a write a bulk change (an import, a round, a batch of bookings): the file is backed up
+    first, in a backup named `before <reason>`."""
+
+    def declare(fn: F) -> F:
+        setattr(fn, BULK, reason)
+        return fn
+
+    return declare
 
 
 def is_bulk(fn: Callable[..., Any]) -> bool:
-    return bool(getattr(fn, BULK, False))
+    return bool(getattr(fn, BULK, ""))
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Changes:
     # rowids changed per table (for tables with an INTEGER PRIMARY KEY, the ids); a table in
     # `tables` but missing here has unknown rows (e.g. a restore), and a view must reload it whole
     rows: Mapping[str, frozenset[int]] = field(default_factory=dict, hash=False)
+    backup: backups.Backup | None = None  # the copy of the file made before a bulk change
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))
@@ -82,9 +88,10 @@ class Workspace:
         if self.readonly:
             raise StoreError("This program file is open read-only; nothing can be changed.")
         assert self.undo_log is not None
+        made = None
         with self.writing:
             if is_bulk(fn):
-                backups.backup_before(self.path, label)
+                made = backups.backup_before(self.path, getattr(fn, BULK))
             self.undo_log.begin(label)
             try:
                 with known_errors(self.path or ""), self.db.atomic():
@@ -93,7 +100,7 @@ class Workspace:
                 self.undo_log.discard()
                 raise
             tables, rows = self.undo_log.commit()
-        return result, Changes(label, tables, rows)
+        return result, Changes(label, tables, rows, made)
 
     def undo(self) -> Changes:
         assert self.undo_log is not None

@@ -32,6 +32,7 @@ class AppContext(QObject):
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.last_changes: Changes | None = None  # of the latest write, undo or redo (its backup, if any)
 
     @property
     def db(self) -> Database:
@@ -80,6 +81,7 @@ class AppContext(QObject):
         return run_modal(QApplication.activeWindow(), title, lambda _work: call(), cancellable=False)
 
     def _announce(self, changes: Changes) -> None:
+        self.last_changes = changes
         if changes.tables:
             self.changed.emit(changes)
         self.undo_state_changed.emit()

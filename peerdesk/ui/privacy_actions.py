@@ -16,18 +16,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.store import backups
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lookups import people_by_id
 from peerdesk.store.privacy import (
     Erasure,
+    Forgotten,
     erase_participant,
     erasure_preview,
     forget_freed_pages,
+    other_mentions,
     write_participant_export,
 )
 from peerdesk.ui import widgets
 
 ERASE_LABEL = "Erase participant"
+MENTIONS_SHOWN = 8
+_WHERE = {
+    ("participants", "notes"): "notes of",
+    ("feedback", "comment"): "feedback comment",
+    ("sessions", "title"): "session title",
+    ("sessions", "description"): "session description",
+    ("settings", "value"): "settings",
+}
 
 
 def _plural(n: int, word: str, many: str = "") -> str:
@@ -46,6 +57,8 @@ class EraseDialog(QDialog):
         self.ctx = ctx
         self.participant_id = participant_id
         self.result_: Erasure | None = None
+        self.backup: backups.Backup | None = None
+        self.forgotten: Forgotten | None = None
         person = people_by_id(ctx.db, [participant_id])[participant_id]
         name, self.email = person.name, person.email
         counts = erasure_preview(ctx.db, participant_id)
@@ -65,10 +78,10 @@ class EraseDialog(QDialog):
             " are removed</li>",
             f"<li>{_plural(counts['reports'], 'person', 'people')} {_verb(counts['reports'], 'loses', 'lose')}"
             " them as manager</li>",
-            f"<li>{_plural(counts['mentions'], 'other text')} naming them "
-            f"{_verb(counts['mentions'], 'is', 'are')} blanked</li>",
+            "<li>their name is replaced in the titles of their pairings' sessions</li>",
             "</ul>",
-            "This cannot be undone. Backups made before now still hold them until they roll out of the set.",
+            *self._mentions_text(),
+            self._backup_text(),
         ]
         text.setText("".join(lines))
         layout.addWidget(text)
@@ -88,6 +101,40 @@ class EraseDialog(QDialog):
         layout.addWidget(buttons)
         self.confirm_edit.textChanged.connect(self._update)
 
+    def _mentions_text(self) -> list[str]:
+        found = other_mentions(self.ctx.db, self.participant_id)
+        if not found:
+            return []
+        lines = [
+            f"<p>{_plural(len(found), 'text')} written by or about other people "
+            f"{_verb(len(found), 'mentions', 'mention')} them and {_verb(len(found), 'is', 'are')} "
+            "<b>left as written</b> (PeerDesk never rewrites other people's words); review "
+            f"{_verb(len(found), 'it', 'them')} by hand:</p><ul>"
+        ]
+        for table, col, rowid, text in found[:MENTIONS_SHOWN]:
+            lines.append(f"<li>{_escape(self._where(table, col, rowid))}: “{_escape(_snippet(text))}”</li>")
+        if len(found) > MENTIONS_SHOWN:
+            lines.append(f"<li>and {len(found) - MENTIONS_SHOWN} more</li>")
+        lines.append("</ul>")
+        return lines
+
+    def _where(self, table: str, col: str, rowid: Any) -> str:
+        label = _WHERE.get((table, col), f"{table}.{col}")
+        if table == "participants":
+            person = people_by_id(self.ctx.db, [int(rowid)]).get(int(rowid))
+            return f"{label} {person.name}" if person else label
+        return label
+
+    def _backup_text(self) -> str:
+        path = self.ctx.workspace.path
+        if path is None:
+            return "This cannot be undone."
+        folder = backups.backup_dir(path)
+        return (
+            f"This cannot be undone. The file is backed up first, to {_escape(str(folder))}; that backup and "
+            "older ones still hold them until they roll out of the set (File > Restore lists them)."
+        )
+
     def _update(self) -> None:
         self.erase_button.setEnabled(self.confirm_edit.text().strip().casefold() == self.email.casefold())
 
@@ -95,7 +142,8 @@ class EraseDialog(QDialog):
         if not self.erase_button.isEnabled():
             return
         try:
-            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)
+            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)  # backs up first
+            self.backup = self.ctx.last_changes.backup if self.ctx.last_changes else None
         except StoreError as exc:
             self.message.show_error(str(exc))
             return
@@ -103,9 +151,18 @@ class EraseDialog(QDialog):
         log = self.ctx.workspace.undo_log
         if log is not None:
             log.clear()
-        forget_freed_pages(self.ctx.db)
+        try:
+            self.forgotten = forget_freed_pages(self.ctx.db)
+        except StoreError as exc:  # erased already; only the clean-up of old pages failed
+            self.forgotten = Forgotten(False, False)
+            self.message.show_error(str(exc))
         self.ctx.undo_state_changed.emit()
         self.accept()
+
+
+def _snippet(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _escape(text: str) -> str:
@@ -121,13 +178,19 @@ def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | No
     widgets.exec_dialog(dialog)
     done = dialog.result_
     if done is not None:
-        widgets.inform(
-            parent,
-            ERASE_LABEL,
+        text = (
             f"{done.name} was erased: {_plural(done.feedback_anonymised, 'feedback answer')} made anonymous, "
             f"{_plural(done.pairings_left, 'pairing')} kept as history, "
-            f"{_plural(done.texts_scrubbed, 'other text')} blanked.",
+            f"{_plural(done.texts_scrubbed, 'title or comment')} with their name rewritten."
         )
+        if dialog.backup is not None:
+            text += f"\n\nThe file as it was before is in the backup {dialog.backup.path}."
+        if dialog.forgotten is not None and not dialog.forgotten.checkpointed:
+            text += (
+                "\n\nAnother program is reading the file, so the old copies of the erased records are still in its "
+                "journal (-wal file); they are removed when that program (or PeerDesk) closes the file."
+            )
+        widgets.inform(parent, ERASE_LABEL, text)
     return done
 
 

@@ -26,7 +26,11 @@ def test_run_backs_up_before_a_bulk_change_only(tmp_path):
     ws = Workspace.open(path)
     ws.run("Add Ada", add_participant, Participant(name="Ada", email="ada@example.com"))
     assert list_backups(path) == []
-    ws.run("Import people", bulk(lambda db, p: add_participant(db, p)), Participant(name="Bo", email="bo@example.com"))
+    ws.run(
+        "Import people",
+        bulk("import people")(lambda db, p: add_participant(db, p)),
+        Participant(name="Bo", email="bo@example.com"),
+    )
     (made,) = list_backups(path)
     assert made.reason == "before-import-people"
     ws.close()

@@ -26,7 +26,7 @@ def test_bulk_change_is_backed_up_first(tmp_path):
     before = len(list_backups(path))
     ctx.run(
         "Import participants",
-        bulk(lambda db, p: add_participant(db, p)),
+        bulk("import people")(lambda db, p: add_participant(db, p)),
         Participant(name="Bo", email="bo@example.com"),
     )
     assert len(list_backups(path)) == before + 1

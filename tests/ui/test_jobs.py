@@ -82,7 +82,7 @@ def test_a_bulk_write_and_its_undo_run_while_the_event_loop_turns(ctx, qtbot):
     timer.timeout.connect(lambda: beats.append(time.perf_counter()))
     timer.start(5)
 
-    @bulk
+    @bulk("import")
     def slow_add(db, person):
         time.sleep(0.3)
         return add_participant(db, person)

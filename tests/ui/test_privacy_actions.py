@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from peerdesk.store.participants import list_participants
 from peerdesk.ui import widgets
@@ -77,3 +78,33 @@ def test_export_into_a_missing_folder_warns(ctx, people, prompts, tmp_path):
 def test_export_cancelled(ctx, people, prompts):
     assert export_participant_data_dialog(ctx, people[0].id) is None
     assert prompts.infos == [] and prompts.warnings == []
+
+
+def test_erase_backs_up_first_says_where_and_lists_other_peoples_texts(tmp_path, qtbot, prompts, monkeypatch):
+    from peerdesk.store import backups
+    from peerdesk.store.participants import add_participant
+    from peerdesk.store.records import Participant
+    from peerdesk.store.workspace import Workspace
+    from peerdesk.ui.context import AppContext
+
+    ws = Workspace.open(tmp_path / "p.peerdesk.db")
+    ana = add_participant(ws.db, Participant(name="Ana Silva", email="ana@example.org"))
+    add_participant(ws.db, Participant(name="Bo Berg", email="bo@example.org", notes="Ask Ana Silva first"))
+    file_ctx = AppContext(ws)
+    shown = {}
+
+    def drive(dialog):
+        qtbot.addWidget(dialog)
+        shown["labels"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        qtbot.keyClicks(dialog.confirm_edit, "ana@example.org")
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    assert erase_participant_dialog(file_ctx, ana.id) is not None
+    folder = str(backups.backup_dir(ws.path))
+    assert folder in shown["labels"] and "backed up first" in shown["labels"]
+    assert "notes of Bo Berg" in shown["labels"] and "left as written" in shown["labels"]
+    (made,) = backups.list_backups(ws.path)
+    assert made.reason == "before-erase" and str(made.path) in prompts.infos[0][1]
+    ws.close()
