@@ -10,7 +10,6 @@ earliest start, on the step grid, of each common free stretch long enough for th
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from functools import lru_cache
 from peerdesk import clock
 from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.store.db import Database
-from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, meeting_minutes_of
+from peerdesk.store.programs import stored_meeting_minutes
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
 from peerdesk.store.sessions import (
     Session,
@@ -447,7 +446,7 @@ def pairings_without_sessions(
 ) -> list[Unscheduled]:
     """Active pairings (of a program, or of a round) that have no session at all, with their
     start and their program's meeting length."""
-    where, params = "", []
+    where, params = "", list[int]()
     if program_id is not None:
         where, params = where + " AND pg.program_id = ?", [*params, program_id]
     if round_id is not None:
@@ -459,12 +458,7 @@ def pairings_without_sessions(
         f"AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pg.id) {where} ORDER BY pg.id",
         params,
     ):
-        try:
-            parsed = json.loads(config or "{}")
-        except ValueError:
-            parsed = {}
-        minutes = meeting_minutes_of(parsed) if isinstance(parsed, dict) else DEFAULT_MEETING_MINUTES
-        out.append(Unscheduled(pid, kind, prog, dt.date.fromisoformat(started[:10]), minutes))
+        out.append(Unscheduled(pid, kind, prog, dt.date.fromisoformat(started[:10]), stored_meeting_minutes(config)))
     return out
 
 

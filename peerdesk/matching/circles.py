@@ -71,7 +71,8 @@ def meeting_starts(f: Features) -> list[int]:
     packed = np.packbits(starts, axis=1)
     masks = [int.from_bytes(row.tobytes(), "big") for row in packed]
     everything = (1 << SLOTS) - 1
-    return [masks[u] if has else everything for u, has in zip(table.inverse, table.has_windows, strict=True)]
+    has_windows = np.asarray(table.has_windows, dtype=bool)
+    return [masks[u] if has else everything for u, has in zip(table.inverse, has_windows.tolist(), strict=True)]
 
 
 def learner_matrix(f: Features) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -188,7 +189,7 @@ class CircleSearch:
     def greedy(self, size: int) -> list[Circle]:
         """Circles one by one: seed with the person with fewest options, keep their best skill's circle."""
         size = min(MAX_GROUP, max(MIN_GROUP, size))
-        free = self.learns.any(axis=1)
+        free = np.asarray(self.learns.any(axis=1), dtype=bool)
         seeds = free.copy()
         circles: list[Circle] = []
         while seeds.any():
@@ -288,8 +289,7 @@ class CircleSearch:
         single = words.shape[1] == 1
         for _ in range(passes):
             improved = 0
-            for i in np.flatnonzero(where >= 0):
-                i = int(i)
+            for i in (int(x) for x in np.flatnonzero(where >= 0)):
                 a = int(where[i])
                 # j may take i's place (j wants a skill i's circle-mates all want) and i may take j's
                 if single:
