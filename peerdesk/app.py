@@ -25,9 +25,9 @@ def _last_file() -> Path | None:
         path = Path(str(value))
         if path.is_file():
             return path
-    from peerdesk.cli import default_db_path
+    from peerdesk import paths
 
-    default = default_db_path()
+    default = paths.default_db_path()
     return default if default.is_file() and default.stat().st_size > 0 else None
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from peerdesk import clock
+from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.store.db import Database
 from peerdesk.store.programs import stored_meeting_minutes
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
@@ -25,6 +26,7 @@ from peerdesk.store.sessions import (
     create_session,
     members_of_pairing,
 )
+from peerdesk.store.workspace import bulk
 
 Interval = tuple[dt.datetime, dt.datetime]
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -479,10 +481,6 @@ def _span(starts_on: dt.date, weeks: int) -> str | None:
     return f"the {weeks} week{'s' if weeks != 1 else ''} from {starts_on.strftime('%a %d %b')}"
 
 
-class Cancelled(Exception):
-    """The user stopped a long computation; nothing was written."""
-
-
 class _Planner:
     """Finds meetings one group after another; each sees the times given to the groups before it."""
 
@@ -528,8 +526,8 @@ def plan_first_meetings(
     program_id: int | None = None,
     round_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> list[FirstMeeting]:
     """Work out (without writing) the first meeting of every active pairing that has none yet.
 
@@ -596,6 +594,7 @@ def first_meeting_problems(
     return out
 
 
+@bulk("scheduling first meetings")
 def book_first_meetings(db: Database, plan: Sequence[FirstMeeting]) -> list[FirstMeeting]:
     """Write a plan in one transaction; a pairing that got a session meanwhile is skipped."""
     booked: list[FirstMeeting] = []
@@ -618,7 +617,7 @@ def schedule_first_meetings(
     duration_min: int | None = None,
     program_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[FirstMeeting]:
     """Plan and book the first meeting of every active pairing that has none yet, in one transaction."""
     plan = plan_first_meetings(

@@ -10,11 +10,12 @@ import pytest
 
 from peerdesk.cli import main
 from peerdesk.matching import propose, violations
-from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import flag_unschedulable, load_problem, round_of, stored_options, stored_weights
 from peerdesk.matching.model import DEFAULT_WEIGHTS, Options, Weights
 from peerdesk.matching.scoring import required_overlap
 from peerdesk.store import open_db
 from peerdesk.store import pairings as store
+from peerdesk.store.pairings import record_round
 from peerdesk.store.participants import add_participant
 from peerdesk.store.programs import Program, add_program, enrol, find_program, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability, parse_skills
@@ -70,7 +71,7 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
     problem = load_problem(db, "buddies", options=Options(odd_person="sitout"))
     proposal = propose(problem)
     assert len(proposal.groups) == 1 and proposal.unmatched[0].sat_out
-    round_id, changes = workspace.run("Accept round", record_proposal, proposal, started_on=dt.date(2026, 11, 9))
+    round_id, changes = workspace.run("Accept round", record_round, round_of(proposal), started_on=dt.date(2026, 11, 9))
     assert changes.touches("pairings", "pairing_members", "match_rounds", "round_sitouts")
     active = store.active_pairings(db)
     assert len(active) == 1 and active[0].round_id == round_id
@@ -91,14 +92,14 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
 def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
     people = [_add(db, f"P{k} Person", department=("Sales", "Design")[k % 2]) for k in range(6)]
     first = propose(load_problem(db, "buddies"))
-    record_proposal(db, first)
+    record_round(db, round_of(first))
     locked = store.active_pairings(db)[0]
     store.set_locked(db, locked.id, True)
     problem = load_problem(db, "buddies")
     assert [sorted(g.ids) for g in problem.locked] == [sorted(locked.member_ids)]
     second = propose(problem)
     assert violations(problem, second) == []
-    record_proposal(db, second)
+    record_round(db, round_of(second))
     active = store.active_pairings(db)
     assert locked.id in {p.id for p in active}
     assert len(active) == 3
@@ -110,7 +111,7 @@ def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
 def test_no_repeat_window_counts_the_last_k_rounds(db):
     save_settings(db, Settings(buddy_no_repeat_rounds=1))
     a, b = _add(db, "Ann A"), _add(db, "Bob B")
-    record_proposal(db, propose(load_problem(db, "buddies")))
+    record_round(db, round_of(propose(load_problem(db, "buddies"))))
     assert store.recent_pairs(db, None, 1) == {(a.id, b.id)}  # active now
     for p in store.active_pairings(db):
         store.end_pairing(db, p.id, dt.date(2026, 10, 1))
@@ -126,7 +127,7 @@ def test_no_repeat_window_counts_the_last_k_rounds(db):
 
 def test_history_contacts_and_department_matrix(db, org):
     people, program = org
-    record_proposal(db, propose(load_problem(db, "mentoring", program_id=program.id)), program_id=program.id)
+    record_round(db, round_of(propose(load_problem(db, "mentoring", program_id=program.id))), program_id=program.id)
     contacts = store.contacts_of(db, people["ada"].id)
     assert [c.other_name for c in contacts] == ["Max Weber"]
     assert contacts[0].kind == "mentoring" and contacts[0].program == "Buddies"
