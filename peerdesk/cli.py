@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", metavar="NAME")
     p.add_argument("--eml", action="store_true", help="also write an e-mail draft per participant")
 
+    p = sub.add_parser("drafts", help="write e-mail drafts (.eml) to send from your mail program")
+    p.add_argument("--kind", required=True, choices=["feedback", "reminders", "welcome", "training"])
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--program", metavar="NAME")
+
     p = sub.add_parser("certificates", help="print certificates for everyone eligible")
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--program", metavar="NAME")

@@ -29,7 +29,8 @@ def _address(name: str, email_address: str) -> Address:
         return Address(display_name=display, username=user or addr, domain=domain)
 
 
-def _when(s: SessionItem, tzname: str) -> str:
+def when_text(s: SessionItem, tzname: str) -> str:
+    """A session's time in someone's zone: 'Thu 05 Nov 2026, 10:00–11:00 (Europe/Oslo)'."""
     tz = zone(tzname) or UTC
     start = s.start.astimezone(tz)
     end = s.end.astimezone(tz)
@@ -42,13 +43,15 @@ def _lines(e: Entry, person: Person, method: str) -> list[str]:
         s = e.master
         upcoming = [o for o in e.occurrences if not o.cancelled]
         first = upcoming[0] if upcoming else s
-        head = f"- {clean_line(s.title)}: a series, first {_when(first, person.timezone)}"
+        head = f"- {clean_line(s.title)}: a series, first {when_text(first, person.timezone)}"
         if e.exdates and method != CANCEL:
             head += f"; {len(e.exdates)} date(s) called off"
     else:
         s = e
-        head = f"- {clean_line(s.title)}: {_when(s, person.timezone)}"
+        head = f"- {clean_line(s.title)}: {when_text(s, person.timezone)}"
     lines = [head]
+    if s.step_label:
+        lines.append(f"  {clean_line(s.step_label)}")
     where = clean_line(s.location)
     if where:
         lines.append(f"  Where: {where}")
@@ -66,6 +69,31 @@ def subject(items: Sequence[Entry], method: str) -> str:
     return f"{prefix}: {len(sessions)} peer-learning sessions"
 
 
+def new_draft(organizer: Organizer, person: Person, subject_line: str, body: str, stamp: dt.datetime) -> EmailMessage:
+    """An unsent message from the coordinator to the person (X-Unsent: 1, which Outlook opens as a
+    draft ready to send; Thunderbird and Apple Mail open any .eml as a message to send on).
+
+    Every header value is one clean line, so nothing typed (a name, a title, a template) can start
+    a header of its own; non-ASCII text is written as RFC 2047 encoded words by the SMTP policy.
+    """
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = _address(organizer.name, organizer.email)
+    msg["To"] = _address(person.name, person.email)
+    msg["Subject"] = clean_line(subject_line)
+    msg["Date"] = format_datetime(stamp.astimezone(UTC))
+    domain = organizer.email.rpartition("@")[2] or "peerdesk.invalid"
+    msg["Message-ID"] = make_msgid(domain="".join(clean_line(domain).split()) or "peerdesk.invalid")
+    msg["X-Unsent"] = "1"
+    msg.set_content(clean_text(body).rstrip("\n") + "\n", cte="quoted-printable")
+    return msg
+
+
+def attach_calendar(msg: EmailMessage, calendar: bytes, method: str) -> None:
+    """The invitation inline (text/calendar, what mail programs show as an invite) and attached."""
+    msg.add_alternative(calendar, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"})
+    msg.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+
+
 def build_draft(
     organizer: Organizer,
     person: Person,
@@ -75,14 +103,6 @@ def build_draft(
     stamp: dt.datetime,
 ) -> bytes:
     """One unsent message from the coordinator to the person, the calendar inline and attached."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = _address(organizer.name, organizer.email)
-    msg["To"] = _address(person.name, person.email)
-    msg["Subject"] = subject(items, method)
-    msg["Date"] = format_datetime(stamp.astimezone(UTC))
-    domain = organizer.email.rpartition("@")[2] or "peerdesk.invalid"
-    msg["Message-ID"] = make_msgid(domain="".join(clean_line(domain).split()) or "peerdesk.invalid")
-    msg["X-Unsent"] = "1"  # Outlook opens the file as a draft ready to send
     name = clean_line(person.name)
     if method == CANCEL:
         intro = "The following peer-learning sessions are cancelled; your calendar removes them when you open the attachment."
@@ -92,7 +112,6 @@ def build_draft(
     for e in items:
         body.extend(_lines(e, person, method))
     body.extend(["", "Times are shown in your time zone.", "", clean_line(organizer.name) or "Your coordinator"])
-    msg.set_content(clean_text("\n".join(body)) + "\n")
-    msg.add_alternative(calendar, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"})
-    msg.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+    msg = new_draft(organizer, person, subject(items, method), "\n".join(body), stamp)
+    attach_calendar(msg, calendar, method)
     return msg.as_bytes()

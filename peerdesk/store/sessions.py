@@ -19,6 +19,7 @@ from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
 from peerdesk.store.participants import is_time_zone, skill_id
+from peerdesk.store.plans import NEXT_STEP, resolve_step
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, SessionId
 
 SeriesId = NewType("SeriesId", int)
@@ -83,6 +84,9 @@ class Session:
     attendees: tuple[ParticipantId, ...] = field(default=())
     uid: str = ""
     sequence: int = 0
+    # The step of its pairing's meeting plan (peerdesk.store.plans); NEXT_STEP: the next one,
+    # decided when the session is saved; None: no step.
+    plan_step_id: int | None = NEXT_STEP
     id: SessionId | None = None
 
     @property
@@ -225,11 +229,12 @@ def create_session(db: Database, s: Session) -> Session:
     uid = s.uid or f"{uuid.uuid4()}@peerdesk"
     with db.atomic():
         _check_refs(db, s)
+        step = resolve_step(db, s.pairing_id, s.plan_step_id)
         now = clock.stamp()
         cur = db.execute(
             "INSERT INTO sessions(uid, program_id, pairing_id, series_id, kind, title, description, location, "
             "online_url, start_utc, timezone, duration_min, status, original_start_utc, sequence, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, plan_step_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid,
                 s.program_id,
@@ -248,11 +253,12 @@ def create_session(db: Database, s: Session) -> Session:
                 s.sequence,
                 now,
                 now,
+                step,
             ),
         )
         sid = SessionId(int(cur.lastrowid or 0))
         _write_children(db, sid, s)
-    return replace(s, id=sid, uid=uid)
+    return replace(s, id=sid, uid=uid, plan_step_id=step)
 
 
 def _significant(a: Session, b: Session) -> bool:
@@ -277,9 +283,11 @@ def update_session(db: Database, s: Session) -> Session:
         old = get_session(db, sid)
         _check_refs(db, s)
         sequence = old.sequence + (1 if _significant(old, s) else 0)
+        step = resolve_step(db, s.pairing_id, s.plan_step_id, sid)
         db.execute(
             "UPDATE sessions SET program_id=?, pairing_id=?, kind=?, title=?, description=?, location=?, "
-            "online_url=?, start_utc=?, timezone=?, duration_min=?, status=?, sequence=?, updated_at=? WHERE id=?",
+            "online_url=?, start_utc=?, timezone=?, duration_min=?, status=?, sequence=?, updated_at=?, "
+            "plan_step_id=? WHERE id=?",
             (
                 s.program_id,
                 s.pairing_id,
@@ -294,12 +302,18 @@ def update_session(db: Database, s: Session) -> Session:
                 s.status,
                 sequence,
                 clock.stamp(),
+                step,
                 sid,
             ),
         )
         _write_children(db, sid, s)
     return replace(
-        s, uid=old.uid, sequence=sequence, series_id=old.series_id, original_start_utc=old.original_start_utc
+        s,
+        uid=old.uid,
+        sequence=sequence,
+        series_id=old.series_id,
+        original_start_utc=old.original_start_utc,
+        plan_step_id=step,
     )
 
 
@@ -513,7 +527,7 @@ def feedback_for(db: Database, session_id: int) -> list[Feedback]:
 
 _COLS = (
     "id, uid, program_id, pairing_id, series_id, kind, title, description, location, online_url, "
-    "start_utc, timezone, duration_min, status, original_start_utc, sequence"
+    "start_utc, timezone, duration_min, status, original_start_utc, sequence, plan_step_id"
 )
 
 
@@ -563,6 +577,7 @@ def _load(db: Database, ids: Sequence[int]) -> list[Session]:
                     status=r[13],
                     original_start_utc=from_utc_text(r[14]) if r[14] else None,
                     sequence=r[15],
+                    plan_step_id=r[16],
                     skills=tuple(skills.get(sid, ())),
                     hosts=tuple(hosts.get(sid, ())),
                     attendees=tuple(attendees.get(sid, ())),
