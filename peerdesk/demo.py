@@ -21,6 +21,7 @@ from typing import Any, cast
 from anyascii import anyascii
 
 from peerdesk import clock, shipped
+from peerdesk.demo_rhythm import add_rhythm
 from peerdesk.store import open_db
 from peerdesk.store.db import Database
 from peerdesk.store.errors import StoreError
@@ -662,6 +663,7 @@ def build_demo(
             b.build_sessions(programs, meet)
             b.build_goals_and_awards(programs)
             b.focus_circles(programs)
+            add_rhythm(db, programs, b.today)
         db.execute("PRAGMA optimize")
         ok = True
     finally:

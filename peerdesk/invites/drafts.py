@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 from collections.abc import Sequence
+from email.charset import Charset
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -13,20 +15,44 @@ from email.utils import format_datetime, make_msgid
 from peerdesk.invites.build import CANCEL, Entry, Organizer, entry_sessions
 from peerdesk.invites.model import Person, SessionItem
 from peerdesk.invites.series import SeriesPlan
-from peerdesk.invites.text import clean_line, clean_text
+from peerdesk.invites.text import clean_line, clean_text, header_text
 from peerdesk.invites.timezones import zone
 
 UTC = dt.UTC
+# Headers set raw (encoded words made by email.header.Header) are written as they are.
+POLICY = email.policy.SMTP.clone(refold_source="none")
+UTF8 = Charset("utf-8")
 
 
 def _address(name: str, email_address: str) -> Address:
-    display = clean_line(name)
+    display = header_text(clean_line(name))
     addr = "".join(clean_line(email_address).split())
     try:
         return Address(display_name=display, addr_spec=addr)
     except (ValueError, IndexError, HeaderParseError):
         user, _, domain = addr.rpartition("@")
         return Address(display_name=display, username=user or addr, domain=domain)
+
+
+def _plain(text: str) -> bool:
+    """Text the SMTP policy writes as it is (no encoded words needed, none to be mistaken for)."""
+    return text.isascii() and "=?" not in text
+
+
+def _set_address(msg: EmailMessage, header: str, address: Address) -> None:
+    if _plain(address.display_name):
+        msg[header] = address
+    else:
+        # One encoded word for the whole name: Python's folder drops or adds spaces in long names,
+        # and readers (Python's own among them) keep the white space between words of a phrase.
+        msg.set_raw(header, f"{UTF8.header_encode(address.display_name)} <{address.addr_spec}>")
+
+
+def _set_text(msg: EmailMessage, header: str, text: str) -> None:
+    if _plain(text):
+        msg[header] = text
+    else:
+        msg.set_raw(header, Header(text, "utf-8", header_name=header).encode())
 
 
 def when_text(s: SessionItem, tzname: str) -> str:
@@ -74,12 +100,12 @@ def new_draft(organizer: Organizer, person: Person, subject_line: str, body: str
     draft ready to send; Thunderbird and Apple Mail open any .eml as a message to send on).
 
     Every header value is one clean line, so nothing typed (a name, a title, a template) can start
-    a header of its own; non-ASCII text is written as RFC 2047 encoded words by the SMTP policy.
+    a header of its own; non-ASCII text is written as RFC 2047 encoded words, for any script.
     """
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = _address(organizer.name, organizer.email)
-    msg["To"] = _address(person.name, person.email)
-    msg["Subject"] = clean_line(subject_line)
+    msg = EmailMessage(policy=POLICY)
+    _set_address(msg, "From", _address(organizer.name, organizer.email))
+    _set_address(msg, "To", _address(person.name, person.email))
+    _set_text(msg, "Subject", header_text(subject_line))
     msg["Date"] = format_datetime(stamp.astimezone(UTC))
     domain = organizer.email.rpartition("@")[2] or "peerdesk.invalid"
     msg["Message-ID"] = make_msgid(domain="".join(clean_line(domain).split()) or "peerdesk.invalid")

@@ -45,7 +45,7 @@ REPEAT_AFTER: dict[str, dt.timedelta | None] = {
     "reminders": dt.timedelta(days=7),
     "training": dt.timedelta(days=7),
 }
-NO_SURVEY = "reply to this e-mail with a rating from 1 to 5 and a comment"
+NO_SURVEY = "(reply to this e-mail with your rating and a comment)"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class DraftPlan:
     def summary(self) -> str:
         head = f"{plural(len(self.drafts), 'message')} to draft"
         if self.skipped:
-            head += f"; {plural(len(self.skipped), 'person', 'people')} left out (already drafted)"
+            head += f"; {plural(len(self.skipped), 'message')} left out, drafted before"
         return head + "."
 
 
@@ -209,9 +209,7 @@ def plan_drafts(
 def _feedback(ctx: _Context, program_id: int | None, session_ids: Iterable[int] | None) -> None:
     since = None if session_ids is not None else ctx.today - dt.timedelta(days=FEEDBACK_DAYS - 1)
     link = ctx.settings.survey_url.strip() or NO_SURVEY
-    for s in store.held_sessions_without_feedback(
-        ctx.db, session_ids=session_ids, program_id=program_id, since=since
-    ):
+    for s in store.held_sessions_without_feedback(ctx.db, session_ids=session_ids, program_id=program_id, since=since):
         for person in s.present:
             day = _day(s.start_utc, person.timezone)
             values = ctx.common(person, s.program_id) | {

@@ -45,7 +45,7 @@ class DraftResult:
         else:
             text = f"Drafted {plural(len(self.written), 'message')} ({what}) in {self.folder}."
         if self.skipped:
-            text += f" {plural(self.skipped, 'person', 'people')} already had one and were left out."
+            text += f" Left out {plural(self.skipped, 'message')} drafted before (see the drafting log)."
         return text + (" Stopped before the end." if self.cancelled and self.written else "")
 
 

@@ -119,7 +119,9 @@ def placeholders_in(text: str) -> list[str]:
             continue
         if not re.fullmatch(r"[a-z_]+", field) or spec or conversion:
             shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise ValidationError(f"{shown} is not a placeholder: write a name alone in braces, like {{name}}.", "template")
+            raise ValidationError(
+                f"{shown} is not a placeholder: write a name alone in braces, like {{name}}.", "template"
+            )
         names.append(field)
     return names
 

@@ -39,6 +39,12 @@ def clean_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def header_text(value: str) -> str:
+    """One line for a mail header (a subject, a display name): line breaks and runs of white
+    space become one space, so nothing typed can start a header of its own."""
+    return " ".join(clean_text(value).split())
+
+
 def clean_param(value: str) -> str:
     """A parameter value (CN): one clean line without backslashes.
 

@@ -77,7 +77,13 @@ def behind_pairings(db: Database, scope: Scope, as_of: dt.date | None = None) ->
     """Every pairing behind its cadence on the as-of day (default: the scope's), longest quiet first."""
     rows = pairing_rows(scope, as_of or scope.as_of)
     return [
-        Behind(int(pid), program_id, dt.date.fromisoformat(started), dt.date.fromisoformat(last[:10]) if last else None, int(gap))
+        Behind(
+            int(pid),
+            program_id,
+            dt.date.fromisoformat(started),
+            dt.date.fromisoformat(last[:10]) if last else None,
+            int(gap),
+        )
         for pid, program_id, started, last, gap in db.execute(
             f"SELECT id, program_id, started_on, last, gap FROM ({rows.sql}) WHERE behind "
             "ORDER BY coalesce(last, started_on), id",

@@ -57,7 +57,9 @@ def check_cadence(config: Mapping[str, Any]) -> None:
     """ValidationError when the config names a cadence PeerDesk does not know."""
     key = config.get("cadence")
     if key is not None and key not in CADENCES:
-        raise ValidationError(f"The cadence is one of: {', '.join(c.label.lower() for c in CADENCES.values())}.", "cadence")
+        raise ValidationError(
+            f"The cadence is one of: {', '.join(c.label.lower() for c in CADENCES.values())}.", "cadence"
+        )
 
 
 def gap_sql(program_id_column: str) -> str:

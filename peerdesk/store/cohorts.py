@@ -73,9 +73,7 @@ def list_cohorts(db: Database, program_id: int) -> list[Cohort]:
     """A program's cohorts, earliest first."""
     return [
         _cohort(r)
-        for r in db.execute(
-            f"SELECT {_COLS} FROM cohorts WHERE program_id = ? ORDER BY start_date, id", (program_id,)
-        )
+        for r in db.execute(f"SELECT {_COLS} FROM cohorts WHERE program_id = ? ORDER BY start_date, id", (program_id,))
     ]
 
 

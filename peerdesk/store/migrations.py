@@ -308,7 +308,7 @@ def _v4(db: sqlite_utils.Database) -> None:
 _V5 = """
 -- A program's meeting plan (session guide): its meetings in order. A session of a pairing
 -- takes one step (sessions.plan_step_id); a removed step leaves its sessions without one.
-CREATE TABLE plan_steps (
+CREATE TABLE IF NOT EXISTS plan_steps (
     id INTEGER PRIMARY KEY,
     program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
@@ -317,13 +317,10 @@ CREATE TABLE plan_steps (
     questions TEXT NOT NULL DEFAULT '',
     links TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX plan_steps_program ON plan_steps(program_id, position);
-
-ALTER TABLE sessions ADD COLUMN plan_step_id INTEGER REFERENCES plan_steps(id) ON DELETE SET NULL;
-CREATE INDEX sessions_plan_step ON sessions(plan_step_id);
+CREATE INDEX IF NOT EXISTS plan_steps_program ON plan_steps(program_id, position);
 
 -- Terms of a program with their own dates and enrolment.
-CREATE TABLE cohorts (
+CREATE TABLE IF NOT EXISTS cohorts (
     id INTEGER PRIMARY KEY,
     program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
     name TEXT NOT NULL CHECK (length(trim(name)) > 0),
@@ -334,17 +331,17 @@ CREATE TABLE cohorts (
     UNIQUE (program_id, name)
 );
 
-CREATE TABLE cohort_members (
+CREATE TABLE IF NOT EXISTS cohort_members (
     cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
     participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
     enrolled_on TEXT NOT NULL,
     completed_on TEXT,
     PRIMARY KEY (cohort_id, participant_id)
 );
-CREATE INDEX cohort_members_participant ON cohort_members(participant_id);
+CREATE INDEX IF NOT EXISTS cohort_members_participant ON cohort_members(participant_id);
 
 -- The coordinator's message templates (one per kind of drafted e-mail).
-CREATE TABLE message_templates (
+CREATE TABLE IF NOT EXISTS message_templates (
     kind TEXT PRIMARY KEY,
     subject TEXT NOT NULL,
     body TEXT NOT NULL,
@@ -353,7 +350,7 @@ CREATE TABLE message_templates (
 
 -- Which messages were drafted for whom and when (so a reminder is not drafted twice in a week,
 -- and survey answers can be matched to the feedback requests they answer).
-CREATE TABLE draft_log (
+CREATE TABLE IF NOT EXISTS draft_log (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('feedback', 'reminders', 'welcome', 'training')),
     participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
@@ -361,9 +358,9 @@ CREATE TABLE draft_log (
     pairing_id INTEGER REFERENCES pairings(id) ON DELETE CASCADE,
     drafted_at TEXT NOT NULL
 );
-CREATE INDEX draft_log_person ON draft_log(kind, participant_id, drafted_at);
-CREATE INDEX draft_log_session ON draft_log(session_id, participant_id);
-CREATE INDEX draft_log_pairing ON draft_log(pairing_id);
+CREATE INDEX IF NOT EXISTS draft_log_person ON draft_log(kind, participant_id, drafted_at);
+CREATE INDEX IF NOT EXISTS draft_log_session ON draft_log(session_id, participant_id);
+CREATE INDEX IF NOT EXISTS draft_log_pairing ON draft_log(pairing_id);
 """
 
 
@@ -371,6 +368,9 @@ def _v5(db: sqlite_utils.Database) -> None:
     """Program rhythm: meeting plans, cohorts, message templates and the drafting log."""
     for statement in _split(_V5):
         db.execute(statement)
+    if "plan_step_id" not in {r[1] for r in db.execute("PRAGMA table_info(sessions)")}:
+        db.execute("ALTER TABLE sessions ADD COLUMN plan_step_id INTEGER REFERENCES plan_steps(id) ON DELETE SET NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS sessions_plan_step ON sessions(plan_step_id)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]

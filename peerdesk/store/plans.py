@@ -110,9 +110,7 @@ def plan_of(db: Database, program_id: int) -> list[PlanStep]:
     """A program's plan, first meeting first (empty when it has none)."""
     return [
         _step(r)
-        for r in db.execute(
-            f"SELECT {_COLS} FROM plan_steps WHERE program_id = ? ORDER BY position, id", (program_id,)
-        )
+        for r in db.execute(f"SELECT {_COLS} FROM plan_steps WHERE program_id = ? ORDER BY position, id", (program_id,))
     ]
 
 
@@ -201,7 +199,9 @@ def next_step(db: Database, pairing_id: int, *, exclude_session: int | None = No
     return _step(row) if row else None
 
 
-def resolve_step(db: Database, pairing_id: int | None, step_id: int | None, session_id: int | None = None) -> int | None:
+def resolve_step(
+    db: Database, pairing_id: int | None, step_id: int | None, session_id: int | None = None
+) -> int | None:
     """The plan_step_id to store for a session: NEXT_STEP becomes the pairing's next step; an
     explicit step must belong to the plan of the pairing's program."""
     if step_id is None:
