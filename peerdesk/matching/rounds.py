@@ -17,13 +17,8 @@ from peerdesk.matching import stable
 from peerdesk.matching.common import Steps, solver_weights, stability
 from peerdesk.matching.fairest import bottleneck_bipartite, bottleneck_pairs
 from peerdesk.matching.mentoring import MentoringResult, mentoring_sides, solve_mentoring
-from peerdesk.matching.objectives import (
-    Objective,
-    blocking_pairs,
-    blocking_pairs_bipartite,
-    order_keys,
-    person_ranks,
-)
+from peerdesk.matching.model import Objective
+from peerdesk.matching.objectives import blocking_pairs, blocking_pairs_bipartite, order_keys, person_ranks
 from peerdesk.matching.peers import NEG, PairResult, _sitout_candidates, _trios, solve_pairs
 from peerdesk.matching.scoring import Block, Features, score_block
 
