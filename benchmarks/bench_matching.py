@@ -1,6 +1,7 @@
 """Matching at scale: speed, memory and quality of every format, against baselines.
 
     .venv/bin/python benchmarks/bench_matching.py [--sizes 500,5000] [--runs 3] [--quick] [--objectives-only]
+                                                  [--modes circles]
 
 A realistic synthetic organisation (peerdesk.matching.synthetic: 12 departments, 60 skills,
 6 time zones, managers, ~50% of pairs ruled out by the rules or no common hours). For each
@@ -284,6 +285,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip rotation and stability")
     parser.add_argument("--rounds-only", action="store_true", help="only rotation and stability")
     parser.add_argument("--objectives-only", action="store_true", help="only the table of objectives")
+    parser.add_argument("--modes", default="mentoring,buddies,cross_functional,circles", help="formats to measure")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.objectives_only:
@@ -298,7 +300,7 @@ def main() -> None:
     print("-" * len(header))
     for n in sizes if not args.rounds_only else []:
         runs = args.runs if n > 1000 else max(args.runs, 15)  # small runs are short and noisy
-        for mode in ("mentoring", "buddies", "cross_functional", "circles"):
+        for mode in args.modes.split(","):
             options = Options(seed=0, group_size=4)
             problem = synthetic.problem(n, mode, seed=0, options=options)
             seconds, proposal = timed(problem, runs)

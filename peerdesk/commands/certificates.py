@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from peerdesk.cli import CommandFailed
-from peerdesk.commands import open_for_write
+from peerdesk.commands import CommandFailed, open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
 from peerdesk.printing.fonts import FontMissing, uncovered
@@ -21,7 +20,7 @@ from peerdesk.store.settings import load_settings
 
 
 def run(args: argparse.Namespace) -> int:
-    from peerdesk.cli import db_path
+    from peerdesk.commands import db_path
 
     if not db_path(args).exists():
         raise CommandFailed(f"no program database at {db_path(args)} (use --db PATH)")

@@ -38,10 +38,9 @@ def required_overlap(problem: Problem) -> float:
     """Weekly minutes two people with stated availability must share to be paired.
 
     At least the coordinator's minimum, which defaults to the program's meeting length, and
-    always at least one common quarter-hour for a pair (or they could never meet).
+    always at least one common quarter-hour (or they could never meet). A circle's members
+    must moreover all be free together for a whole meeting (peerdesk.matching.circles).
     """
-    if problem.mode == "circles":
-        return problem.min_overlap_minutes
     return max(15.0, problem.min_overlap_minutes)
 
 

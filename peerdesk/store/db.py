@@ -139,8 +139,11 @@ def open_db(
     Files that are not PeerDesk databases, damaged files and files from a newer
     PeerDesk raise a StoreError and are left untouched.
     """
+    # check_same_thread=False: the window runs long writes on a worker thread while the UI thread
+    # waits (Workspace.writing lets one write at a time use the connection)
     if str(path) == ":memory:":
-        db = Database(memory=True)
+        db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+        db.memory = True
         configure(db)
         migrate(db)
         return db
@@ -162,7 +165,7 @@ def open_db(
     with known_errors(file.name):
         if 0 < version < LATEST and before_migrate is not None:
             before_migrate(file)
-        db = Database(file)
+        db = Database(sqlite3.connect(file, check_same_thread=False))
         configure(db)
         migrate(db)
     with contextlib.suppress(OSError):

@@ -172,16 +172,6 @@ def completions(db: Database, participant_id: int | None = None) -> list[Complet
     ]
 
 
-def completion_counts(db: Database, as_of: dt.date | None = None) -> dict[int, int]:
-    """module id -> how many people completed it by `as_of` (default today)."""
-    day = (as_of or clock.today()).isoformat()
-    return dict(
-        db.execute(
-            "SELECT module_id, count(*) FROM training_completions WHERE completed_on <= ? GROUP BY module_id", (day,)
-        ).fetchall()
-    )
-
-
 def trained_ids(db: Database, as_of: dt.date | None = None) -> set[int]:
     """Everyone who completed all required modules (by `as_of`, default today)."""
     day = (as_of or clock.today()).isoformat()

@@ -22,7 +22,7 @@ from peerdesk.metrics.feedback import FeedbackSummary, RatingGroup, feedback_sum
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
 from peerdesk.ui import charts, page_parts, widgets
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 from peerdesk.wording import plural
@@ -90,7 +90,7 @@ class FeedbackPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.summary: FeedbackSummary | None = None
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
@@ -209,7 +209,7 @@ class FeedbackPage(QWidget):
     def reload(self) -> None:
         if self.runner.background:
             self.headline.setText("Computing…")
-        self.runner.run(feedback_summary, self.scope())
+        self.runner.read(feedback_summary, self.scope())
 
     def _failed(self, exc: BaseException) -> None:
         detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)

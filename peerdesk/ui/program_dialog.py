@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import (
     MEETING_MINUTES,
     PROGRAM_STATUSES,
@@ -116,9 +117,8 @@ class ProgramDialog(QDialog):
 
         self.people = QStandardItemModel(self)
         enrolled = member_ids(ctx.db, program.id) if program and program.id is not None else set()
-        for pid, name, dept, status in ctx.db.execute(
-            "SELECT id, name, department, status FROM participants WHERE archived = 0 OR id IN "
-            f"({','.join(str(i) for i in enrolled) or 'NULL'}) ORDER BY name COLLATE NOCASE"
+        for pid, name, dept, status in (
+            (p.id, p.name, p.department, p.status) for p in person_names(ctx.db, archived=False, also=enrolled)
         ):
             item = QStandardItem(f"{name}  ·  {dept}" if dept else name)
             if status != "active":

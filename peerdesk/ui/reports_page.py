@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.jobs import Cancelled, Work
 from peerdesk.printing import certificates, reports
-from peerdesk.printing.certificates import Cancelled
 from peerdesk.printing.designs import DESIGNS
 from peerdesk.printing.eligibility import Candidate, candidates
 from peerdesk.printing.fonts import FontMissing
 from peerdesk.printing.register import Issued, export_csv, register
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import person_names, program_choices
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import page_parts, widgets
@@ -41,7 +42,7 @@ from peerdesk.ui.certificate_models import (
     VerdictFilter,
 )
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
-from peerdesk.ui.progress import run_with_progress
+from peerdesk.ui.jobs import run_modal
 from peerdesk.ui.report_period import PeriodChooser
 from peerdesk.ui.report_preview import PDF_FILTER, PdfPreviewDialog
 from peerdesk.wording import plural
@@ -234,7 +235,7 @@ class ReportsPage(QWidget):
         current = self.program.currentData()
         self.program.blockSignals(True)
         self.program.clear()
-        for pid, name in self.ctx.db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE"):
+        for pid, name in program_choices(self.ctx.db):
             self.program.addItem(name, pid)
         index = self.program.findData(current)
         self.program.setCurrentIndex(index if index >= 0 else 0)
@@ -250,10 +251,8 @@ class ReportsPage(QWidget):
         self.new_program_button.setVisible(not self.ctx.readonly)
         person = self.person.currentData()
         self.person.clear()
-        for pid, name, email in self.ctx.db.execute(
-            "SELECT id, name, email FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.person.addItem(f"{name} <{email}>", pid)
+        for p in person_names(self.ctx.db, archived=False):
+            self.person.addItem(f"{p.name} <{p.email}>", p.id)
         index = self.person.findData(person)
         if index >= 0:
             self.person.setCurrentIndex(index)
@@ -404,13 +403,17 @@ class ReportsPage(QWidget):
         settings = load_settings(self.ctx.db)
         design = self.design.currentData()
 
-        def job(progress: Any, cancelled: Any) -> Any:
+        def job(work: Work) -> Any:
             if one_pdf:
-                return certificates.write_pdf(issued, settings, target, design, progress=progress, cancel=cancelled)
-            return certificates.write_files(issued, settings, target, design, progress=progress, cancel=cancelled)
+                return certificates.write_pdf(
+                    issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+                )
+            return certificates.write_files(
+                issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+            )
 
         try:
-            result = run_with_progress(self, "Printing certificates", job, len(issued))
+            result = run_modal(self, "Printing certificates", job, total=len(issued))
         except Cancelled as exc:
             kept = f" {len(exc.written)} files were written before." if exc.written else " No file was written."
             widgets.inform(self, "Print certificates", "Printing was cancelled." + kept)
@@ -482,12 +485,12 @@ class ReportsPage(QWidget):
         data, name = gathered
         write = self._writer(data)
         try:
-            pdf = run_with_progress(
+            pdf = run_modal(
                 self,
                 "Preparing the report",
-                lambda progress, cancelled: write(data, None, progress=progress, cancel=cancelled),
+                lambda work: write(data, None, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing) as exc:
             widgets.warn(self, "Progress report", str(exc))
@@ -506,12 +509,12 @@ class ReportsPage(QWidget):
             target = target.with_suffix(".pdf")
         write = self._writer(data)
         try:
-            run_with_progress(
+            run_modal(
                 self,
                 "Writing the report",
-                lambda progress, cancelled: write(data, target, progress=progress, cancel=cancelled),
+                lambda work: write(data, target, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing, OSError) as exc:
             widgets.warn(self, "Progress report", str(exc))

@@ -26,13 +26,8 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.store import backups
 from peerdesk.store.backups import Backup
-from peerdesk.store.db import migrate
 from peerdesk.store.errors import StoreError
-from peerdesk.store.undo import UndoLog
-from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
-
-RESTORE_LABEL = "Restore backup"
 
 
 def human_size(size: int) -> str:
@@ -90,35 +85,6 @@ class BackupsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-
-def restore_into(ctx: Any, backup: Backup) -> Backup | None:
-    """Restore a backup into the open program file; the undo history is dropped and every page refreshes.
-
-    Returns the backup made of the current state first.
-    """
-    path = ctx.workspace.path
-    db = ctx.db
-    log = ctx.workspace.undo_log
-    if log is not None:
-        # The undo triggers name the current tables; a backup of another format may have others.
-        log.clear()
-        for (name,) in db.execute(
-            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB '_undo_*'"
-        ).fetchall():
-            db.execute(f"DROP TRIGGER temp.[{name}]")
-    try:
-        made = backups.restore_backup(backup, path)
-        migrate(db)  # an older backup is brought up to date like any opened file
-    finally:
-        if log is not None:
-            ctx.workspace.undo_log = UndoLog(db)
-    tables = frozenset(
-        r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-    )
-    ctx.changed.emit(Changes(RESTORE_LABEL, tables))
-    ctx.undo_state_changed.emit()
-    return made
 
 
 class RestoreDialog(QDialog):
@@ -210,7 +176,7 @@ class RestoreDialog(QDialog):
         error = ""
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            restore_into(self.ctx, backup)
+            self.ctx.restore(backup)
         except StoreError as exc:
             error = str(exc)
         finally:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from peerdesk.jobs import Work
 from peerdesk.store import backups
 from peerdesk.store.db import inspect_file
 from peerdesk.store.errors import CorruptDatabase, StoreError
@@ -23,22 +25,7 @@ from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
 from peerdesk.store.lock import this_host as lock_host
 from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
-
-
-class DailyBackup(QThread):
-    """Makes the day's automatic backup off the UI thread; `failed` carries a message for the user."""
-
-    failed = Signal(str)
-
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.path = path
-
-    def run(self) -> None:
-        try:
-            backups.daily_backup(self.path)
-        except (StoreError, OSError, sqlite3.Error) as exc:
-            self.failed.emit(f"Today's automatic backup of {self.path.name} could not be made: {exc}")
+from peerdesk.ui.jobs import JobRunner
 
 
 class LockedWorkspace(Workspace):
@@ -46,18 +33,32 @@ class LockedWorkspace(Workspace):
 
     lock: WriterLock | None = None
     timer: QTimer | None = None
-    backup_thread: DailyBackup | None = None
+    backup_job: JobRunner | None = None
+    backup_done: threading.Event | None = None
 
     def start_daily_backup(self, parent: QWidget | None) -> None:
+        """Make the day's automatic backup on a worker (it reads the file through its own connection)."""
         assert self.path is not None
-        self.backup_thread = DailyBackup(self.path, parent)
-        self.backup_thread.failed.connect(lambda text: widgets.warn(parent, "Backup", text))
-        self.backup_thread.start()
+        path, done = self.path, threading.Event()
+
+        def back_up(_work: Work) -> str:
+            try:
+                backups.daily_backup(path)
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                return f"Today's automatic backup of {path.name} could not be made: {exc}"
+            finally:
+                done.set()
+            return ""
+
+        self.backup_done = done
+        self.backup_job = JobRunner(None, parent)
+        self.backup_job.finished.connect(lambda text: text and widgets.warn(parent, "Backup", text))
+        self.backup_job.run(back_up)
 
     def wait_for_backup(self) -> None:
         """Block until the day's backup is written (closing waits for it too)."""
-        if self.backup_thread is not None:
-            self.backup_thread.wait()
+        if self.backup_done is not None:
+            self.backup_done.wait()
 
     def hold(self, lock: WriterLock, parent: QWidget | None) -> None:
         self.lock = lock

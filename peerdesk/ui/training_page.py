@@ -34,13 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
-from peerdesk.metrics.scope import Scope, Sql, pairing_filter
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import active_people, completion_counts, completions, mentee_counts
 from peerdesk.store.training import (
     Module,
     add_default_modules,
     add_module,
-    completion_counts,
     delete_module,
     list_modules,
     record_completions,
@@ -76,26 +75,12 @@ class TraineeRow:
 
 def load_trainees(db: Any) -> list[TraineeRow]:
     """Active participants with their completions and how many mentees they have now."""
-    running = pairing_filter(Scope(), Sql(), clock.today())  # the metrics' rule: an end dated later still runs
-    mentees = dict(
-        db.execute(
-            "SELECT m.participant_id, count(DISTINCT e.participant_id) FROM pairing_members m "
-            f"JOIN pairings pr ON pr.id = m.pairing_id{running.and_()} "
-            "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
-            "WHERE m.role = 'mentor' GROUP BY m.participant_id",
-            running.params,
-        )
-    )
-    done: dict[int, dict[int, dt.date]] = {}
-    for pid, mid, day in db.execute("SELECT participant_id, module_id, completed_on FROM training_completions"):
-        done.setdefault(pid, {})[mid] = dt.date.fromisoformat(day)
+    mentees = mentee_counts(db)
+    done = completions(db)
     trained = trained_ids(db)
     return [
-        TraineeRow(pid, name, dept, role, int(mentees.get(pid, 0)), done.get(pid, {}), pid in trained)
-        for pid, name, dept, role in db.execute(
-            "SELECT id, name, department, role FROM participants WHERE status = 'active' AND archived = 0 "
-            "ORDER BY name COLLATE NOCASE"
-        )
+        TraineeRow(p.id, p.name, p.department, p.role, mentees.get(p.id, 0), done.get(p.id, {}), p.id in trained)
+        for p in active_people(db)
     ]
 
 

@@ -21,6 +21,8 @@ from peerdesk.ui.reports_page import ReportsPage
 from peerdesk.ui.sessions_page import SessionsPage
 from peerdesk.ui.training_page import TrainingPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 PAGES = (ParticipantsPage, SessionsPage, TrainingPage, RecognitionPage, FeedbackPage, ReportsPage)
 
 
