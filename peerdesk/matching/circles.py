@@ -29,6 +29,7 @@ FORBIDDEN = -1e6
 BATCH_FROM = 1500  # people; from here on the search is bounded (no restarts, few passes)
 LARGE_PASSES = 25  # person-by-person swap passes on large pools
 CHECKED_SWAPS = 4  # best swaps of one person checked for a common hour before giving up on them
+SETTLED = 500  # large pools stop once a pass improves fewer than one person in this many
 
 
 @dataclass
@@ -286,25 +287,45 @@ class CircleSearch:
             b = int(where[j])
             return meets_without(int(where[i]), i, j) and (b < 0 or meets_without(b, j, i))
 
+        learners = [np.flatnonzero(self.learns[pool, c]) for c in range(self.learns.shape[1])]
+
+        def wanting(bits: np.ndarray) -> np.ndarray:
+            """Everyone (by position) who wants at least one of the skills in a bit set."""
+            found = []
+            for word, value in enumerate(int(v) for v in bits):
+                while value:
+                    low = value & -value
+                    found.append(learners[word * 64 + low.bit_length() - 1])
+                    value ^= low
+            if len(found) == 1:
+                return found[0]
+            return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
         single = words.shape[1] == 1
+        others_1, words_1 = others[:, 0], words[:, 0]  # views
         for _ in range(passes):
             improved = 0
             for i in (int(x) for x in np.flatnonzero(where >= 0)):
                 a = int(where[i])
                 # j may take i's place (j wants a skill i's circle-mates all want) and i may take j's
-                if single:
-                    cand = np.flatnonzero((words[:, 0] & others[i, 0]) & (others[:, 0] & words[i, 0]))
+                cand = wanting(others[i])
+                if single:  # the usual case: fewer than 64 skills, one word each
+                    cand = cand[(others_1[cand] & words_1[i]) != 0]
                 else:
-                    cand = np.flatnonzero(((words & others[i]).any(axis=1)) & ((others & words[i]).any(axis=1)))
+                    cand = cand[(others[cand] & words[i]).any(axis=1)]
+                if not len(cand):
+                    continue
                 there = where[cand]
                 swap = there >= 0
-                gain = sums[a, cand] - wp[i, cand]
-                # a swap: j leaves circle b for a, i leaves a for b
-                gain[swap] += sums_t[i, there[swap]] - wp[i, cand[swap]] - own[cand[swap]]
+                with_i = wp[i, cand]
+                gain = sums[a, cand] - with_i
                 gain -= own[i]
-                gain[there == a] = 0.0
-                if not len(gain):
-                    continue
+                # a swap: j also leaves circle b, which i joins (own is 0 for someone in no circle)
+                extra = sums_t[i, np.maximum(there, 0)] - with_i
+                extra -= own[cand]
+                extra *= swap
+                gain += extra
+                gain *= there != a
                 best = int(np.argmax(gain))
                 if gain[best] <= 1e-9:
                     continue
@@ -335,8 +356,8 @@ class CircleSearch:
                     own[members[c]] = sums[c, members[c]]
                     refresh(c)
                 improved += 1
-            if not improved:
-                break
+            if improved <= (m // SETTLED if m > BATCH_FROM else 0):
+                break  # large pools: a pass that moves almost nobody ends the search
         return [[int(pool[x]) for x in ms] for ms in members]
 
     def iterated(self, circles: list[Circle], seed: int, steps: Steps, passes: int) -> list[Circle]:

@@ -84,7 +84,7 @@ from peerdesk.ui.pairing_models import (
     group_detail_html,
 )
 from peerdesk.ui.refresh import when_shown
-from peerdesk.ui.session_models import format_local, zone_city
+from peerdesk.ui.session_models import when_text
 
 MODES: tuple[tuple[Mode, str], ...] = (
     ("mentoring", "Mentoring (mentors with mentees)"),
@@ -872,12 +872,10 @@ class PairingsPage(QWidget):
             return ""
         zone = load_settings(self.ctx.db).timezone
         shown = session_ids[:BOOKED_SHOWN]
-        lines = []
-        for s in (get_session(self.ctx.db, i) for i in shown):
-            when = format_local(s.start_utc, zone)
-            if s.timezone != zone:  # and as the members read it
-                when += f" ({format_local(s.start_utc, s.timezone, with_date=False)} {zone_city(s.timezone)})"
-            lines.append(f"<li>{html.escape(s.title)} — {when}</li>")
+        lines = [
+            f"<li>{html.escape(s.title)} — {when_text(s.start_utc, zone, s.timezone)}</li>"
+            for s in (get_session(self.ctx.db, i) for i in shown)
+        ]
         more = (
             f"<p>…and {len(session_ids) - len(shown)} more on the Sessions page.</p>"
             if len(session_ids) > len(shown)
