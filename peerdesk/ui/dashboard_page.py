@@ -36,8 +36,10 @@ from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_models import ActionModel, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 
 # Tables whose changes can move a figure of the dashboard.
 WATCHED = (
@@ -140,7 +142,7 @@ class DashboardPage(QWidget):
     # Emitted each time the figures on screen were replaced by fresh ones.
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.data: Dashboard | None = None
@@ -203,6 +205,7 @@ class DashboardPage(QWidget):
 
         self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
         self.upcoming_view = QTableView(self)
+        widgets.fit_on_sample(self.upcoming_view)
         self.upcoming_view.setModel(self.upcoming)
         self.upcoming_view.verticalHeader().hide()
         self.upcoming_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -271,7 +274,7 @@ class DashboardPage(QWidget):
 
         self._fill_programs()
         self._fill_departments()
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.refresh()
 
     # --- data ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from peerdesk.scheduling import (
 from peerdesk.store import pairings as store
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_read_job
 
 TITLE = "Schedule first meetings"
@@ -53,7 +54,7 @@ def summary(results: list[FirstMeeting]) -> str:
 
 
 def schedule_first_meetings(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None,
     *,
     display_tz: str,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,6 +20,7 @@ from peerdesk.jobs import Cancelled
 from peerdesk.store.errors import StoreError
 from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_modal
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -60,7 +60,7 @@ def _plural(n: int, word: str) -> str:
 class ImportDialog(QDialog):
     """Shows what an import would add, update and reject; Import writes it in one undoable step."""
 
-    def __init__(self, ctx: Any, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan = plan
@@ -153,7 +153,7 @@ class ImportDialog(QDialog):
         super().accept()
 
 
-def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
+def read_plan(ctx: AppContext, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
     """Work out what importing path would do, on a worker thread over its own read-only connection.
 
     Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
@@ -168,7 +168,7 @@ def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportP
     return plan
 
 
-def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
     if ctx.readonly:
         widgets.warn(parent, "Import participants", "This program file is open read-only; nothing can be imported.")
@@ -193,7 +193,7 @@ def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = No
     return None
 
 
-def export_participants_to_file(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def export_participants_to_file(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask where to write, and export everyone to CSV; return the number of rows written."""
     path = path or widgets.ask_save_file(parent, "Export participants", widgets.CSV_FILTER, "participants.csv")
     if path is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QSettings, Qt, QUrl
@@ -35,6 +34,7 @@ from peerdesk.invites import ExportError, ExportRequest, ExportResult, plan_expo
 from peerdesk.invites.model import program_names
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import JobRunner
 
 SETTINGS_KEY = "invites/folder"
@@ -72,7 +72,7 @@ class InvitesDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         parent: QWidget | None = None,
         *,
         session_ids: Sequence[int] = (),
@@ -302,7 +302,7 @@ def selection_of(page: QWidget | None) -> dict[str, list[int]]:
 
 
 def show_invites_dialog(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None = None,
     *,
     session_ids: Sequence[int] = (),

@@ -68,6 +68,7 @@ from peerdesk.store.sessions import get_session
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.first_meetings import schedule_first_meetings
 from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
@@ -82,6 +83,7 @@ from peerdesk.ui.pairing_models import (
     UnmatchedModel,
     group_detail_html,
 )
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.session_models import when_text
 
 MODES: tuple[tuple[Mode, str], ...] = (
@@ -126,7 +128,7 @@ class PairingsPage(QWidget):
 
     proposal_ready = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.problem: Problem | None = None
@@ -153,7 +155,7 @@ class PairingsPage(QWidget):
         split.setStretchFactor(1, 1)
         outer.addWidget(split, 1)
 
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self._load_settings()
         self._refresh_history()
@@ -413,6 +415,7 @@ class PairingsPage(QWidget):
         tabs.addTab(people, "Who met whom")
         self.matrix_model = MatrixModel(self)
         self.matrix_view = QTableView()
+        widgets.fit_on_sample(self.matrix_view)
         self.matrix_view.setModel(self.matrix_model)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         tabs.addTab(self.matrix_view, "Department contacts")

@@ -40,6 +40,7 @@ from peerdesk.store.programs import (
 )
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -80,7 +81,7 @@ class OptionalDate(QWidget):
 class ProgramDialog(QDialog):
     """New program (program=None) or edit one; OK validates and saves in one undoable step."""
 
-    def __init__(self, ctx: Any, program: Program | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, program: Program | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = program

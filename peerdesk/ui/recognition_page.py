@@ -37,8 +37,10 @@ from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import list_programs
 from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 
@@ -107,7 +109,7 @@ class AwardsModel(RecordsModel):
 class AwardDialog(QDialog):
     """Give an award to someone, with the reason printed on their certificate."""
 
-    def __init__(self, ctx: Any, participant_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.saved: Award | None = None
@@ -184,7 +186,7 @@ class RecognitionPage(QWidget):
     status_message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.runner = JobRunner(ctx.path, self)
@@ -246,7 +248,7 @@ class RecognitionPage(QWidget):
         splitter.setStretchFactor(0, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self.reload_board()
         self.reload_awards()

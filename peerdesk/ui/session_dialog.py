@@ -75,6 +75,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import STATUS_LABELS, PeopleModel, PersonRow, format_local, zone_city
 from peerdesk.ui.session_widgets import PersonCombo
 
@@ -157,7 +158,7 @@ class SessionDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         session_id: int | None = None,
         *,
         template: Session | None = None,

@@ -49,7 +49,9 @@ from peerdesk.store.training import (
     update_module,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 
@@ -197,7 +199,7 @@ class MentorFilter(QSortFilterProxyModel):
 class ModuleDialog(QDialog):
     """Add or edit a training module."""
 
-    def __init__(self, ctx: Any, module: Module | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, module: Module | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = module
@@ -245,7 +247,7 @@ class CompletionDialog(QDialog):
     """Record that the selected people completed a module on a day."""
 
     def __init__(
-        self, ctx: Any, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
+        self, ctx: AppContext, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -302,11 +304,12 @@ class TrainingPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.modules_model = ModulesModel(self)
         self.modules_view = QTableView(self)
+        widgets.fit_on_sample(self.modules_view)
         self.modules_view.setModel(self.modules_model)
         self.modules_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.modules_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -379,7 +382,7 @@ class TrainingPage(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
 
     def _on_changed(self, changes: Any) -> None:
