@@ -11,31 +11,13 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
-import platformdirs
 
 from peerdesk import __version__
+from peerdesk.commands import CommandFailed, UsageError, db_path
+from peerdesk.paths import default_db_path
 
+__all__ = ["CommandFailed", "UsageError", "build_parser", "db_path", "default_db_path", "main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A command line that cannot be carried out as written (exit 2)."""
-
-
-class CommandFailed(Exception):
-    """An operation that failed for a reason the user can act on (exit 1)."""
-
-
-def default_db_path() -> Path:
-    """Where the coordinator's program file lives unless --db or PEERDESK_DB says otherwise."""
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False)) / "program.peerdesk.db"
-
-
-def db_path(args: argparse.Namespace) -> Path:
-    chosen = getattr(args, "db", None) or os.environ.get("PEERDESK_DB")
-    return Path(chosen).expanduser() if chosen else default_db_path()
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,18 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from peerdesk.cli import CommandFailed
-from peerdesk.commands import open_for_write
+from peerdesk.commands import CommandFailed, open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
 from peerdesk.printing.fonts import FontMissing, uncovered
 from peerdesk.store.participants import find_by_email
 from peerdesk.store.programs import find_program
 from peerdesk.store.settings import load_settings
+from peerdesk.wording import plural
 
 
 def run(args: argparse.Namespace) -> int:
-    from peerdesk.cli import db_path
+    from peerdesk.commands import db_path
 
     if not db_path(args).exists():
         raise CommandFailed(f"no program database at {db_path(args)} (use --db PATH)")
@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
             where = str(path)
         else:
             files = certificates.write_files(issued, settings, args.out, args.design)
-            where = f"{len(files)} files in {args.out}"
+            where = f"{plural(len(files), 'file')} in {args.out}"
     except FontMissing as exc:
         raise CommandFailed(str(exc)) from None
-    print(f"printed {len(issued)} certificate(s) ({new} newly issued) to {where}")
+    print(f"printed {plural(len(issued), 'certificate')} ({new} newly issued) to {where}")
     return 0

@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from peerdesk.cli import CommandFailed, UsageError
-from peerdesk.commands import open_existing, print_json
+from peerdesk.commands import CommandFailed, UsageError, db_path, open_existing, print_json
 from peerdesk.matching import propose
-from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options
+from peerdesk.matching.load import flag_unschedulable, load_problem, round_of, stored_options
 from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, OBJECTIVE_MODES, Proposal
 from peerdesk.matching.objectives import OBJECTIVE_LABELS
+from peerdesk.store.pairings import record_round
 from peerdesk.store.programs import find_program
+from peerdesk.store.workspace import Workspace
+from peerdesk.wording import plural
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
         proposal = flag_unschedulable(db, propose(problem), duration_min=problem.meeting_minutes)
         round_id = None
         if args.accept:
-            round_id = record_proposal(db, proposal, program_id=program_id, options=options)
+            round_id, _changes = Workspace(db, db_path(args)).run(
+                "Accept matching round", record_round, round_of(proposal, options=options), program_id=program_id
+            )
     finally:
         db.close()
     if args.json:
@@ -77,12 +81,12 @@ def _print_text(proposal: Proposal, round_id: int | None) -> None:
         bound = f" (at least {100 * proposal.total_score / proposal.upper_bound:.2f}% of the best possible)"
     elif proposal.optimal:
         bound = " (optimal)"
-    print(f"\n{len(proposal.groups)} group(s), total score {proposal.total_score:.2f}{bound}")
+    print(f"\n{plural(len(proposal.groups), 'group')}, total score {proposal.total_score:.2f}{bound}")
     if proposal.blocking_pairs is not None:
         lowest = "none" if proposal.lowest_score is None else f"{proposal.lowest_score:.2f}"
         print(
             f"Objective: {OBJECTIVE_LABELS[proposal.objective]}; lowest score {lowest}; "
-            f"{proposal.blocking_pairs} blocking pair(s)"
+            f"{plural(proposal.blocking_pairs, 'blocking pair')}"
         )
     stuck = sum(1 for g in proposal.groups if g.cannot_meet)
     if stuck:

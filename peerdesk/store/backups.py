@@ -217,7 +217,7 @@ def copy_to(db_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> int
     Refuses files that are not sound PeerDesk databases; never writes to the source.
     Used by `peerdesk backup --out` and File > Back up now.
     """
-    from peerdesk.safefile import atomic_path
+    from peerdesk.store.safefile import atomic_path
 
     source, target = Path(db_path), Path(out)
     if inspect_file(source) == 0:

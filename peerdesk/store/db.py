@@ -139,8 +139,11 @@ def open_db(
     Files that are not PeerDesk databases, damaged files and files from a newer
     PeerDesk raise a StoreError and are left untouched.
     """
+    # check_same_thread=False: the window runs long writes on a worker thread while the UI thread
+    # waits (Workspace.writing lets one write at a time use the connection)
     if str(path) == ":memory:":
-        db = Database(memory=True)
+        db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+        db.memory = True
         configure(db)
         migrate(db)
         return db
@@ -155,14 +158,14 @@ def open_db(
     if readonly:
         if version < LATEST:
             raise NeedsUpgrade(f"{file.name} needs an upgrade and cannot be opened read-only.")
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db
     with known_errors(file.name):
         if 0 < version < LATEST and before_migrate is not None:
             before_migrate(file)
-        db = Database(file)
+        db = Database(sqlite3.connect(file, check_same_thread=False))
         configure(db)
         migrate(db)
     with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from typing import Any
 from peerdesk import clock
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import NotFound
+from peerdesk.store.workspace import bulk
 
 ERASED = "[erased]"
 EXPORT_FORMAT = "PeerDesk participant data"
@@ -209,6 +210,7 @@ def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+@bulk("erase")
 def erase_participant(db: Database, pid: int) -> Erasure:
     """Remove a person by record id, in one transaction, touching only rows that refer to them.
 
@@ -424,7 +426,7 @@ def export_participant_data(db: Database, pid: int) -> dict[str, Any]:
 
 def write_participant_export(db: Database, pid: int, path: str | os.PathLike[str]) -> Path:
     """Write export_participant_data to a JSON file (atomically, readable by the owner only)."""
-    from peerdesk.safefile import write_text
+    from peerdesk.store.safefile import write_text
 
     data = export_participant_data(db, pid)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)

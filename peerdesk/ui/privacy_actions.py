@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.store import backups
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import people_by_id
 from peerdesk.store.privacy import (
     Erasure,
     Forgotten,
@@ -28,6 +29,8 @@ from peerdesk.store.privacy import (
     write_participant_export,
 )
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
 MENTIONS_SHOWN = 8
@@ -40,10 +43,6 @@ _WHERE = {
 }
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
 def _verb(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
@@ -51,16 +50,15 @@ def _verb(n: int, one: str, many: str) -> str:
 class EraseDialog(QDialog):
     """Explains what erasing removes; the Erase button works once the person's e-mail is typed."""
 
-    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.participant_id = participant_id
         self.result_: Erasure | None = None
         self.backup: backups.Backup | None = None
         self.forgotten: Forgotten | None = None
-        name, self.email = ctx.db.execute(
-            "SELECT name, email FROM participants WHERE id = ?", (participant_id,)
-        ).fetchone()
+        person = people_by_id(ctx.db, [participant_id])[participant_id]
+        name, self.email = person.name, person.email
         counts = erasure_preview(ctx.db, participant_id)
         self.setWindowTitle(f"Erase {name}")
         layout = QVBoxLayout(self)
@@ -121,8 +119,8 @@ class EraseDialog(QDialog):
     def _where(self, table: str, col: str, rowid: Any) -> str:
         label = _WHERE.get((table, col), f"{table}.{col}")
         if table == "participants":
-            row = self.ctx.db.execute("SELECT name FROM participants WHERE rowid = ?", (rowid,)).fetchone()
-            return f"{label} {row[0]}" if row else label
+            person = people_by_id(self.ctx.db, [int(rowid)]).get(int(rowid))
+            return f"{label} {person.name}" if person else label
         return label
 
     def _backup_text(self) -> str:
@@ -142,8 +140,8 @@ class EraseDialog(QDialog):
         if not self.erase_button.isEnabled():
             return
         try:
-            self.backup = backups.backup_before(self.ctx.workspace.path, "erase")
-            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)
+            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)  # backs up first
+            self.backup = self.ctx.last_changes.backup if self.ctx.last_changes else None
         except StoreError as exc:
             self.message.show_error(str(exc))
             return
@@ -169,7 +167,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
+def erase_participant_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
     """Ask for confirmation and erase a participant; return what was erased, or None."""
     if ctx.readonly:
         widgets.warn(parent, ERASE_LABEL, "The program file is open read-only; nothing can be erased.")
@@ -194,12 +192,12 @@ def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | No
     return done
 
 
-def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Path | None:
+def export_participant_data_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Path | None:
     """Ask where, then write everything held about a participant to a JSON file."""
-    row = ctx.db.execute("SELECT name FROM participants WHERE id = ?", (participant_id,)).fetchone()
-    if row is None:
+    person = people_by_id(ctx.db, [participant_id]).get(participant_id)
+    if person is None:
         return None
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", row[0]).strip() or "participant"
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", person.name).strip() or "participant"
     folder = ctx.workspace.path.parent if ctx.workspace.path is not None else Path.home()
     out = widgets.ask_save_file(
         parent, "Export participant data", "JSON files (*.json);;All files (*)", str(folder / f"{safe} - data.json")
@@ -214,6 +212,6 @@ def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidge
     widgets.inform(
         parent,
         "Export participant data",
-        f"Everything PeerDesk holds about {row[0]} was written to {out}. The file is readable by you only.",
+        f"Everything PeerDesk holds about {person.name} was written to {out}. The file is readable by you only.",
     )
     return out
