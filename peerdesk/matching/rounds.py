@@ -144,11 +144,10 @@ def _stable_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sit
         if out is not None:
             allowed = allowed.copy()
             allowed[out, :] = allowed[:, out] = False
-        if not symmetric:
-            result = stable.stable_roommates(order_keys(block.score, allowed, rank[None, :], kept))
-            if result.stable:
-                return result.mate
-            return stable.fewest_blocking(order_keys(block.score, allowed, rank[None, :], kept))
+        if not symmetric:  # everyone's own order: Irving, else the fewest blocking pairs found
+            keys = order_keys(block.score, allowed, rank[None, :], kept)
+            result = stable.stable_roommates(keys)
+            return result.mate if result.stable else stable.fewest_blocking(keys)
 
         def rows(idx: np.ndarray) -> np.ndarray:
             return order_keys(
