@@ -28,7 +28,14 @@ from dataclasses import replace
 import numpy as np
 
 from peerdesk.matching import propose, rounds, synthetic
-from peerdesk.matching.circles import circles_value, greedy_circles, group_sizes, solve_circles
+from peerdesk.matching.circles import (
+    CircleSearch,
+    circles_value,
+    group_sizes,
+    learner_matrix,
+    meeting_starts,
+    solve_circles,
+)
 from peerdesk.matching.common import Steps
 from peerdesk.matching.mentoring import mentoring_sides, solve_mentoring
 from peerdesk.matching.model import History, Options, Problem, Proposal
@@ -146,7 +153,10 @@ def circle_baselines(problem: Problem, rng: random.Random) -> dict[str, tuple[fl
     w = np.where(block.allowed, block.score.astype(np.float64), -1e6)
     np.fill_diagonal(w, 0.0)
     sizes = group_sizes(f.n, problem.options.group_size)
-    greedy = [g for g in greedy_circles(w, block.allowed, sizes) if len(g) >= 3]
+    # greedy: the solver's own construction under the circle rules, without the local search
+    priority, _ = learner_matrix(f)
+    search = CircleSearch(w, block.allowed, priority > 0, meeting_starts(f))
+    greedy = [g for g in search.greedy(problem.options.group_size) if len(g) >= 3]
     g_value = circles_value(np.where(w > 0, w, 0.0), greedy)
     order = list(range(f.n))
     rng.shuffle(order)
@@ -158,7 +168,7 @@ def circle_baselines(problem: Problem, rng: random.Random) -> dict[str, tuple[fl
     bad = sum(1 for g in groups for i, a in enumerate(g) for b in g[i + 1 :] if not block.allowed[a, b])
     return {
         "greedy": (g_value, sum(len(g) for g in greedy), 0),
-        "random": (r_value, f.n, bad),
+        "random": (r_value, f.n, bad),  # random circles of the planned sizes, rules unchecked
     }
 
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +46,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import widgets
+from peerdesk.ui import page_parts, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.first_meetings import schedule_first_meetings
 from peerdesk.ui.jobs import JobRunner
@@ -153,13 +152,11 @@ class SessionsPage(QWidget):
             self.export_invites,
             "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
         )
-        self.toolbar = QToolBar(self)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action):
-            self.toolbar.addAction(a)
-        self.toolbar.addSeparator()
-        for a in (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action):
-            self.toolbar.addAction(a)
+        self.toolbar = page_parts.toolbar(
+            self,
+            (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action),
+            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action),
+        )
 
     def _build_filters(self) -> None:
         self.search = QLineEdit(self)
@@ -251,26 +248,11 @@ class SessionsPage(QWidget):
         self.table = table
 
     def _build_empty_state(self) -> None:
-        self.empty = QWidget(self)
-        self.empty_label = QLabel(self.empty)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_new = QPushButton("Plan a session…", self.empty)
-        self.empty_new.clicked.connect(self.new_session)
-        self.empty_first = QPushButton("Schedule first meetings…", self.empty)
-        self.empty_first.clicked.connect(self.schedule_first_meetings)
-        self.empty_clear = QPushButton("Clear the filters", self.empty)
-        self.empty_clear.clicked.connect(self.clear_filters)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for b in (self.empty_new, self.empty_first, self.empty_clear):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self.empty)
-        layout.addStretch(1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
+        self.empty = page_parts.EmptyState(self)
+        self.empty_label = self.empty.label
+        self.empty_new = self.empty.add_button("Plan a session…", self.new_session)
+        self.empty_first = self.empty.add_button("Schedule first meetings…", self.schedule_first_meetings)
+        self.empty_clear = self.empty.add_button("Clear the filters", self.clear_filters)
 
     def _update_empty_state(self, shown: int) -> None:
         if shown:
@@ -278,13 +260,14 @@ class SessionsPage(QWidget):
             return
         anything = count_sessions(self.ctx.db, SessionFilter()) > 0
         if anything:
-            self.empty_label.setText(
-                "<h3>No sessions match</h3><p>Try another date range (Upcoming, Past, All dates) or fewer filters.</p>"
+            self.empty.set_message(
+                "No sessions match", "Try another date range (Upcoming, Past, All dates) or fewer filters."
             )
         else:
-            self.empty_label.setText(
-                "<h3>No sessions yet</h3><p>Plan a lunch & learn, a workshop or a pair meeting, "
-                "or let PeerDesk book the first meeting of every new pairing.</p>"
+            self.empty.set_message(
+                "No sessions yet",
+                "Plan a lunch & learn, a workshop or a pair meeting, "
+                "or let PeerDesk book the first meeting of every new pairing.",
             )
         writable = not self.ctx.readonly
         self.empty_new.setVisible(not anything and writable)
