@@ -22,6 +22,7 @@ from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_modal
+from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _FIELD_LABELS = {
@@ -51,10 +52,6 @@ def describe_changes(old: Participant, new: Participant) -> str:
         if before.get(key, "") != after.get(key, ""):
             parts.append(f"{label}: {before.get(key) or '(empty)'} → {after.get(key) or '(empty)'}")
     return "; ".join(parts)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class ImportDialog(QDialog):
@@ -119,9 +116,9 @@ class ImportDialog(QDialog):
 
     def _summary_text(self) -> str:
         plan = self.plan
-        how = f"{plan.encoding.upper()}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
+        how = f"{importing.encoding_name(plan.encoding)}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
         counts = [
-            f"<b>{_plural(len(plan.added), 'person')}</b> to add".replace("persons", "people"),
+            f"<b>{_plural(len(plan.added), 'person', 'people')}</b> to add",
             f"<b>{len(plan.updated)}</b> to update",
             f"{plan.unchanged} unchanged",
         ]

@@ -729,7 +729,10 @@ class PairingsPage(QWidget):
             )
             for name, pid, group, role in entries:
                 combo.addItem(f"{name} (#{group}, {role})", pid)
+                combo.setItemData(combo.count() - 1, f"{name} (#{group}, {role})", Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(current)))
+            # The list opens as wide as its longest entry (the closed box stays compact).
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 2 * combo.view().frameWidth() + 24)
 
     # -- editing ----------------------------------------------------------------------
 

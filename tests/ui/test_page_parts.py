@@ -130,3 +130,14 @@ def test_hours_and_rates_have_round_gridlines():
     assert charts.axis_ticks(0.4) == [0.0, 0.1, 0.2, 0.3, 0.4]
     assert charts.tick_text(0.5, charts.axis_ticks(2.5)) == "0.5"
     assert charts.axis_ticks(93) == [0, 20, 40, 60, 80, 100]
+
+
+def test_the_import_preview_does_not_say_utf_8_sig(ctx, tmp_path, qtbot):
+    from peerdesk import importing
+    from peerdesk.ui.import_dialog import ImportDialog
+
+    path = tmp_path / "people.csv"
+    path.write_bytes("\ufeffname,email\nZoë Ødegård,zoe@example.com\n".encode())  # Excel's "CSV UTF-8"
+    dialog = ImportDialog(ctx, importing.plan_import(ctx.db, path), path)
+    qtbot.addWidget(dialog)
+    assert "(UTF-8, comma-separated)" in dialog.summary.text() and "SIG" not in dialog.summary.text()

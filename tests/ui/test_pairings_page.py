@@ -113,6 +113,9 @@ def test_swap_applies_when_valid_and_explains_when_not(qtbot, ctx, org, prompts)
     run(qtbot, page)
     groups = page.proposal_model.groups
     assert all(g.members[0].role == "mentor" for g in groups)
+    for combo in (page.swap_a, page.swap_b):  # the open list shows every entry whole (issue 16 point 9)
+        widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+        assert combo.view().minimumWidth() >= widest
     # mentor with mentee is refused
     page.swap_a.setCurrentIndex(page.swap_a.findData(groups[0].members[0].id))
     page.swap_b.setCurrentIndex(page.swap_b.findData(groups[1].members[1].id))
