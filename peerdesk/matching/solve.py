@@ -36,9 +36,10 @@ def pool_of(problem: Problem) -> tuple[tuple[Person, ...], dict[int, int]]:
 
 
 def propose(problem: Problem, progress: Progress | None = None, cancel: CancelCheck | None = None) -> Proposal:
-    """Solve one round for the options' objective; raises common.Cancelled if cancel() turns true."""
+    """Solve one round for the options' objective (circles: always best total);
+    raises common.Cancelled if cancel() turns true."""
     if problem.options.objective != "best" and problem.mode not in OBJECTIVE_MODES:
-        raise ValueError(f"a {problem.options.objective} round is for pairs, not {problem.mode}")
+        problem = replace(problem, options=replace(problem.options, objective="best"))
     steps = Steps(progress, cancel)
     steps(0.0, "Preparing")
     people, capacity = pool_of(problem)
