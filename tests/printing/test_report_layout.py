@@ -55,6 +55,7 @@ def test_a_period_or_program_without_data_still_prints(small, period):
     body = _text(reports.write_program_report(r))
     assert "No session was held in the period." in body
     assert "0 have not met" not in body and "0 sessions were held" not in body
+    assert "Participation rate by department" not in body  # no chart of nothing but 0% bars
 
 
 def test_every_number_on_the_page_agrees(tmp_path):
