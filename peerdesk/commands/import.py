@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 from peerdesk.commands import CommandFailed, db_path, open_for_write
-from peerdesk.importing import ImportPlan, apply_import, plan_import
+from peerdesk.importing import ImportPlan, apply_import, encoding_name, plan_import
 from peerdesk.store.workspace import Workspace
+from peerdesk.wording import plural
 
 
 def _summary(plan: ImportPlan) -> str:
     return (
         f"{len(plan.added)} to add, {len(plan.updated)} to update, {plan.unchanged} unchanged, "
-        f"{len(plan.errors)} bad row(s) ({plan.encoding}, '{plan.delimiter}' separated)"
+        f"{plural(len(plan.errors), 'bad row')} ({encoding_name(plan.encoding)}, '{plan.delimiter}' separated)"
     )
 
 
@@ -38,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if plan.errors and not args.good_rows:
             raise CommandFailed(
-                f"{len(plan.errors)} bad row(s); nothing was imported (fix them, or pass --good-rows to import the rest)"
+                f"{plural(len(plan.errors), 'bad row')}; nothing was imported (fix them, or pass --good-rows to import the rest)"
             )
         written = 0
         if plan.changes:
             written, _changes = Workspace(db, path).run("import", apply_import, plan, good_rows=args.good_rows)
-        print(f"imported {written} participant(s) into {path}")
+        print(f"imported {plural(written, 'participant')} into {path}")
         return 0
     finally:
         db.close()

@@ -44,7 +44,8 @@ def tie_break(ids_rows: np.ndarray, ids_cols: np.ndarray, seed: int) -> np.ndarr
     seed (adding a person leaves every other pair's value alone), and, being a product
     rather than a sum, it differs between two matchings of the same people.
     """
-    return np.multiply.outer(_unit(ids_rows, seed) * JITTER, _unit(ids_cols, seed))
+    jitter: np.ndarray = np.multiply.outer(_unit(ids_rows, seed) * JITTER, _unit(ids_cols, seed))
+    return jitter
 
 
 def stability(ids_rows: np.ndarray, ids_cols: np.ndarray, previous: frozenset[Pair]) -> np.ndarray | None:

@@ -158,7 +158,7 @@ def open_db(
     if readonly:
         if version < LATEST:
             raise NeedsUpgrade(f"{file.name} needs an upgrade and cannot be opened read-only.")
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db

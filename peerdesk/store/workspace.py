@@ -59,6 +59,16 @@ class Changes:
         """True when the changed rows of each of these tables (that changed) are known."""
         return all(t in self.rows for t in self.tables.intersection(tables))
 
+    def merge(self, later: Changes) -> Changes:
+        """These changes and a later batch as one (rows stay known only where both know them)."""
+        tables = self.tables | later.tables
+        rows = {
+            t: self.rows.get(t, frozenset()) | later.rows.get(t, frozenset())
+            for t in tables
+            if (t in self.rows or t not in self.tables) and (t in later.rows or t not in later.tables)
+        }
+        return Changes(later.label, tables, rows, later.backup or self.backup)
+
     def ids(self, table: str) -> frozenset[int]:
         """The rowids changed in table (empty when it did not change or its rows are unknown)."""
         return self.rows.get(table, frozenset())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,7 +20,9 @@ from peerdesk.jobs import Cancelled
 from peerdesk.store.errors import StoreError
 from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_modal
+from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _FIELD_LABELS = {
@@ -53,14 +54,10 @@ def describe_changes(old: Participant, new: Participant) -> str:
     return "; ".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 class ImportDialog(QDialog):
     """Shows what an import would add, update and reject; Import writes it in one undoable step."""
 
-    def __init__(self, ctx: Any, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan = plan
@@ -119,9 +116,9 @@ class ImportDialog(QDialog):
 
     def _summary_text(self) -> str:
         plan = self.plan
-        how = f"{plan.encoding.upper()}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
+        how = f"{importing.encoding_name(plan.encoding)}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
         counts = [
-            f"<b>{_plural(len(plan.added), 'person')}</b> to add".replace("persons", "people"),
+            f"<b>{_plural(len(plan.added), 'person', 'people')}</b> to add",
             f"<b>{len(plan.updated)}</b> to update",
             f"{plan.unchanged} unchanged",
         ]
@@ -153,7 +150,7 @@ class ImportDialog(QDialog):
         super().accept()
 
 
-def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
+def read_plan(ctx: AppContext, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
     """Work out what importing path would do, on a worker thread over its own read-only connection.
 
     Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
@@ -168,7 +165,7 @@ def read_plan(ctx: Any, path: Path, parent: QWidget | None) -> importing.ImportP
     return plan
 
 
-def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
     if ctx.readonly:
         widgets.warn(parent, "Import participants", "This program file is open read-only; nothing can be imported.")
@@ -193,7 +190,7 @@ def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = No
     return None
 
 
-def export_participants_to_file(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def export_participants_to_file(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask where to write, and export everyone to CSV; return the number of rows written."""
     path = path or widgets.ask_save_file(parent, "Export participants", widgets.CSV_FILTER, "participants.csv")
     if path is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QSettings, Qt, QUrl
@@ -35,7 +34,9 @@ from peerdesk.invites import ExportError, ExportRequest, ExportResult, plan_expo
 from peerdesk.invites.model import program_names
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import JobRunner
+from peerdesk.wording import plural, were
 
 SETTINGS_KEY = "invites/folder"
 
@@ -72,7 +73,7 @@ class InvitesDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         parent: QWidget | None = None,
         *,
         session_ids: Sequence[int] = (),
@@ -244,7 +245,7 @@ class InvitesDialog(QDialog):
         self.status.clear()
         if isinstance(error, ExportError):
             written = len(error.written)
-            done = f" {written} file(s) were written before it stopped." if written else ""
+            done = f" {plural(written, 'file')} {were(written)} written before it stopped." if written else ""
             self.message.show_error(str(error) + done)
             return
         widgets.report_bug(
@@ -302,7 +303,7 @@ def selection_of(page: QWidget | None) -> dict[str, list[int]]:
 
 
 def show_invites_dialog(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None = None,
     *,
     session_ids: Sequence[int] = (),

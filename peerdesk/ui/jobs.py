@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -230,10 +230,17 @@ def run_modal(
     return outcome["result"]  # type: ignore[no-any-return]
 
 
-def run_read_job(parent: QWidget | None, ctx: Any, title: str, fn: Callable[..., T], **kwargs: Any) -> T:
+class _Program(Protocol):
+    """What run_read_job needs of the window's context: the open program file."""
+
+    @property
+    def path(self) -> Path | None: ...
+
+
+def run_read_job(parent: QWidget | None, ctx: _Program, title: str, fn: Callable[..., T], **kwargs: Any) -> T:
     """Run fn(db, progress=, cancelled=, **kwargs) over a reader of the open program, with progress."""
 
     def job(work: Work) -> T:
         return fn(work.reader(), progress=work.progress, cancelled=work.cancelled, **kwargs)
 
-    return run_modal(parent, title, job, path=ctx.workspace.path)
+    return run_modal(parent, title, job, path=ctx.path)

@@ -29,6 +29,8 @@ from peerdesk.store.privacy import (
     write_participant_export,
 )
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
 MENTIONS_SHOWN = 8
@@ -41,10 +43,6 @@ _WHERE = {
 }
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
 def _verb(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
@@ -52,7 +50,7 @@ def _verb(n: int, one: str, many: str) -> str:
 class EraseDialog(QDialog):
     """Explains what erasing removes; the Erase button works once the person's e-mail is typed."""
 
-    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.participant_id = participant_id
@@ -169,7 +167,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
+def erase_participant_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
     """Ask for confirmation and erase a participant; return what was erased, or None."""
     if ctx.readonly:
         widgets.warn(parent, ERASE_LABEL, "The program file is open read-only; nothing can be erased.")
@@ -194,7 +192,7 @@ def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | No
     return done
 
 
-def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Path | None:
+def export_participant_data_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Path | None:
     """Ask where, then write everything held about a participant to a JSON file."""
     person = people_by_id(ctx.db, [participant_id]).get(participant_id)
     if person is None:

@@ -43,10 +43,12 @@ from peerdesk.store.programs import (
     set_completed_many,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -164,7 +166,7 @@ class ProgramsPage(QWidget):
     # The figures and goals on screen were replaced by fresh ones.
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.figures: ProgramFigures | None = None
@@ -281,7 +283,7 @@ class ProgramsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
         if self.proxy.rowCount():
             self.view.selectRow(0)

@@ -28,6 +28,7 @@ from peerdesk.store import backups
 from peerdesk.store.backups import Backup
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 
 
 def human_size(size: int) -> str:
@@ -90,7 +91,7 @@ class BackupsModel(QAbstractTableModel):
 class RestoreDialog(QDialog):
     """Lists the automatic backups of the open file with dates and sizes; restores one after confirmation."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.restored: Backup | None = None
@@ -190,14 +191,14 @@ class RestoreDialog(QDialog):
         self.accept()
 
 
-def restore_backup_dialog(ctx: Any, parent: QWidget | None = None) -> Backup | None:
+def restore_backup_dialog(ctx: AppContext, parent: QWidget | None = None) -> Backup | None:
     """File > Restore…: show the dialog; return the backup restored, if any."""
     dialog = RestoreDialog(ctx, parent)
     widgets.exec_dialog(dialog)
     return dialog.restored
 
 
-def back_up_now(ctx: Any, parent: QWidget | None = None) -> Path | None:
+def back_up_now(ctx: AppContext, parent: QWidget | None = None) -> Path | None:
     """File > Back up now…: a consistent copy of the program file where the user chooses."""
     path: Path | None = ctx.workspace.path
     if path is None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
@@ -25,7 +27,9 @@ from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
 from peerdesk.store.lock import this_host as lock_host
 from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
-from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.jobs import JobRunner, run_modal
+
+T = TypeVar("T")
 
 
 class LockedWorkspace(Workspace):
@@ -117,6 +121,12 @@ def _offer_backup(parent: QWidget | None, path: Path, problem: StoreError) -> bo
     return True
 
 
+def _off_thread(parent: QWidget | None, path: Path, call: Callable[[], T]) -> T:
+    """Checking and opening a large file (its integrity check, a pending upgrade) takes a while:
+    do it on a worker while the window waits."""
+    return run_modal(parent, f"Opening {path.name}", lambda _work: call(), cancellable=False)
+
+
 def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) -> Workspace | None:
     """Open a program file for the window; None when the user declined. Known failures raise StoreError."""
     path = Path(path)
@@ -125,12 +135,12 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
             raise StoreError(f"{path} does not exist.")
     else:
         try:
-            inspect_file(path)
+            _off_thread(parent, path, lambda: inspect_file(path))
         except CorruptDatabase as exc:
             if not _offer_backup(parent, path, exc):
                 return None
     if path.exists() and not os.access(path, os.W_OK):
-        return Workspace.open(path, readonly=True)
+        return _off_thread(parent, path, lambda: Workspace.open(path, readonly=True))
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -141,9 +151,9 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         text = f"{exc}\n\nOpen it read-only? You can look at everything but change nothing."
         if not widgets.confirm(parent, "Program file in use", text, "Open read-only"):
             return None
-        return Workspace.open(path, readonly=True)
+        return _off_thread(parent, path, lambda: Workspace.open(path, readonly=True))
     try:
-        workspace = LockedWorkspace.open(path, before_migrate=backups.before_migrate)
+        workspace = _off_thread(parent, path, lambda: LockedWorkspace.open(path, before_migrate=backups.before_migrate))
     except BaseException:
         lock.release()
         raise

@@ -75,6 +75,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import STATUS_LABELS, PeopleModel, PersonRow, format_local, zone_city
 from peerdesk.ui.session_widgets import PersonCombo
 
@@ -157,7 +158,7 @@ class SessionDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         session_id: int | None = None,
         *,
         template: Session | None = None,
@@ -597,7 +598,8 @@ class SessionDialog(QDialog):
             widget.setEnabled(enabled)
         self.count_spin.setEnabled(enabled and self.count_radio.isChecked())
         self.until_edit.setEnabled(enabled and self.until_radio.isChecked())
-        self.interval_spin.setSuffix(" month(s)" if freq and freq.startswith("monthly") else " week(s)")
+        unit = "month" if freq and freq.startswith("monthly") else "week"
+        self.interval_spin.setSuffix(f" {unit}" if self.interval_spin.value() == 1 else f" {unit}s")
         rec = self._recurrence()
         if rec is None:
             self.repeat_summary.setText("One session." if not enabled else "")

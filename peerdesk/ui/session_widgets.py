@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from peerdesk.store.lookups import person_names, session_record
 from peerdesk.store.sessions import SessionFilter
 from peerdesk.store.settings import load_settings
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import AgendaModel
 
 
@@ -61,7 +62,7 @@ class PersonCombo(QComboBox):
 class ParticipantSessionsWidget(QWidget):
     """One participant's sessions, latest first (upcoming, then past), with a one-line summary; for their dialog."""
 
-    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.participant_id = participant_id

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.store.errors import StoreError
 from peerdesk.store.participants import time_zones
+from peerdesk.ui.context import AppContext
 
 T = TypeVar("T")
 
@@ -144,7 +145,7 @@ def exec_dialog(dialog: QDialog) -> int:
 
 
 def run_write(
-    ctx: Any, parent: QWidget | None, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any
+    ctx: AppContext, parent: QWidget | None, label: str, fn: Callable[..., T], *args: Any, **kwargs: Any
 ) -> T | None:
     """Run one undoable write through the context; show a known failure and return None."""
     try:
@@ -245,10 +246,20 @@ def sorted_table(
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
+    fit_on_sample(view)
     if stretch is not None:
         view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     view.setAccessibleName(name)
     return view, proxy
+
+
+FIT_ROWS = 60  # rows measured when a column is fitted to its content
+
+
+def fit_on_sample(view: QTableView) -> None:
+    """Fit columns to their content by measuring the rows on screen and FIT_ROWS more, not every row
+    (measuring 5,000 people's rows took a second on the UI thread at each refresh)."""
+    view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
 
 
 def list_table(
@@ -271,6 +282,7 @@ def list_table(
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.horizontalHeader().setHighlightSections(False)
+    fit_on_sample(table)
     return table
 
 
