@@ -9,7 +9,7 @@ drafted two days after each held session of the last eight weeks, so that respon
 from __future__ import annotations
 
 import datetime as dt
-import json
+from dataclasses import replace
 
 from peerdesk.cohorts import close_cohort
 from peerdesk.guides import apply_default_plan
@@ -17,6 +17,8 @@ from peerdesk.store.cohorts import Cohort, add_cohort, enrol_in_cohort
 from peerdesk.store.db import Database
 from peerdesk.store.messages import Drafted, log_drafts, save_template
 from peerdesk.store.plans import number_meetings
+from peerdesk.store.programs import get_program, update_program
+from peerdesk.store.settings import load_settings, save_settings
 
 PLANS = {"onboarding": "buddy", "mentoring": "mentoring", "circles": "circle"}
 CADENCES = {"onboarding": "fortnightly", "mentoring": "fortnightly", "circles": "monthly"}
@@ -30,14 +32,10 @@ def add_rhythm(db: Database, programs: dict[str, int], today: dt.date) -> None:
         for key, program_id in programs.items():
             apply_default_plan(db, program_id, PLANS[key])
             number_meetings(db, program_id)
-            config = json.loads(db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()[0])
-            config["cadence"] = CADENCES[key]
-            db.execute("UPDATE programs SET config = ? WHERE id = ?", (json.dumps(config), program_id))
+            program = get_program(db, program_id)
+            update_program(db, replace(program, config={**program.config, "cadence": CADENCES[key]}))
         _cohorts(db, programs["onboarding"], today)
-        db.execute(
-            "INSERT INTO settings(key, value) VALUES ('survey_url', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (json.dumps(SURVEY),),
-        )
+        save_settings(db, replace(load_settings(db), survey_url=SURVEY))
         save_template(
             db,
             "reminders",

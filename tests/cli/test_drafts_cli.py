@@ -23,7 +23,8 @@ def test_drafts_are_written_once_and_documented(tmp_path):
     assert msg["X-Unsent"] == "1" and msg.get_content_type() == "text/plain"
     again = peerdesk("drafts", "--kind", "feedback", "--out", str(tmp_path / "again"), db=db, check=True)
     assert (
-        again.stdout.startswith("No feedback requests to draft.") and f"Left out {len(files) + before} messages" in again.stdout
+        again.stdout.startswith("No feedback requests to draft.")
+        and f"Left out {len(files) + before} messages" in again.stdout
     )
     welcome = peerdesk(
         "drafts", "--kind", "welcome", "--out", str(out), "--program", "New-Hire Buddies", db=db, check=True
