@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -20,7 +19,9 @@ DEMO_FILE = "demo.peerdesk.db"
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False))
+    from peerdesk.store.paths import user_data_dir
+
+    return user_data_dir()
 
 
 def make_demo(folder: Path | None = None) -> Path:
@@ -127,6 +128,9 @@ def install_excepthook(app: QApplication) -> None:
 
 def run_app(path: Path | None, demo: bool = False) -> int:
     """Start Qt, open a program file, and run the window until it closes."""
+    from peerdesk import logfile
+
+    logfile.setup()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("PeerDesk")

@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import platformdirs
 
 from peerdesk import __version__
 
@@ -30,7 +29,9 @@ class CommandFailed(Exception):
 
 def default_db_path() -> Path:
     """Where the coordinator's program file lives unless --db or PEERDESK_DB says otherwise."""
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False)) / "program.peerdesk.db"
+    from peerdesk.store.paths import user_data_dir
+
+    return user_data_dir() / "program.peerdesk.db"
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -112,6 +113,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from peerdesk import logfile
     from peerdesk.store.errors import StoreError
 
     try:
@@ -124,16 +126,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             from peerdesk.app import run_app
 
             return int(run_app(db_path(args) if (args.db or os.environ.get("PEERDESK_DB")) else None, demo=args.demo))
+        logfile.setup()
         return _run_command(args)
     except UsageError as exc:
         print(f"peerdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (CommandFailed, StoreError, OSError) as exc:
-        print(f"peerdesk: {_one_line(exc)}", file=sys.stderr)
+    except (CommandFailed, StoreError, OSError, sqlite3.Error) as exc:
+        known = _known(exc, args)
+        if known is None:
+            return _bug(args, exc)
+        logfile.log.warning("%s failed: %s", args.command, _one_line(known))
+        print(f"peerdesk: {_one_line(known)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("peerdesk: interrupted", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:
+        return _bug(args, exc)
+
+
+def _known(exc: BaseException, args: argparse.Namespace) -> BaseException | None:
+    """The failure in words a coordinator understands; None when it is a bug."""
+    if isinstance(exc, sqlite3.Error):
+        from peerdesk.store.db import translate
+
+        return translate(exc, db_path(args).name)
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
+        from peerdesk.safefile import explain
+
+        return explain(exc, exc.filename)
+    return exc
+
+
+def _bug(args: argparse.Namespace, exc: BaseException) -> int:
+    """A bug: one line on stderr, the traceback in the log file."""
+    from peerdesk import logfile
+
+    logfile.log.error("%s: unexpected error", args.command, exc_info=exc)
+    where = logfile.current()
+    detail = f"; the details are in {where}" if where else ""
+    print(f"peerdesk: unexpected error ({type(exc).__name__}: {_one_line(exc)}){detail}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _one_line(exc: BaseException) -> str:

@@ -220,6 +220,17 @@ def write_text(
     return Path(target)
 
 
+def unfinished(exc: StoreError, written: int, not_written: list[str], shown: int = 5) -> StoreError:
+    """The same failure, saying which files of a set were not written (and how many were)."""
+    names = ", ".join(not_written[:shown]) + (f" and {len(not_written) - shown} more" if len(not_written) > shown else "")
+    total = written + len(not_written)
+    text = f"{str(exc).rstrip('.')}. {written} of {total} files were written; not written: {names}."
+    try:
+        return type(exc)(text)
+    except TypeError:  # an exception class with other arguments
+        return StoreError(text)
+
+
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()

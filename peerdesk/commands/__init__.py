@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from peerdesk.cli import CommandFailed, db_path
+from peerdesk.safefile import explain
 from peerdesk.store import backups, open_db
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NeedsUpgrade
-from peerdesk.store.lock import WriterLock
+from peerdesk.store.lock import WriterLock, real_path
 
 
 def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
@@ -42,12 +43,18 @@ def open_for_write(args: argparse.Namespace) -> Database:
 
 
 def _hold_writer_lock(path: Path) -> None:
-    """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it)."""
-    if not path.exists():
-        return  # created by this command; nobody else can hold it yet
-    key = path.resolve()
+    """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it).
+
+    A file this command creates is locked before it exists, so two commands creating it race for the lock.
+    """
+    key = real_path(path)
     if key in _HELD and _HELD[key].held:
         return  # an earlier command of this same process (tests call main() repeatedly)
+    if not path.exists():
+        try:
+            key.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise explain(exc, path) from exc
     lock = WriterLock.acquire(path)
     _HELD[key] = lock
     atexit.register(lock.release)

@@ -24,11 +24,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from peerdesk import clock
 from peerdesk.store.db import Database, inspect_file, known_errors
 from peerdesk.store.errors import CorruptDatabase, StoreError
+from peerdesk.store.paths import user_data_dir
 
 ENV_DIR = "PEERDESK_BACKUP_DIR"
 DEFAULT_KEPT = 10
@@ -57,7 +56,7 @@ def backups_root() -> Path:
     chosen = os.environ.get(ENV_DIR)
     if chosen:
         return Path(chosen).expanduser()
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False)) / "backups"
+    return user_data_dir() / "backups"
 
 
 def backup_dir(db_path: str | os.PathLike[str]) -> Path:
