@@ -222,7 +222,9 @@ def write_text(
 
 def unfinished(exc: StoreError, written: int, not_written: list[str], shown: int = 5) -> StoreError:
     """The same failure, saying which files of a set were not written (and how many were)."""
-    names = ", ".join(not_written[:shown]) + (f" and {len(not_written) - shown} more" if len(not_written) > shown else "")
+    names = ", ".join(not_written[:shown]) + (
+        f" and {len(not_written) - shown} more" if len(not_written) > shown else ""
+    )
     total = written + len(not_written)
     text = f"{str(exc).rstrip('.')}. {written} of {total} files were written; not written: {names}."
     try:

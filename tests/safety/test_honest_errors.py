@@ -226,11 +226,11 @@ def test_two_writers_creating_one_new_file_both_succeed(tmp_path):
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def create():
+        def create(path=path, barrier=barrier, errors=errors):
             barrier.wait()
             try:
                 open_db(path).close()
-            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            except BaseException as exc:  # collected for the assertion
                 errors.append(exc)
 
         threads = [threading.Thread(target=create) for _ in range(2)]
