@@ -67,10 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument("--good-rows", action="store_true", help="import the good rows even if some rows are bad")
+    p.add_argument("--encoding", metavar="NAME", help="the file's text encoding, when the detected one is wrong")
+    p.add_argument("--dates", choices=["dmy", "mdy"], help="numeric dates are day first (dmy) or month first (mdy)")
 
     p = sub.add_parser("export", help="export participants to CSV")
     p.add_argument("what", choices=["participants"])
     p.add_argument("file", metavar="FILE.csv")
+    p.add_argument(
+        "--delimiter", choices=[",", ";", "tab"], default=",", help="';' for Excel where the decimal mark is a comma"
+    )
 
     p = sub.add_parser("match", help="propose (and with --accept, record) a matching round")
     p.add_argument("--program", metavar="NAME")

@@ -25,6 +25,7 @@ def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Databa
     path = db_path(args)
     if not path.exists():
         raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
+    backups.clean_temporaries(path)
     if not readonly:
         _hold_writer_lock(path)
     try:
@@ -39,6 +40,7 @@ def open_for_write(args: argparse.Namespace) -> Database:
     """Open the --db file, creating it on first write (older formats are backed up, then upgraded)."""
     path = db_path(args)
     _hold_writer_lock(path)
+    backups.clean_temporaries(path)
     return open_db(path, before_migrate=backups.before_migrate)
 
 

@@ -11,7 +11,7 @@ from peerdesk.importing import export_participants
 def run(args: argparse.Namespace) -> int:
     db = open_existing(args, readonly=True)
     try:
-        n = export_participants(db, args.file)
+        n = export_participants(db, args.file, delimiter="\t" if args.delimiter == "tab" else args.delimiter)
     finally:
         db.close()
     print(f"exported {n} participant(s) to {args.file}")

@@ -123,6 +123,7 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         if not create:
             raise StoreError(f"{path} does not exist.")
     else:
+        backups.clean_temporaries(path)  # what crashed backups and copies left
         try:
             inspect_file(path)
         except CorruptDatabase as exc:
