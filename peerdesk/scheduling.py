@@ -10,13 +10,15 @@ earliest start, on the step grid, of each common free stretch long enough for th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from peerdesk import clock
 from peerdesk.store.db import Database
+from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, meeting_minutes_of
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
 from peerdesk.store.sessions import (
     Session,
@@ -218,8 +220,12 @@ def find_slots(
     step_min: int = 15,
     count: int = 5,
     display_tz: str = "UTC",
+    span: str | None = None,
 ) -> SlotSearch:
-    """Proposals for a meeting of everyone; with none, name the bottleneck person or people."""
+    """Proposals for a meeting of everyone; with none, name the bottleneck person or people.
+
+    `span` names the search range in messages ("the next 4 weeks" unless given).
+    """
     start = ceil_to_step(start, step_min)
     free = [free_time(p, start, end) for p in people]
     slots = _earliest(free, duration_min, step_min, count)
@@ -227,8 +233,9 @@ def find_slots(
         return SlotSearch(tuple(slots))
     if not people:
         return SlotSearch((), (), "Add attendees first.")
-    weeks = max(1, round((end - start).total_seconds() / (7 * 86400)))
-    span = f"the next {weeks} week{'s' if weeks != 1 else ''}"
+    if span is None:
+        weeks = max(1, round((end - start).total_seconds() / (7 * 86400)))
+        span = f"the next {weeks} week{'s' if weeks != 1 else ''}"
     empty = [p for p in people if not p.windows]
     if empty:
         names = ", ".join(p.name for p in empty)
@@ -240,6 +247,15 @@ def find_slots(
             (),
             (p.participant_id,),
             f"{p.name} has no free {duration_min} minutes within their availability in {span}.",
+        )
+    if len(people) == 2:
+        # "without one of them the other could meet" says nothing about a pair: say what they lack.
+        a, b = people
+        return SlotSearch(
+            (),
+            (a.participant_id, b.participant_id),
+            f"{a.name} and {b.name} share no free {length_words(duration_min)} in {span}"
+            f"{_pair_cause(a, b, duration_min, start, end)}.",
         )
     blockers: list[tuple[PersonCalendar, Slot]] = []
     for i, p in enumerate(people):
@@ -283,6 +299,26 @@ def find_slots(
         (least.participant_id,),
         f"No time in {span} suits any two of them. {least.name} has the least free time ({hours:.1f} h).",
     )
+
+
+def length_words(minutes: int, *, article: bool = False) -> str:
+    """A meeting length in words: "hour" (or "an hour"), "90 minutes", "2 hours"."""
+    if minutes == 60:
+        return "an hour" if article else "hour"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minutes"
+
+
+def _pair_cause(a: PersonCalendar, b: PersonCalendar, duration_min: int, start: dt.datetime, end: dt.datetime) -> str:
+    """Why two people with weekly hours still cannot meet: no overlap, too short, or booked."""
+    common = intersect(available(a, start, end), available(b, start, end))
+    if not common:
+        return " (their weekly hours do not overlap)"
+    need = dt.timedelta(minutes=duration_min)
+    if not any(hi - lo >= need for lo, hi in common):
+        return f" (their common hours come in stretches shorter than {length_words(duration_min, article=True)})"
+    return " (their common hours are taken by other sessions)"
 
 
 def _and(names: list[str]) -> str:
@@ -393,75 +429,177 @@ class FirstMeeting:
     message: str
 
 
-def pairings_without_sessions(db: Database, program_id: int | None = None) -> list[tuple[int, str, int | None]]:
-    """Active pairings that have no session at all: (id, kind, program id)."""
-    where = "AND pg.program_id = ?" if program_id is not None else ""
-    params = [program_id] if program_id is not None else []
-    return [
-        (r[0], r[1], r[2])
-        for r in db.execute(
-            "SELECT pg.id, pg.kind, pg.program_id FROM pairings pg WHERE pg.status = 'active' "
-            f"AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pg.id) {where} ORDER BY pg.id",
-            params,
-        )
-    ]
+@dataclass(frozen=True)
+class Unscheduled:
+    """An active pairing with no session yet, and what its first meeting needs."""
+
+    pairing_id: int
+    kind: str
+    program_id: int | None
+    started_on: dt.date
+    duration_min: int  # the program's meeting length
+
+
+def pairings_without_sessions(
+    db: Database, program_id: int | None = None, *, round_id: int | None = None
+) -> list[Unscheduled]:
+    """Active pairings (of a program, or of a round) that have no session at all, with their
+    start and their program's meeting length."""
+    where, params = "", []
+    if program_id is not None:
+        where, params = where + " AND pg.program_id = ?", [*params, program_id]
+    if round_id is not None:
+        where, params = where + " AND pg.round_id = ?", [*params, round_id]
+    out = []
+    for pid, kind, prog, started, config in db.execute(
+        "SELECT pg.id, pg.kind, pg.program_id, pg.started_on, pr.config FROM pairings pg "
+        "LEFT JOIN programs pr ON pr.id = pg.program_id WHERE pg.status = 'active' "
+        f"AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pg.id) {where} ORDER BY pg.id",
+        params,
+    ):
+        try:
+            parsed = json.loads(config or "{}")
+        except ValueError:
+            parsed = {}
+        minutes = meeting_minutes_of(parsed) if isinstance(parsed, dict) else DEFAULT_MEETING_MINUTES
+        out.append(Unscheduled(pid, kind, prog, dt.date.fromisoformat(started[:10]), minutes))
+    return out
+
+
+def day_begins(day: dt.date, zones: Iterable[str]) -> dt.datetime:
+    """The first instant (UTC) at which `day` has begun for everyone in these zones."""
+    moments = []
+    for zone in zones:
+        try:
+            tz: dt.tzinfo = zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = dt.UTC
+        moments.append(dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC))
+    return max(moments, default=dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
+
+
+def _span(starts_on: dt.date, weeks: int) -> str | None:
+    """How messages name a search range that starts after today ("the 4 weeks from Mon 07 Dec")."""
+    if starts_on <= clock.today():
+        return None
+    return f"the {weeks} week{'s' if weeks != 1 else ''} from {starts_on.strftime('%a %d %b')}"
 
 
 class Cancelled(Exception):
     """The user stopped a long computation; nothing was written."""
 
 
+class _Planner:
+    """Finds meetings one group after another; each sees the times given to the groups before it."""
+
+    def __init__(self, weeks: int, display_tz: str) -> None:
+        self.weeks = weeks
+        self.display_tz = display_tz
+        self.planned: dict[int, list[Interval]] = {}
+
+    def window(self, starts_on: dt.date, people: Sequence[PersonCalendar]) -> tuple[dt.datetime, dt.datetime]:
+        """From now or the start date (whichever is later, in every member's zone), for `weeks` weeks."""
+        begin = max(clock.now(), day_begins(starts_on, [p.timezone for p in people]))
+        return begin, begin + dt.timedelta(weeks=self.weeks)
+
+    def plan(self, people: Sequence[PersonCalendar], duration_min: int, starts_on: dt.date) -> SlotSearch:
+        begin, end = self.window(starts_on, people)
+        people = [replace(p, busy=p.busy + tuple(self.planned.get(p.participant_id, ()))) for p in people]
+        search = find_slots(
+            people,
+            duration_min,
+            begin,
+            end,
+            display_tz=self.display_tz,
+            span=_span(starts_on, self.weeks),
+        )
+        if search.slots:
+            slot = search.slots[0]
+            for p in people:
+                self.planned.setdefault(p.participant_id, []).append((slot.start_utc, slot.end_utc))
+        return search
+
+
+def _calendar_range(starts_on: dt.date, weeks: int) -> tuple[dt.datetime, dt.datetime]:
+    """A UTC range that holds the search window of a start date in any zone (busy times are read over it)."""
+    begin = max(clock.now(), dt.datetime.combine(starts_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=14))
+    return begin, begin + dt.timedelta(weeks=weeks, days=2)
+
+
 def plan_first_meetings(
     db: Database,
     *,
     weeks: int = 4,
-    duration_min: int = 60,
+    duration_min: int | None = None,
     program_id: int | None = None,
+    round_id: int | None = None,
     display_tz: str = "UTC",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[FirstMeeting]:
     """Work out (without writing) the first meeting of every active pairing that has none yet.
 
-    Reads only, so it can run on a worker thread with its own connection. Each proposal sees
-    the ones planned before it, so nobody is double-booked. Raises Cancelled when asked to stop.
+    A meeting lasts the program's meeting length (or `duration_min`) and is never before the
+    pairing's start date, in any member's zone. Reads only, so it can run on a worker thread
+    with its own connection. Each proposal sees the ones planned before it, so nobody is
+    double-booked. Raises Cancelled when asked to stop.
     """
-    todo = pairings_without_sessions(db, program_id)
-    begin, end = clock.now(), clock.now() + dt.timedelta(weeks=weeks)
-    planned: dict[int, list[Interval]] = {}
+    todo = pairings_without_sessions(db, program_id, round_id=round_id)
+    planner = _Planner(weeks, display_tz)
     results: list[FirstMeeting] = []
-    for n, (pairing_id, kind, prog) in enumerate(todo):
+    for n, item in enumerate(todo):
         if cancelled is not None and cancelled():
             raise Cancelled("Scheduling was stopped; nothing was booked.")
-        members = members_of_pairing(db, pairing_id)
-        people = [
-            replace(p, busy=p.busy + tuple(planned.get(p.participant_id, ())))
-            for p in load_calendars(db, members, begin, end)
-        ]
+        members = members_of_pairing(db, item.pairing_id)
+        people = load_calendars(db, members, *_calendar_range(item.started_on, weeks))
         names = " & ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
-        search = find_slots(people, duration_min, begin, end, display_tz=display_tz)
+        length = duration_min or item.duration_min
+        search = planner.plan(people, length, item.started_on)
         if not search.slots or not people:
-            results.append(FirstMeeting(pairing_id, names, None, search.message or "The pairing has no members."))
+            results.append(FirstMeeting(item.pairing_id, names, None, search.message or "The pairing has no members."))
         else:
-            circle = kind == "circle"
+            circle = item.kind == "circle"
             slot = search.slots[0]
-            for m in members:
-                planned.setdefault(m, []).append((slot.start_utc, slot.end_utc))
             session = Session(
                 title=f"{'Learning circle' if circle else 'First meeting'}: {names}",
                 kind="coaching_circle" if circle else "pair_meeting",
                 start_utc=slot.start_utc,
                 timezone=people[0].timezone,
-                duration_min=duration_min,
-                program_id=None if prog is None else ProgramId(prog),
-                pairing_id=PairingId(pairing_id),
+                duration_min=length,
+                program_id=None if item.program_id is None else ProgramId(item.program_id),
+                pairing_id=PairingId(item.pairing_id),
                 hosts=(members[0],) if circle else (),
                 attendees=tuple(members[1:] if circle else members),
             )
-            results.append(FirstMeeting(pairing_id, names, session, ""))
+            results.append(FirstMeeting(item.pairing_id, names, session, ""))
         if progress is not None:
             progress(n + 1, len(todo))
     return results
+
+
+def first_meeting_problems(
+    db: Database,
+    groups: Sequence[Sequence[int]],
+    starts_on: dt.date,
+    duration_min: int,
+    *,
+    weeks: int = 4,
+    display_tz: str = "UTC",
+) -> list[str]:
+    """For groups not yet recorded (a proposal), why each one's first meeting could not be booked ("" if it could).
+
+    The same search as plan_first_meetings, over everyone's stated hours and booked sessions,
+    one group after another so that a mentor's few hours are not promised twice.
+    """
+    ids = sorted({i for g in groups for i in g})
+    calendars = {p.participant_id: p for p in load_calendars(db, ids, *_calendar_range(starts_on, weeks))}
+    planner = _Planner(weeks, display_tz)
+    out = []
+    for g in groups:
+        people = [calendars[i] for i in g if i in calendars]
+        search = planner.plan(people, duration_min, starts_on)
+        out.append("" if search.slots else search.message)
+    return out
 
 
 def book_first_meetings(db: Database, plan: Sequence[FirstMeeting]) -> list[FirstMeeting]:
@@ -483,7 +621,7 @@ def schedule_first_meetings(
     db: Database,
     *,
     weeks: int = 4,
-    duration_min: int = 60,
+    duration_min: int | None = None,
     program_id: int | None = None,
     display_tz: str = "UTC",
     progress: Callable[[int, int], None] | None = None,

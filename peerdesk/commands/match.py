@@ -13,7 +13,7 @@ from dataclasses import replace
 from peerdesk.cli import CommandFailed, UsageError
 from peerdesk.commands import open_existing, print_json
 from peerdesk.matching import propose
-from peerdesk.matching.load import load_problem, record_proposal, stored_options
+from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options
 from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, Proposal
 from peerdesk.store.programs import find_program
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         problem = load_problem(db, args.mode, program_id=program_id, options=options)
         if not problem.people:
             raise CommandFailed("nobody to match: the program has no active participants")
-        proposal = propose(problem)
+        proposal = flag_unschedulable(db, propose(problem), duration_min=problem.meeting_minutes)
         round_id = None
         if args.accept:
             round_id = record_proposal(db, proposal, program_id=program_id, options=options)
@@ -56,6 +56,8 @@ def _print_text(proposal: Proposal, round_id: int | None) -> None:
         print(f"{k:>4}. {g.score:.2f}  {names}{lock}")
         if g.facts:
             print(f"       {'; '.join(g.facts)}")
+        if g.cannot_meet:
+            print(f"       cannot meet: {g.cannot_meet}")
     if proposal.unmatched:
         print(f"\nUnmatched ({len(proposal.unmatched)}):")
         for u in proposal.unmatched:
@@ -66,5 +68,8 @@ def _print_text(proposal: Proposal, round_id: int | None) -> None:
     elif proposal.optimal:
         bound = " (optimal)"
     print(f"\n{len(proposal.groups)} group(s), total score {proposal.total_score:.2f}{bound}")
+    stuck = sum(1 for g in proposal.groups if g.cannot_meet)
+    if stuck:
+        print(f"{stuck} of them cannot hold a first meeting in the next 4 weeks (see 'cannot meet').")
     if round_id is not None:
         print(f"Accepted as round {round_id}: the pairings are active from today.")

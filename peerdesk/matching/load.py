@@ -23,10 +23,11 @@ from peerdesk.matching.model import (
     Proposal,
     Weights,
 )
+from peerdesk.scheduling import first_meeting_problems
 from peerdesk.store import pairings as store
 from peerdesk.store.db import Database
 from peerdesk.store.participants import list_participants
-from peerdesk.store.programs import member_ids
+from peerdesk.store.programs import member_ids, program_meeting_minutes
 from peerdesk.store.settings import load_settings
 from peerdesk.store.training import trained_ids
 
@@ -52,7 +53,13 @@ def options_from_dict(data: dict[str, Any], base: Options | None = None) -> Opti
     """Options from stored JSON; values of the wrong type are ignored."""
     base = base or Options()
     values: dict[str, Any] = {}
+    overlap = data.get("min_overlap_hours")
+    if isinstance(overlap, int | float) and not isinstance(overlap, bool):
+        # 0 was the old default, saved with every other option: it now means the meeting length.
+        values["min_overlap_hours"] = float(overlap) if overlap > 0 else None
     for f in fields(Options):
+        if f.name == "min_overlap_hours":
+            continue
         raw = data.get(f.name)
         current = getattr(base, f.name)
         if raw is None or type(raw) is not type(current):
@@ -150,7 +157,28 @@ def load_problem(
         previous=frozenset(tuple(sorted(p)) for p in previous),  # type: ignore[misc]
         reference_monday=reference_monday(),
         no_repeat_rounds=settings.buddy_no_repeat_rounds,
+        meeting_minutes=program_meeting_minutes(db, program_id),
     )
+
+
+def flag_unschedulable(
+    db: Database, proposal: Proposal, *, starts_on: dt.date | None = None, weeks: int = 4, duration_min: int = 60
+) -> Proposal:
+    """The proposal with each group that could not hold its first meeting in `weeks` weeks from
+    the start date marked, and why (the scheduling assistant's search, over stated hours and
+    booked sessions, one group after another)."""
+    if not proposal.groups:
+        return proposal
+    problems = first_meeting_problems(
+        db,
+        [g.ids for g in proposal.groups],
+        starts_on or clock.today(),
+        duration_min,
+        weeks=weeks,
+        display_tz=load_settings(db).timezone,
+    )
+    groups = tuple(replace(g, cannot_meet=why) for g, why in zip(proposal.groups, problems, strict=True))
+    return replace(proposal, groups=groups)
 
 
 def record_proposal(

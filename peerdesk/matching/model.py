@@ -119,7 +119,9 @@ class Options:
     """The coordinator's choices for one run."""
 
     only_trained_mentors: bool = False
-    min_overlap_hours: float = 0.0  # besides "some common hour", which is always required
+    # Weekly hours two people must share; None: the program's meeting length (Problem.meeting_minutes).
+    # A pair always needs at least some common time.
+    min_overlap_hours: float | None = None
     odd_person: OddPolicy = "trio"
     group_size: int = 4
     seed: int = 0
@@ -160,6 +162,16 @@ class Problem:
     previous: frozenset[Pair] = frozenset()  # pairs of the previous proposal: kept on near-ties
     reference_monday: dt.date = DEFAULT_REFERENCE_MONDAY
     no_repeat_rounds: int = 6
+    meeting_minutes: int = 60  # how long the program's meetings last
+
+    @property
+    def min_overlap_minutes(self) -> float:
+        """The weekly minutes two people must share: the coordinator's minimum, else the meeting length
+        (circles: no pairwise minimum unless one is set)."""
+        hours = self.options.min_overlap_hours
+        if hours is None:
+            return 0.0 if self.mode == "circles" else float(self.meeting_minutes)
+        return hours * 60.0
 
     def with_people(self, people: tuple[Person, ...]) -> Problem:
         return replace(self, people=people)
@@ -186,6 +198,7 @@ class Group:
     facts: tuple[str, ...] = ()
     skill: str | None = None
     locked: bool = False
+    cannot_meet: str = ""  # why no first meeting fits in the weeks after the start ("" when one does)
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -262,6 +275,7 @@ class Proposal:
                     **({"skill": g.skill} if g.skill else {}),
                     **({"host": g.host.email} if g.host is not None else {}),
                     **({"locked": True} if g.locked else {}),
+                    **({"cannot_meet": g.cannot_meet} if g.cannot_meet else {}),
                 }
                 for g in self.groups
             ],

@@ -35,7 +35,7 @@ def pair_violations(problem: Problem, a: Person, b: Person) -> list[str]:
     if key in problem.exclusions:
         out.append(f"{a.email} and {b.email} are excluded")
     minutes = overlap_minutes(a, b, problem)
-    needed = problem.options.min_overlap_hours * 60
+    needed = problem.min_overlap_minutes
     if problem.mode != "circles":
         needed = max(15, needed)  # a pair must have some common time
     if minutes is not None and minutes < needed:

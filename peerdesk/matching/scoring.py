@@ -37,14 +37,12 @@ _TITLE_LEVELS = (
 def required_overlap(problem: Problem) -> float:
     """Weekly minutes two people with stated availability must share to be paired.
 
-    A pair must have at least one common quarter-hour (or they could never meet), plus the
-    coordinator's minimum. Circles meet as a group, so pairwise hours only count towards
-    their score unless a minimum is set.
+    At least the coordinator's minimum, which defaults to the program's meeting length, and
+    always at least one common quarter-hour for a pair (or they could never meet).
     """
-    hours = problem.options.min_overlap_hours * 60.0
     if problem.mode == "circles":
-        return hours
-    return max(15.0, hours)
+        return problem.min_overlap_minutes
+    return max(15.0, problem.min_overlap_minutes)
 
 
 @lru_cache(maxsize=8192)

@@ -174,6 +174,24 @@ def active_pairings(db: Database, program_id: int | None = None) -> list[Pairing
     return list_pairings(db, program_id=program_id, status="active")
 
 
+def count_active(db: Database, program_id: int | None = None) -> int:
+    """How many pairings are active (in one program, or in all)."""
+    where, params = ("AND program_id = ?", (program_id,)) if program_id is not None else ("", ())
+    return int(db.execute(f"SELECT count(*) FROM pairings WHERE status = 'active' {where}", params).fetchone()[0])
+
+
+def round_session_ids(db: Database, round_id: int) -> list[int]:
+    """The planned sessions of a round's pairings, in time order (what its invites cover)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT s.id FROM sessions s JOIN pairings p ON p.id = s.pairing_id "
+            "WHERE p.round_id = ? AND s.status = 'planned' ORDER BY s.start_utc, s.id",
+            (round_id,),
+        )
+    ]
+
+
 def get_pairing(db: Database, pairing_id: int) -> Pairing:
     found = _load(db, "WHERE p.id = ?", (pairing_id,))
     if not found:

@@ -15,6 +15,10 @@ from peerdesk.store.records import OBJECTIVES
 
 PROGRAM_STATUSES = ("planned", "active", "closed")
 COMPARISONS = (">=", "<=")
+# How long the program's meetings last (config key "meeting_minutes"): first meetings are
+# booked for this long, and matching asks pairs to share at least this much time a week.
+DEFAULT_MEETING_MINUTES = 60
+MEETING_MINUTES = (15, 480)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,20 @@ class Program:
     @property
     def objective_label(self) -> str:
         return OBJECTIVES.get(self.objective, self.objective)
+
+    @property
+    def meeting_minutes(self) -> int:
+        """How long the program's meetings last, in minutes (60 unless set)."""
+        return meeting_minutes_of(self.config)
+
+
+def meeting_minutes_of(config: Mapping[str, Any]) -> int:
+    """The meeting length stored in a program's config, or the default when unset or unusable."""
+    raw = config.get("meeting_minutes")
+    low, high = MEETING_MINUTES
+    if isinstance(raw, int) and not isinstance(raw, bool) and low <= raw <= high:
+        return raw
+    return DEFAULT_MEETING_MINUTES
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,12 @@ def validate_program(db: Database, p: Program) -> Program:
         raise ValidationError(f"Status must be one of {', '.join(PROGRAM_STATUSES)}.", "status")
     if p.start_date and p.end_date and p.end_date < p.start_date:
         raise ValidationError("The program ends before it starts.", "end_date")
+    minutes = p.config.get("meeting_minutes")
+    low, high = MEETING_MINUTES
+    if minutes is not None and not (
+        isinstance(minutes, int) and not isinstance(minutes, bool) and low <= minutes <= high
+    ):
+        raise ValidationError(f"Meetings last {low} to {high} minutes.", "meeting_minutes")
     return replace(p, name=name, description=p.description.strip(), config=dict(p.config))
 
 
@@ -193,6 +217,20 @@ def members(db: Database, program_id: int) -> list[Membership]:
             (program_id,),
         )
     ]
+
+
+def program_meeting_minutes(db: Database, program_id: int | None) -> int:
+    """How long the program's meetings last (the default for no program or an unknown one)."""
+    if program_id is None:
+        return DEFAULT_MEETING_MINUTES
+    row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
+    if row is None:
+        return DEFAULT_MEETING_MINUTES
+    try:
+        config = json.loads(row[0] or "{}")
+    except ValueError:
+        return DEFAULT_MEETING_MINUTES
+    return meeting_minutes_of(config) if isinstance(config, dict) else DEFAULT_MEETING_MINUTES
 
 
 def member_ids(db: Database, program_id: int) -> set[int]:

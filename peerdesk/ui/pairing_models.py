@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,8 @@ PART_COLOURS = {
 }
 BREAKDOWN_ROLE = Qt.ItemDataRole.UserRole + 1
 NEW_BACKGROUND = QColor(255, 244, 204)
+CANNOT_MEET_BACKGROUND = QColor(253, 226, 222)
+CANNOT_MEET_TEXT = QColor("#a61b0f")
 # A check mark, not a padlock emoji: common desktop fonts (DejaVu) have no emoji and draw a box.
 LOCKED_MARK = "✔"
 
@@ -41,6 +44,41 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _people(g: Group) -> str:
     return " + ".join(f"{m.name} ({m.role})" if m.role in ("mentor", "mentee", "host") else m.name for m in g.members)
+
+
+def _why(g: Group) -> str:
+    facts = "; ".join(g.facts)
+    return f"Cannot meet: {g.cannot_meet} — {facts}" if g.cannot_meet else facts
+
+
+def group_detail_html(g: Group, number: int) -> str:
+    """Everything behind one proposed group, as wrapped rich text: who, the score part by part, the facts."""
+    e = html.escape
+    members = "<br>".join(
+        e(m.name)
+        + (f" <span style='color:#666'>({e(m.role)})</span>" if m.role in ("mentor", "mentee", "host") else "")
+        + (f" <span style='color:#666'>· {e(m.department)}</span>" if m.department else "")
+        for m in g.members
+    )
+    title = f"<b>#{number}</b>" + (f" · <b>{e(g.skill)}</b>" if g.skill else "")
+    if g.locked:
+        title += f" · {LOCKED_MARK} locked"
+    out = [f"<p style='margin:0'>{title} · score <b>{g.score:.2f}</b></p><p style='margin:2px 0 4px 0'>{members}</p>"]
+    if g.cannot_meet:
+        out.append(
+            f"<p style='margin:0 0 4px 0; color:{CANNOT_MEET_TEXT.name()}'><b>Cannot meet:</b> {e(g.cannot_meet)}</p>"
+        )
+    parts = " &nbsp; ".join(
+        f"<span style='color:{PART_COLOURS[k].name()}'>■</span>&nbsp;{e(PART_LABELS[k]).replace(' ', '&nbsp;')}"
+        f"&nbsp;{g.breakdown.get(k, 0.0):.2f}"
+        for k in PARTS
+        if g.breakdown.get(k, 0.0) > 0.0005
+    )
+    if parts:
+        out.append(f"<p style='margin:0 0 4px 0'>{parts}</p>")
+    if g.facts:
+        out.append("<ul style='margin:0; -qt-list-indent:1'>" + "".join(f"<li>{e(f)}</li>" for f in g.facts) + "</ul>")
+    return "".join(out)
 
 
 class ProposalModel(RecordsModel):
@@ -84,16 +122,22 @@ class ProposalModel(RecordsModel):
             if col == 3:
                 return LOCKED_MARK if g.locked else ""
             if col == 4:
-                return "; ".join(g.facts)
+                return _why(g)
         if role == SORT_ROLE:
-            return (index.row(), _people(g).casefold(), g.score, int(g.locked), "; ".join(g.facts))[col]
+            return (index.row(), _people(g).casefold(), g.score, int(g.locked), _why(g))[col]
         if role == BREAKDOWN_ROLE and col == 2:
             return dict(g.breakdown)
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{_people(g)} — score {g.score:.2f}"]
             lines += [f"{PART_LABELS[k]}: {g.breakdown.get(k, 0.0):.3f}" for k in PARTS]
             lines += g.facts
+            if g.cannot_meet:
+                lines.append(f"Cannot meet: {g.cannot_meet}")
             return "\n".join(lines)
+        if role == Qt.ItemDataRole.BackgroundRole and g.cannot_meet:
+            return QBrush(CANNOT_MEET_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and g.cannot_meet and col in (1, 4):
+            return QBrush(CANNOT_MEET_TEXT)
         if role == Qt.ItemDataRole.BackgroundRole and self.new_pairs and self._is_new(g):
             return QBrush(NEW_BACKGROUND)
         if role == Qt.ItemDataRole.FontRole and g.locked:

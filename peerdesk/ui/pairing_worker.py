@@ -15,17 +15,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from peerdesk.matching import Cancelled, Problem, propose
+from peerdesk.matching import Cancelled, Problem, Proposal, propose
 from peerdesk.store.db import Database
 
 Loader = Callable[[Database], Problem]
+Check = Callable[[Database, Proposal], Proposal]
 
 
 class MatchJob(QThread):
-    """Loads the problem (if given a loader and a file), then runs propose(problem).
+    """Loads the problem (if given a loader and a file), then runs propose(problem), then
+    (with a file) check(db, proposal), which marks groups that cannot meet.
 
     Reports progress, `loaded(problem)` once it has one, then `solved(proposal)`, `failed`
-    or `cancelled`. A problem with nobody in it is loaded but not solved.
+    or `cancelled`. A problem with nobody in it is loaded but not solved. `checked` tells
+    whether the check ran here (without a file the page runs it on its own connection).
     """
 
     progressed = Signal(float, str)
@@ -41,6 +44,7 @@ class MatchJob(QThread):
         *,
         load: Loader | None = None,
         path: Path | None = None,
+        check: Check | None = None,
     ) -> None:
         super().__init__(parent)
         if problem is None and (load is None or path is None):
@@ -48,23 +52,41 @@ class MatchJob(QThread):
         self.problem = problem
         self.load = load
         self.path = path
+        self.check = check
+        self.checked = False
         self._stop = False
 
     def stop(self) -> None:
         self._stop = True
 
-    def _load(self) -> Problem:
-        assert self.load is not None and self.path is not None
-        self.progressed.emit(0.0, "Loading people, availability and history")
+    def _connect(self) -> Database:
+        assert self.path is not None
         # The window's own connection already checked and migrated the file: skip open_db's
         # checks, whose integrity check of a large file costs as much as the loading.
         conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         conn.execute("PRAGMA busy_timeout = 5000")
-        db = Database(conn)
+        return Database(conn)
+
+    def _load(self) -> Problem:
+        assert self.load is not None
+        self.progressed.emit(0.0, "Loading people, availability and history")
+        db = self._connect()
         try:
             return self.load(db)
         finally:
             db.close()
+
+    def _check(self, proposal: Proposal) -> Proposal:
+        if self.check is None or self.path is None:
+            return proposal
+        self.progressed.emit(1.0, "Looking for each group's first meeting")
+        db = self._connect()
+        try:
+            checked = self.check(db, proposal)
+        finally:
+            db.close()
+        self.checked = True
+        return checked
 
     def run(self) -> None:
         try:
@@ -76,6 +98,7 @@ class MatchJob(QThread):
             if not problem.people:
                 return
             proposal = propose(problem, progress=self.progressed.emit, cancel=lambda: self._stop)
+            proposal = self._check(proposal)
         except Cancelled:
             self.cancelled.emit()
         except Exception as exc:  # shown to the user on the UI thread

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import html
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,7 +36,14 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.matching.edit import compare, swap_members
-from peerdesk.matching.load import load_problem, options_to_dict, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import (
+    flag_unschedulable,
+    load_problem,
+    options_to_dict,
+    record_proposal,
+    stored_options,
+    stored_weights,
+)
 from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
     PART_LABELS,
@@ -46,12 +57,17 @@ from peerdesk.matching.model import (
     Weights,
     pair_key,
 )
+from peerdesk.scheduling import pairings_without_sessions
 from peerdesk.store import pairings as store
-from peerdesk.store.programs import list_programs
+from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, list_programs, program_meeting_minutes
+from peerdesk.store.sessions import get_session
+from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.first_meetings import schedule_first_meetings
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
 from peerdesk.ui.pairing_models import (
+    CANNOT_MEET_TEXT,
     PART_COLOURS,
     BreakdownDelegate,
     ContactsModel,
@@ -59,8 +75,10 @@ from peerdesk.ui.pairing_models import (
     ProposalModel,
     RoundsModel,
     UnmatchedModel,
+    group_detail_html,
 )
 from peerdesk.ui.pairing_worker import MatchJob
+from peerdesk.ui.session_models import format_local
 
 MODES: tuple[tuple[Mode, str], ...] = (
     ("mentoring", "Mentoring (mentors with mentees)"),
@@ -68,6 +86,26 @@ MODES: tuple[tuple[Mode, str], ...] = (
     ("cross_functional", "Cross-functional pairs"),
     ("circles", "Learning circles"),
 )
+
+
+@dataclass(frozen=True)
+class AcceptedRound:
+    """The round just accepted on this page, for its next steps."""
+
+    round_id: int
+    program_id: int | None
+    program: str
+    groups: int
+    starts_on: dt.date
+
+
+BOOKED_SHOWN = 8  # meetings listed after booking
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
 
 
@@ -93,6 +131,9 @@ class PairingsPage(QWidget):
         self.rejected: set[Pair] = set()
         self.locks: dict[frozenset[int], LockedGroup] = {}
         self.job: MatchJob | None = None
+        self.accepted: AcceptedRound | None = None
+        self.meeting_minutes = DEFAULT_MEETING_MINUTES
+        self.checked_from: dt.date | None = None  # the start date the first meetings were checked from
         self._loading = False
         self._weights_timer = QTimer(self)
         self._weights_timer.setSingleShot(True)
@@ -137,12 +178,12 @@ class PairingsPage(QWidget):
         self.odd_combo.addItem("Odd one out sits out in turn", "sitout")
         self.trained_check = QCheckBox("Only trained mentors")
         self.overlap_spin = QDoubleSpinBox()
-        self.overlap_spin.setRange(0, 20)
-        self.overlap_spin.setSingleStep(0.5)
-        self.overlap_spin.setDecimals(1)
+        self.overlap_spin.setRange(0.25, 20)
+        self.overlap_spin.setSingleStep(0.25)
+        self.overlap_spin.setDecimals(2)
         self.overlap_spin.setSuffix(" h/week")
         self.overlap_spin.setPrefix("min. common ")
-        self.overlap_spin.setToolTip("Pairs must share at least this many hours a week (besides some common time)")
+        self.overlap_spin.setAccessibleName("Minimum common hours a week")
         self.propose_button = QPushButton("Propose round")
         self.propose_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -214,9 +255,36 @@ class PairingsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for c, width in enumerate((34, 300, 170, 44, 420)):
             self.proposal_view.setColumnWidth(c, width)
+        # The why of a group is read in full in the pane below the table, not in a clipped column.
+        self.proposal_view.hideColumn(4)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.proposal_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.proposal_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        col.addWidget(self.proposal_view, 1)
+        self.proposal_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        # The "why" of the selected group, wrapped to the pane's width: no sideways scrolling.
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("groupDetail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setContentsMargins(6, 4, 6, 4)
+        self.detail_label.setAccessibleName("Why this group")
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_scroll.setWidget(self.detail_label)
+        self.detail_scroll.setMinimumHeight(150)
+        table_split = QSplitter(Qt.Orientation.Vertical)
+        table_split.addWidget(self.proposal_view)
+        table_split.addWidget(self.detail_scroll)
+        table_split.setStretchFactor(0, 3)
+        table_split.setStretchFactor(1, 1)
+        table_split.setChildrenCollapsible(False)
+        table_split.setSizes([260, 190])
+        self.proposal_stack = QStackedWidget()
+        self.proposal_stack.addWidget(table_split)
+        self.proposal_stack.addWidget(self._next_steps())
+        col.addWidget(self.proposal_stack, 1)
         actions = QHBoxLayout()
         self.lock_button = QPushButton("Lock")
         self.lock_button.setToolTip("Keep the selected group as it is when re-running")
@@ -250,6 +318,7 @@ class PairingsPage(QWidget):
         self.reject_button.clicked.connect(self.reject_selected)
         self.swap_button.clicked.connect(self.swap)
         self.accept_button.clicked.connect(self.accept)
+        self.start_edit.dateChanged.connect(self._start_changed)
         area.addWidget(middle)
 
         # unmatched
@@ -268,6 +337,50 @@ class PairingsPage(QWidget):
         area.setStretchFactor(2, 2)
         area.setSizes([250, 780, 470])
         return area
+
+    def _next_steps(self) -> QWidget:
+        """What to do once a round is accepted: book the first meetings, send the invites."""
+        box = QFrame()
+        box.setObjectName("nextSteps")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.next_title = QLabel()
+        self.next_title.setWordWrap(True)
+        self.next_title.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.next_title)
+        self.first_button = QPushButton("Schedule first meetings…")
+        self.first_button.setToolTip(
+            "Book each new pairing's first meeting at the earliest time that suits its members"
+        )
+        self.first_button.clicked.connect(self.schedule_first_meetings)
+        self.invites_button = QPushButton("Export invites…")
+        self.invites_button.setToolTip("Calendar invitations (.ics) for the meetings booked for this round")
+        self.invites_button.clicked.connect(self.export_invites)
+        self.again_button = QPushButton("Propose another round")
+        self.again_button.clicked.connect(self._show_table)
+        self.first_note = QLabel()
+        self.first_note.setWordWrap(True)
+        self.invites_note = QLabel()
+        self.invites_note.setWordWrap(True)
+        self.booked_label = QLabel()
+        self.booked_label.setWordWrap(True)
+        self.booked_label.setTextFormat(Qt.TextFormat.RichText)
+        steps = QGridLayout()
+        steps.setColumnStretch(2, 1)
+        steps.addWidget(QLabel("<b>1</b>"), 0, 0)
+        steps.addWidget(self.first_button, 0, 1)
+        steps.addWidget(self.first_note, 0, 2)
+        steps.addWidget(QLabel("<b>2</b>"), 1, 0)
+        steps.addWidget(self.invites_button, 1, 1)
+        steps.addWidget(self.invites_note, 1, 2)
+        layout.addLayout(steps)
+        layout.addWidget(self.booked_label)
+        again = QHBoxLayout()
+        again.addWidget(self.again_button)
+        again.addStretch(1)
+        layout.addLayout(again)
+        layout.addStretch(1)
+        return box
 
     def _history_area(self) -> QWidget:
         tabs = QTabWidget()
@@ -335,7 +448,14 @@ class PairingsPage(QWidget):
             self.sliders[part].setValue(round(100 * getattr(weights, part) / max(weights.total, 1e-9)))
         self.odd_combo.setCurrentIndex(max(0, self.odd_combo.findData(options.odd_person)))
         self.trained_check.setChecked(options.only_trained_mentors)
-        self.overlap_spin.setValue(options.min_overlap_hours)
+        self.meeting_minutes = program_meeting_minutes(self.ctx.db, self.program_id)
+        meeting_hours = self.meeting_minutes / 60
+        hours = options.min_overlap_hours
+        self.overlap_spin.setValue(meeting_hours if hours is None else hours)
+        self.overlap_spin.setToolTip(
+            "Pairs must share at least this many hours a week. By default, the program's meeting length "
+            f"({self.meeting_minutes} minutes; set it in the program's settings)."
+        )
         self.size_spin.setValue(options.group_size)
         self._loading = False
         self._update_slider_labels()
@@ -350,10 +470,13 @@ class PairingsPage(QWidget):
         return Weights(**values)
 
     def options(self) -> Options:
+        hours: float | None = float(self.overlap_spin.value())
+        if hours is not None and abs(hours - self.meeting_minutes / 60) < 1e-6:
+            hours = None  # the meeting length: follows it when the program's meetings change
         return replace(
             Options(),
             only_trained_mentors=self.trained_check.isChecked(),
-            min_overlap_hours=float(self.overlap_spin.value()),
+            min_overlap_hours=hours,
             odd_person=self.odd_combo.currentData(),
             group_size=self.size_spin.value(),
         )
@@ -458,16 +581,19 @@ class PairingsPage(QWidget):
             locked=tuple(self.locks.values()),
             previous=frozenset(self.proposal.pairs()) if self.proposal is not None else frozenset(),
         )
+        self._show_table()
+        self.checked_from = self.start_date()
+        check = partial(flag_unschedulable, starts_on=self.checked_from, duration_min=self.meeting_minutes)
         path = self.ctx.workspace.path
-        if path is not None:  # loaded on the worker, over its own connection
-            self.job = MatchJob(parent=self, load=load, path=Path(path))
+        if path is not None:  # loaded and checked on the worker, over its own connection
+            self.job = MatchJob(parent=self, load=load, path=Path(path), check=check)
             self.summary_label.setText("Loading people, availability and history…")
         else:  # an in-memory store is only reachable through this thread's connection
             problem = load(self.ctx.db)
             self._loaded(problem)
             if not problem.people:
                 return
-            self.job = MatchJob(problem, self)
+            self.job = MatchJob(problem, self, check=check)
             self.summary_label.setText(f"Matching {len(problem.people)} people…")
         self.job.loaded.connect(self._loaded)
         self.job.progressed.connect(self._progressed)
@@ -493,10 +619,17 @@ class PairingsPage(QWidget):
         self.summary_label.setText(message + "…")
 
     def _solved(self, proposal: Proposal) -> None:
+        if self.job is not None and not self.job.checked and self.checked_from is not None:
+            # an in-memory store: only this thread's connection reaches it
+            proposal = flag_unschedulable(
+                self.ctx.db, proposal, starts_on=self.checked_from, duration_min=self.meeting_minutes
+            )
         if self.proposal is not None:
             self.previous = self.proposal
         self.proposal = proposal
         self._show_proposal()
+        if proposal.groups:
+            self.proposal_view.selectRow(0)
         self.proposal_ready.emit()
 
     def _failed(self, message: str) -> None:
@@ -525,6 +658,7 @@ class PairingsPage(QWidget):
             self.proposal_model.set_groups([])
             self.unmatched_model.set_rows([])
             self._fill_swap()
+            self._show_detail()
             return
         new_pairs: frozenset[Pair] = frozenset()
         if self.previous is not None:
@@ -551,11 +685,20 @@ class PairingsPage(QWidget):
             placed = (
                 f"{len(p.matched_ids)} of {p.eligible + sum(len(g.ids) for g in p.groups if g.locked)} people placed"
             )
+        stuck = sum(1 for g in p.groups if g.cannot_meet)
+        warning = ""
+        if stuck and self.checked_from is not None:
+            warning = (
+                f" <span style='color:{CANNOT_MEET_TEXT.name()}'><b>{_count(stuck, 'group')} cannot meet</b> for "
+                f"{self.meeting_minutes} minutes within 4 weeks from {self.checked_from.isoformat()} "
+                "(marked in red; select one to see why).</span>"
+            )
         self.summary_label.setText(
-            f"{len(p.groups)} group(s), {placed}, {len(p.unmatched)} unmatched; "
-            f"total score {p.total_score:.2f}{quality}."
+            f"{_count(len(p.groups), 'group')}, {placed}, {len(p.unmatched)} unmatched; "
+            f"total score {p.total_score:.2f}{quality}.{warning}"
         )
         self._fill_swap()
+        self._show_detail()
         self._update_buttons()
 
     def _fill_swap(self) -> None:
@@ -618,18 +761,33 @@ class PairingsPage(QWidget):
         self.previous, self.proposal = self.proposal, swapped
         self._show_proposal()
 
+    def start_date(self) -> dt.date:
+        qd = self.start_edit.date()
+        return dt.date(qd.year(), qd.month(), qd.day())
+
+    def _start_changed(self) -> None:
+        """A new start date: check the groups' first meetings again from it."""
+        if self.proposal is not None and not self._loading and self.start_date() != self.checked_from:
+            self.propose()
+
     def accept(self) -> None:
         """Record the proposal: its groups become active pairings from the start date (undoable)."""
         if self.proposal is None:
             return
-        qd = self.start_edit.date()
-        start = dt.date(qd.year(), qd.month(), qd.day())
+        start = self.start_date()
         n = len(self.proposal.groups)
         ended = ""
         if self.mode in store.ROTATING:
             ended = " The previous round's pairings of this program (except locked ones) end that day."
+        stuck = sum(1 for g in self.proposal.groups if g.cannot_meet)
+        if stuck:
+            ended += f"\n\n{_count(stuck, 'group')} cannot meet within 4 weeks (marked in red)."
         if not widgets.confirm(
-            self, "Accept round", f"Make these {n} group(s) active pairings from {start.isoformat()}?{ended}", "Accept"
+            self,
+            "Accept round",
+            f"Make these {_count(n, 'group')} active pairings from {start.isoformat()}?{ended}",
+            "Accept",
+            default_yes=True,
         ):
             return
         round_id = widgets.run_write(
@@ -645,7 +803,11 @@ class PairingsPage(QWidget):
         )
         if round_id is None:
             return
-        self.summary_label.setText(f"Round {round_id} accepted: {n} pairing(s) active from {start.isoformat()}.")
+        program = self.program_combo.currentText() if self.program_id is not None else ""
+        self.accepted = AcceptedRound(round_id, self.program_id, program, n, start)
+        self.summary_label.setText(
+            f"Round {round_id} accepted: {_count(n, 'pairing')} active from {start.isoformat()}."
+        )
         self.proposal = None
         self.previous = None
         self.locks.clear()
@@ -653,7 +815,104 @@ class PairingsPage(QWidget):
         self.proposal_model.set_groups([])
         self.unmatched_model.set_rows([])
         self._fill_swap()
+        self._show_detail()
+        self._show_next_steps()
         self._update_buttons()
+
+    # -- after accepting ----------------------------------------------------------------
+
+    def _show_table(self) -> None:
+        self.proposal_stack.setCurrentIndex(0)
+
+    def _show_next_steps(self) -> None:
+        """Offer the steps after accepting: what to book, what to send, and what is done already."""
+        a = self.accepted
+        if a is None:
+            self._show_table()
+            return
+        of = f" of {html.escape(a.program)}" if a.program else ""
+        self.next_title.setText(
+            f"<h3>Round {a.round_id} accepted</h3><p>{_count(a.groups, 'pairing')}{of} "
+            f"{'is' if a.groups == 1 else 'are'} active from {a.starts_on.strftime('%a %d %b %Y')}. Next:</p>"
+        )
+        db = self.ctx.db
+        todo = len(pairings_without_sessions(db, round_id=a.round_id))
+        sessions = store.round_session_ids(db, a.round_id)
+        writable = not self.ctx.readonly
+        self.first_button.setEnabled(writable and todo > 0)
+        if todo:
+            self.first_note.setText(
+                f"{_count(todo, 'pairing')} of this round {'has' if todo == 1 else 'have'} no meeting yet: book each "
+                f"first meeting ({self.meeting_minutes} minutes) at the earliest time that suits its members, "
+                f"from {a.starts_on.isoformat()}."
+            )
+        else:
+            self.first_note.setText("Every pairing of this round has a meeting booked.")
+        self.invites_button.setEnabled(bool(sessions))
+        self.booked_label.setText(self._booked_text(sessions))
+        self.invites_note.setText(
+            f"Calendar invitations (.ics) for the {_count(len(sessions), 'planned meeting')} of this round."
+            if sessions
+            else "Once meetings are booked, send their calendar invitations (.ics)."
+        )
+        self.proposal_stack.setCurrentIndex(1)
+
+    def _booked_text(self, session_ids: list[int]) -> str:
+        """The round's planned meetings, soonest first (the first few), in the program's display zone."""
+        if not session_ids:
+            return ""
+        zone = load_settings(self.ctx.db).timezone
+        shown = session_ids[:BOOKED_SHOWN]
+        lines = [
+            f"<li>{html.escape(s.title)} — {format_local(s.start_utc, zone)}</li>"
+            for s in (get_session(self.ctx.db, i) for i in shown)
+        ]
+        more = (
+            f"<p>…and {len(session_ids) - len(shown)} more on the Sessions page.</p>"
+            if len(session_ids) > len(shown)
+            else ""
+        )
+        return f"<p>Booked ({html.escape(zone)} time):</p><ul style='margin:0'>{''.join(lines)}</ul>{more}"
+
+    def schedule_first_meetings(self) -> None:
+        a = self.accepted
+        if a is None:
+            return
+        schedule_first_meetings(
+            self.ctx,
+            self,
+            display_tz=load_settings(self.ctx.db).timezone,
+            program_id=a.program_id,
+            round_id=a.round_id,
+            program=a.program,
+        )
+        self._show_next_steps()
+
+    def export_invites(self) -> None:
+        from peerdesk.ui.invites_dialog import show_invites_dialog
+
+        if self.accepted is not None:
+            show_invites_dialog(
+                self.ctx, self, session_ids=store.round_session_ids(self.ctx.db, self.accepted.round_id)
+            )
+
+    # -- the selected group ---------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        self._show_detail()
+        self._update_buttons()
+
+    def _show_detail(self) -> None:
+        rows = self._selected_rows()
+        if self.proposal is None or not self.proposal.groups:
+            self.detail_label.setText("")
+            self.detail_scroll.setVisible(False)
+            return
+        self.detail_scroll.setVisible(True)
+        if len(rows) != 1:
+            self.detail_label.setText("<i>Select a group to see why it was proposed.</i>")
+            return
+        self.detail_label.setText(group_detail_html(self.proposal.groups[rows[0]], rows[0] + 1))
 
     # -- history ----------------------------------------------------------------------
 
@@ -683,3 +942,10 @@ class PairingsPage(QWidget):
             self._fill_programs()
         if changes.touches(*WATCHED):
             self._refresh_history()
+        if self.accepted is not None and changes.touches("match_rounds", "pairings", "sessions"):
+            if not any(
+                r.id == self.accepted.round_id for r in store.list_rounds(self.ctx.db, self.accepted.program_id)
+            ):
+                self.accepted = None  # the round was undone
+            if self.proposal_stack.currentIndex() == 1:
+                self._show_next_steps()

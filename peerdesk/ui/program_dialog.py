@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
 from peerdesk.store.programs import (
+    MEETING_MINUTES,
     PROGRAM_STATUSES,
     Program,
     add_program,
@@ -101,6 +103,16 @@ class ProgramDialog(QDialog):
         for s in PROGRAM_STATUSES:
             self.status.addItem(s.capitalize(), s)
         self.status.setCurrentIndex(max(0, self.status.findData(p.status)))
+        self.meeting = QSpinBox(self)
+        self.meeting.setRange(*MEETING_MINUTES)
+        self.meeting.setSingleStep(15)
+        self.meeting.setSuffix(" minutes")
+        self.meeting.setValue(p.meeting_minutes)
+        self.meeting.setAccessibleName("Meeting length")
+        self.meeting.setToolTip(
+            "How long the program's meetings last: first meetings are booked for this long, and matching "
+            "asks people to share at least this much time a week"
+        )
 
         self.people = QStandardItemModel(self)
         enrolled = member_ids(ctx.db, program.id) if program and program.id is not None else set()
@@ -143,6 +155,7 @@ class ProgramDialog(QDialog):
         dates.addWidget(self.end)
         form.addRow("Dates", dates)
         form.addRow("&Status", self.status)
+        form.addRow("&Meetings last", self.meeting)
 
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.count, 1)
@@ -198,6 +211,7 @@ class ProgramDialog(QDialog):
             start_date=self.start.value(),
             end_date=self.end.value(),
             status=str(self.status.currentData()),
+            config={**base.config, "meeting_minutes": self.meeting.value()},
         )
 
     def accept(self) -> None:
@@ -208,7 +222,8 @@ class ProgramDialog(QDialog):
             self.saved = self.ctx.run(label, _save_program, program, people)
         except ValidationError as exc:
             self.message.show_error(str(exc))
-            {"name": self.name, "end_date": self.end.edit}.get(exc.field or "", self.name).setFocus()
+            fields = {"name": self.name, "end_date": self.end.edit, "meeting_minutes": self.meeting}
+            fields.get(exc.field or "", self.name).setFocus()
             return
         except StoreError as exc:
             self.message.show_error(str(exc))

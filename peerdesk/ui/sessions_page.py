@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
-from peerdesk.scheduling import Cancelled, book_first_meetings, pairings_without_sessions, plan_first_meetings
-from peerdesk.store.errors import StoreError
 from peerdesk.store.sessions import (
     STATUSES,
     SessionFilter,
@@ -47,7 +45,7 @@ from peerdesk.store.sessions import (
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
-from peerdesk.ui.progress import run_read_job
+from peerdesk.ui.first_meetings import schedule_first_meetings
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import HOUR_H, WeekView, week_start
@@ -602,42 +600,7 @@ class SessionsPage(QWidget):
             self._say(f"Deleted {what}")
 
     def schedule_first_meetings(self) -> None:
-        todo = pairings_without_sessions(self.ctx.db)
-        if not todo:
-            widgets.inform(self, "Schedule first meetings", "Every active pairing already has a session.")
-            return
-        if not widgets.confirm(
-            self,
-            "Schedule first meetings",
-            f"{len(todo)} active pairing{'s have' if len(todo) != 1 else ' has'} no session yet. Book each one's "
-            "first meeting (60 minutes) at the earliest time within 4 weeks that suits its members?",
-            "Schedule",
-        ):
-            return
-        try:
-            plan = run_read_job(
-                self, self.ctx, "Finding first meetings", plan_first_meetings, display_tz=self.display_tz
-            )
-        except Cancelled as exc:
-            self._say(str(exc))
-            return
-        except StoreError as exc:
-            widgets.warn(self, "Schedule first meetings", str(exc))
-            return
-        results = widgets.run_write(
-            self.ctx, self, "Schedule first meetings", book_first_meetings, plan, backup_first=True
-        )
-        if results is None:
-            return
-        booked = [r for r in results if r.session is not None]
-        failed = [r for r in results if r.session is None]
-        text = f"Booked {len(booked)} first meeting{'s' if len(booked) != 1 else ''}."
-        if failed:
-            text += "\n\nNot booked:\n" + "\n".join(f"• {r.names}: {r.message}" for r in failed[:12])
-            if len(failed) > 12:
-                text += f"\n…and {len(failed) - 12} more"
-        widgets.inform(self, "Schedule first meetings", text)
-        self._say(text.splitlines()[0])
+        schedule_first_meetings(self.ctx, self, display_tz=self.display_tz, say=self._say)
 
     def import_feedback(self) -> None:
         from peerdesk.ui.session_feedback_import import import_feedback

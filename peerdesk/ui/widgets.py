@@ -63,12 +63,17 @@ def ask_save_file(parent: QWidget | None, title: str, filters: str, suggested: s
     return Path(name) if name else None
 
 
-def confirm(parent: QWidget | None, title: str, text: str, action: str = "OK") -> bool:
-    """Ask a yes/no question whose yes button says what will happen (e.g. "Delete")."""
+def confirm(parent: QWidget | None, title: str, text: str, action: str = "OK", *, default_yes: bool = False) -> bool:
+    """Ask a yes/no question whose yes button says what will happen (e.g. "Delete").
+
+    Enter presses Cancel unless `default_yes` (for a step the coordinator asked for and can
+    undo, such as accepting a round); Escape always cancels.
+    """
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    no = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(yes if default_yes else no)
+    box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
 

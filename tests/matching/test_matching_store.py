@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 
 from peerdesk.cli import main
 from peerdesk.matching import propose, violations
-from peerdesk.matching.load import load_problem, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options, stored_weights
 from peerdesk.matching.model import DEFAULT_WEIGHTS, Options, Weights
+from peerdesk.matching.scoring import required_overlap
 from peerdesk.store import open_db
 from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant
-from peerdesk.store.programs import Program, add_program, enrol
+from peerdesk.store.programs import Program, add_program, enrol, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability, parse_skills
 from peerdesk.store.settings import Settings, save_settings
 
@@ -211,3 +213,59 @@ def test_match_text_output_explains_pairs(demo_file, capsys):
     text = capsys.readouterr().out
     assert "(mentor)" in text and "(mentee)" in text and "h/week overlap" in text
     assert "total score" in text and "(optimal)" in text
+
+
+def test_the_minimum_common_time_defaults_to_the_programs_meeting_length(db, org):
+    people, program = org
+    update_program(db, replace(get_program(db, program.id), config={"meeting_minutes": 90}))
+    problem = load_problem(db, "buddies", program_id=program.id)
+    assert problem.meeting_minutes == 90 and problem.options.min_overlap_hours is None
+    assert required_overlap(problem) == 90
+    # the old default, 0 h, saved along with every other option, now means "the meeting length"
+    store.save_matching_config(db, program.id, options={"odd_person": "sitout", "min_overlap_hours": 0.0})
+    assert stored_options(db, program.id).min_overlap_hours is None
+    store.save_matching_config(db, program.id, options={"min_overlap_hours": 0.5})
+    assert required_overlap(load_problem(db, "buddies", program_id=program.id)) == 30
+    # without a program, meetings last an hour
+    assert required_overlap(load_problem(db, "buddies")) == 60
+
+
+def _pieces_org(db):
+    """Four people; Ana shares an hour a week with each of the others, but in two half hours."""
+    ana = _add(db, "Ana Lima", department="Sales", availability=parse_availability("Mon 09:00-09:30; Tue 09:00-09:30"))
+    others = [_add(db, n, department=d) for n, d in (("Ben Ode", "Design"), ("Cy Park", "Design"), ("Dee Ray", "Ops"))]
+    program = add_program(db, Program(name="Buddies"))
+    enrol(db, program.id, [ana.id, *(p.id for p in others)])
+    return ana, program
+
+
+def test_a_pair_sharing_an_hour_in_pieces_is_proposed_but_flagged(db):
+    ana, program = _pieces_org(db)
+    problem = load_problem(db, "buddies", program_id=program.id)
+    proposal = flag_unschedulable(db, propose(problem), starts_on=dt.date(2026, 11, 9), duration_min=60)
+    (stuck,) = [g for g in proposal.groups if ana.id in g.ids]
+    partner = next(m.name for m in stuck.members if m.id != ana.id)
+    assert stuck.cannot_meet == (
+        f"Ana Lima and {partner} share no free hour in the 4 weeks from Mon 09 Nov "
+        "(their common hours come in stretches shorter than an hour)."
+    )
+    assert [g.cannot_meet for g in proposal.groups if ana.id not in g.ids] == [""]
+    flagged = [g for g in proposal.to_json()["groups"] if "cannot_meet" in g]
+    assert [{m["email"] for m in g["members"]} for g in flagged] == [{m.email for m in stuck.members}]
+
+
+def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsys):
+    path = tmp_path / "pieces.db"
+    db = open_db(path)
+    ana, _ = _pieces_org(db)
+    db.close()
+    args = ["--db", str(path), "match", "--program", "Buddies", "--mode", "buddies"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"mode", "groups", "unmatched", "total_score"}
+    (flagged,) = [g for g in out["groups"] if "cannot_meet" in g]
+    assert ana.email in {m["email"] for m in flagged["members"]}
+    assert "share no free hour in the next 4 weeks" in flagged["cannot_meet"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "cannot meet: Ana Lima and" in text and "1 of them cannot hold a first meeting" in text

@@ -1,9 +1,10 @@
 import datetime as dt
 import zoneinfo
+from dataclasses import replace
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from session_fixtures import pairing, person, utc
+from session_fixtures import pairing, person, program, utc
 
 from peerdesk.scheduling import (
     PersonCalendar,
@@ -210,3 +211,51 @@ def test_bottleneck_of_several_people():
     nobody = [PersonCalendar(i, f"P{i}", "UTC", (Window(i, 600, 660),)) for i in range(3)]
     r = find_slots(nobody, 60, utc(2026, 11, 2), utc(2026, 11, 30))
     assert r.slots == () and "suits any two of them" in r.message
+
+
+def test_first_meetings_are_never_before_the_pairing_starts(workspace):
+    db = workspace.db
+    every_day = "; ".join(f"{d} 00:00-24:00" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+    la = person(db, "Lena", tz="America/Los_Angeles", avail=every_day)
+    tokyo = person(db, "Taro", tz="Asia/Tokyo", avail=every_day)
+    p = pairing(db, (la, "mentor"), (tokyo, "mentee"))
+    # the round was accepted today (Mon 2 Nov) to start on Thu 12 Nov
+    db.execute("UPDATE pairings SET started_on = '2026-11-12' WHERE id = ?", (p,))
+    results, _ = workspace.run("Schedule first meetings", schedule_first_meetings)
+    (result,) = results
+    start = result.session.start_utc
+    # 12 Nov has begun for both only at midnight in Los Angeles (08:00 UTC), and free all day
+    assert start == utc(2026, 11, 12, 8)
+    for zone in ("America/Los_Angeles", "Asia/Tokyo"):
+        assert start.astimezone(zoneinfo.ZoneInfo(zone)).date() >= dt.date(2026, 11, 12)
+
+
+def test_first_meetings_last_the_programs_meeting_length(workspace):
+    db = workspace.db
+    prog = program(db)
+    db.execute("UPDATE programs SET config = '{\"meeting_minutes\": 90}' WHERE id = ?", (prog,))
+    a = person(db, "Ana", avail="Mon 09:00-10:00; Tue 09:00-12:00")
+    b = person(db, "Ben", avail="Mon 09:00-12:00; Tue 09:00-12:00")
+    pairing(db, (a, "peer"), (b, "peer"), kind="buddy", program_id=prog)
+    (result,), _ = workspace.run("Schedule first meetings", schedule_first_meetings)
+    # Monday's common hour is too short for 90 minutes: Tuesday 09:00 Berlin
+    assert result.session.duration_min == 90
+    assert result.session.start_utc == utc(2026, 11, 3, 8)
+
+
+def test_a_pair_that_cannot_meet_is_told_what_they_lack():
+    a = PersonCalendar(1, "Ana", "Europe/Berlin", parse_availability("Mon 09:00-10:30"))
+    b = PersonCalendar(2, "Ben", "Europe/Berlin", parse_availability("Mon 10:00-12:00"))
+    r = find_slots([a, b], 60, utc(2026, 11, 2, 9), utc(2026, 11, 30))
+    assert r.slots == () and set(r.bottleneck) == {1, 2}
+    assert r.message == (
+        "Ana and Ben share no free hour in the next 4 weeks "
+        "(their common hours come in stretches shorter than an hour)."
+    )
+    assert "without" not in r.message
+    c = PersonCalendar(3, "Cleo", "Europe/Berlin", parse_availability("Tue 09:00-12:00"))
+    assert "(their weekly hours do not overlap)" in find_slots([a, c], 60, utc(2026, 11, 2), utc(2026, 11, 30)).message
+    busy = replace(b, busy=tuple((utc(2026, 11, d, 9), utc(2026, 11, d, 11)) for d in (2, 9, 16, 23)))
+    wide = replace(a, windows=parse_availability("Mon 09:00-12:00"))
+    message = find_slots([wide, busy], 60, utc(2026, 11, 2), utc(2026, 11, 30)).message
+    assert message.endswith("share no free hour in the next 4 weeks (their common hours are taken by other sessions).")

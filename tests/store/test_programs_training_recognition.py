@@ -17,11 +17,13 @@ from peerdesk.store.programs import (
     enrol,
     find_program,
     get_goal,
+    get_program,
     list_goals,
     list_programs,
     member_ids,
     members,
     move_goal,
+    program_meeting_minutes,
     set_completed,
     set_members,
     update_goal,
@@ -149,3 +151,16 @@ def test_completion_of_several_members(db, people):
         set_completed_many(db, p.id, people, D(2027, 1, 1))
     set_completed_many(db, p.id, people[:1], None)
     assert members(db, p.id)[0].completed_on is None
+
+
+def test_a_programs_meetings_last_an_hour_unless_set(db):
+    p = add_program(db, Program("Circles"))
+    assert p.meeting_minutes == 60 and program_meeting_minutes(db, p.id) == 60
+    longer = update_program(db, Program(**{**p.__dict__, "config": {"meeting_minutes": 90, "other": 1}}))
+    assert longer.meeting_minutes == 90 and program_meeting_minutes(db, p.id) == 90
+    assert get_program(db, p.id).config["other"] == 1
+    for bad in (0, 5, 10_000, "an hour", True):
+        with pytest.raises(ValidationError, match="Meetings last 15 to 480 minutes") as err:
+            update_program(db, Program(**{**p.__dict__, "config": {"meeting_minutes": bad}}))
+        assert err.value.field == "meeting_minutes"
+    assert program_meeting_minutes(db, None) == 60

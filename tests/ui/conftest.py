@@ -47,7 +47,7 @@ class Prompts:
 def prompts(monkeypatch) -> Prompts:
     rec = Prompts()
 
-    def confirm(parent: Any, title: str, text: str, action: str = "OK") -> bool:
+    def confirm(parent: Any, title: str, text: str, action: str = "OK", **_kw: Any) -> bool:
         rec.confirms.append((title, text))
         return rec.confirm_answer
 

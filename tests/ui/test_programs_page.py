@@ -6,8 +6,18 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
-from peerdesk.store.programs import Goal, Program, add_goal, add_program, list_goals, list_programs, member_ids
+from peerdesk.store.programs import (
+    Goal,
+    Program,
+    add_goal,
+    add_program,
+    find_program,
+    list_goals,
+    list_programs,
+    member_ids,
+)
 from peerdesk.store.sessions import Session, create_session, mark_held
 from peerdesk.ui import widgets
 from peerdesk.ui.goal_dialog import GoalDialog
@@ -246,3 +256,19 @@ def test_mark_members_completed(page, ctx, people, qtbot):
     )
     qtbot.mouseClick(page.uncomplete_button, Qt.MouseButton.LeftButton)
     assert all(m.completed_on is None for m in members(ctx.db, program.id))
+
+
+def test_program_dialog_sets_the_meeting_length(ctx, people, qtbot):
+    dialog = ProgramDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.meeting.value() == 60
+    qtbot.keyClicks(dialog.name, "Long meetings")
+    dialog.meeting.selectAll()
+    qtbot.keyClicks(dialog.meeting, "90")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = find_program(ctx.db, "Long meetings")
+    assert saved.meeting_minutes == 90
+    again = ProgramDialog(ctx, saved)
+    qtbot.addWidget(again)
+    assert again.meeting.value() == 90
