@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerdesk import clock
+from peerdesk.metrics import numbers
 from peerdesk.metrics.scope import (
     ACTIVE_PERSON,
     PRESENT,
@@ -24,6 +25,7 @@ from peerdesk.metrics.scope import (
     Sql,
     pairing_filter,
     person_filter,
+    present,
     session_filter,
 )
 from peerdesk.store.db import Database
@@ -187,7 +189,9 @@ def new_hire_trend(
     m = METRICS["new_hire_onboarding"]
     minimum, within = int(m.param(params, "min_sessions")), int(m.param(params, "within_days"))
     s = session_filter(scope.with_period(Period.all()), Sql(), department=False)
+    # Nobody hired after the as-of day is in the cohort yet.
     w = person_filter(scope, Sql().add("p.archived = 0").add("p.hire_date IS NOT NULL"))
+    w.add("p.hire_date <= ?", scope.with_period(scope.period.until(days[-1])).as_of.isoformat())
     lo, hi = scope.period.until(days[-1]).bounds()
     if lo:
         w.add("p.hire_date >= ?", lo)
@@ -349,7 +353,7 @@ def departments_met(db: Database, scope: Scope, params: Mapping[str, Any]) -> fl
         "SELECT DISTINCT sp.participant_id AS pid, p.department AS dept, s.id AS sid FROM sessions s "
         f"JOIN session_people sp ON sp.session_id = s.id JOIN participants p ON p.id = sp.participant_id{s.where()}"
         ") me LEFT JOIN session_people o ON o.session_id = me.sid AND o.participant_id != me.pid "
-        "AND (o.attended = 1 OR (o.role = 'host' AND o.attended IS NULL)) "
+        f"AND {present('o')} "
         "LEFT JOIN participants op ON op.id = o.participant_id AND op.department != '' GROUP BY me.pid)",
         s.params,
     )
@@ -715,16 +719,17 @@ def compute(db: Database, key: str, scope: Scope, params: Mapping[str, Any] | No
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A figure as a coordinator reads it: '12', '7.5 h', '83%', '4.3 / 5', or '–' when unknown."""
+    """A figure as a coordinator reads it: '12', '7.5 h', '83%', '4.3 / 5', or '–' when unknown
+    (rounded by peerdesk.metrics.numbers: halves up, never a false 0% or 100%)."""
     if value is None:
         return "–"
     if unit == "percent":
-        return f"{value:.0f}%"
+        return numbers.percent(value)
     if unit == "rating":
-        return f"{value:.1f} / 5"
+        return f"{numbers.rating(value)} / 5"
     if unit == "hours":
-        return f"{value:,.1f} h" if value < 100 else f"{value:,.0f} h"
-    return f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
+        return numbers.hours(value)
+    return numbers.count(value)
 
 
 def series(

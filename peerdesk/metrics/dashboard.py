@@ -4,7 +4,7 @@ upcoming sessions and the lists that ask the coordinator to act."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peerdesk import clock
 from peerdesk.metrics import catalogue as cat
@@ -18,11 +18,13 @@ from peerdesk.metrics.scope import (
     now_text,
     pairing_filter,
     person_filter,
+    session_day,
     session_filter,
 )
 from peerdesk.store.db import Database
 from peerdesk.store.programs import list_goals
 from peerdesk.store.training import TRAINED_IDS_SQL
+from peerdesk.wording import plural
 
 STALE_DAYS = 30
 FEEDBACK_WINDOW_DAYS = 30
@@ -52,13 +54,22 @@ class Figure:
 
 @dataclass(frozen=True)
 class MonthPoint:
-    """Figures of one calendar month."""
+    """Figures of one calendar month, or of the part of it inside a period (`period`)."""
 
     month: dt.date  # first day
     sessions_held: int
     attendance_rate: float | None
     average_rating: float | None
     learning_hours: float
+    period: Period | None = None  # the days counted, when not the whole month
+
+    @property
+    def label(self) -> str:
+        """'October 2026', or '15–31 October 2026' for the part of a month in a period."""
+        whole = Period.month(self.month)
+        if self.period is None or self.period == whole:
+            return str(whole)
+        return str(self.period)
 
 
 @dataclass(frozen=True)
@@ -92,9 +103,13 @@ class UpcomingSession:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """Everything the dashboard page shows, computed in one call."""
+    """Everything the dashboard page shows, computed in one call: `period` is the month of the
+    series, `current` the part of it the key figures cover and `compared` what they are
+    compared with (see comparison())."""
 
     period: Period
+    current: Period
+    compared: Period
     figures: tuple[Figure, ...]
     months: tuple[MonthPoint, ...]
     goals: tuple[GoalProgress, ...]
@@ -110,38 +125,53 @@ class Dashboard:
 
 
 def key_figures(db: Database, scope: Scope, months: tuple[MonthPoint, ...] = ()) -> tuple[Figure, ...]:
-    """Active participants, participation, sessions, attendance, rating and hours: this period and the last.
+    """Active participants, participation, sessions, attendance, rating and hours over the
+    scope's period so far, each with the figure of the period it is compared with (like with
+    like: the first days of a month against the same days of the month before; see
+    comparison()).
 
-    When the period is a calendar month already in `months`, its figures (and the month
+    When the period is a whole calendar month already in `months`, its figures (and the month
     before's) are taken from there rather than computed again.
     """
-    period = scope.period
-    prev = scope.with_period(period.previous())
+    current, previous = comparison(scope.period)
+    now, prev = scope.with_period(current), scope.with_period(previous)
     by_month = {m.month: m for m in months}
-    this_m, prev_m = by_month.get(period.start or dt.date.min), by_month.get(prev.period.start or dt.date.min)
-    monthly_ok = this_m is not None and prev_m is not None and period == Period.month(period.start or dt.date.min)
+    this_m, prev_m = by_month.get(current.start or dt.date.min), by_month.get(previous.start or dt.date.min)
+    monthly_ok = (
+        this_m is not None
+        and prev_m is not None
+        and current == Period.month(current.start or dt.date.min)
+        and previous == Period.month(previous.start or dt.date.min)
+    )
 
     def pair(key: str, attr: str) -> Figure:
         m = cat.METRICS[key]
         if monthly_ok:
             return Figure(key, m.label, m.unit, getattr(this_m, attr), getattr(prev_m, attr))
-        return Figure(key, m.label, m.unit, m.compute(db, scope, {}), m.compute(db, prev, {}))
+        return Figure(key, m.label, m.unit, m.compute(db, now, {}), m.compute(db, prev, {}))
 
     participation = cat.METRICS["participation_rate"]
     return (
-        Figure("active_participants", "Active participants", "count", cat.active_participants(db, scope, {})),
+        Figure("active_participants", "Active participants", "count", cat.active_participants(db, now, {})),
         Figure(
             "participation_rate",
             participation.label,
             "percent",
-            participation.compute(db, scope, {}),
+            participation.compute(db, now, {}),
             participation.compute(db, prev, {}),
         ),
-        Figure("sessions", "Sessions", "count", _sessions_scheduled(db, scope), _sessions_scheduled(db, prev)),
+        Figure("sessions", "Sessions", "count", _sessions_scheduled(db, now), _sessions_scheduled(db, prev)),
         pair("attendance_rate", "attendance_rate"),
         pair("average_rating", "average_rating"),
         pair("learning_hours", "learning_hours"),
     )
+
+
+def comparison(period: Period, today: dt.date | None = None) -> tuple[Period, Period]:
+    """(the period so far, the period it is compared with): on 2 December, 1-2 December and
+    1-2 November; a month that is over, and the whole month before."""
+    current = period.so_far(today)
+    return current, current.previous()
 
 
 def _sessions_scheduled(db: Database, scope: Scope) -> float:
@@ -151,44 +181,81 @@ def _sessions_scheduled(db: Database, scope: Scope) -> float:
 
 
 def monthly(db: Database, scope: Scope, months: int = 12) -> tuple[MonthPoint, ...]:
-    """The last `months` calendar months up to the scope's as-of day, oldest first.
-
-    One small query per month and figure: each reads one month of the covering indexes,
-    which is faster than one grouped query over the year (no temporary sort).
-    """
+    """The last `months` calendar months up to the scope's as-of day, oldest first."""
     first = Period.month(scope.as_of)
     periods = [first]
     for _ in range(months - 1):
         assert periods[-1].start is not None
         periods.append(Period.month(periods[-1].start - dt.timedelta(days=1)))
+    return tuple(month_point(db, scope.with_period(p)) for p in reversed(periods))
+
+
+def months_of(db: Database, scope: Scope) -> tuple[MonthPoint, ...]:
+    """One point per calendar month of the scope's period up to its as-of day, each counting
+    only the days inside the period: the points add up to the figures of the whole period."""
+    end = scope.as_of
+    start = scope.period.start or _first_session_day(db, scope) or end
+    if start > end:
+        return ()
     out = []
-    for period in reversed(periods):
-        assert period.start is not None
-        month = scope.with_period(period)
-        # Attendance and hours read the same rows: one pass, with the catalogue's definitions.
-        rows = cat.people_rows(
-            month,
-            "sp.attended AS rec, sp.role = 'attendee' AND sp.attended = 1 AS came, s.duration_min AS minutes",
-        )
-        attended, recorded, minutes = db.execute(
-            f"SELECT sum(rec), count(rec), sum(CASE WHEN came THEN minutes ELSE 0 END) FROM ({rows.sql})", rows.args
-        ).fetchone()
-        out.append(
-            MonthPoint(
-                period.start,
-                int(cat.compute(db, "sessions_held", month) or 0),
-                100.0 * attended / recorded if recorded else None,
-                cat.compute(db, "average_rating", month),
-                (minutes or 0) / 60,
-            )
-        )
+    month = Period.month(start)
+    while month.start is not None and month.start <= end:
+        assert month.end is not None
+        days = Period(max(start, month.start), min(end, month.end), "")
+        days = replace(days, label=_period_label(days, month))
+        out.append(month_point(db, scope.with_period(days)))
+        month = Period.month(month.end + dt.timedelta(days=1))
     return tuple(out)
+
+
+def _period_label(days: Period, month: Period) -> str:
+    if days == replace(month, label=""):
+        return month.label
+    assert days.start is not None and days.end is not None
+    if days.start == days.end:
+        return f"{days.start.day} {days.start:%B %Y}"
+    return f"{days.start.day}–{days.end.day} {days.end:%B %Y}"
+
+
+def _first_session_day(db: Database, scope: Scope) -> dt.date | None:
+    s = session_filter(scope, Sql().add("s.status = 'held'"))
+    first = db.execute(f"SELECT min(s.start_utc) FROM sessions s{s.where()}", s.params).fetchone()[0]
+    return dt.date.fromisoformat(first[:10]) if first else None
+
+
+def month_point(db: Database, scope: Scope) -> MonthPoint:
+    """The figures of a scope whose period lies within one calendar month.
+
+    One small query per figure: each reads one month of the covering indexes, which is faster
+    than one grouped query over a year (no temporary sort).
+    """
+    period = scope.period
+    assert period.start is not None
+    # Attendance and hours read the same rows: one pass, with the catalogue's definitions.
+    rows = cat.people_rows(
+        scope,
+        "sp.attended AS rec, sp.role = 'attendee' AND sp.attended = 1 AS came, s.duration_min AS minutes",
+    )
+    attended, recorded, minutes = db.execute(
+        f"SELECT sum(rec), count(rec), sum(CASE WHEN came THEN minutes ELSE 0 END) FROM ({rows.sql})", rows.args
+    ).fetchone()
+    whole = Period.month(period.start)
+    return MonthPoint(
+        whole.start or period.start,
+        int(cat.compute(db, "sessions_held", scope) or 0),
+        cat.attendance_rows(scope, {}).value(attended, recorded),
+        cat.compute(db, "average_rating", scope),
+        cat.learning_hours_rows(scope, {}).value(minutes, None) or 0.0,
+        None if period == whole else period,
+    )
 
 
 def upcoming_sessions(db: Database, scope: Scope, limit: int = 8) -> tuple[UpcomingSession, ...]:
     """The next planned sessions from now."""
     s = session_filter(
-        scope.with_period(Period.all()), Sql().add("s.status = 'planned'").add("s.start_utc >= ?", now_text())
+        scope.with_period(Period.all()),
+        Sql().add("s.status = 'planned'").add("s.start_utc >= ?", now_text()),
+        future=True,
     )
     rows = db.execute(
         "SELECT s.id, s.title, s.kind, s.start_utc, s.duration_min, "
@@ -204,17 +271,22 @@ def upcoming_sessions(db: Database, scope: Scope, limit: int = 8) -> tuple[Upcom
 # --- action lists --------------------------------------------------------------------------
 
 
-def stale_pairings(db: Database, scope: Scope, days: int = STALE_DAYS, limit: int = 50) -> ActionList:
-    """Running pairings, older than `days`, without a held session in the last `days` days."""
-    today = clock.today()
+def stale_pairings(
+    db: Database, scope: Scope, days: int = STALE_DAYS, limit: int = 50, as_of: dt.date | None = None
+) -> ActionList:
+    """Pairings running on `as_of` (default today), older than `days`, without a held session
+    in the `days` days up to it."""
+    today = as_of or clock.today()
     since = (today - dt.timedelta(days=days - 1)).isoformat()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
     pr = pairing_filter(scope, Sql(), today).add("pr.started_on < ?", since)
     inner = (
         "SELECT pr.id, pr.kind, pr.started_on, (SELECT max(s.start_utc) FROM sessions s "
-        "WHERE s.pairing_id = pr.id AND +s.status = 'held') AS last, "
+        "WHERE s.pairing_id = pr.id AND +s.status = 'held' AND s.start_utc < ?) AS last, "
         "(SELECT group_concat(p.name, ' & ') FROM pairing_members m JOIN participants p ON p.id = m.participant_id "
         f"WHERE m.pairing_id = pr.id) AS names FROM pairings pr{pr.where()}"
     )
+    pr.params.insert(0, tomorrow)  # the first placeholder of `inner`
     total = db.execute(
         f"SELECT count(*) FROM ({inner}) WHERE last IS NULL OR last < ?", [*pr.params, since]
     ).fetchone()[0]
@@ -225,10 +297,10 @@ def stale_pairings(db: Database, scope: Scope, days: int = STALE_DAYS, limit: in
     ):
         if last:
             ago = (today - dt.date.fromisoformat(last[:10])).days
-            detail = f"{kind.replace('_', ' ')} · last met {ago} days ago"
+            detail = f"{kind.replace('_', ' ')} · last met {plural(ago, 'day')} ago"
         else:
             ago = (today - dt.date.fromisoformat(started)).days
-            detail = f"{kind.replace('_', ' ')} · never met (paired {ago} days ago)"
+            detail = f"{kind.replace('_', ' ')} · never met (paired {plural(ago, 'day')} ago)"
         items.append(ActionItem("pairing", pid, names or f"Pairing {pid}", detail))
     return ActionList("stale_pairings", f"Pairs with no meeting for {days} days", int(total), tuple(items))
 
@@ -299,10 +371,12 @@ def sessions_awaiting_attendance(
             "session",
             sid,
             title,
-            f"{start[:10]} · " + ("not marked held yet" if status == "planned" else "attendance not recorded"),
+            f"{session_day(start, zone)} · "
+            + ("not marked held yet" if status == "planned" else "attendance not recorded"),
         )
-        for sid, title, start, status in db.execute(
-            f"SELECT s.id, s.title, s.start_utc, s.status {base} ORDER BY s.start_utc DESC LIMIT ?", [*s.params, limit]
+        for sid, title, start, zone, status in db.execute(
+            f"SELECT s.id, s.title, s.start_utc, s.timezone, s.status {base} ORDER BY s.start_utc DESC LIMIT ?",
+            [*s.params, limit],
         )
     )
     return ActionList("awaiting_attendance", "Sessions awaiting attendance", int(total), items)
@@ -320,9 +394,9 @@ def sessions_awaiting_feedback(
     )
     total = db.execute(f"SELECT count(*) {base}", s.params).fetchone()[0]
     items = tuple(
-        ActionItem("session", sid, title, f"{start[:10]} · {n} present, no feedback")
-        for sid, title, start, n in db.execute(
-            "SELECT s.id, s.title, s.start_utc, (SELECT count(*) FROM session_people sp WHERE sp.session_id = s.id "
+        ActionItem("session", sid, title, f"{session_day(start, zone)} · {n} present, no feedback")
+        for sid, title, start, zone, n in db.execute(
+            "SELECT s.id, s.title, s.start_utc, s.timezone, (SELECT count(*) FROM session_people sp WHERE sp.session_id = s.id "
             f"AND {PRESENT}) {base} ORDER BY s.start_utc DESC LIMIT ?",
             [*s.params, limit],
         )
@@ -374,8 +448,11 @@ def dashboard(
     scope = Scope(period=period or Period.month(clock.today()), department=department, program_id=program_id)
     progress, counts = dashboard_goals(db, program_id, trend_points) if goals else ((), goal_counts(()))
     months = monthly(db, scope)
+    current, compared = comparison(scope.period)
     return Dashboard(
         period=scope.period,
+        current=current,
+        compared=compared,
         figures=key_figures(db, scope, months),
         months=months,
         goals=progress,

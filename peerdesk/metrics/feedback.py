@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peerdesk.metrics.scope import Scope, Sql, session_filter
+from peerdesk.metrics.scope import Scope, Sql, led, session_day, session_filter
 from peerdesk.store.db import Database
 from peerdesk.store.records import SESSION_KINDS
 
@@ -30,7 +30,7 @@ class Comment:
     session_id: int
     session_title: str
     kind: str
-    day: dt.date
+    day: dt.date  # in the session's time zone
     rating: int
     comment: str
     author: str  # "Anonymous" when anonymous or erased
@@ -107,7 +107,7 @@ def feedback_summary(
             _group(pid, name, *rest)
             for pid, name, *rest in db.execute(
                 f"SELECT h.participant_id, p.name, {agg} FROM sessions s JOIN feedback f ON f.session_id = s.id "
-                "JOIN session_people h ON h.session_id = s.id AND h.role = 'host' "
+                f"JOIN session_people h ON h.session_id = s.id AND {led('h')} "
                 "AND (f.participant_id IS NULL OR f.participant_id != h.participant_id) "
                 f"JOIN participants p ON p.id = h.participant_id{s.where()} "
                 "GROUP BY h.participant_id ORDER BY count(*) DESC, p.name COLLATE NOCASE",
@@ -118,9 +118,9 @@ def feedback_summary(
         else ()
     )
     comments = tuple(
-        Comment(sid, title, kind, dt.date.fromisoformat(start[:10]), rating, text, author or "Anonymous")
-        for sid, title, kind, start, rating, text, author in db.execute(
-            "SELECT s.id, s.title, s.kind, s.start_utc, f.rating, f.comment, "
+        Comment(sid, title, kind, session_day(start, zone), rating, text, author or "Anonymous")
+        for sid, title, kind, start, zone, rating, text, author in db.execute(
+            "SELECT s.id, s.title, s.kind, s.start_utc, s.timezone, f.rating, f.comment, "
             "CASE WHEN f.anonymous = 0 THEN p.name END "
             "FROM sessions s JOIN feedback f ON f.session_id = s.id LEFT JOIN participants p ON p.id = f.participant_id"
             f"{s.where()} AND trim(f.comment) != '' ORDER BY s.start_utc DESC, f.id DESC LIMIT ?",

@@ -18,11 +18,11 @@ rounded to a whole number (halves up).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peerdesk.metrics.scope import ACTIVE_PERSON, PRESENT, Scope, Sql, person_filter, session_filter
+from peerdesk.metrics import numbers
+from peerdesk.metrics.scope import ACTIVE_PERSON, PRESENT, Scope, Sql, done_on, person_filter, session_filter
 from peerdesk.store.db import Database
 from peerdesk.store.training import TRAINED_IDS_SQL
 
@@ -68,7 +68,7 @@ class PersonFigures:
             + self.people_helped * POINTS_PER_PERSON_HELPED
             + self.good_ratings * POINTS_PER_GOOD_RATING
         )
-        return math.floor(raw + 0.5)  # halves round up
+        return numbers.whole(raw)  # halves round up
 
     def program(self, program_id: int) -> ProgramCompletion | None:
         return next((p for p in self.programs if p.program_id == program_id), None)
@@ -199,7 +199,7 @@ def people_figures(
     found = set(led) | set(attended) | set(ratings) | set(helped)
     keys = wanted if wanted is not None else sorted(found)
     trained = {r[0] for r in db.execute(TRAINED_IDS_SQL, {"as_of": scope.as_of.isoformat()})}
-    programs = _programs(db, keys if wanted is not None else None)
+    programs = _programs(db, keys if wanted is not None else None, scope.as_of)
     out = {}
     for pid in keys:
         n_led, led_min = led.get(pid, (0, 0))
@@ -241,8 +241,9 @@ def _contributions(db: Database, scope: Scope) -> dict[int, PersonFigures]:
     return out
 
 
-def _programs(db: Database, ids: list[int] | None) -> dict[int, list[ProgramCompletion]]:
-    where = _ids_clause(ids, "pm.participant_id", Sql())
+def _programs(db: Database, ids: list[int] | None, as_of: dt.date) -> dict[int, list[ProgramCompletion]]:
+    """Each person's programs enrolled in by `as_of`, completed only when dated by then."""
+    where = _ids_clause(ids, "pm.participant_id", Sql().add("pm.enrolled_on <= ?", as_of.isoformat()))
     out: dict[int, list[ProgramCompletion]] = {}
     for pid, prog, name, enrolled, done in db.execute(
         "SELECT pm.participant_id, pm.program_id, pr.name, pm.enrolled_on, pm.completed_on FROM program_members pm "
@@ -251,7 +252,10 @@ def _programs(db: Database, ids: list[int] | None) -> dict[int, list[ProgramComp
     ):
         out.setdefault(pid, []).append(
             ProgramCompletion(
-                prog, name, dt.date.fromisoformat(enrolled), dt.date.fromisoformat(done) if done else None
+                prog,
+                name,
+                dt.date.fromisoformat(enrolled),
+                done_on(dt.date.fromisoformat(done) if done else None, as_of),
             )
         )
     return out

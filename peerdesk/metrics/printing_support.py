@@ -14,7 +14,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from peerdesk.metrics.scope import ACTIVE_PERSON, PRESENT, Scope, Sql, person_filter, session_filter
+from peerdesk.metrics.scope import (
+    ACTIVE_PERSON,
+    PRESENT,
+    Scope,
+    Sql,
+    led,
+    person_filter,
+    session_day,
+    session_filter,
+)
 from peerdesk.store.db import Database
 
 
@@ -113,7 +122,7 @@ class FeedbackItem:
 
     session_id: int
     session_title: str
-    day: dt.date
+    day: dt.date  # in the session's time zone
     rating: int
     comment: str
     rater: str  # '' when anonymous or erased
@@ -122,21 +131,25 @@ class FeedbackItem:
 def feedback_received(db: Database, participant_id: int, scope: Scope) -> list[FeedbackItem]:
     """Feedback on held sessions the participant hosted, newest first."""
     s = session_filter(scope, Sql().add("s.status = 'held'"))
-    s.add("s.id IN (SELECT session_id FROM session_people WHERE participant_id = ? AND role = 'host')", participant_id)
+    # The sessions they led (a host marked absent did not: see peerdesk.metrics.scope.led).
+    s.add(
+        f"s.id IN (SELECT session_id FROM session_people h WHERE h.participant_id = ? AND {led('h')})", participant_id
+    )
     s.add("(f.participant_id IS NULL OR f.participant_id != ?)", participant_id)
     return _feedback(db, s, "ORDER BY s.start_utc DESC, f.id DESC LIMIT ?", 10_000)
 
 
 def _feedback(db: Database, s: Sql, tail: str, limit: int) -> list[FeedbackItem]:
     rows = db.execute(
-        "SELECT s.id, s.title, substr(s.start_utc, 1, 10), f.rating, f.comment, "
+        "SELECT s.id, s.title, s.start_utc, s.timezone, f.rating, f.comment, "
         "CASE WHEN f.anonymous = 1 THEN '' ELSE coalesce(p.name, '') END FROM sessions s "
         "JOIN feedback f ON f.session_id = s.id LEFT JOIN participants p ON p.id = f.participant_id"
         f"{s.where()} {tail}",
         [*s.params, limit],
     )
     return [
-        FeedbackItem(sid, title, dt.date.fromisoformat(day), int(r), c, rater) for sid, title, day, r, c, rater in rows
+        FeedbackItem(sid, title, session_day(start, zone), int(r), c, rater)
+        for sid, title, start, zone, r, c, rater in rows
     ]
 
 
@@ -151,19 +164,39 @@ class SessionLine:
     duration_min: int
     role: str  # host | attendee
     attended: bool | None
+    timezone: str = "UTC"
+
+    @property
+    def day(self) -> dt.date:
+        """The session's date in its own time zone."""
+        return session_day(self.start_utc, self.timezone)
+
+    @property
+    def led(self) -> bool:
+        """They hosted it and were not marked absent (the rule of peerdesk.metrics.scope.led)."""
+        return self.role == "host" and self.attended is not False
+
+    @property
+    def took_part(self) -> str:
+        """'led', 'attended', 'absent' or 'not recorded', as the report prints it."""
+        if self.attended is False:
+            return "absent (host)" if self.role == "host" else "absent"
+        if self.role == "host":
+            return "led"
+        return "attended" if self.attended else "not recorded"
 
 
 def sessions_of(db: Database, participant_id: int, scope: Scope) -> list[SessionLine]:
     """Held sessions in scope the participant hosted or was invited to, oldest first."""
     s = session_filter(scope, Sql().add("s.status = 'held'"), department=False)
     rows = db.execute(
-        "SELECT s.id, s.title, s.kind, s.start_utc, s.duration_min, sp.role, sp.attended FROM sessions s "
+        "SELECT s.id, s.title, s.kind, s.start_utc, s.duration_min, sp.role, sp.attended, s.timezone FROM sessions s "
         f"JOIN session_people sp ON sp.session_id = s.id AND sp.participant_id = ?{s.where()} ORDER BY s.start_utc",
         [participant_id, *s.params],
     )
     return [
-        SessionLine(sid, title, kind, start, int(d), role, None if att is None else bool(att))
-        for sid, title, kind, start, d, role, att in rows
+        SessionLine(sid, title, kind, start, int(d), role, None if att is None else bool(att), zone)
+        for sid, title, kind, start, d, role, att, zone in rows
     ]
 
 

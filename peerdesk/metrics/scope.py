@@ -6,27 +6,73 @@ Every metric takes a Scope. The SQL fragments built here are the single definiti
 Conventions (documented once, used everywhere):
 - Session times are stored as ISO 8601 UTC text (``sessions.start_utc``); a period is a
   range of UTC calendar days, compared by date prefix so the ``sessions_start`` and
-  ``sessions_status`` indexes serve every period query.
+  ``sessions_status`` indexes serve every period query. A session's *date*, wherever it
+  is printed or shown, is its day in its own time zone (session_day()).
+- Nothing dated after the as-of day (the period's end, or today) counts: sessions,
+  completions, awards, enrolments, hire dates and pairing ends after it are in the future.
+  A pairing whose end is dated later is still running; a program completion dated later
+  is not done yet (completed_by()).
 - A session belongs to a program when its program_id says so, or, having none, when its
   pairing belongs to the program (pair meetings are usually filed under their pairing).
 - A person was *present* at a session when ``attended = 1``. On a held session, a host
   whose attendance was not recorded (``attended IS NULL``) counts as present: the session
-  took place, so its host ran it. An attendee with ``NULL`` does not count (not recorded
-  yet), and neither counts towards the attendance rate, which is
-  attended / (attended + absent) over recorded rows of held sessions.
+  took place, so its host ran it. A host marked absent (``attended = 0``) did not lead it:
+  the session, its hours and its ratings are not theirs (led()). An attendee with ``NULL``
+  does not count (not recorded yet), and neither counts towards the attendance rate, which
+  is attended / (attended + absent) over recorded rows of held sessions.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import zoneinfo
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from peerdesk import clock
 
-# SQL condition: the session_people row `sp` counts as present (see the module docstring).
-PRESENT = "(sp.attended = 1 OR (sp.role = 'host' AND sp.attended IS NULL))"
+
+def present(alias: str = "sp") -> str:
+    """SQL condition: the session_people row `alias` counts as present (see the module docstring)."""
+    return f"({alias}.attended = 1 OR ({alias}.role = 'host' AND {alias}.attended IS NULL))"
+
+
+def led(alias: str = "sp") -> str:
+    """SQL condition: the session_people row `alias` is a host who led the session (not marked absent)."""
+    return f"({alias}.role = 'host' AND ({alias}.attended IS NULL OR {alias}.attended = 1))"
+
+
+def completed_by(column: str, as_of: dt.date) -> tuple[str, str]:
+    """SQL expression (and its parameter): the completion date in `column` if it is on or
+    before `as_of`, else NULL (a completion dated later is not done yet)."""
+    return f"(CASE WHEN {column} <= ? THEN {column} END)", as_of.isoformat()
+
+
+def done_on(day: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """A completion date as of a day: None when it is dated later (not done yet)."""
+    return day if day is not None and day <= as_of else None
+
+
+def session_day(start_utc: str, zone: str) -> dt.date:
+    """The calendar day a session is on in its own time zone (a 00:30 Berlin session is on
+    that day, not the UTC day before)."""
+    moment = dt.datetime.fromisoformat(start_utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(_zone(zone)).date()
+    except (ValueError, KeyError):
+        return moment.astimezone(dt.UTC).date()
+
+
+@functools.lru_cache(maxsize=256)
+def _zone(name: str) -> dt.tzinfo:
+    return zoneinfo.ZoneInfo(name) if name and name != "UTC" else dt.UTC
+
+
+PRESENT = present("sp")
 ACTIVE_PERSON = "(p.status = 'active' AND p.archived = 0)"
 
 
@@ -94,12 +140,26 @@ class Period:
             end = self.start
         return replace(self, end=end)
 
+    def so_far(self, today: dt.date | None = None) -> Period:
+        """The part of a running period up to today ("so far"); a period that is over, or has
+        not begun, as it is."""
+        day = today or clock.today()
+        if self.start is None or self.end is None or not self.start <= day < self.end:
+            return self
+        return Period(self.start, day, _days_label(self.start, day) + " (so far)")
+
     def previous(self) -> Period:
-        """The period of the same length just before this one (a month gives the month before)."""
+        """The period of the same length just before this one: a month gives the month before,
+        the first days of a month (a month so far) the same days of the month before."""
         if self.start is None or self.end is None:
             raise ValueError("an open period has no previous period")
-        if self.start.day == 1 and self.end == Period.month(self.start).end:
-            return Period.month(self.start - dt.timedelta(days=1))
+        if self.start.day == 1 and (self.end.year, self.end.month) == (self.start.year, self.start.month):
+            month = Period.month(self.start - dt.timedelta(days=1))
+            if self.end == Period.month(self.start).end:
+                return month
+            assert month.start is not None and month.end is not None
+            end = month.start.replace(day=min(self.end.day, month.end.day))
+            return Period(month.start, end, _days_label(month.start, end))
         length = (self.end - self.start).days + 1
         end = self.start - dt.timedelta(days=1)
         return Period(end - dt.timedelta(days=length - 1), end, "Previous period")
@@ -116,6 +176,13 @@ class Period:
         lo = self.start.isoformat() if self.start else "…"
         hi = self.end.isoformat() if self.end else "…"
         return f"{lo} – {hi}"
+
+
+def _days_label(start: dt.date, end: dt.date) -> str:
+    """'1–2 November 2026', '1 November 2026'."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    return f"{start.day}–{end.day} {end:%B %Y}"
 
 
 NAMED_PERIODS = {
@@ -195,10 +262,14 @@ class Sql:
         return "".join(f" AND {c}" for c in self.clauses)
 
 
-def session_filter(scope: Scope, sql: Sql, alias: str = "s", *, department: bool = True) -> Sql:
+def session_filter(scope: Scope, sql: Sql, alias: str = "s", *, department: bool = True, future: bool = False) -> Sql:
     """Sessions in the scope's period, program and kinds; with `department`, those that had
-    someone (host or attendee) from that department."""
+    someone (host or attendee) from that department. Sessions after the as-of day are left
+    out (nothing in the future counts) unless `future` is set (upcoming sessions)."""
     lo, hi = scope.period.bounds()
+    if not future:
+        cap = (scope.as_of + dt.timedelta(days=1)).isoformat()
+        hi = min(hi, cap) if hi else cap
     if lo:
         sql.add(f"{alias}.start_utc >= ?", lo)
     if hi:
@@ -229,7 +300,11 @@ def person_filter(scope: Scope, sql: Sql, alias: str = "p", *, program: bool = T
     if scope.department is not None:
         sql.add(f"{alias}.department = ?", scope.department)
     if program and scope.program_id is not None:
-        sql.add(f"{alias}.id IN (SELECT participant_id FROM program_members WHERE program_id = ?)", scope.program_id)
+        sql.add(
+            f"{alias}.id IN (SELECT participant_id FROM program_members WHERE program_id = ? AND enrolled_on <= ?)",
+            scope.program_id,
+            scope.as_of.isoformat(),
+        )
     return sql
 
 

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from peerdesk import clock
 from peerdesk.metrics import catalogue as cat
 from peerdesk.metrics.goals import GoalProgress, evaluate_goals
-from peerdesk.metrics.scope import Period, Scope
+from peerdesk.metrics.scope import Period, Scope, completed_by
 from peerdesk.store.db import Database
 from peerdesk.store.programs import Program, get_program, list_goals
 
 
 @dataclass(frozen=True)
 class ProgramFigures:
-    """One program's figures over its dates (up to today)."""
+    """One program's figures over its dates (up to today); members enrolled and completions
+    dated after the period are not counted."""
 
     program: Program
     period: Period
@@ -49,10 +50,12 @@ def program_figures(db: Database, program_id: int, period: Period | None = None)
     program = get_program(db, program_id)
     period = period or program_period(program)
     scope = Scope(period=period, program_id=program_id)
+    done, as_of = completed_by("pm.completed_on", scope.as_of)
     members, completed, active = db.execute(
-        "SELECT count(*), count(pm.completed_on), coalesce(sum(p.status = 'active' AND p.archived = 0), 0) "
-        "FROM program_members pm JOIN participants p ON p.id = pm.participant_id WHERE pm.program_id = ?",
-        (program_id,),
+        f"SELECT count(*), count({done}), coalesce(sum(p.status = 'active' AND p.archived = 0), 0) "
+        "FROM program_members pm JOIN participants p ON p.id = pm.participant_id "
+        "WHERE pm.program_id = ? AND pm.enrolled_on <= ?",
+        (as_of, program_id, as_of),
     ).fetchone()
     attendance_rate, learning_hours, mentoring_hours = cat.attendance_and_hours(db, scope)
     return ProgramFigures(

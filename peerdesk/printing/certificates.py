@@ -60,7 +60,7 @@ def content_for(c: Candidate) -> dict[str, Any]:
         value = figure_value(c.figures, key, c.program_id)
         if value is not None and value > 0:
             figures.append([format_figure(value, f.unit), f.label])
-    return {
+    content: dict[str, Any] = {
         "name": c.name,
         "heading": c.heading or c.award_title or "Certificate",
         "statement": statement,
@@ -68,6 +68,9 @@ def content_for(c: Candidate) -> dict[str, Any]:
         "program": c.program,
         "award_title": c.award_title,
     }
+    if c.awarded_on is not None:
+        content["awarded_on"] = c.awarded_on.isoformat()
+    return content
 
 
 def request_for(c: Candidate) -> Request:
@@ -83,6 +86,16 @@ def date_text(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def award_date(cert: Issued) -> dt.date:
+    """The day a certificate honours: the award or the completion it records, else the day it
+    was issued (never the day it is printed again)."""
+    recorded = cert.content.get("awarded_on")
+    try:
+        return dt.date.fromisoformat(str(recorded)) if recorded else cert.issued_on
+    except ValueError:
+        return cert.issued_on
+
+
 def view_of(cert: Issued, settings: Settings) -> designs.CertificateView:
     """What to print for an issued certificate: its recorded content plus today's settings."""
     content = cert.content
@@ -93,7 +106,7 @@ def view_of(cert: Issued, settings: Settings) -> designs.CertificateView:
         statement=str(content.get("statement", "")),
         figures=tuple((str(v), str(label)) for v, label in content.get("figures", [])),
         program=str(content.get("program") or cert.program),
-        date_text=date_text(cert.issued_on),
+        date_text=date_text(award_date(cert)),
         organisation=settings.organisation,
         signer_name=settings.signer_name,
         signer_title=settings.signer_title,

@@ -10,6 +10,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from peerdesk.printing import fonts
 
@@ -42,6 +43,21 @@ def _short(label: str, n: int = 22) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
+def spaced_labels(labels: Sequence[str], width: float, font_size: float = 7, gap: float = 8) -> list[str]:
+    """The labels of an axis `width` points long with every k-th one kept (the last always),
+    so that none runs into the next; the others are blank."""
+    n = len(labels)
+    if n == 0:
+        return []
+    widest = max(stringWidth(label, FONT, font_size) for label in labels) + gap
+    every = max(1, math.ceil(widest / (width / n)))
+    return [label if (n - 1 - i) % every == 0 else "" for i, label in enumerate(labels)]
+
+
+def _no_data(d: Drawing, x: float, y: float, width: float, height: float, text: str = "No data in the period") -> None:
+    d.add(String(x + width / 2, y + height / 2, text, fontName=FONT, fontSize=8, fillColor=TEXT, textAnchor="middle"))
+
+
 def bars_horizontal(
     title: str,
     labels: Sequence[str],
@@ -50,8 +66,10 @@ def bars_horizontal(
     *,
     unit: str = "%",
     top: float = 100,
+    texts: Sequence[str] | None = None,
 ) -> Drawing:
-    """One bar per label (e.g. participation rate per department), values 0..top."""
+    """One bar per label (e.g. participation rate per department), values 0..top, each with
+    its value written beside it (`texts`, as the tables print them; '–' for no value)."""
     fonts.register_all()
     n = max(1, len(labels))
     row = 13
@@ -80,7 +98,10 @@ def bars_horizontal(
     chart.valueAxis.gridStrokeColor = GRID
     chart.bars[0].fillColor = PALETTE[0]
     chart.bars.strokeColor = None
-    chart.barLabelFormat = "%.0f" + unit.replace("%", "%%")
+    if texts is None:
+        texts = ["–" if v is None else f"{v:g}{unit}" for v in values]
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [list(reversed(texts))] or [[""]]
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.boxAnchor = "w"
@@ -107,12 +128,11 @@ def stacked_bars(
     chart.height = height - chart.y - 24
     data = [list(values) for _, values in series] or [[0] * max(1, len(categories))]
     chart.data = data
-    chart.categoryAxis.categoryNames = list(categories) or [""]
+    chart.categoryAxis.categoryNames = spaced_labels(categories, chart.width, 7) or [""]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.angle = 45 if len(categories) > 8 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 8 else "n"
+    chart.categoryAxis.labels.boxAnchor = "n"
     totals = [sum(col) for col in zip(*data, strict=True)] if data and data[0] else [0]
     top = max([1.0, *totals])
     step = max(1.0, _nice(top / 4))  # whole sessions per gridline
@@ -125,6 +145,7 @@ def stacked_bars(
     chart.valueAxis.gridStrokeColor = GRID
     chart.bars.strokeColor = None
     chart.barWidth = 8
+    chart.groupSpacing = max(1.0, min(10.0, chart.width / max(1, len(categories)) / 3))
     for i in range(len(data)):
         chart.bars[i].fillColor = PALETTE[i % len(PALETTE)]
     d.add(chart)
@@ -166,12 +187,13 @@ def trend_line(
     chart.y = 30
     chart.width = width - chart.x - 10
     chart.height = height - chart.y - 24
-    chart.data = [[v for v in values]] if values else [[None]]
-    chart.categoryAxis.categoryNames = list(categories) or [""]
+    known = [v for v in values if v is not None]
+    # A line needs a value: with none, the axes and a note (reportlab cannot draw an empty line).
+    chart.data = [list(values)] if known else [[low] * max(1, len(categories))]
+    chart.categoryAxis.categoryNames = spaced_labels(categories, chart.width, 6.5) or [""]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 6.5
-    chart.categoryAxis.labels.angle = 45 if len(categories) > 6 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 6 else "n"
+    chart.categoryAxis.labels.boxAnchor = "n"
     chart.valueAxis.valueMin = low
     chart.valueAxis.valueMax = high
     chart.valueAxis.valueStep = step
@@ -190,7 +212,12 @@ def trend_line(
         chart.lines[0].symbol = makeMarker("FilledCircle", size=3.5, fillColor=color, strokeColor=color)
     except ImportError:  # pragma: no cover - markers ship with reportlab
         pass
+    if not known:
+        chart.lines[0].strokeColor = None
+        chart.lines[0].symbol = None
     d.add(chart)
+    if not known:
+        _no_data(d, chart.x, chart.y, chart.width, chart.height)
     return d
 
 

@@ -23,8 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from peerdesk.metrics import numbers
 from peerdesk.metrics.people import PersonFigures, ProgramCompletion, people_figures
-from peerdesk.metrics.scope import Period, Scope
+from peerdesk.metrics.scope import Period, Scope, done_on
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
 
@@ -77,18 +78,18 @@ def figure_value(figures: PersonFigures, key: str, program_id: int | None = None
 
 
 def format_figure(value: float | None, unit: str) -> str:
-    """12 · 36.5 · 4.4 · 83% · yes; '–' when unknown."""
+    """12 · 36.5 · 4.4 · 83% · yes; '–' when unknown (rounded as every figure: halves up)."""
     if value is None:
         return "–"
     if unit == "yesno":
         return "yes" if value >= 1 else "no"
     if unit == "percent":
-        return f"{value:.0f}%"
+        return numbers.percent(value)
     if unit == "rating":
-        return f"{value:.1f}"
+        return numbers.rating(value)
     if unit == "hours":
-        return f"{value:.1f}".removesuffix(".0")
-    return f"{value:.0f}"
+        return numbers.fixed(value, 1).removesuffix(".0")
+    return numbers.fixed(value, 0)
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,9 @@ class Candidate:
     award_reason: str = ""
     heading: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # The day the certificate honours (printed on it): the award's date, or the completion
+    # of the program; None for recognition, which is awarded the day it is issued.
+    awarded_on: dt.date | None = None
 
     @property
     def why(self) -> str:
@@ -305,18 +309,19 @@ def _program_candidates(
     db: Database, program_id: int, program: str, period: Period, only: int | None, kinds: tuple[str, ...]
 ) -> list[Candidate]:
     rules = rules_for(db, program_id)
+    scope = Scope(period=period, program_id=program_id)
     members: dict[int, tuple[str, str, str]] = {}
     completions: list[ProgramCompletion] = []
     for pid, name, email, role, enrolled, done in db.execute(
         "SELECT p.id, p.name, p.email, p.role, m.enrolled_on, m.completed_on FROM program_members m "
-        "JOIN participants p ON p.id = m.participant_id WHERE m.program_id = ? AND p.archived = 0",
-        (program_id,),
+        "JOIN participants p ON p.id = m.participant_id WHERE m.program_id = ? AND p.archived = 0 "
+        "AND m.enrolled_on <= ?",
+        (program_id, scope.as_of.isoformat()),
     ):
         if only is None or pid == only:
             members[pid] = (name, email, role)
-            when = dt.date.fromisoformat(done) if done else None
+            when = done_on(dt.date.fromisoformat(done) if done else None, scope.as_of)
             completions.append(ProgramCompletion(program_id, program, dt.date.fromisoformat(enrolled), when))
-    scope = Scope(period=period, program_id=program_id)
     if len(members) <= MAX_ID_LIST:
         figures = people_figures(db, scope, members)
     else:
@@ -352,6 +357,7 @@ def _program_candidates(
                     tuple(missing),
                     f,
                     heading=rule.heading,
+                    awarded_on=by_person[pid].completed_on if kind == "completion" else None,
                 )
             )
     if "custom" in kinds and rules["custom"].enabled:
@@ -374,13 +380,12 @@ def _award_candidates(
         + ("a.program_id = ?" if program_id is not None else "a.program_id IS NULL")
     )
     params: list[Any] = [program_id] if program_id is not None else []
-    lo, hi = period.bounds()
+    lo, _ = period.bounds()
     if lo:
         sql += " AND a.awarded_on >= ?"
         params.append(lo)
-    if hi:
-        sql += " AND a.awarded_on < ?"
-        params.append(hi)
+    sql += " AND a.awarded_on <= ?"  # nothing dated after the period's end (or today) counts
+    params.append(Scope(period=period).as_of.isoformat())
     if only is not None:
         sql += " AND a.participant_id = ?"
         params.append(only)
@@ -392,6 +397,7 @@ def _award_candidates(
                 pid, name, email, "custom", program_id, program, True, False,
                 (f"award “{title}” given on {awarded_on}",), (), f,
                 award_id=award_id, award_title=title, award_reason=reason, heading=title,
+                awarded_on=dt.date.fromisoformat(awarded_on),
             )
         )  # fmt: skip
     return out

@@ -29,7 +29,6 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -37,6 +36,7 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
+    Table,
     TableStyle,
 )
 
@@ -47,6 +47,7 @@ from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.goals import GoalProgress, evaluate_goals
 from peerdesk.metrics.scope import Period, Scope
 from peerdesk.printing import charts, fonts, text
+from peerdesk.printing.certificates import award_date
 from peerdesk.printing.register import Issued
 from peerdesk.printing.register import register as certificate_register
 from peerdesk.store.db import Database
@@ -55,6 +56,7 @@ from peerdesk.store.recognition import Award, list_awards
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.store.sessions import kind_label
 from peerdesk.store.settings import load_settings
+from peerdesk.wording import plural, were
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -95,12 +97,6 @@ class ProgramReport:
         return self.figures.period
 
 
-def _months_between(period: Period, as_of: dt.date) -> int:
-    start = period.start or as_of
-    end = min(period.end or as_of, as_of)
-    return max(1, (end.year - start.year) * 12 + end.month - start.month + 1)
-
-
 def gather_program(db: Database, program_id: int, period: Period | None = None) -> ProgramReport:
     """Read every figure of the program report."""
     program = get_program(db, program_id)
@@ -116,9 +112,9 @@ def gather_program(db: Database, program_id: int, period: Period | None = None) 
         departments=ps.participation_by_department(db, scope),
         by_kind=ps.by_kind(held),
         by_kind_month=ps.by_kind_and_month(held),
-        months=dashboard.monthly(db, scope, min(36, _months_between(period, scope.as_of))),
+        months=dashboard.months_of(db, scope),
         skills=ps.skills_learned(db, scope),
-        quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), QUIET_DAYS, limit=2000),
+        quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), QUIET_DAYS, limit=2000, as_of=scope.as_of),
         contributors=people.leaderboard(db, scope, limit=10),
         feedback=feedback.feedback_summary(db, scope, comments_limit=400, hosts=False),
         generated=clock.now(),
@@ -164,12 +160,11 @@ def gather_participant(db: Database, participant_id: int, period: Period | None 
     for m in memberships:
         for progress in evaluate_goals(db, list_goals(db, m.program_id)):
             goals.append((names[m.program_id], progress))
-    lo, hi = period.bounds()
+    as_of = scope.as_of  # nothing dated after the period (or today) counts
     awards = [
         a
         for a in list_awards(db, participant_id=participant_id)
-        if a.awarded_on is None
-        or ((lo is None or a.awarded_on.isoformat() >= lo) and (hi is None or a.awarded_on.isoformat() < hi))
+        if a.awarded_on is None or (period.contains(a.awarded_on) and a.awarded_on <= as_of)
     ]
     return ParticipantReport(
         organisation=settings.organisation,
@@ -200,6 +195,7 @@ MUTED = colors.HexColor("#666666")
 ACCENT = colors.HexColor("#0F5C63")
 RULE = colors.HexColor("#CCCCCC")
 ZEBRA = colors.HexColor("#F4F7F7")
+SUMMARY_TINT = colors.HexColor("#EEF5F5")
 STATUS_COLOURS = {
     "met": colors.HexColor("#2E7D32"),
     "on_track": colors.HexColor("#0F5C63"),
@@ -220,7 +216,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("subtitle", base, fontSize=10.5, leading=14, textColor=MUTED),
         "h1": ParagraphStyle("h1", base, fontName="PD-Sans-Bold", fontSize=13, leading=17, spaceBefore=10, spaceAfter=5, textColor=ACCENT),
         "h2": ParagraphStyle("h2", base, fontName="PD-Sans-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3),
-        "summary": ParagraphStyle("summary", base, fontSize=10, leading=14.5, backColor=colors.HexColor("#EEF5F5"), borderPadding=8, spaceBefore=6, spaceAfter=12),
+        "summary": ParagraphStyle("summary", base, fontSize=10, leading=14.5),
         "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
         "head": ParagraphStyle("head", base, fontName="PD-Sans-Bold", fontSize=8, leading=10, textColor=colors.white),
         "num": ParagraphStyle("num", base, fontSize=8, leading=10, alignment=TA_RIGHT),
@@ -433,6 +429,10 @@ def _count(value: float | None) -> str:
     return format_value(value, "count")
 
 
+def _day(day: dt.date) -> str:
+    return f"{day:%d %b %Y}"
+
+
 def _month_label(key: str) -> str:
     return dt.date.fromisoformat(key + "-01").strftime("%b %y")
 
@@ -456,25 +456,102 @@ def program_summary(r: ProgramReport) -> str:
     """The short summary at the top, in words, from the same figures as the tables."""
     f = r.figures
     goals = f.goals
-    counts = {s: sum(1 for g in goals if g.status == s) for s in ("met", "on_track", "at_risk", "missed")}
-    parts = [
-        f"{f.members} people are enrolled ({f.active_members} active); "
-        f"{_pct(f.participation_rate)} of the active took part in at least one session.",
-        f"{f.sessions_held} sessions were held, with {_hours(f.learning_hours)} of learning and "
-        f"{_hours(f.mentoring_hours)} mentored; attendance was {_pct(f.attendance_rate)}.",
-    ]
-    if f.average_rating is not None:
-        parts.append(f"Sessions were rated {_rating(f.average_rating)} on average ({r.feedback.ratings} ratings).")
-    if goals:
+    if f.members:
+        parts = [
+            f"{plural(f.members, 'person', 'people')} {_are(f.members)} enrolled ({_count(f.active_members)} active)"
+            + (
+                f"; {_pct(f.participation_rate)} of the active took part in at least one session."
+                if f.participation_rate is not None
+                else "."
+            )
+        ]
+    else:
+        parts = ["Nobody was enrolled in the program by the end of the period."]
+    if f.sessions_held:
+        attendance = f"; attendance was {_pct(f.attendance_rate)}" if f.attendance_rate is not None else ""
         parts.append(
-            f"Of {len(goals)} goals, {counts['met']} met, {counts['on_track']} on track, "
-            f"{counts['at_risk']} at risk and {counts['missed']} missed."
+            f"{plural(f.sessions_held, 'session')} {were(f.sessions_held)} held, with {_hours(f.learning_hours)} "
+            f"of learning and {_hours(f.mentoring_hours)} mentored{attendance}."
         )
+    else:
+        parts.append("No session was held in the period.")
+    if f.average_rating is not None:
+        parts.append(
+            f"Sessions were rated {_rating(f.average_rating)} on average ({plural(r.feedback.ratings, 'rating')})."
+        )
+    if goals:
+        counts = [(sum(1 for g in goals if g.status == s), label) for s, label in _GOAL_WORDS]
+        said = [f"{_count(n)} {label}" for n, label in counts if n]
+        parts.append(f"Of {plural(len(goals), 'goal')}, {_and(said)}.")
     if r.quiet.total:
-        parts.append(f"{r.quiet.total} running pairings have not met for {QUIET_DAYS} days or more.")
+        parts.append(
+            f"{plural(r.quiet.total, 'running pairing')} {_have(r.quiet.total)} not met for {QUIET_DAYS} days or more."
+        )
     if f.completed:
-        parts.append(f"{f.completed} members have completed the program ({_pct(f.completion_rate)}).")
+        parts.append(
+            f"{plural(f.completed, 'member')} {_have(f.completed)} completed the program ({_pct(f.completion_rate)})."
+        )
     return " ".join(parts)
+
+
+_GOAL_WORDS = (("met", "met"), ("on_track", "on track"), ("at_risk", "at risk"), ("missed", "missed"))
+
+
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+class KeepWithStart(KeepTogether):  # type: ignore[misc]
+    """A heading and what follows it, moved to the next page unless the heading and at least
+    `start` points of what follows (all of it, when shorter) fit on this one: no heading is
+    left alone at the foot of a page. Below that, the content breaks across pages as usual."""
+
+    def __init__(self, flowables: list[Flowable], start: float) -> None:
+        super().__init__(flowables)
+        self._start = start
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab API
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content = list(self._content)
+        frame = getattr(self, "_frame", None)
+        at_top = bool(getattr(frame, "_atTop", False))
+        needed = min(self._H, self._H0 + self._start)
+        if needed > aH and not at_top:
+            content.insert(0, self.FrameBreak())
+        return content
+
+
+def section(title: str, style: ParagraphStyle, content: Sequence[Flowable], start: float = 30 * mm) -> Flowable:
+    """A titled part of a report whose heading stays with the start of its content."""
+    return KeepWithStart([Paragraph(escape(title), style), *content], start)
+
+
+def _summary_box(text: str, st: dict[str, ParagraphStyle], width: float) -> Flowable:
+    """The summary in a tinted box that takes the room it draws in (nothing under it is covered)."""
+    box = Table([[Paragraph(escape(text), st["summary"])]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.BASE_FONT),
+                ("BACKGROUND", (0, 0), (-1, -1), SUMMARY_TINT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return box
 
 
 def _program_story(r: ProgramReport) -> Story:
@@ -490,7 +567,9 @@ def _program_story(r: ProgramReport) -> Story:
             st["subtitle"],
         ),
         Paragraph(escape(f"{r.organisation} · generated {r.generated:%d %B %Y}"), st["note"]),
-        Paragraph(escape(program_summary(r)), st["summary"]),
+        Spacer(1, 6),
+        _summary_box(program_summary(r), st, width),
+        Spacer(1, 10),
         _figures_table(
             [
                 (_count(f.members), "enrolled"),
@@ -506,28 +585,27 @@ def _program_story(r: ProgramReport) -> Story:
             st,
         ),
     ]
-    story += _objective_section(r, st, width)
-    story += _participation_section(r, st, width)
-    story += _engagement_section(r, st, width)
-    story += _outcomes_section(r, st, width)
-    story += _pairings_section(r, st, width)
-    story += _contributors_section(r, st, width)
-    story += _feedback_section(r, st, width)
-    expected = 3 + len(r.quiet.items) // 40 + len(r.departments) // 40
+    story.append(_objective_section(r, st, width))
+    story.append(_participation_section(r, st, width))
+    story.append(_engagement_section(r, st, width))
+    story.append(_outcomes_section(r, st, width))
+    story.append(_pairings_section(r, st, width))
+    story.append(_contributors_section(r, st, width))
+    story.append(_feedback_section(r, st, width))
+    expected = 3 + len(r.quiet.items) // 40 + len(r.departments) // 40 + len(r.months) // 40
     return story, r.program.name, period_text(r.period), r.organisation, r.paper_size, expected
 
 
-def _objective_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("Objective and SMART goals", st["h1"])]
+def _objective_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     objective = OBJECTIVES.get(r.program.objective, r.program.objective)
-    out.append(Paragraph(f"<b>Objective:</b> {escape(objective)}", st["base"]))
+    out: list[Flowable] = [Paragraph(f"<b>Objective:</b> {escape(objective)}", st["base"])]
     if r.program.description:
         out.append(user_text(r.program.description, st["base"]))
     out.append(Spacer(1, 4))
     goals = r.figures.goals
     if not goals:
         out.append(Paragraph("No goals are set for this program yet.", st["note"]))
-        return out
+        return section("Objective and SMART goals", st["h1"], out)
     rows = []
     extra = []
     for i, g in enumerate(goals, start=1):
@@ -543,12 +621,19 @@ def _objective_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: f
             _cols(width, [3.2, 2, 1.4, 1, 1, 1.2]),
             st,
             numeric=(3,),
+            extra=extra,
         )
     )
     out.append(
-        Paragraph(f"Goal completion: {met} of {len(goals)} goals met ({_pct(100 * met / len(goals))}).", st["note"])
+        Paragraph(
+            escape(
+                f"Goal completion on {_day(r.generated.date())}: {_count(met)} of {plural(len(goals), 'goal')} met "
+                f"({_pct(100 * met / len(goals))})."
+            ),
+            st["note"],
+        )
     )
-    return out
+    return section("Objective and SMART goals", st["h1"], out)
 
 
 def _cols(width: float, weights: Sequence[float]) -> list[float]:
@@ -556,18 +641,21 @@ def _cols(width: float, weights: Sequence[float]) -> list[float]:
     return [width * w / total for w in weights]
 
 
-def _participation_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _participation_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     f = r.figures
-    out: list[Flowable] = [CondPageBreak(60 * mm), Paragraph("Participation", st["h1"])]
-    out.append(
+    rate = (
+        f" Participation rate (active people present at one session or more): {_pct(f.participation_rate)}."
+        if f.participation_rate is not None
+        else ""
+    )
+    out: list[Flowable] = [
         Paragraph(
             escape(
-                f"{f.members} enrolled, {f.active_members} active, {f.completed} completed. "
-                f"Participation rate (active people present at one session or more): {_pct(f.participation_rate)}."
+                f"{_count(f.members)} enrolled, {_count(f.active_members)} active, {_count(f.completed)} completed.{rate}"
             ),
             st["base"],
         )
-    )
+    ]
     if r.departments:
         chart_rows = r.departments[:25]
         out.append(Spacer(1, 4))
@@ -577,30 +665,37 @@ def _participation_section(r: ProgramReport, st: dict[str, ParagraphStyle], widt
                 [d.department or "(no department)" for d in chart_rows],
                 [d.rate for d in chart_rows],
                 width,
+                texts=[_pct(d.rate) for d in chart_rows],
             )
         )
-        rows = [[d.department or "(no department)", str(d.active), str(d.engaged), _pct(d.rate)] for d in r.departments]
+        rows = [
+            [d.department or "(no department)", _count(d.active), _count(d.engaged), _pct(d.rate)]
+            for d in r.departments
+        ]
         out.append(Spacer(1, 4))
         out.append(
             _table(
                 ["Department", "Active", "Took part", "Rate"], rows, _cols(width, [4, 1, 1, 1]), st, numeric=(1, 2, 3)
             )
         )
-    return out
+    return section("Participation", st["h1"], out)
 
 
-def _engagement_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _engagement_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     f = r.figures
-    out: list[Flowable] = [CondPageBreak(80 * mm), Paragraph("Engagement", st["h1"])]
-    out.append(
+    if not f.sessions_held:
+        note = Paragraph("No session was held in the period.", st["note"])
+        return section("Engagement", st["h1"], [note])
+    attendance = f"; attendance rate {_pct(f.attendance_rate)}" if f.attendance_rate is not None else ""
+    out: list[Flowable] = [
         Paragraph(
             escape(
-                f"{f.sessions_held} sessions held; attendance rate {_pct(f.attendance_rate)}; "
+                f"{plural(f.sessions_held, 'session')} held{attendance}; "
                 f"{_hours(f.learning_hours)} of learning and {_hours(f.mentoring_hours)} mentored."
             ),
             st["base"],
         )
-    )
+    ]
     months = [m.month.strftime("%Y-%m") for m in r.months]
     kinds = sorted(r.by_kind, key=lambda k: -r.by_kind[k][0])
     if months and kinds:
@@ -614,7 +709,7 @@ def _engagement_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: 
         rows = [
             [
                 kind_label(k),
-                str(r.by_kind[k][0]),
+                _count(r.by_kind[k][0]),
                 _hours(r.by_kind[k][1]),
                 _pct(100 * r.by_kind[k][0] / total_n if total_n else None),
             ]
@@ -633,39 +728,63 @@ def _engagement_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: 
     if r.months:
         rows = [
             [
-                m.month.strftime("%B %Y"),
-                str(m.sessions_held),
+                m.label,
+                _count(m.sessions_held),
                 _pct(m.attendance_rate),
                 _hours(m.learning_hours),
                 _rating(m.average_rating),
             ]
             for m in r.months
         ]
+        if len(r.months) > 1:
+            rows.append(
+                [
+                    "Whole period",
+                    _count(f.sessions_held),
+                    _pct(f.attendance_rate),
+                    _hours(f.learning_hours),
+                    _rating(f.average_rating),
+                ]
+            )
+        bold = [("FONTNAME", (0, len(rows)), (-1, len(rows)), "PD-Sans-Bold")] if len(r.months) > 1 else []
         out.append(Spacer(1, 6))
         out.append(
-            _table(
-                ["Month", "Sessions held", "Attendance", "Hours of learning", "Average rating"],
-                rows,
-                _cols(width, [2, 1.2, 1.2, 1.4, 1.4]),
-                st,
-                numeric=(1, 2, 3, 4),
+            section(
+                "Month by month",
+                st["h2"],
+                [
+                    _table(
+                        ["Month", "Sessions held", "Attendance", "Hours of learning", "Average rating"],
+                        rows,
+                        _cols(width, [2, 1.2, 1.2, 1.4, 1.4]),
+                        st,
+                        numeric=(1, 2, 3, 4),
+                        extra=bold,
+                    )
+                ],
             )
         )
-    return out
+    return section("Engagement", st["h1"], out)
 
 
-def _outcomes_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(70 * mm), Paragraph("Outcomes", st["h1"])]
+def _outcomes_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     fb = r.feedback
-    dist = " · ".join(f"{stars}★ {n}" for stars, n in zip(range(5, 0, -1), reversed(fb.distribution), strict=True))
-    out.append(
-        Paragraph(escape(f"Average rating {_rating(fb.average)} from {fb.ratings} ratings ({dist})."), st["base"])
-    )
-    if r.months:
-        labels = [m.month.strftime("%b %y") for m in r.months]
+    out: list[Flowable] = []
+    if fb.ratings:
+        dist = " · ".join(
+            f"{stars}★ {_count(n)}" for stars, n in zip(range(5, 0, -1), reversed(fb.distribution), strict=True)
+        )
+        out.append(
+            Paragraph(
+                escape(f"Average rating {_rating(fb.average)} from {plural(fb.ratings, 'rating')} ({dist})."),
+                st["base"],
+            )
+        )
+    else:
+        out.append(Paragraph("No session held in the period was rated.", st["note"]))
+    if r.figures.sessions_held and r.months:
+        labels = [_month_label(m.month.strftime("%Y-%m")) for m in r.months]
         half = width / 2 - 4
-        from reportlab.platypus import Table
-
         pair = Table(
             [[
                 charts.trend_line("Average rating per month", labels, [m.average_rating for m in r.months], half, low=1, high=5, step=1),
@@ -685,102 +804,93 @@ def _outcomes_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: fl
         )
         out.append(Spacer(1, 4))
         out.append(pair)
-    out.append(Paragraph("Skills learned", st["h2"]))
     if r.skills:
-        rows = [[s.skill, str(s.sessions), str(s.learners)] for s in r.skills]
-        out.append(
-            _table(["Skill", "Sessions", "Learners present"], rows, _cols(width, [4, 1, 1.4]), st, numeric=(1, 2))
+        rows = [[s.skill, _count(s.sessions), _count(s.learners)] for s in r.skills]
+        skills: Flowable = _table(
+            ["Skill", "Sessions", "Learners present"], rows, _cols(width, [4, 1, 1.4]), st, numeric=(1, 2)
         )
     else:
-        out.append(Paragraph("No held session in the period was tagged with a skill.", st["note"]))
-    goals = r.figures.goals
-    if goals:
-        met = sum(1 for g in goals if g.status == "met")
-        out.append(Spacer(1, 4))
-        out.append(Paragraph(escape(f"Goal completion: {met} of {len(goals)} goals met."), st["base"]))
-    return out
+        skills = Paragraph("No held session in the period was tagged with a skill.", st["note"])
+    out.append(section("Skills learned", st["h2"], [skills]))
+    return section("Outcomes", st["h1"], out)
 
 
-def _pairings_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Pairings health", st["h1"])]
-    f = r.figures
-    out.append(
-        Paragraph(
-            escape(
-                f"{f.active_pairings} pairings are running; {r.quiet.total} have not met for {QUIET_DAYS} days or more."
-            ),
-            st["base"],
-        )
-    )
+def _pairings_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
+    out: list[Flowable] = [Paragraph(escape(pairings_health(r)), st["base"])]
     if r.quiet.items:
         rows = [[item.title, item.detail] for item in r.quiet.items]
         out.append(Spacer(1, 4))
         out.append(_table(["Pair", "Kind and last meeting"], rows, _cols(width, [3, 2.4]), st))
         if r.quiet.total > len(r.quiet.items):
-            out.append(Paragraph(escape(f"… and {r.quiet.total - len(r.quiet.items)} more."), st["note"]))
-    return out
+            out.append(Paragraph(escape(f"… and {_count(r.quiet.total - len(r.quiet.items))} more."), st["note"]))
+    return section("Pairings health", st["h1"], out)
 
 
-def _contributors_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Top contributors", st["h1"])]
+def pairings_health(r: ProgramReport) -> str:
+    """How many pairings run, and how many of them have stopped meeting, in words."""
+    running, quiet = r.figures.active_pairings, r.quiet.total
+    if not running:
+        return "No pairing was running at the end of the period."
+    if not quiet:
+        if running == 1:
+            return f"The one running pairing met in the last {QUIET_DAYS} days."
+        return f"All {_count(running)} running pairings met in the last {QUIET_DAYS} days."
+    return (
+        f"{plural(running, 'pairing')} {_are(running)} running; {_count(quiet)} of them "
+        f"{_have(quiet)} not met for {QUIET_DAYS} days or more."
+    )
+
+
+def _contributors_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     if not r.contributors:
-        out.append(Paragraph("Nobody led a session in the period.", st["note"]))
-        return out
+        return section("Top contributors", st["h1"], [Paragraph("Nobody led a session in the period.", st["note"])])
     rows = [
-        [str(e.rank), e.name, e.department, str(e.figures.sessions_led), _hours(e.figures.hours_mentored), str(e.figures.people_helped), _rating(e.figures.average_rating_received), str(e.points)]
+        [_count(e.rank), e.name, e.department, _count(e.figures.sessions_led), _hours(e.figures.hours_mentored), _count(e.figures.people_helped), _rating(e.figures.average_rating_received), _count(e.points)]
         for e in r.contributors
     ]  # fmt: skip
-    out.append(
-        _table(
-            ["Rank", "Name", "Department", "Led", "Hours", "Helped", "Rating", "Points"],
-            rows,
-            _cols(width, [0.95, 2.6, 1.95, 0.7, 1, 0.9, 1, 0.9]),
-            st,
-            numeric=(0, 3, 4, 5, 6, 7),
-        )
+    table = _table(
+        ["Rank", "Name", "Department", "Led", "Hours", "Helped", "Rating", "Points"],
+        rows,
+        _cols(width, [0.95, 2.6, 1.95, 0.7, 1, 0.9, 1, 0.9]),
+        st,
+        numeric=(0, 3, 4, 5, 6, 7),
     )
-    out.append(
-        Paragraph(
-            "Led: sessions led; Hours: hours mentored; Helped: people helped; Rating: average rating received. "
-            "Points: 10 per session led, 3 per hour mentored, 5 per person helped, 1 per rating of 4 or 5.",
-            st["note"],
-        )
+    note = Paragraph(
+        "Led: sessions led; Hours: hours mentored; Helped: people helped; Rating: average rating received. "
+        "Points: 10 per session led, 3 per hour mentored, 5 per person helped, 1 per rating of 4 or 5.",
+        st["note"],
     )
-    return out
+    return section("Top contributors", st["h1"], [table, note])
 
 
-def _feedback_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("Feedback highlights", st["h1"])]
+def _feedback_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     comments = list(r.feedback.comments)
     if not comments:
-        out.append(Paragraph("No written feedback in the period.", st["note"]))
-        return out
+        return section("Feedback highlights", st["h1"], [Paragraph("No written feedback in the period.", st["note"])])
     best = sorted(comments, key=lambda c: (-c.rating, -c.day.toordinal()))[:6]
     worst = [
         c for c in sorted(comments, key=lambda c: (c.rating, -c.day.toordinal())) if c.rating <= 3 and c not in best
     ][:4]
-    rows = [["★" * c.rating, c.comment, f"{c.session_title} · {c.day:%d %b %Y}", c.author] for c in best + worst]
-    out.append(_table(["Rating", "Comment", "Session", "From"], rows, _cols(width, [0.9, 4, 2.2, 1.4]), st))
+    rows = [["★" * c.rating, c.comment, f"{c.session_title} · {_day(c.day)}", c.author] for c in best + worst]
+    out: list[Flowable] = [_table(["Rating", "Comment", "Session", "From"], rows, _cols(width, [0.9, 4, 2.2, 1.4]), st)]
     if worst:
         out.append(
             Paragraph("The last rows are the lower ratings with a comment: where the program can improve.", st["note"])
         )
     if r.feedback.by_kind:
-        out.append(Paragraph("Ratings by kind of session", st["h2"]))
         rows = [
-            [g.label, str(g.sessions), str(g.ratings), _rating(g.average), _pct(g.good_share)]
+            [g.label, _count(g.sessions), _count(g.ratings), _rating(g.average), _pct(g.good_share)]
             for g in r.feedback.by_kind
         ]
-        out.append(
-            _table(
-                ["Kind", "Sessions", "Ratings", "Average", "Rated 4-5"],
-                rows,
-                _cols(width, [3, 1, 1, 1, 1]),
-                st,
-                numeric=(1, 2, 3, 4),
-            )
+        table = _table(
+            ["Kind", "Sessions", "Ratings", "Average", "Rated 4-5"],
+            rows,
+            _cols(width, [3, 1, 1, 1, 1]),
+            st,
+            numeric=(1, 2, 3, 4),
         )
-    return out
+        out.append(section("Ratings by kind of session", st["h2"], [table]))
+    return section("Feedback highlights", st["h1"], out)
 
 
 def write_program_report(
@@ -822,97 +932,81 @@ def _participant_story(r: ParticipantReport) -> Story:
             width,
             st,
         ),
-        Paragraph("Pairings", st["h1"]),
     ]
     if r.pairings:
         rows = [
             [kind_label(p.kind) if p.kind not in ("mentoring", "buddy", "cross_functional", "circle") else p.kind.replace("_", " ").capitalize(),
              ", ".join(f"{n} ({role})" for n, role in p.others) or "—", p.role, p.program or "—",
-             f"{p.started_on:%d %b %Y} – {p.ended_on:%d %b %Y}" if p.ended_on else f"since {p.started_on:%d %b %Y}",
-             str(p.sessions_held)]
+             f"{_day(p.started_on)} – {_day(p.ended_on)}" if p.ended_on else f"since {_day(p.started_on)}",
+             _count(p.sessions_held)]
             for p in r.pairings
         ]  # fmt: skip
-        story.append(
-            _table(
-                ["Kind", "With", "Role", "Program", "Dates", "Met"],
-                rows,
-                _cols(width, [1.3, 3, 0.9, 1.8, 1.9, 0.6]),
-                st,
-                numeric=(5,),
-            )
+        pairings: Flowable = _table(
+            ["Kind", "With", "Role", "Program", "Dates", "Met"],
+            rows,
+            _cols(width, [1.3, 3, 0.9, 1.8, 1.9, 0.6]),
+            st,
+            numeric=(5,),
         )
     else:
-        story.append(Paragraph("No pairing in the period.", st["note"]))
-    story.append(Paragraph("Sessions attended and led", st["h1"]))
+        pairings = Paragraph("No pairing in the period.", st["note"])
+    story.append(section("Pairings", st["h1"], [pairings]))
     if r.sessions:
-        rows = [
-            [s.start_utc[:10], s.title, kind_label(s.kind), "led" if s.role == "host" else "attended" if s.attended else ("absent" if s.attended is False else "not recorded"), f"{s.duration_min} min"]
-            for s in r.sessions
-        ]  # fmt: skip
-        story.append(
-            _table(
-                ["Date", "Session", "Kind", "Took part", "Length"],
-                rows,
-                _cols(width, [1.2, 3.4, 1.6, 1.1, 0.9]),
-                st,
-                numeric=(4,),
-            )
+        rows = [[_day(s.day), s.title, kind_label(s.kind), s.took_part, f"{s.duration_min} min"] for s in r.sessions]
+        sessions: Flowable = _table(
+            ["Date", "Session", "Kind", "Took part", "Length"],
+            rows,
+            _cols(width, [1.2, 3.4, 1.6, 1.1, 0.9]),
+            st,
+            numeric=(4,),
         )
     else:
-        story.append(Paragraph("No held session in the period.", st["note"]))
+        sessions = Paragraph("No held session in the period.", st["note"])
+    story.append(section("Sessions attended and led", st["h1"], [sessions]))
     skill_rows = [
         ["Teaches", ", ".join(f"{s} ({lvl}/5)" for s, lvl in r.teaches) or "—"],
         ["Learns", ", ".join(f"{s} ({lvl}/5)" for s, lvl in r.learns) or "—"],
     ]
-    story.append(
-        KeepTogether(
-            [Paragraph("Skills", st["h1"]), _table(["", "Skills and level"], skill_rows, _cols(width, [1, 6]), st)]
-        )
-    )
-    story.append(Paragraph("Feedback received", st["h1"]))
+    story.append(section("Skills", st["h1"], [_table(["", "Skills and level"], skill_rows, _cols(width, [1, 6]), st)]))
     if r.feedback:
-        avg = sum(i.rating for i in r.feedback) / len(r.feedback)
-        story.append(
+        feedback: list[Flowable] = [
             Paragraph(
                 escape(
-                    f"{len(r.feedback)} ratings on sessions they led, {avg:.1f} / 5 on average. Raters who asked to stay anonymous are not named."
+                    f"{plural(f.ratings_received, 'rating')} on sessions they led, "
+                    f"{_rating(f.average_rating_received)} on average. Raters who asked to stay anonymous are not named."
                 ),
                 st["base"],
             )
-        )
+        ]
         rows = [
-            ["★" * i.rating, i.comment or "—", f"{i.session_title} · {i.day:%d %b %Y}", i.rater or "Anonymous"]
+            ["★" * i.rating, i.comment or "—", f"{i.session_title} · {_day(i.day)}", i.rater or "Anonymous"]
             for i in r.feedback
         ]
-        story.append(_table(["Rating", "Comment", "Session", "From"], rows, _cols(width, [0.9, 4, 2.2, 1.4]), st))
+        feedback.append(_table(["Rating", "Comment", "Session", "From"], rows, _cols(width, [0.9, 4, 2.2, 1.4]), st))
     else:
-        story.append(Paragraph("No feedback on sessions they led in the period.", st["note"]))
-    story.append(Paragraph("Goals of their programs", st["h1"]))
+        feedback = [Paragraph("No feedback on sessions they led in the period.", st["note"])]
+    story.append(section("Feedback received", st["h1"], feedback))
     if r.goals:
         rows = [[program, g.title, g.target_text, g.actual_text, g.status_label] for program, g in r.goals]
-        story.append(
-            _table(
-                ["Program", "Goal", "Target", "Actual", "Status"],
-                rows,
-                _cols(width, [1.8, 3.2, 1.4, 1, 1]),
-                st,
-                numeric=(3,),
-            )
+        goals: Flowable = _table(
+            ["Program", "Goal", "Target", "Actual", "Status"],
+            rows,
+            _cols(width, [1.8, 3.2, 1.4, 1, 1]),
+            st,
+            numeric=(3,),
         )
     else:
-        story.append(Paragraph("Their programs have no goals.", st["note"]))
-    story.append(Paragraph("Recognition", st["h1"]))
+        goals = Paragraph("Their programs have no goals.", st["note"])
+    story.append(section("Goals of their programs", st["h1"], [goals]))
     if r.awards or r.certificates:
-        rows = [
-            [f"{a.awarded_on:%d %b %Y}" if a.awarded_on else "", "Award", a.title, a.reason or ""] for a in r.awards
-        ]
+        rows = [[_day(a.awarded_on) if a.awarded_on else "", "Award", a.title, a.reason or ""] for a in r.awards]
         rows += [
-            [f"{c.issued_on:%d %b %Y}", "Certificate", f"{c.heading} ({c.serial})", c.figures_text]
-            for c in r.certificates
+            [_day(award_date(c)), "Certificate", f"{c.heading} ({c.serial})", c.figures_text] for c in r.certificates
         ]
-        story.append(KeepTogether(_table(["Date", "Kind", "What", "Why"], rows, _cols(width, [1.2, 1.1, 3, 3]), st)))
+        recognition: Flowable = _table(["Date", "Kind", "What", "Why"], rows, _cols(width, [1.2, 1.1, 3, 3]), st)
     else:
-        story.append(Paragraph("No award or certificate yet.", st["note"]))
+        recognition = Paragraph("No award or certificate yet.", st["note"])
+    story.append(section("Recognition", st["h1"], [recognition]))
     expected = 2 + len(r.sessions) // 45
     return story, r.name, period_text(r.period), r.organisation, r.paper_size, expected
 

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.metrics import numbers
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard, dashboard_goals
 from peerdesk.metrics.goals import GoalProgress
+from peerdesk.metrics.scope import Period
 from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
@@ -73,6 +75,7 @@ class FigureCard(QFrame):
         layout.addWidget(self.change)
 
     def show_figure(self, f: Figure, previous_label: str) -> None:
+        """Show a figure and how it compares with the same stretch of the period before."""
         self.value.setText(f.text)
         self.value.setAccessibleName(f"{f.label}: {f.text}")
         if f.previous is None:
@@ -84,8 +87,8 @@ class FigureCard(QFrame):
             self.change.setText(f"{previous_label}: {format_value(f.previous, f.unit)}")
             self.change.setStyleSheet("")
             return
-        amount = _delta_text(abs(delta), f.unit)
-        if amount.strip("0.,") in ("", " pts", " h"):
+        amount = delta_text(abs(delta), f.unit)
+        if amount is None:
             delta = 0.0
         arrow = "▲" if delta > 0 else "▼" if delta < 0 else "＝"
         self.change.setText(f"{arrow} {amount} vs {previous_label}" if delta else f"＝ same as {previous_label}")
@@ -93,14 +96,29 @@ class FigureCard(QFrame):
         self.change.setStyleSheet(f"color: {colour.name()};")
 
 
-def _delta_text(delta: float, unit: str) -> str:
+def delta_text(delta: float, unit: str) -> str | None:
+    """A change as the figures are written ('5 pts', '0.25', '2.0 h', '12'), or None when it
+    rounds to nothing."""
     if unit == "percent":
-        return f"{delta:.0f} pts"
-    if unit == "rating":
-        return f"{delta:.2f}"
-    if unit == "hours":
-        return f"{delta:,.1f} h"
-    return f"{delta:,.0f}"
+        text = numbers.percent_points(delta)
+    elif unit == "rating":
+        text = numbers.fixed(delta, 2)
+    elif unit == "hours":
+        text = numbers.hours(delta)
+    else:
+        text = numbers.count(delta)
+    return None if not any(ch in "123456789" for ch in text) else text
+
+
+def period_name(period: Period) -> str:
+    """'November' for a whole month, '1–2 Nov' for the first days of one (what a card compares with)."""
+    if period.start is not None and period == Period.month(period.start):
+        return period.start.strftime("%B")
+    if period.start is not None and period.end is not None:
+        if period.start == period.end:
+            return f"{period.start.day} {period.start:%b}"
+        return f"{period.start.day}–{period.end.day} {period.end:%b}"
+    return "the period before"
 
 
 def _section(title: str) -> QLabel:
@@ -355,9 +373,8 @@ class DashboardPage(QWidget):
         widgets.report_bug(self, "Dashboard", "The dashboard figures could not be computed.", detail)
 
     def _show(self, d: Dashboard) -> None:
-        prev = d.period.previous()
-        prev_label = prev.start.strftime("%B") if prev.start else "last period"
-        self.period_label.setText(f"{d.period} · updated {clock.now().strftime('%H:%M')}")
+        prev_label = period_name(d.compared)
+        self.period_label.setText(f"{d.current} · updated {clock.now().strftime('%H:%M')}")
         for f in d.figures:
             self.cards[f.key].show_figure(f, prev_label)
         labels = [m.month.strftime("%b") for m in d.months]

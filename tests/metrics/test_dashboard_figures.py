@@ -10,22 +10,71 @@ import pytest
 from peerdesk.metrics import Period, Scope, program_figures
 from peerdesk.metrics.dashboard import dashboard, untrained_mentors
 from peerdesk.metrics.feedback import feedback_summary
+from tests.metrics.conftest import add_session
 
 D = dt.date
 
 
-def test_key_figures_this_month_against_last(small):
+def test_key_figures_compare_the_month_so_far_with_the_same_days_of_last_month(small):
+    # Today is 2 November: 1-2 November against 1-2 October, not against all of October.
+    h, a, p = "host", "attendee", small.p
+    add_session(
+        small.db,
+        21,
+        small.prog["P1"],
+        None,
+        "workshop",
+        "2026-10-01T10:00:00+00:00",
+        60,
+        "held",
+        [(p["dee"], h, None), (p["ben"], a, 1)],
+    )
+    add_session(
+        small.db,
+        22,
+        small.prog["P1"],
+        None,
+        "workshop",
+        "2026-10-02T10:00:00+00:00",
+        30,
+        "held",
+        [(p["dee"], h, 1), (p["cai"], a, 0)],
+    )
+    add_session(small.db, 23, small.prog["P1"], None, "workshop", "2026-11-01T10:00:00+00:00", 90, "held",
+                [(p["ana"], h, None), (p["ben"], a, 1), (p["cai"], a, 1)])  # fmt: skip
     board = dashboard(small.db)
     assert board.period == Period.month(D(2026, 11, 2))
+    assert (board.current.start, board.current.end) == (D(2026, 11, 1), D(2026, 11, 2))
+    assert (board.compared.start, board.compared.end) == (D(2026, 10, 1), D(2026, 10, 2))
+    assert str(board.current) == "1–2 November 2026 (so far)" and str(board.compared) == "1–2 October 2026"
     f = board.figure
     assert f("active_participants").value == 5
-    assert (f("participation_rate").value, f("participation_rate").previous) == (0.0, 80.0)
-    assert (f("sessions").value, f("sessions").previous) == (1, 6)  # s6; s3 s4 s7 s8 s9 s10
-    assert f("attendance_rate").value is None
-    assert f("attendance_rate").previous == pytest.approx(700 / 9)
-    assert f("average_rating").previous == pytest.approx(4.0)
-    assert f("learning_hours").previous == pytest.approx(6.75)
-    assert f("sessions").change == -5
+    # ana ben cai of 5 present on 1-2 Nov; dee and ben on 1-2 Oct (cai was absent)
+    assert (f("participation_rate").value, f("participation_rate").previous) == (60.0, 40.0)
+    assert (f("sessions").value, f("sessions").previous) == (1, 2)  # s6 on 5 Nov is still to come
+    # recorded rows: ben 1, cai 1 on 1 Nov; ben 1, dee 1 (host), cai 0 on 1-2 Oct
+    assert f("attendance_rate").value == 100.0 and f("attendance_rate").previous == pytest.approx(200 / 3)
+    assert (f("learning_hours").value, f("learning_hours").previous) == (3.0, 1.0)
+    assert f("learning_hours").change == 2.0
+
+
+def test_a_month_that_is_over_compares_with_the_whole_month_before(small):
+    board = dashboard(small.db, period=Period.month(D(2026, 10, 1)))
+    assert board.current == Period.month(D(2026, 10, 1)) and board.compared == Period.month(D(2026, 9, 1))
+    f = board.figure
+    assert (f("sessions").value, f("sessions").previous) == (6, 2)  # s3 s4 s7 s8 s9 s10; s1 s2
+    assert f("learning_hours").value == pytest.approx(6.75) and f("learning_hours").previous == pytest.approx(1.0)
+    assert f("average_rating").previous == pytest.approx(3.5)
+
+
+def test_previous_of_the_first_days_of_a_month_is_the_same_days_before():
+    assert Period(D(2026, 3, 1), D(2026, 3, 31)).previous() == Period.month(D(2026, 2, 1))
+    feb = Period(D(2026, 3, 1), D(2026, 3, 30)).previous()  # February has no 30th: all of it
+    assert (feb.start, feb.end) == (D(2026, 2, 1), D(2026, 2, 28))
+    assert Period.month(D(2026, 12, 1)).so_far(D(2026, 12, 2)) == Period(
+        D(2026, 12, 1), D(2026, 12, 2), "1–2 December 2026 (so far)"
+    )
+    assert Period.month(D(2026, 11, 1)).so_far(D(2026, 12, 2)) == Period.month(D(2026, 11, 1))
 
 
 def test_monthly_series(small):
@@ -66,7 +115,8 @@ def test_untrained_mentor_with_a_mentee_is_listed(small):
 def test_dashboard_of_one_program(small):
     board = dashboard(small.db, small.prog["P2"])
     assert board.figure("active_participants").value == 2
-    assert board.figure("sessions").previous == 3  # s4 (through pr2), s8, s9; s5 was cancelled
+    october = dashboard(small.db, small.prog["P2"], period=Period.month(D(2026, 10, 1)))
+    assert october.figure("sessions").value == 3  # s4 (through pr2), s8, s9; s5 was cancelled
     assert board.action("unpaired").total == 0  # dee is in pr2, ana in pr4
     assert board.action("awaiting_feedback").total == 0  # s7 belongs to P1
 

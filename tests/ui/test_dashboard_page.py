@@ -68,13 +68,22 @@ def test_dashboard_is_the_first_page():
 
 def test_key_figures_and_lists(page, setup):
     assert page.cards["active_participants"].value.text() == "5"  # émile is paused
-    assert page.cards["sessions"].value.text() == "1"  # the lunch & learn in November
+    # 1-2 November so far: nothing held or due yet (the lunch & learn on the 4th is upcoming).
+    assert page.cards["sessions"].value.text() == "0"
     assert page.upcoming.rowCount() == 1
     assert page.upcoming.data(page.upcoming.index(0, 1)) == "Lunch & learn: SQL"
     waiting = page.action_models["awaiting_attendance"]
     assert waiting.item(0).target_id == setup["past"].id  # over, not marked held
     assert "Attendance to record (1)" in [page.action_tabs.tabText(i) for i in range(page.action_tabs.count())]
     assert page.goals.rowCount() == 1 and page.goals.progress(0).actual == 0
+
+
+def test_cards_compare_the_month_so_far_with_the_same_days_of_last_month(page):
+    # 2 November: the cards cover 1-2 November and compare with 1-2 October, never all of October.
+    assert page.period_label.text().startswith("1–2 November 2026 (so far)")
+    for key in ("sessions", "learning_hours", "participation_rate"):
+        assert "1–2 Oct" in page.cards[key].change.text() and "October" not in page.cards[key].change.text()
+    assert page.cards["learning_hours"].change.text() == "＝ same as 1–2 Oct"
 
 
 def test_goal_progress_changes_when_the_session_is_marked_held(page, ctx, setup, qtbot):
@@ -85,7 +94,8 @@ def test_goal_progress_changes_when_the_session_is_marked_held(page, ctx, setup,
     assert page.goals.data(page.goals.index(0, 1)) == "1"
     assert page.action_models["awaiting_attendance"].item(0) is None  # nothing left to record
     assert page.cards["attendance_rate"].value.text() == "–"  # November: nothing held yet
-    assert page.data.figure("attendance_rate").previous == 100.0  # October
+    october = next(m for m in page.data.months if m.month == D(2026, 10, 1))
+    assert october.attendance_rate == 100.0 and october.sessions_held == 1
 
 
 def test_clicking_items_opens_them(page, ctx, setup, monkeypatch):
