@@ -58,6 +58,11 @@ def describe_changes(old: Participant, new: Participant) -> str:
     return "; ".join(parts)
 
 
+def _day(day: Any) -> str:
+    """A hire date as the preview shows it: '1 Sep 2025', unmistakable whichever order the file used."""
+    return f"{day.day} {day:%b %Y}" if day is not None else ""
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -97,7 +102,7 @@ class ImportDialog(QDialog):
         self.dates_combo = QComboBox(self)
         self.dates_combo.setAccessibleName("Order of dates")
         for key, text in importing.DATE_ORDERS.items():
-            self.dates_combo.addItem(text.capitalize(), key)
+            self.dates_combo.addItem(text[:1].upper() + text[1:], key)
         self.dates_note = QLabel(self)
         self.dates_note.setWordWrap(True)
         reading = QFormLayout()
@@ -107,7 +112,7 @@ class ImportDialog(QDialog):
         self.dates_label = reading.labelForField(self.dates_combo)
 
         self.tabs = QTabWidget(self)
-        self.added_model = widgets.RowsModel(("Name", "E-mail", "Department", "Role"), [], self)
+        self.added_model = widgets.RowsModel(("Name", "E-mail", "Department", "Role", "Hire date"), [], self)
         self.updated_model = widgets.RowsModel(("Name", "E-mail", "Changes"), [], self)
         self.errors_model = widgets.RowsModel(("Line", "Reason"), [], self)
         self.added_tab = widgets.preview_table(self, self.added_model)
@@ -158,9 +163,13 @@ class ImportDialog(QDialog):
                 "Every date in the file reads both ways (like 03/04/2025): check a few people below and change "
                 "this if their hire dates are wrong."
             )
-        self.added_model.set_rows([(p.name, p.email, p.department, p.role) for p in plan.added])
+        self.added_model.set_rows([(p.name, p.email, p.department, p.role, _day(p.hire_date)) for p in plan.added])
         self.updated_model.set_rows([(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated])
         self.errors_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)])
+        for view in (self.added_tab, self.updated_tab, self.errors_tab):  # fit the columns to the new rows
+            view.resizeColumnsToContents()
+            for col in range(view.model().columnCount() - 1):
+                view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
         self.tabs.setTabText(0, f"To add ({len(plan.added)})")
         self.tabs.setTabText(1, f"To update ({len(plan.updated)})")
         self.tabs.setTabText(2, f"Bad rows ({len(plan.errors)})")

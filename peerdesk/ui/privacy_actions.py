@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ class EraseDialog(QDialog):
         text = QLabel(self)
         text.setWordWrap(True)
         lines = [
-            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and everything that names them?</b>",
+            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and their records?</b>",
             "<ul>",
             f"<li>{_plural(counts['pairings'], 'pairing')} {_verb(counts['pairings'], 'stays', 'stay')} "
             "as history without them</li>",
@@ -120,9 +121,11 @@ class EraseDialog(QDialog):
 
     def _where(self, table: str, col: str, rowid: Any) -> str:
         label = _WHERE.get((table, col), f"{table}.{col}")
-        if table == "participants":
-            row = self.ctx.db.execute("SELECT name FROM participants WHERE rowid = ?", (rowid,)).fetchone()
-            return f"{label} {row[0]}" if row else label
+        if table in ("participants", "settings"):
+            column = "name" if table == "participants" else "key"
+            row = self.ctx.db.execute(f"SELECT {column} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+            if row:
+                return f"{label} {row[0]}" if table == "participants" else f"{label}: {row[0].replace('_', ' ')}"
         return label
 
     def _backup_text(self) -> str:
@@ -161,6 +164,12 @@ class EraseDialog(QDialog):
 
 
 def _snippet(text: str, width: int = 80) -> str:
+    try:
+        value = json.loads(text)  # a setting is stored as JSON: show the words, not the quotes
+        if isinstance(value, str):
+            text = value
+    except ValueError:
+        pass
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
