@@ -1,6 +1,6 @@
 """Matching at scale: speed, memory and quality of every format, against baselines.
 
-    .venv/bin/python benchmarks/bench_matching.py [--sizes 500,5000] [--runs 3] [--quick]
+    .venv/bin/python benchmarks/bench_matching.py [--sizes 500,5000] [--runs 3] [--quick] [--objectives-only]
 
 A realistic synthetic organisation (peerdesk.matching.synthetic: 12 departments, 60 skills,
 6 time zones, managers, ~50% of pairs ruled out by the rules or no common hours). For each
@@ -10,6 +10,9 @@ peak memory (tracemalloc, a separate run), hard-rule violations, people matched 
 those who could be, the total as % of the optimum (exact solver) or of a certified upper
 bound (">="), the same for greedy and random baselines, the lowest pair score, and for
 buddies, repeats over 6 rotation rounds and how many pairs change when one person joins.
+A second table compares the objectives (best total, fairest, stable) on the same pools:
+median solve seconds of each, measured in turns within the same run, and each one's time
+as a multiple of best total's, with matched, lowest pair score, total and blocking pairs.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from peerdesk.matching import propose, synthetic
+from peerdesk.matching import propose, rounds, synthetic
 from peerdesk.matching.circles import circles_value, greedy_circles, group_sizes, solve_circles
 from peerdesk.matching.common import Steps
 from peerdesk.matching.mentoring import mentoring_sides, solve_mentoring
 from peerdesk.matching.model import History, Options, Problem, Proposal
+from peerdesk.matching.objectives import OBJECTIVES, Objective
 from peerdesk.matching.peers import solve_pairs, upper_bound
 from peerdesk.matching.rules import violations
 from peerdesk.matching.scoring import Features, score_block
@@ -214,6 +218,58 @@ def stability(n: int, mode: str) -> int:
     return len(first.pairs() - again.pairs())
 
 
+# -- objectives ------------------------------------------------------------------------------
+
+
+def objective_round(problem: Problem, objective: Objective) -> tuple[float, list[float], int, int]:
+    """(seconds of score build + solve, the group scores, people matched, blocking pairs) of one round."""
+    start = time.perf_counter()
+    people, capacity = pool_of(problem)
+    f = Features(problem, people)
+    if problem.mode == "mentoring":
+        result = rounds.mentoring_round(f, capacity, STEPS, objective)
+        seconds = time.perf_counter() - start
+        row = {int(m): k for k, m in enumerate(result.block.rows)}
+        col = {int(e): k for k, e in enumerate(result.block.cols)}
+        scores = [float(result.block.score[row[m], col[e]]) for m, e in result.pairs]
+        return seconds, scores, len(scores), rounds.mentoring_blocking(f, result)
+    pairs = rounds.pairs_round(f, STEPS, objective)
+    seconds = time.perf_counter() - start
+    score = pairs.block.score
+    scores = [float(score[a, b]) for a, b in pairs.pairs]
+    scores += [float(score[a, b] + score[a, c] + score[b, c]) / 3 for a, b, c in pairs.trios]
+    return seconds, scores, 2 * len(pairs.pairs) + 3 * len(pairs.trios), rounds.pairs_blocking(pairs)
+
+
+def objectives_table(sizes: list[int], runs: int) -> None:
+    header = (
+        f"{'format':<17}{'people':>7}{'objective':>10}{'solve s':>9}{'x best':>8}{'matched':>9}"
+        f"{'lowest':>8}{'total':>10}{'blocking':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n in sizes:
+        count = runs if n > 1000 else max(runs, 15)
+        for mode in ("mentoring", "buddies", "cross_functional"):
+            problem = synthetic.problem(n, mode, seed=0, options=Options(seed=0))
+            times: dict[Objective, list[float]] = {o: [] for o in OBJECTIVES}
+            last: dict[Objective, tuple[list[float], int, int]] = {}
+            for _ in range(count):
+                for objective in OBJECTIVES:  # in turns, so that every objective sees the same load
+                    seconds, *figures = objective_round(problem, objective)
+                    times[objective].append(seconds)
+                    last[objective] = (figures[0], figures[1], figures[2])
+            base = statistics.median(times["best"])
+            for objective in OBJECTIVES:
+                scores, matched, blocking = last[objective]
+                median = statistics.median(times[objective])
+                print(
+                    f"{mode:<17}{n:>7}{objective:>10}{median:>9.3f}{median / base:>8.2f}{matched:>9}"
+                    f"{min(scores, default=0.0):>8.3f}{sum(scores):>10.1f}{blocking:>10}",
+                    flush=True,
+                )
+
+
 # -- the table -----------------------------------------------------------------------------
 
 
@@ -227,8 +283,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip rotation and stability")
     parser.add_argument("--rounds-only", action="store_true", help="only rotation and stability")
+    parser.add_argument("--objectives-only", action="store_true", help="only the table of objectives")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.objectives_only:
+        objectives_table(sizes, args.runs)
+        return
     rng = random.Random(1)
     header = (
         f"{'format':<17}{'people':>7}{'solve s':>8}{'full s':>8}{'peak MB':>9}{'viol.':>6}{'matched':>13}"
@@ -275,6 +335,9 @@ def main() -> None:
             if mode == "mentoring":
                 g_total, g_matched, _ = base["greedy"]
                 print(f"{'':<17}{'':>7}  greedy matches {g_matched} mentees, optimal {matched}", flush=True)
+    if not args.rounds_only:
+        print()
+        objectives_table(sizes, args.runs)
     if args.quick:
         return
     print()

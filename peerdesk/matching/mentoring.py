@@ -35,11 +35,15 @@ def mentoring_sides(f: Features, capacity: dict[int, int]) -> tuple[np.ndarray, 
     return np.array(mentors, dtype=np.int64), np.array(mentees, dtype=np.int64)
 
 
-def solve_mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> MentoringResult:
-    """Assign mentees to mentors optimally (most mentees matched, then highest total score)."""
+def solve_mentoring(
+    f: Features, capacity: dict[int, int], steps: Steps, *, block: Block | None = None
+) -> MentoringResult:
+    """Assign mentees to mentors optimally (most mentees matched, then highest total score);
+    `block` gives the scores (and the pairs allowed) when the caller has them already."""
     mentors, mentees = mentoring_sides(f, capacity)
     steps(0.1, "Scoring mentor and mentee pairs")
-    block = score_block(f, mentors, mentees)
+    if block is None:
+        block = score_block(f, mentors, mentees)
     steps(0.5, "Solving the assignment")
     if not len(mentors) or not len(mentees):
         return MentoringResult([], block, capacity)

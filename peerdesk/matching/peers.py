@@ -43,11 +43,13 @@ class PairResult:
     optimal: bool
 
 
-def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None) -> PairResult:
-    """Pair everyone who can be paired, best total score; odd one out per the options."""
+def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None, block: Block | None = None) -> PairResult:
+    """Pair everyone who can be paired, best total score; odd one out per the options;
+    `block` gives the scores (and the pairs allowed) when the caller has them already."""
     everyone = np.arange(f.n, dtype=np.int64)
     steps(0.05, "Scoring every possible pair")
-    block = score_block(f, everyone, everyone)
+    if block is None:
+        block = score_block(f, everyone, everyone)
     ids = np.array([p.id for p in f.people], dtype=np.int64)
     w = solver_weights(block.score, block.allowed, ids, ids, f.problem.options.seed, f.problem.previous, NEG)
     degree = block.allowed.sum(axis=1)

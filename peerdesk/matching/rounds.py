@@ -1,0 +1,190 @@
+"""One mentoring or pair round for each objective, and its count of blocking pairs.
+
+"best" is today's solver as it is. "fairest" finds the bottleneck score (fairest.py) and
+runs the same best-total solver on the pairs scoring at least that much, so it keeps every
+rule, lock and the "as many matched as possible" priority. "stable" runs deferred
+acceptance (mentoring) or the greedy stable roommates round (peers, symmetric scores),
+with exact ties broken by the previous proposal's pairs, then by the seed's ranks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from peerdesk.matching import stable
+from peerdesk.matching.common import Steps, solver_weights, stability
+from peerdesk.matching.fairest import bottleneck_bipartite, bottleneck_pairs
+from peerdesk.matching.mentoring import MentoringResult, mentoring_sides, solve_mentoring
+from peerdesk.matching.objectives import (
+    Objective,
+    blocking_pairs,
+    blocking_pairs_bipartite,
+    order_keys,
+    person_ranks,
+)
+from peerdesk.matching.peers import NEG, PairResult, _sitout_candidates, _trios, solve_pairs
+from peerdesk.matching.scoring import Block, Features, score_block
+
+
+def _ids(f: Features, positions: np.ndarray) -> np.ndarray:
+    return np.array([f.people[int(k)].id for k in positions], dtype=np.int64)
+
+
+def _kept(f: Features, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
+    """Where (row, col) was a pair of the previous proposal."""
+    bonus = stability(_ids(f, rows), _ids(f, cols), f.problem.previous)
+    return None if bonus is None else bonus > 0
+
+
+# -- mentoring -----------------------------------------------------------------------------------
+
+
+def mentoring_round(f: Features, capacity: dict[int, int], steps: Steps, objective: Objective) -> MentoringResult:
+    """The mentoring round for the objective (see the module docstring)."""
+    if objective == "best":
+        return solve_mentoring(f, capacity, steps)
+    mentors, mentees = mentoring_sides(f, capacity)
+    steps(0.1, "Scoring mentor and mentee pairs")
+    block = score_block(f, mentors, mentees)
+    room = np.array([capacity.get(int(m), 0) for m in mentors], dtype=np.int64)
+    if objective == "fairest":
+        steps(0.3, "Finding the fairest lowest score")
+        neck = bottleneck_bipartite(block.score, block.allowed, room)
+        if neck.threshold is None:
+            return solve_mentoring(f, capacity, steps, block=block)
+        fair = replace(block, allowed=block.allowed & (block.score >= np.float32(neck.threshold)))
+        return replace(solve_mentoring(f, capacity, steps, block=fair), block=block)
+    steps(0.4, "Finding a stable round")
+    seed = f.problem.options.seed
+    rank = person_ranks(_ids(f, mentors), seed)[:, None] + person_ranks(_ids(f, mentees), seed)[None, :]
+    keys = order_keys(block.score, block.allowed, rank, _kept(f, mentors, mentees))
+    mentor_of = stable.deferred_acceptance(np.ascontiguousarray(keys.T), keys, room)
+    pairs = [(int(mentors[m]), int(mentees[e])) for e, m in enumerate(mentor_of) if m >= 0]
+    pairs.sort(key=lambda mc: (f.people[mc[0]].name.casefold(), f.people[mc[1]].name.casefold()))
+    return MentoringResult(pairs, block, capacity)
+
+
+def mentoring_blocking(f: Features, result: MentoringResult) -> int:
+    """Blocking (mentor, mentee) pairs of a mentoring round, each mentor with their free places."""
+    mentors, mentees = mentoring_sides(f, result.capacity)
+    row = {int(m): k for k, m in enumerate(mentors)}
+    col = {int(e): k for k, e in enumerate(mentees)}
+    mentor_of = np.full(len(mentees), -1, dtype=np.int64)
+    for m, e in result.pairs:
+        mentor_of[col[e]] = row[m]
+    room = np.array([result.capacity.get(int(m), 0) for m in mentors], dtype=np.int64)
+    score = result.block.score
+    return blocking_pairs_bipartite(score, score, result.block.allowed, room, mentor_of)
+
+
+# -- pairs ----------------------------------------------------------------------------------------
+
+
+def pairs_round(f: Features, steps: Steps, objective: Objective) -> PairResult:
+    """The buddy or cross-functional round for the objective (see the module docstring)."""
+    if objective == "best":
+        return solve_pairs(f, steps)
+    everyone = np.arange(f.n, dtype=np.int64)
+    steps(0.05, "Scoring every possible pair")
+    block = score_block(f, everyone, everyone)
+    pool = np.flatnonzero(block.allowed.any(axis=1))
+    sitout = f.problem.options.odd_person == "sitout" and len(pool) % 2 == 1
+    if objective == "fairest":
+        return _fairest_pairs(f, steps, block, pool, sitout)
+    return _stable_pairs(f, steps, block, pool, sitout)
+
+
+def _fairest_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sitout: bool) -> PairResult:
+    steps(0.2, "Finding the fairest lowest score")
+    n = f.n
+    score, allowed = block.score, block.allowed
+    candidates = _sitout_candidates(f, pool) if sitout else np.empty(0, dtype=np.int64)
+    if sitout:  # a stand-in partner for whoever sits out: always available, never the lowest
+        score = np.zeros((n + 1, n + 1), dtype=np.float32)
+        score[:n, :n] = block.score
+        allowed = np.zeros((n + 1, n + 1), dtype=bool)
+        allowed[:n, :n] = block.allowed
+        score[n, candidates] = score[candidates, n] = np.inf
+        allowed[n, candidates] = allowed[candidates, n] = True
+    neck, mate = bottleneck_pairs(score, allowed)
+    if neck.threshold is None or not np.isfinite(neck.threshold):
+        return solve_pairs(f, steps, block=block)
+    fair = replace(block, allowed=block.allowed & (block.score >= np.float32(neck.threshold)))
+    result = solve_pairs(f, steps, block=fair)
+    if not sitout:  # an even pool: nobody sits out, even if the threshold left the solver an odd one
+        result = replace(result, sat_out=[])
+    else:
+        # Whoever has no partner at the threshold left the solver's pool, and with them the
+        # need for someone to sit out: the one who sits out is still one of the candidates.
+        placed = {m for p in result.pairs for m in p}
+        single = [int(c) for c in candidates if int(c) not in placed]
+        sitter = [k for k in result.sat_out if k in single]
+        if not sitter and single:
+            sitter = [int(mate[n])] if int(mate[n]) in single else single[:1]
+        result = replace(result, sat_out=sitter)
+    if f.problem.options.odd_person == "trio":
+        # Whoever is left joins a pair, as in a best-total round: being matched comes first.
+        in_trios = [m for t in result.trios for m in t]
+        pairs, trios = _trios(_weights(f, block), np.setdiff1d(pool, in_trios), result.pairs)
+        result = replace(result, pairs=sorted(pairs), trios=result.trios + trios)
+    return replace(result, block=block)
+
+
+def _weights(f: Features, block: Block) -> np.ndarray:
+    ids = _ids(f, np.arange(f.n))
+    return solver_weights(block.score, block.allowed, ids, ids, f.problem.options.seed, f.problem.previous, NEG)
+
+
+def _stable_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sitout: bool) -> PairResult:
+    steps(0.4, "Finding a stable round")
+    everyone = np.arange(f.n, dtype=np.int64)
+    rank = person_ranks(_ids(f, everyone), f.problem.options.seed)
+    kept = _kept(f, everyone, everyone)
+    symmetric = np.array_equal(block.score, block.score.T)
+
+    def solve(out: int | None) -> np.ndarray:
+        allowed = block.allowed
+        if out is not None:
+            allowed = allowed.copy()
+            allowed[out, :] = allowed[:, out] = False
+        if not symmetric:
+            result = stable.stable_roommates(order_keys(block.score, allowed, rank[None, :], kept))
+            if result.stable:
+                return result.mate
+            return stable.fewest_blocking(order_keys(block.score, allowed, rank[None, :], kept))
+
+        def rows(idx: np.ndarray) -> np.ndarray:
+            return order_keys(
+                block.score[idx], allowed[idx], rank[idx][:, None] + rank[None, :], None if kept is None else kept[idx]
+            )
+
+        return stable.greedy_pairs(rows, f.n)
+
+    mate = solve(None)
+    sat_out: list[int] = []
+    if sitout:
+        # Someone who sat out least recently sits out; the round is stable among the others.
+        candidates = _sitout_candidates(f, pool)
+        single = candidates[mate[candidates] < 0]
+        if len(single):
+            sat_out = [int(single[0])]
+        else:
+            own = block.score[candidates, mate[candidates]]
+            sat_out = [int(candidates[int(np.argmin(own))])]
+            mate = solve(sat_out[0])
+    pairs = [(int(a), int(mate[a])) for a in range(f.n) if mate[a] > a]
+    trios: list[tuple[int, int, int]] = []
+    if f.problem.options.odd_person == "trio":
+        # A trio member counts their better partner, so whoever joins a pair breaks nothing.
+        pairs, trios = _trios(_weights(f, block), pool, pairs)
+    return PairResult(sorted(pairs), trios, sat_out, block, None, False)
+
+
+def pairs_blocking(result: PairResult) -> int:
+    """Blocking pairs of a pair round; whoever sits out by the rotation rule is not in play."""
+    counted = np.ones(len(result.block.score), dtype=bool)
+    counted[result.sat_out] = False
+    groups = [list(p) for p in result.pairs] + [list(t) for t in result.trios]
+    return blocking_pairs(result.block.score, result.block.allowed, groups, counted=counted)

@@ -1,0 +1,137 @@
+"""Fairest and stable rounds on real-looking pools: optimal by brute force, stable by checking every pair."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from test_matching_objectives import (
+    all_b_matchings,
+    all_matchings,
+    fairest_key,
+    naive_blocking_bipartite,
+    naive_blocking_pairs,
+)
+
+from peerdesk.matching import rounds, synthetic
+from peerdesk.matching.common import Steps
+from peerdesk.matching.mentoring import mentoring_sides
+from peerdesk.matching.model import LockedGroup, Options
+from peerdesk.matching.peers import _sitout_candidates
+from peerdesk.matching.scoring import Features, score_block
+from peerdesk.matching.solve import pool_of
+
+STEPS = Steps(None, None)
+
+
+def mentoring_setup(n, seed, **options):
+    problem = synthetic.problem(n, "mentoring", seed=seed, options=Options(seed=seed, **options))
+    people, capacity = pool_of(problem)
+    f = Features(problem, people)
+    mentors, mentees = mentoring_sides(f, capacity)
+    return f, capacity, mentors, mentees
+
+
+def round_cells(result, mentors, mentees):
+    row = {int(m): k for k, m in enumerate(mentors)}
+    col = {int(e): k for k, e in enumerate(mentees)}
+    return [(row[m], col[e]) for m, e in result.pairs]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_fairest_mentoring_is_optimal_for_its_objective(seed):
+    f, capacity, mentors, mentees = mentoring_setup(8 + seed % 6, seed, only_trained_mentors=seed % 4 == 0)
+    if not len(mentors) or not len(mentees):
+        pytest.skip("no mentor or no mentee in this pool")
+    block = score_block(f, mentors, mentees)
+    room = [capacity[int(m)] for m in mentors]
+    best = max(
+        (fairest_key([float(block.score[m, e]) for m, e in mt]) for mt in all_b_matchings(block.allowed, room)),
+        key=lambda k: (k[0], round(k[1], 6), k[2]),
+    )
+    result = rounds.mentoring_round(f, capacity, STEPS, "fairest")
+    cells = round_cells(result, mentors, mentees)
+    assert all(block.allowed[m, e] for m, e in cells)
+    got = fairest_key([float(block.score[m, e]) for m, e in cells])
+    assert got[0] == best[0]
+    assert got[1] == pytest.approx(best[1], abs=1e-6)
+    assert got[2] == pytest.approx(best[2], abs=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_fairest_pairs_are_optimal_for_their_objective(seed):
+    mode = ("buddies", "cross_functional")[seed % 2]
+    odd = ("trio", "sitout")[seed % 3 == 0]
+    problem = synthetic.problem(5 + seed % 8, mode, seed=seed, options=Options(seed=seed, odd_person=odd))
+    f = Features(problem)
+    everyone = np.arange(f.n)
+    block = score_block(f, everyone, everyone)
+    n = f.n
+    allowed = np.zeros((n + 1, n + 1), dtype=bool)
+    allowed[:n, :n] = block.allowed
+    pool = np.flatnonzero(block.allowed.any(axis=1))
+    if odd == "sitout" and len(pool) % 2:
+        for c in _sitout_candidates(f, pool):
+            allowed[n, c] = allowed[c, n] = True  # whoever is paired with n sits out
+
+    def key(pairs):
+        return (len(pairs), *fairest_key([float(block.score[a, b]) for a, b in pairs if b != n])[1:])
+
+    best = max((key(mt) for mt in all_matchings(allowed)), key=lambda k: (k[0], round(k[1], 6), k[2]))
+    result = rounds.pairs_round(f, STEPS, "fairest")
+    # a trio is a pair of the matching that someone left over joined
+    chosen = list(result.pairs) + [(a, b) for a, b, _ in result.trios] + [(k, n) for k in result.sat_out]
+    got = key(chosen)
+    assert got[0] == best[0]
+    assert got[1] == pytest.approx(best[1], abs=1e-6)
+    assert got[2] == pytest.approx(best[2], abs=1e-4)
+    for a, b, c in result.trios:
+        assert block.allowed[a, c] and block.allowed[b, c]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_stable_mentoring_has_no_blocking_pair(seed):
+    f, capacity, mentors, mentees = mentoring_setup(10 + 3 * seed, seed)
+    result = rounds.mentoring_round(f, capacity, STEPS, "stable")
+    block = result.block
+    room = [capacity[int(m)] for m in mentors]
+    mentor_of = np.full(len(mentees), -1)
+    for m, e in round_cells(result, mentors, mentees):
+        assert block.allowed[m, e]
+        mentor_of[e] = m
+    assert (np.bincount(mentor_of[mentor_of >= 0], minlength=len(mentors)) <= room).all()
+    assert naive_blocking_bipartite(block.score, block.score, block.allowed, room, mentor_of) == 0
+    assert rounds.mentoring_blocking(f, result) == 0
+
+
+def test_a_locked_mentor_keeps_only_their_free_places_in_a_stable_round():
+    problem = synthetic.problem(30, "mentoring", seed=4)
+    mentor = next(p for p in problem.people if p.can_mentor and p.capacity >= 2)
+    mentee = next(p for p in problem.people if p.can_be_mentee and p.id != mentor.id)
+    locked = replace(problem, locked=(LockedGroup(((mentor.id, "mentor"), (mentee.id, "mentee"))),))
+    people, capacity = pool_of(locked)
+    f = Features(locked, people)
+    result = rounds.mentoring_round(f, capacity, STEPS, "stable")
+    at = f.index[mentor.id]
+    assert sum(1 for m, _ in result.pairs if m == at) <= mentor.capacity - 1
+    assert mentee.id not in {f.people[e].id for _, e in result.pairs}
+    assert rounds.mentoring_blocking(f, result) == 0
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_stable_pairs_have_no_blocking_pair(seed):
+    mode = ("buddies", "cross_functional")[seed % 2]
+    odd = ("trio", "sitout")[seed % 3 == 0]
+    problem = synthetic.problem(6 + 5 * seed, mode, seed=seed, options=Options(seed=seed, odd_person=odd))
+    f = Features(problem)
+    result = rounds.pairs_round(f, STEPS, "stable")
+    block = result.block
+    groups = [list(p) for p in result.pairs] + [list(t) for t in result.trios]
+    members = [m for g in groups for m in g]
+    assert len(members) == len(set(members))
+    for g in groups:
+        assert all(block.allowed[a, b] for a in g for b in g if a != b)
+    assert len(result.sat_out) <= 1
+    assert naive_blocking_pairs(block.score, block.allowed, groups, out=tuple(result.sat_out)) == 0
+    assert rounds.pairs_blocking(result) == 0
