@@ -20,14 +20,13 @@ from typing import Any, cast
 
 from anyascii import anyascii
 
-from peerdesk import clock
+from peerdesk import clock, shipped
 from peerdesk.safefile import atomic_path
 from peerdesk.store import open_db
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import StoreError
 from peerdesk.store.settings import Settings, save_settings
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "demo"
 MAX_PARTICIPANTS = 5000
 
 
@@ -52,7 +51,7 @@ class _Person:
 
 
 def _load(name: str) -> dict[str, Any]:
-    return cast(dict[str, Any], json.loads((RESOURCES / name).read_text(encoding="utf-8")))
+    return cast(dict[str, Any], json.loads(shipped.read_text("demo", name)))
 
 
 def _email(name: str, domain: str, taken: set[str]) -> str:

@@ -8,7 +8,7 @@ fonts that are embedded (subset) in the file:
 - Droid Sans Fallback: Chinese and Japanese;
 - NanumSquare: Korean Hangul.
 
-They ship in resources/fonts with their licences. A font missing there is looked for in
+They ship in resources/fonts (peerdesk.resources) with their licences. A font missing there is looked for in
 the usual system font folders; when it is nowhere, FontMissing says which file to install.
 """
 
@@ -27,7 +27,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from peerdesk import shipped
+
+SHIPPED_FOLDER = "fonts"  # in peerdesk.resources (read through peerdesk.shipped)
 
 
 class FontMissing(RuntimeError):
@@ -91,9 +93,9 @@ def _system_font_dirs() -> list[Path]:
 @cache
 def locate(filename: str) -> Path | None:
     """Where a font file is: the shipped copy first, then the system font folders."""
-    shipped = RESOURCE_DIR / filename
-    if shipped.is_file():
-        return shipped
+    bundled = shipped.path(SHIPPED_FOLDER, filename)
+    if bundled is not None:
+        return bundled
     for folder in _system_font_dirs():
         if not folder.is_dir():
             continue
@@ -112,7 +114,7 @@ def register(name: str) -> str:
         path = locate(spec.filename)
         if path is None:
             raise FontMissing(
-                f"The font file {spec.filename} was not found in {RESOURCE_DIR} or the system font "
+                f"The font file {spec.filename} is not among PeerDesk's own fonts nor in the system font "
                 f"folders. Install it (package {spec.package}) to print these names."
             )
         font = TTFont(name, str(path))

@@ -101,7 +101,7 @@ def test_uncovered_reports_characters_no_font_has():
 
 
 def test_missing_font_names_the_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(fonts, "RESOURCE_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "SHIPPED_FOLDER", "no-such-folder")
     monkeypatch.setattr(fonts, "_system_font_dirs", lambda: [tmp_path])
     monkeypatch.setitem(fonts.FONT_FILES, "PD-Test", fonts.FontFile("PD-Test", "Nope.ttf", "fonts-nope"))
     fonts.locate.cache_clear()
