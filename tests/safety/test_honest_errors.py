@@ -14,19 +14,10 @@ import pytest
 from peerdesk import demo as demo_module
 from peerdesk import safefile
 from peerdesk.cli import main
-from peerdesk.commands import _HELD
 from peerdesk.store import db as dbmod
 from peerdesk.store.db import expected_tables, open_db
 from peerdesk.store.errors import DiskFull
 from peerdesk.store.migrations import LATEST
-
-
-@pytest.fixture(autouse=True)
-def _release_cli_locks():
-    yield
-    for lock in _HELD.values():
-        lock.release()
-    _HELD.clear()
 
 
 def _one_line(capsys, *words):

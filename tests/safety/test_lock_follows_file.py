@@ -9,35 +9,15 @@ import sys
 import pytest
 
 from peerdesk.cli import main
-from peerdesk.commands import _HELD
 from peerdesk.store.db import open_db
 from peerdesk.store.lock import FileInUse, HardLinked, WriterLock, lock_path, read_lock
-
-HOLDER = """
-import sys, time
-from peerdesk.store.lock import WriterLock
-lock = WriterLock.acquire(sys.argv[1])
-print("ready", flush=True)
-time.sleep(60)
-"""
+from tests.safety.conftest import HOLDER
 
 
 @pytest.fixture
-def window(demo_file):
+def window(holder):
     """Another PeerDesk (as an open window) holding the demo file through its real name."""
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_file)], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "ready"
-    yield child
-    child.kill()
-    child.wait()
-
-
-@pytest.fixture(autouse=True)
-def _no_held_locks():
-    yield
-    for lock in _HELD.values():
-        lock.release()
-    _HELD.clear()
+    return holder
 
 
 @pytest.fixture

@@ -7,19 +7,10 @@ import datetime as dt
 import pytest
 
 from peerdesk.cli import main
-from peerdesk.commands import _HELD
 from peerdesk.matching import synthetic
 from peerdesk.matching.solve import propose
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.sessions import Session, create_session, set_feedback
-
-
-@pytest.fixture(autouse=True)
-def _release_cli_locks():
-    yield
-    for lock in _HELD.values():
-        lock.release()
-    _HELD.clear()
 
 
 def _session(**fields):
