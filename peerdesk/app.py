@@ -3,55 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from peerdesk.store.errors import StoreError
-from peerdesk.ui import first_launch, widgets
+from peerdesk.ui import demo_program, first_launch, icons, screen_fonts, widgets
 from peerdesk.ui.main_window import LAST_FILE_KEY, MainWindow
 
-DEMO_FILE = "demo.peerdesk.db"
-
-
-def data_dir() -> Path:
-    from peerdesk.store.paths import user_data_dir
-
-    return user_data_dir()
-
-
-def make_demo(folder: Path | None = None) -> Path:
-    """Write a fresh copy of the demo program (replacing an earlier one) and return its path."""
-    from peerdesk.demo import build_demo
-    from peerdesk.store.lock import is_stale, read_lock
-
-    target = (folder or data_dir()) / DEMO_FILE
-    holder = read_lock(target)
-    if holder is not None and not is_stale(holder):  # never delete a demo another PeerDesk has open
-        raise StoreError(f"The demo program is open in another PeerDesk ({holder.describe()}); close it there first.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        build_demo(target, participants=60, seed=7)
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-    return target
-
-
-def _open_demo(window: MainWindow) -> bool:
-    try:
-        path = make_demo()
-    except (StoreError, OSError) as exc:
-        widgets.warn(window, "Demo program", f"The demo program could not be written: {exc}")
-        return False
-    return window.open_program(path)
+EXIT_INTERRUPTED = 1  # as the command line's subcommands exit on Ctrl+C
 
 
 def _last_file() -> Path | None:
@@ -60,9 +25,9 @@ def _last_file() -> Path | None:
         path = Path(str(value))
         if path.is_file():
             return path
-    from peerdesk.cli import default_db_path
+    from peerdesk import paths
 
-    default = default_db_path()
+    default = paths.default_db_path()
     return default if default.is_file() and default.stat().st_size > 0 else None
 
 
@@ -71,7 +36,7 @@ def start(window: MainWindow, path: Path | None, demo: bool = False) -> bool:
 
     Returns False when the user closes the welcome dialog (quit).
     """
-    if demo and _open_demo(window):
+    if demo and demo_program.open_demo(window):
         return True
     if not demo:
         target = path if path is not None else _last_file()
@@ -81,12 +46,12 @@ def start(window: MainWindow, path: Path | None, demo: bool = False) -> bool:
         choice = first_launch.ask_first_launch(window)
         if choice is None:
             return False
-        if choice == "demo" and _open_demo(window):
+        if choice == "demo" and demo_program.open_demo(window):
             return True
         if choice == "new" and window.new_program():
             return True
         if choice == "open":
-            chosen = widgets.ask_open_file(window, "Open a program file", widgets.PROGRAM_FILTER, str(Path.home()))
+            chosen = widgets.ask_open_file(window, "Open a program file", widgets.PROGRAM_FILTER)
             if chosen is not None and window.open_program(chosen):
                 return True
         if choice == "import" and window.new_program():
@@ -126,6 +91,61 @@ def install_excepthook(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+class _Interrupts:
+    """Ctrl+C (SIGINT) and SIGTERM close the windows and quit, as in any terminal program.
+
+    Qt's event loop runs no Python while it waits, so Python's signal handler would only run
+    at the next Python callback (up to a minute later). On POSIX the signal's wake-up byte on a
+    pipe makes Qt call back at once; elsewhere a light timer gives Python the chance."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.interrupted = False
+        self._fds: tuple[int, int] | None = None
+        self._waker: QSocketNotifier | QTimer
+        if os.name == "posix":
+            self._fds = os.pipe()
+            for fd in self._fds:
+                os.set_blocking(fd, False)
+            signal.set_wakeup_fd(self._fds[1])
+            self._waker = QSocketNotifier(self._fds[0], QSocketNotifier.Type.Read, app)
+            self._waker.activated.connect(self._drain)
+        else:
+            self._waker = QTimer(app)
+            self._waker.timeout.connect(lambda: None)
+            self._waker.start(250)
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), self._handle)
+
+    def _drain(self) -> None:
+        if self._fds is not None:
+            with contextlib.suppress(OSError):
+                os.read(self._fds[0], 64)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.interrupted = True
+        QTimer.singleShot(0, self._quit)
+
+    def _quit(self) -> None:
+        self.app.closeAllWindows()  # the window saves its layout; a dialog open in start() is closed
+        self.app.exit(EXIT_INTERRUPTED)
+
+    def close(self) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if isinstance(self._waker, QTimer):
+            self._waker.stop()
+        else:
+            self._waker.setEnabled(False)
+        if self._fds is not None:
+            signal.set_wakeup_fd(-1)
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = None
+
+
 def run_app(path: Path | None, demo: bool = False) -> int:
     """Start Qt, open a program file, and run the window until it closes."""
     from peerdesk import logfile
@@ -135,13 +155,24 @@ def run_app(path: Path | None, demo: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("PeerDesk")
     app.setOrganizationName("PeerDesk")
-    app.setWindowIcon(widgets.badge_icon("PeerDesk", 64))
+    app.setDesktopFileName(icons.APP_ID)
+    app.setWindowIcon(icons.app_icon())
+    screen_fonts.use_shipped_fallbacks(app)
     install_excepthook(app)
-    window = MainWindow()
-    if not start(window, Path(path) if path is not None else None, demo):
-        window.deleteLater()
-        return 0
-    window.show()
-    code = app.exec()
-    window.close_program()
+    interrupts = _Interrupts(app)
+    try:
+        window = MainWindow()
+        started = start(window, Path(path) if path is not None else None, demo)
+        if started and not interrupts.interrupted:
+            window.show()
+            code = app.exec()
+        else:
+            window.deleteLater()
+            code = 0
+        window.close_program()
+    finally:
+        interrupts.close()
+    if interrupts.interrupted:
+        print("peerdesk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return int(code)

@@ -12,31 +12,13 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from peerdesk import __version__
+from peerdesk.commands import CommandFailed, UsageError, db_path
+from peerdesk.paths import default_db_path
 
+__all__ = ["CommandFailed", "UsageError", "build_parser", "db_path", "default_db_path", "main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A command line that cannot be carried out as written (exit 2)."""
-
-
-class CommandFailed(Exception):
-    """An operation that failed for a reason the user can act on (exit 1)."""
-
-
-def default_db_path() -> Path:
-    """Where the coordinator's program file lives unless --db or PEERDESK_DB says otherwise."""
-    from peerdesk.store.paths import user_data_dir
-
-    return user_data_dir() / "program.peerdesk.db"
-
-
-def db_path(args: argparse.Namespace) -> Path:
-    chosen = getattr(args, "db", None) or os.environ.get("PEERDESK_DB")
-    return Path(chosen).expanduser() if chosen else default_db_path()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -157,7 +139,7 @@ def _known(exc: BaseException, args: argparse.Namespace) -> BaseException | None
 
         return translate(exc, db_path(args).name)
     if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
-        from peerdesk.safefile import explain
+        from peerdesk.store.safefile import explain
 
         return explain(exc, exc.filename)
     return exc

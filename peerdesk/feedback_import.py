@@ -24,6 +24,7 @@ from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import normalise_email
 from peerdesk.store.sessions import from_utc_text, set_feedback
 from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import bulk
 
 FIELDS = ("timestamp", "email", "rating", "comment", "session")
 _EXACT = {
@@ -315,6 +316,7 @@ def plan_feedback_import(db: Database, path: str | Path) -> FeedbackPlan:
     return plan
 
 
+@bulk("feedback import")
 def apply_feedback_import(db: Database, plan: FeedbackPlan, *, good_rows: bool = False) -> int:
     """Write a plan in one transaction; return how many answers were added or changed."""
     if plan.errors and not good_rows:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from peerdesk.safefile import write_bytes
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import add_participant, list_participants, update_participant, validate
@@ -25,7 +24,9 @@ from peerdesk.store.records import (
     parse_availability,
     parse_skills,
 )
+from peerdesk.store.safefile import write_bytes
 from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import bulk
 
 MAX_BYTES = 50 * 1024 * 1024
 EXPORT_COLUMNS = (
@@ -546,6 +547,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else "Invalid row"
 
 
+@bulk("import")
 def apply_import(db: Database, plan: ImportPlan, *, good_rows: bool = False) -> int:
     """Write a plan in one transaction; return how many people were added or updated."""
     if plan.errors and not good_rows:

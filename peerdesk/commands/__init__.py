@@ -5,16 +5,31 @@ from __future__ import annotations
 import argparse
 import atexit
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from peerdesk.cli import CommandFailed, db_path
-from peerdesk.safefile import explain
+from peerdesk.paths import default_db_path
 from peerdesk.store import backups, open_db
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NeedsUpgrade
 from peerdesk.store.lock import WriterLock, real_path
+from peerdesk.store.safefile import explain
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as written (exit 2)."""
+
+
+class CommandFailed(Exception):
+    """An operation that failed for a reason the user can act on (exit 1)."""
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The program file a command works on: --db, else $PEERDESK_DB, else the default."""
+    chosen = getattr(args, "db", None) or os.environ.get("PEERDESK_DB")
+    return Path(chosen).expanduser() if chosen else default_db_path()
 
 
 def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:

@@ -12,8 +12,7 @@ import sys
 
 from reportlab.lib.units import mm
 
-from peerdesk.cli import CommandFailed
-from peerdesk.commands import open_for_write
+from peerdesk.commands import CommandFailed, open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
 from peerdesk.printing.fonts import FontMissing, uncovered
@@ -36,7 +35,7 @@ def _clip(text: str, width: int = 40) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peerdesk.cli import db_path
+    from peerdesk.commands import db_path
 
     if not db_path(args).exists():
         raise CommandFailed(f"no program database at {db_path(args)} (use --db PATH)")

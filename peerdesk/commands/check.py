@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerdesk.cli import CommandFailed, db_path
+from peerdesk.commands import CommandFailed, db_path
 from peerdesk.store.backups import list_backups
 from peerdesk.store.db import connect_readonly, inspect_file
 from peerdesk.store.errors import StoreError

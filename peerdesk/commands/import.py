@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from peerdesk.cli import CommandFailed, db_path
-from peerdesk.commands import open_for_write
+from peerdesk.commands import CommandFailed, db_path, open_for_write
 from peerdesk.importing import DATE_ORDERS, ImportPlan, apply_import, plan_import
+from peerdesk.store.workspace import Workspace
 
 
 def _summary(plan: ImportPlan) -> str:
@@ -44,11 +44,9 @@ def run(args: argparse.Namespace) -> int:
             raise CommandFailed(
                 f"{len(plan.errors)} bad row(s); nothing was imported (fix them, or pass --good-rows to import the rest)"
             )
+        written = 0
         if plan.changes:
-            from peerdesk.store.backups import backup_before
-
-            backup_before(path, "import")
-        written = apply_import(db, plan, good_rows=args.good_rows)
+            written, _changes = Workspace(db, path).run("import", apply_import, plan, good_rows=args.good_rows)
         print(f"imported {written} participant(s) into {path}")
         return 0
     finally:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from peerdesk.cli import CommandFailed, UsageError
-from peerdesk.commands import open_existing, print_json
+from peerdesk.commands import CommandFailed, UsageError, db_path, open_existing, print_json
 from peerdesk.matching import propose
-from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options
+from peerdesk.matching.load import flag_unschedulable, load_problem, round_of, stored_options
 from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, Proposal
+from peerdesk.store.pairings import record_round
 from peerdesk.store.programs import find_program
+from peerdesk.store.workspace import Workspace
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
         proposal = flag_unschedulable(db, propose(problem), duration_min=problem.meeting_minutes)
         round_id = None
         if args.accept:
-            round_id = record_proposal(db, proposal, program_id=program_id, options=options)
+            round_id, _changes = Workspace(db, db_path(args)).run(
+                "Accept matching round", record_round, round_of(proposal, options=options), program_id=program_id
+            )
     finally:
         db.close()
     if args.json:

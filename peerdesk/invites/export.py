@@ -7,7 +7,7 @@ the plan, so the window can run it off the UI thread with progress and cancel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,10 @@ from peerdesk.invites.model import Person, load_selection, participants_by_id, p
 from peerdesk.invites.series import SeriesPlan
 from peerdesk.invites.text import UniqueNames
 from peerdesk.invites.timezones import zone
-from peerdesk.safefile import unfinished
+from peerdesk.jobs import CancelCheck, Progress
 from peerdesk.store.db import Database
+from peerdesk.store.safefile import unfinished
 from peerdesk.store.settings import load_settings
-
-Progress = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
 
 LAYOUTS = ("participant", "session", "program", "combined")
 
@@ -224,7 +222,7 @@ def write_export(
     folder: str | Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ExportResult:
     """Build and write every planned file; files are written whole or not at all.
 
@@ -269,7 +267,7 @@ def export_invites(
     folder: str | Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ExportResult:
     """Plan and write in one go (the command line; the window splits the two across threads)."""
     return write_export(plan_export(db, request), folder, progress=progress, cancelled=cancelled)

@@ -37,6 +37,8 @@ def group_problems(problem: Problem, members: list[tuple[int, str]]) -> list[str
                 if problem.options.only_trained_mentors and not mentor.trained:
                     out.append(f"{mentor.name} has not finished the mentor training")
             out += rules.pair_violations(problem, a, b)
+    if problem.mode == "circles":
+        out += rules.circle_violations(problem, people, None)
     return out
 
 

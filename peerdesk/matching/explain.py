@@ -6,6 +6,8 @@ from collections import Counter
 
 import numpy as np
 
+from peerdesk.matching.availability import SLOT_MIN
+from peerdesk.matching.circles import CircleResult
 from peerdesk.matching.model import PARTS, Person
 from peerdesk.matching.scoring import Features, gap_fit, priority, score_block
 
@@ -118,18 +120,20 @@ def _tenure(p: Person, f: Features) -> str:
     return "(" + ", ".join(parts) + ")" if parts else "(no title)"
 
 
-def circle_skill(f: Features, members: list[int]) -> tuple[str | None, int | None, list[str]]:
-    """The skill the circle gathers around, its host (position) if someone teaches it, and facts."""
-    wanted: Counter[str] = Counter()
-    weight: dict[str, float] = {}
-    for m in members:
-        for pos, s in enumerate(f.people[m].learns):
-            key = s.skill.casefold()
-            wanted[key] += 1
-            weight[key] = weight.get(key, 0.0) + priority(pos)
-    if not wanted:
-        return None, None, []
-    key = max(wanted, key=lambda k: (wanted[k], weight[k], k))
+def circle_skill(f: Features, members: list[int], key: str | None = None) -> tuple[str | None, int | None, list[str]]:
+    """The skill the circle gathers around (the given key, else the one most of them want),
+    its host (position) if a member also teaches it, and facts."""
+    if key is None:
+        wanted: Counter[str] = Counter()
+        weight: dict[str, float] = {}
+        for m in members:
+            for pos, s in enumerate(f.people[m].learns):
+                k = s.skill.casefold()
+                wanted[k] += 1
+                weight[k] = weight.get(k, 0.0) + priority(pos)
+        if not wanted:
+            return None, None, []
+        key = max(wanted, key=lambda k: (wanted[k], weight[k], k))
     name = f.skill_names.get(key, key)
     learners = [m for m in members if any(s.skill.casefold() == key for s in f.people[m].learns)]
     host, host_level = None, 0
@@ -137,10 +141,23 @@ def circle_skill(f: Features, members: list[int]) -> tuple[str | None, int | Non
         for s in f.people[m].teaches:
             if s.skill.casefold() == key and s.level > host_level:
                 host, host_level = m, s.level
-    facts = [f"{len(learners)} of {len(members)} want to learn {name}"]
+    if len(learners) == len(members):
+        facts = [f"all {len(members)} want to learn {name}"]
+    else:
+        facts = [f"{len(learners)} of {len(members)} want to learn {name}"]
     if host is not None:
         facts.append(f"hosted by {_first(f.people[host].name)} (teaches {name} {host_level})")
     return name, host, facts
+
+
+def common_minutes(f: Features, members: list[int]) -> int | None:
+    """Weekly minutes when every member (who stated hours) is free; None when nobody stated any."""
+    has_windows = np.asarray(f.slots.has_windows, dtype=bool)
+    known = [m for m in members if has_windows[m]]
+    if not known:
+        return None
+    rows = f.slots.unique[f.slots.inverse[np.asarray(known, dtype=np.int64)]]
+    return int(np.logical_and.reduce(rows > 0, axis=0).sum()) * SLOT_MIN
 
 
 def group_facts(f: Features, members: list[int]) -> list[str]:
@@ -149,17 +166,54 @@ def group_facts(f: Features, members: list[int]) -> list[str]:
     facts = []
     if depts:
         facts.append("↔".join(depts) if len(depts) > 1 else f"all in {depts[0]}")
-    minutes = [
-        f.slots.pair_minutes(a, b)
-        for i, a in enumerate(members)
-        for b in members[i + 1 :]
-        if f.people[a].availability and f.people[b].availability
-    ]
-    if minutes:
-        facts.append(f"{hours(min(minutes))}–{hours(max(minutes))}/week overlap between members")
+    together = common_minutes(f, members)
+    if together is not None:
+        facts.append(f"{hours(together)}/week when all are free")
     zones = sorted({f.people[m].timezone for m in members})
     facts.append("same time zone" if len(zones) == 1 else f"{len(zones)} time zones")
     return facts
+
+
+def circle_reason(f: Features, person: int, result: CircleResult) -> str:
+    """Why someone is in no circle: what they want to learn, who else does, the hour, the rules."""
+    p = f.people[person]
+    if f.n < 3:
+        return "a circle needs at least 3 people"
+    if not p.learns:
+        return "wants to learn nothing: a circle's members all want to learn the same skill"
+    assert result.learns is not None and result.meets is not None
+    wanted = ", ".join(s.skill for s in p.learns[:3])
+    mine = result.learns[person]
+    others = np.asarray(result.learns[:, mine].any(axis=1), dtype=bool)
+    others[person] = False
+    if not others.any():
+        return f"nobody else wants to learn {wanted}"
+    co = np.flatnonzero(others)
+    meets = result.meets[person]
+    fit = [int(k) for k in co if result.meets[int(k)] & meets]
+    length = _meeting_words(f.problem.meeting_minutes)
+    if not fit:
+        return f"shares no free {length} a week with anyone else who wants to learn {wanted}"
+    allowed = [k for k in fit if result.block.allowed[person, k]]
+    if not allowed:
+        return blocked_reason(f, person, np.asarray(fit, dtype=np.int64), "member").replace(
+            "every member", f"everyone who wants to learn {wanted} and shares the hour"
+        )
+    skills_of_circles = result.skills or []
+    if not any(k in {s.skill.casefold() for s in p.learns} for k in skills_of_circles):
+        what = "it" if len(p.learns) == 1 else "one of them"
+        span = "an hour" if length == "hour" else length
+        return (
+            f"no circle could be formed around {wanted}: too few who want to learn {what} are free together for {span}"
+        )
+    return (
+        f"no circle of people who want to learn {wanted} has room for them "
+        f"and a free {length} in common with all its members"
+    )
+
+
+def _meeting_words(minutes: int) -> str:
+    return "hour" if minutes == 60 else f"{minutes} minutes"
 
 
 RULE_WORDS = {

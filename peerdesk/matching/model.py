@@ -166,12 +166,9 @@ class Problem:
 
     @property
     def min_overlap_minutes(self) -> float:
-        """The weekly minutes two people must share: the coordinator's minimum, else the meeting length
-        (circles: no pairwise minimum unless one is set)."""
+        """The weekly minutes two people must share: the coordinator's minimum, else the meeting length."""
         hours = self.options.min_overlap_hours
-        if hours is None:
-            return 0.0 if self.mode == "circles" else float(self.meeting_minutes)
-        return hours * 60.0
+        return float(self.meeting_minutes) if hours is None else hours * 60.0
 
     def with_people(self, people: tuple[Person, ...]) -> Problem:
         return replace(self, people=people)

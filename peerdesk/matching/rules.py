@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from peerdesk.matching.availability import SLOT_MIN, slot_row
 from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, PAIR_MODES, Person, Problem, Proposal, pair_key
 
@@ -35,9 +37,7 @@ def pair_violations(problem: Problem, a: Person, b: Person) -> list[str]:
     if key in problem.exclusions:
         out.append(f"{a.email} and {b.email} are excluded")
     minutes = overlap_minutes(a, b, problem)
-    needed = problem.min_overlap_minutes
-    if problem.mode != "circles":
-        needed = max(15, needed)  # a pair must have some common time
+    needed = max(15, problem.min_overlap_minutes)  # two people must have some common time
     if minutes is not None and minutes < needed:
         out.append(f"{a.email} and {b.email} have {minutes} min/week in common")
     if problem.mode in PAIR_MODES and key in problem.history.recent:
@@ -94,6 +94,7 @@ def violations(problem: Problem, proposal: Proposal) -> list[str]:
         if problem.mode == "circles":
             if not MIN_GROUP <= size <= MAX_GROUP:
                 out.append(f"circle {g.ids} has {size} members")
+            out += circle_violations(problem, people, g.skill)
         elif size not in (2, 3) or (size == 3 and problem.options.odd_person != "trio"):
             out.append(f"group {g.ids} has {size} members")
         for i, a in enumerate(people):
@@ -112,6 +113,38 @@ def violations(problem: Problem, proposal: Proposal) -> list[str]:
             if count > room:
                 out.append(f"{by_id[pid].email} was given {count} mentees with room for {room}")
     return out
+
+
+def circle_violations(problem: Problem, people: list[Person], skill: str | None) -> list[str]:
+    """A circle's own rules: everyone wants to learn its skill (or, with none given, some skill in
+    common), and all are free together for a meeting."""
+    out = []
+    if skill is None:
+        wanted = set.intersection(*({s.skill.casefold() for s in p.learns} for p in people)) if people else set()
+        if not wanted:
+            out.append(f"{', '.join(p.name for p in people)} want to learn no skill in common")
+    else:
+        for p in people:
+            if not any(s.skill.casefold() == skill.casefold() for s in p.learns):
+                out.append(f"{p.name} does not want to learn {skill}")
+    if not meet_together(problem, people):
+        out.append(
+            f"{', '.join(p.email for p in people)} are never free together for {problem.meeting_minutes} minutes"
+        )
+    return out
+
+
+def meet_together(problem: Problem, people: list[Person]) -> bool:
+    """Whether everyone who stated hours is free at once for a whole meeting in the reference week."""
+    rows = [slot_row(p.availability, p.timezone, problem.reference_monday) for p in people if p.availability]
+    if not rows:
+        return True
+    common = np.logical_and.reduce(rows)
+    need = -(-problem.meeting_minutes // SLOT_MIN)
+    run = common.copy()
+    for shift in range(1, need):
+        run &= np.roll(common, -shift)  # the week wraps from Sunday night to Monday
+    return bool(run.any())
 
 
 def teaches_wanted(mentor: Person, mentee: Person) -> bool:

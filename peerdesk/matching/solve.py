@@ -67,9 +67,16 @@ def _member(p: Person, role: str) -> Member:
 
 
 def _make_groups(
-    f: Features, groups: Sequence[Sequence[int]], roles: Sequence[Sequence[str]], *, directed: bool, circles: bool
+    f: Features,
+    groups: Sequence[Sequence[int]],
+    roles: Sequence[Sequence[str]],
+    *,
+    directed: bool,
+    circles: bool,
+    skills: Sequence[str | None] | None = None,
 ) -> list[Group]:
-    """Groups with score (mean of their pairs), weighted breakdown and facts."""
+    """Groups with score (mean of their pairs), weighted breakdown and facts (circles: around
+    the given skill keys, else the skill they all want)."""
     rows: list[int] = []
     cols: list[int] = []
     spans = []
@@ -101,7 +108,7 @@ def _make_groups(
         score = float(mean_scores[k])
         skill = None
         if circles:
-            skill, host, facts = explain.circle_skill(f, list(members))
+            skill, host, facts = explain.circle_skill(f, list(members), skills[k] if skills else None)
             if host is not None:
                 member_roles = ["host" if m == host else "peer" for m in members]
             facts += explain.group_facts(f, list(members))
@@ -129,6 +136,12 @@ def _mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> Proposal:
     )
     mentors, mentees = mentoring_sides(f, capacity)
     matched = {e for _, e in result.pairs}
+    mentors_in_round: dict[int, str] = {}
+    for g in groups:
+        mentor, mentee = g.members
+        mentors_in_round[mentor.id] = (
+            f"{mentors_in_round[mentor.id]}, {mentee.name}" if mentor.id in mentors_in_round else mentee.name
+        )
     allowed = result.block.allowed
     col_of = {int(c): k for k, c in enumerate(mentees)}
     unmatched = []
@@ -138,7 +151,11 @@ def _mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> Proposal:
             continue
         fits = int(allowed[:, col_of[e]].sum()) if len(mentors) else 0
         p = f.people[e]
-        unmatched.append(Unmatched(p.id, p.email, p.name, explain.mentee_reason(f, e, capacity, fits)))
+        reason = explain.mentee_reason(f, e, capacity, fits)
+        if p.id in mentors_in_round:
+            # a "both" who mentors someone this round: only their own mentee side is unmatched
+            reason = f"unmatched as mentee (mentors {mentors_in_round[p.id]} this round): {reason}"
+        unmatched.append(Unmatched(p.id, p.email, p.name, reason))
     could = int(allowed.any(axis=0).sum()) if len(mentors) else 0
     return Proposal(
         mode="mentoring",
@@ -202,21 +219,21 @@ def _pairs(f: Features, steps: Steps) -> Proposal:
 def _circles(f: Features, steps: Steps) -> Proposal:
     result = solve_circles(f, steps)
     steps(0.95, "Explaining the circles")
-    groups = _make_groups(f, result.groups, [["peer"] * len(g) for g in result.groups], directed=False, circles=True)
+    groups = _make_groups(
+        f,
+        result.groups,
+        [["peer"] * len(g) for g in result.groups],
+        directed=False,
+        circles=True,
+        skills=result.skills,
+    )
     placed = {m for g in result.groups for m in g}
     unmatched = []
-    everyone = np.arange(f.n, dtype=np.int64)
     for k in range(f.n):
         if k in placed:
             continue
         p = f.people[k]
-        if f.n < 3:
-            reason = "a circle needs at least 3 people"
-        elif not result.block.allowed[k].any():
-            reason = explain.blocked_reason(f, k, everyone, "member")
-        else:
-            reason = "no circle has room for someone who fits with all of its members"
-        unmatched.append(Unmatched(p.id, p.email, p.name, reason))
+        unmatched.append(Unmatched(p.id, p.email, p.name, explain.circle_reason(f, k, result)))
     return Proposal(
         mode="circles",
         groups=tuple(groups),

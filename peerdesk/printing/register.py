@@ -181,7 +181,7 @@ def register_rows(issued: Iterable[Issued]) -> list[dict[str, str]]:
 
 def export_csv(issued: Iterable[Issued], path: str | os.PathLike[str]) -> Path:
     """Write the register as UTF-8 CSV (with BOM, so spreadsheet programs read the accents)."""
-    from peerdesk.safefile import atomic_write
+    from peerdesk.store.safefile import atomic_write
 
     target = Path(path)
     with atomic_write(target, "w", newline="", encoding="utf-8-sig") as fh:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -41,6 +41,7 @@ from reportlab.platypus import (
 )
 
 from peerdesk import clock
+from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.metrics import dashboard, feedback, people, summary
 from peerdesk.metrics import printing_support as ps
 from peerdesk.metrics.catalogue import format_value
@@ -58,14 +59,8 @@ from peerdesk.store.sessions import kind_label
 from peerdesk.store.settings import load_settings
 from peerdesk.wording import plural, were
 
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 PAGE_SIZES = {"A4": A4, "Letter": letter}
 QUIET_DAYS = dashboard.STALE_DAYS
-
-
-class ReportCancelled(Exception):
-    """The user cancelled writing a report; no file was left behind."""
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -357,7 +352,7 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         text.draw_line(canvas, 18 * mm, 10 * mm, self.organisation, "sans", 7.5)
         canvas.restoreState()
         if self.cancel is not None and self.cancel():
-            raise ReportCancelled()
+            raise Cancelled("Writing the report was cancelled; no file was left behind.")
         if self.progress is not None:
             self.progress(min(doc.page, self.expected), self.expected)
 
@@ -401,7 +396,7 @@ def _write(
         buf = BytesIO()
         _build(buf, story, header, period, organisation, paper, progress, cancel, expected)
         return buf.getvalue()
-    from peerdesk.safefile import atomic_path
+    from peerdesk.store.safefile import atomic_path
 
     target = Path(out)
     with atomic_path(target) as tmp:

@@ -215,7 +215,7 @@ def copy_to(db_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> int
     Refuses files that are not sound PeerDesk databases; never writes to the source.
     Used by `peerdesk backup --out` and File > Back up now.
     """
-    from peerdesk.safefile import atomic_path
+    from peerdesk.store.safefile import atomic_path
 
     source, target = Path(db_path), Path(out)
     if inspect_file(source) == 0:
@@ -289,7 +289,7 @@ def prune(db_path: str | os.PathLike[str], kept: int) -> list[Path]:
 
 def clean_temporaries(db_path: str | os.PathLike[str]) -> list[Path]:
     """Remove the stale .part files crashed backups, copies and restores of db_path left (on open, in prune)."""
-    from peerdesk.safefile import remove_stale_parts
+    from peerdesk.store.safefile import remove_stale_parts
 
     path = Path(db_path)
     removed = remove_stale_parts(backup_dir(path)) if backup_dir(path).is_dir() else []

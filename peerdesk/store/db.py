@@ -158,7 +158,7 @@ def expected_tables(version: int) -> frozenset[str]:
         conn.close()
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """A read-only connection, also where SQLite cannot create the -shm file a WAL file needs.
 
     In a read-only folder or on a read-only disk a file without pending log content is opened
@@ -167,7 +167,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     """
     uri = path.resolve().as_uri()
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5, check_same_thread=check_same_thread)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except BaseException:
@@ -185,11 +185,11 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
             raise
     wal = path.with_name(path.name + "-wal")
     if not wal.exists() or wal.stat().st_size == 0:
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
-    return _copy_into_memory(path, wal)
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=check_same_thread)
+    return _copy_into_memory(path, wal, check_same_thread)
 
 
-def _copy_into_memory(path: Path, wal: Path) -> sqlite3.Connection:
+def _copy_into_memory(path: Path, wal: Path, check_same_thread: bool = True) -> sqlite3.Connection:
     """Read a WAL file and its log where -shm cannot be made: copy both to a private folder, load into memory."""
     import shutil
     import tempfile
@@ -199,7 +199,7 @@ def _copy_into_memory(path: Path, wal: Path) -> sqlite3.Connection:
         shutil.copyfile(path, copy)
         shutil.copyfile(wal, Path(folder) / "copy.db-wal")
         source = sqlite3.connect(copy)
-        memory = sqlite3.connect(":memory:")
+        memory = sqlite3.connect(":memory:", check_same_thread=check_same_thread)
         try:
             source.backup(memory)
         finally:
@@ -238,7 +238,7 @@ def free_bytes(folder: Path) -> int:
 
 def _os_error(exc: OSError, path: Path) -> StoreError:
     """An OSError met creating or opening the program file, in words (lazy: safefile imports this module)."""
-    from peerdesk.safefile import explain
+    from peerdesk.store.safefile import explain
 
     return explain(exc, path)
 
@@ -307,8 +307,11 @@ def open_db(
     Files that are not PeerDesk databases, damaged files and files from a newer
     PeerDesk raise a StoreError and are left untouched.
     """
+    # check_same_thread=False: the window runs long writes on a worker thread while the UI thread
+    # waits (Workspace.writing lets one write at a time use the connection)
     if str(path) == ":memory:":
-        db = Database(memory=True)
+        db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+        db.memory = True
         configure(db)
         migrate(db)
         return db
@@ -332,14 +335,14 @@ def open_db(
         if version < LATEST:
             raise NeedsUpgrade(f"{file.name} needs an upgrade and cannot be opened read-only.")
         with known_errors(file.name):
-            conn = connect_readonly(file)
+            conn = connect_readonly(file, check_same_thread=False)  # a reader may serve a worker thread
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db
     with known_errors(file.name):
         if 0 < version < LATEST and before_migrate is not None:
             before_migrate(file)
-        db = Database(file)
+        db = Database(sqlite3.connect(file, check_same_thread=False))
         configure(db)
         migrate(db)
     with contextlib.suppress(OSError):

@@ -13,6 +13,7 @@ from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId
+from peerdesk.store.workspace import bulk
 
 KINDS = {"mentoring": "mentoring", "buddies": "buddy", "cross_functional": "cross_functional", "circles": "circle"}
 MEMBER_ROLES = ("mentor", "mentee", "peer", "host")
@@ -434,6 +435,34 @@ def accept_round(
                 "INSERT INTO round_sitouts(round_id, participant_id, reason) VALUES (?, ?, ?)", (round_id, pid, reason)
             )
     return round_id
+
+
+@dataclass(frozen=True)
+class NewRound:
+    """A proposal to record as a round: its groups, score, the parameters it was made with, who sat out."""
+
+    mode: str
+    groups: tuple[NewGroup, ...]
+    total_score: float = 0.0
+    params: Mapping[str, Any] = field(default_factory=dict)
+    sat_out: Mapping[int, str] = field(default_factory=dict)
+
+
+@bulk("accepting a round")
+def record_round(
+    db: Database, new: NewRound, *, program_id: int | None = None, started_on: dt.date | None = None
+) -> int:
+    """Accept a round (a bulk change: the file is backed up first); returns the round id."""
+    return accept_round(
+        db,
+        new.mode,
+        new.groups,
+        program_id=program_id,
+        started_on=started_on,
+        total_score=new.total_score,
+        params=new.params,
+        sat_out=new.sat_out,
+    )
 
 
 # -- exclusions ------------------------------------------------------------------------

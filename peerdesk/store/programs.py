@@ -224,13 +224,16 @@ def program_meeting_minutes(db: Database, program_id: int | None) -> int:
     if program_id is None:
         return DEFAULT_MEETING_MINUTES
     row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
-    if row is None:
-        return DEFAULT_MEETING_MINUTES
+    return stored_meeting_minutes(row[0] if row else None)
+
+
+def stored_meeting_minutes(config: str | None) -> int:
+    """The meeting length in a program's stored config (JSON text), or the default."""
     try:
-        config = json.loads(row[0] or "{}")
+        parsed = json.loads(config or "{}")
     except ValueError:
         return DEFAULT_MEETING_MINUTES
-    return meeting_minutes_of(config) if isinstance(config, dict) else DEFAULT_MEETING_MINUTES
+    return meeting_minutes_of(parsed) if isinstance(parsed, dict) else DEFAULT_MEETING_MINUTES
 
 
 def member_ids(db: Database, program_id: int) -> set[int]:

@@ -30,13 +30,16 @@ from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard, dashboard_goals
 from peerdesk.metrics.goals import GoalProgress
 from peerdesk.metrics.scope import Period
+from peerdesk.store.lookups import program_of_pairing
 from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_models import ActionModel, GoalProgressModel, SparklineDelegate
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 
 # Tables whose changes can move a figure of the dashboard.
 WATCHED = (
@@ -139,7 +142,7 @@ class DashboardPage(QWidget):
     # Emitted each time the figures on screen were replaced by fresh ones.
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.data: Dashboard | None = None
@@ -148,10 +151,10 @@ class DashboardPage(QWidget):
         # A program file is read on a pool thread (the window stays responsive on large
         # programs); an in-memory store can only be read through its own connection.
         # Figures and goals are computed side by side (SQLite releases the GIL while it reads).
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._computed)
         self.runner.failed.connect(self._failed)
-        self.goals_runner = MetricsRunner(ctx, self)
+        self.goals_runner = JobRunner(ctx.path, self)
         self.goals_runner.finished.connect(self._goals_computed)
         self.goals_runner.failed.connect(self._failed)
         self._pending_goals: GoalsResult | None = None
@@ -202,6 +205,7 @@ class DashboardPage(QWidget):
 
         self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
         self.upcoming_view = QTableView(self)
+        widgets.fit_on_sample(self.upcoming_view)
         self.upcoming_view.setModel(self.upcoming)
         self.upcoming_view.verticalHeader().hide()
         self.upcoming_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -270,7 +274,7 @@ class DashboardPage(QWidget):
 
         self._fill_programs()
         self._fill_departments()
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.refresh()
 
     # --- data ---------------------------------------------------------------------------
@@ -339,8 +343,8 @@ class DashboardPage(QWidget):
             self.period_label.setText(self.period_label.text().split(" · ")[0] + " · updating…")
         self._pending_goals = None
         self._waiting = 2
-        self.runner.run(_figures, self.program_id(), self.department())
-        self.goals_runner.run(_goals, self.program_id())
+        self.runner.read(_figures, self.program_id(), self.department())
+        self.goals_runner.read(_goals, self.program_id())
 
     def _computed(self, result: tuple[Dashboard, str]) -> None:
         data, self._zone = result
@@ -449,7 +453,7 @@ class DashboardPage(QWidget):
 
     def _meeting_for(self, pairing_id: int, item: ActionItem | None) -> Session:
         people = members_of_pairing(self.ctx.db, pairing_id)
-        program = self.ctx.db.execute("SELECT program_id FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
+        program = program_of_pairing(self.ctx.db, pairing_id)
         start = (clock.now() + dt.timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
         return Session(
             title=f"Catch-up: {item.title}" if item else "Pair catch-up",
@@ -458,7 +462,7 @@ class DashboardPage(QWidget):
             duration_min=45,
             kind="pair_meeting",
             pairing_id=pairing_id,  # type: ignore[arg-type]
-            program_id=program[0] if program else None,
+            program_id=program,  # type: ignore[arg-type]
             hosts=tuple(people[:1]),
             attendees=tuple(people[1:]),
         )

@@ -23,7 +23,9 @@ from peerdesk.metrics.feedback import FeedbackSummary, RatingGroup, feedback_sum
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
 from peerdesk.ui import charts, widgets
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 
@@ -86,11 +88,11 @@ class FeedbackPage(QWidget):
     status_message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.summary: FeedbackSummary | None = None
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
@@ -153,7 +155,7 @@ class FeedbackPage(QWidget):
         layout.addWidget(self.headline)
         layout.addLayout(grid)
         layout.addWidget(self.tabs, 1)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self.reload()
 
@@ -183,7 +185,7 @@ class FeedbackPage(QWidget):
     def reload(self) -> None:
         if self.runner.background:
             self.headline.setText("Computing…")
-        self.runner.run(feedback_summary, self.scope())
+        self.runner.read(feedback_summary, self.scope())
 
     def _failed(self, exc: BaseException) -> None:
         detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)

@@ -38,6 +38,16 @@ class FirstLaunchDialog(QDialog):
             button.clicked.connect(lambda _=False, c=choice: self.choose(c))
             layout.addWidget(button)
             self.buttons[choice] = button
+        self.guide: QWidget | None = None
+        self.guide_link = QLabel(
+            'New to PeerDesk? <a href="guide">Read the user guide</a>: first steps, importing people, '
+            "running a round, invites, printing and backups (later: Help > User guide, F1).",
+            self,
+        )
+        self.guide_link.setWordWrap(True)
+        self.guide_link.setTextFormat(Qt.TextFormat.RichText)
+        self.guide_link.linkActivated.connect(lambda _href: self.open_guide())
+        layout.addWidget(self.guide_link)
         quit_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         quit_box.rejected.connect(self.reject)
         layout.addWidget(quit_box)
@@ -45,6 +55,12 @@ class FirstLaunchDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.buttons["demo"].setFocus()
+
+    def open_guide(self) -> None:
+        """The guide opens beside the welcome dialog (a child of it, so that it can be used now)."""
+        from peerdesk.ui.guide import show_guide
+
+        self.guide = show_guide(self)
 
     def choose(self, choice: str) -> None:
         self.choice = choice
@@ -55,4 +71,13 @@ def ask_first_launch(parent: QWidget | None = None) -> str | None:
     """Show the welcome dialog; return 'demo', 'new', 'import', 'open', or None to quit (tests replace this)."""
     dialog = FirstLaunchDialog(parent)
     dialog.exec()
+    keep_guide_open(dialog, parent)
     return dialog.choice
+
+
+def keep_guide_open(dialog: FirstLaunchDialog, parent: QWidget | None) -> None:
+    """A guide opened from the welcome dialog stays open once the dialog is gone."""
+    guide = dialog.guide
+    if guide is not None and parent is not None and guide.isVisible():
+        guide.setParent(parent, guide.windowFlags())
+        guide.show()

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from peerdesk import clock
+from peerdesk.jobs import Cancelled
 from peerdesk.scheduling import (
-    Cancelled,
     FirstMeeting,
     book_first_meetings,
     pairings_without_sessions,
@@ -18,7 +18,8 @@ from peerdesk.scheduling import (
 from peerdesk.store import pairings as store
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
-from peerdesk.ui.progress import run_read_job
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import run_read_job
 
 TITLE = "Schedule first meetings"
 WEEKS = 4
@@ -53,7 +54,7 @@ def summary(results: list[FirstMeeting]) -> str:
 
 
 def schedule_first_meetings(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None,
     *,
     display_tz: str,
@@ -103,7 +104,7 @@ def schedule_first_meetings(
     except StoreError as exc:
         widgets.warn(parent, TITLE, str(exc))
         return None
-    results = widgets.run_write(ctx, parent, TITLE, book_first_meetings, plan, backup_first=True)
+    results = widgets.run_write(ctx, parent, TITLE, book_first_meetings, plan)
     if results is None:
         return None
     text = summary(results)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QLocale, QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,17 +16,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QProgressDialog,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from peerdesk import importing
-from peerdesk.store.db import open_db
+from peerdesk.jobs import Cancelled
 from peerdesk.store.errors import StoreError
 from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import run_modal
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _FIELD_LABELS = {
@@ -58,7 +59,7 @@ def describe_changes(old: Participant, new: Participant) -> str:
     return "; ".join(parts)
 
 
-def _day(day: Any) -> str:
+def _day(day: dt.date | None) -> str:
     """A hire date as the preview shows it: '1 Sep 2025', unmistakable whichever order the file used."""
     return f"{day.day} {day:%b %Y}" if day is not None else ""
 
@@ -78,7 +79,7 @@ class ImportDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         plan: importing.ImportPlan,
         path: Path,
         parent: QWidget | None = None,
@@ -229,88 +230,32 @@ class ImportDialog(QDialog):
             return
         good_rows = self.good_rows_check.isChecked()
         try:
-            self.imported = self.ctx.run(
-                "Import participants", importing.apply_import, self.plan, good_rows=good_rows, backup_first=True
-            )
+            self.imported = self.ctx.run("Import participants", importing.apply_import, self.plan, good_rows=good_rows)
         except StoreError as exc:
             self.message.show_error(str(exc))
             return
         super().accept()
 
 
-_RUNNING: set[QRunnable] = set()
-
-
-class _PlanSignals(QObject):
-    done = Signal(object)  # ImportPlan
-    failed = Signal(object)  # the exception
-
-
-class _PlanTask(QRunnable):
-    """Reads and checks a CSV file on a worker thread, over its own read-only connection."""
-
-    def __init__(self, db_path: Path, csv_path: Path, **options: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python owns it (see _RUNNING)
-        self.db_path, self.csv_path, self.options = db_path, csv_path, options
-        self.signals = _PlanSignals()
-
-    def run(self) -> None:
-        try:
-            db = open_db(self.db_path, create=False, readonly=True)
-            try:
-                plan = importing.plan_import(db, self.csv_path, **self.options)
-            finally:
-                db.close()
-        except Exception as exc:  # handed to the UI thread, which shows or re-raises it
-            self.signals.failed.emit(exc)
-            return
-        self.signals.done.emit(plan)
-
-
-def read_plan(ctx: Any, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
-    """Work out what importing path would do, off the UI thread when the program is a file.
+def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
+    """Work out what importing path would do, on a worker thread over its own read-only connection.
 
     Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
     plan_import raises (StoreError for a file it cannot read, OSError).
     """
-    db_path = ctx.workspace.path
-    if db_path is None:  # an in-memory program: its connection cannot be shared with a thread
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return importing.plan_import(ctx.db, path, **options)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-    task = _PlanTask(db_path, path, **options)
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def finished(key: str, value: Any) -> None:
-        outcome.setdefault(key, value)
-        loop.quit()
-
-    task.signals.done.connect(lambda plan: finished("plan", plan))
-    task.signals.failed.connect(lambda exc: finished("error", exc))
-    progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)
-    progress.setWindowTitle("Import participants")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(400)
-    progress.canceled.connect(loop.quit)
-    _RUNNING.add(task)  # kept alive until it reports, even when the user cancels
-    task.signals.done.connect(lambda _: _RUNNING.discard(task))
-    task.signals.failed.connect(lambda _: _RUNNING.discard(task))
-    QThreadPool.globalInstance().start(task)
-    loop.exec()
-    progress.reset()
-    progress.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    if "plan" not in outcome:  # cancelled: the worker finishes on its own; its result is dropped
+    try:
+        plan = run_modal(
+            parent,
+            f"Reading {path.name}…",
+            lambda work: importing.plan_import(work.reader(), path, **options),
+            path=ctx.path,
+        )
+    except Cancelled:
         return None
-    return outcome["plan"]  # type: ignore[no-any-return]
+    return plan
 
 
-def import_participants(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
     if ctx.readonly:
         widgets.warn(parent, "Import participants", "This program file is open read-only; nothing can be imported.")
@@ -357,7 +302,7 @@ def ask_export_target(parent: QWidget | None, suggested: str) -> tuple[Path, str
 
 
 def export_participants_to_file(
-    ctx: Any, parent: QWidget | None, path: Path | None = None, delimiter: str = ","
+    ctx: AppContext, parent: QWidget | None, path: Path | None = None, delimiter: str = ","
 ) -> int | None:
     """Ask where to write (and the separator), and export everyone to CSV; return the number of rows written."""
     if path is None:

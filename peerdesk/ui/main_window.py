@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk import __version__
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import participant_counts
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import widgets
+from peerdesk.ui import icons, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.pages import PAGES
 
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.sidebar.setFont(font)
         for title, _spec in PAGES:
-            QListWidgetItem(widgets.badge_icon(title), title, self.sidebar)
+            QListWidgetItem(icons.icon(icons.PAGE_ICONS.get(title, "layout-dashboard")), title, self.sidebar)
         self.stack = QStackedWidget(self)
         for _ in PAGES:
             self.stack.addWidget(QWidget(self.stack))
@@ -103,8 +103,10 @@ class MainWindow(QMainWindow):
 
     # --- menus -------------------------------------------------------------------------
 
-    def _act(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+    def _act(self, menu: Any, text: str, slot: Any, shortcut: Any = None, icon: str | None = None) -> QAction:
         action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(icons.icon(icon))
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
         action.triggered.connect(slot)
@@ -113,30 +115,36 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.new_action = self._act(file, "&New program…", self.new_program)
-        self.open_action = self._act(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.file_menu = file = bar.addMenu("&File")
+        self.new_action = self._act(file, "&New program…", self.new_program, icon="file-plus")
+        self.open_action = self._act(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "folder-open")
+        self.demo_action = self._act(file, "Open the &demo program", self.open_demo)
+        self.demo_over_action = self._act(file, "Start the demo &over…", self.start_demo_over)
         file.addSeparator()
-        self.import_action = self._act(file, "&Import participants…", self.import_participants, "Ctrl+I")
-        self.export_action = self._act(file, "&Export participants…", self.export_participants, "Ctrl+E")
-        self.invites_action = self._act(file, "Export calendar &invites…", self.export_invites)
+        self.import_action = self._act(file, "&Import participants…", self.import_participants, "Ctrl+I", "file-input")
+        self.export_action = self._act(file, "&Export participants…", self.export_participants, "Ctrl+E", "file-output")
+        self.invites_action = self._act(file, "Export calendar &invites…", self.export_invites, icon="calendar-plus")
         file.addSeparator()
-        self.backup_action = self._act(file, "&Back up now…", self.back_up_now)
-        self.restore_action = self._act(file, "&Restore…", self.restore_backup)
+        self.backup_action = self._act(file, "&Back up now…", self.back_up_now, icon="save")
+        self.restore_action = self._act(file, "&Restore…", self.restore_backup, icon="history")
         file.addSeparator()
-        self.settings_action = self._act(file, "&Settings…", self.open_settings, "Ctrl+,")
+        self.settings_action = self._act(file, "&Settings…", self.open_settings, "Ctrl+,", "settings")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file.addSeparator()
-        self.quit_action = self._act(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._act(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self._act(edit, "&Undo", self.undo, [QKeySequence("Ctrl+Z")])
-        self.redo_action = self._act(edit, "&Redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.edit_menu = edit = bar.addMenu("&Edit")
+        self.undo_action = self._act(edit, "&Undo", self.undo, [QKeySequence("Ctrl+Z")], "undo-2")
+        self.redo_action = self._act(
+            edit, "&Redo", self.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], "redo-2"
+        )
 
-        help_menu = bar.addMenu("&Help")
-        about = self._act(help_menu, "&About PeerDesk", self.show_about)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.help_menu = help_menu = bar.addMenu("&Help")
+        self.guide_action = self._act(help_menu, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
+        self.guide_action.setIcon(icons.icon("book-open"))
+        self.about_action = self._act(help_menu, "&About PeerDesk", self.show_about, icon="info")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     # --- the open program --------------------------------------------------------------
 
@@ -213,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def _folder(self) -> str:
         path = self.ctx.workspace.path if self.ctx is not None else None
-        return str(path.parent) if path is not None else str(Path.home())
+        return str(path.parent) if path is not None else ""  # "": the last folder, or Documents
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -321,12 +329,31 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Settings saved", 5000)
 
     def show_about(self) -> None:
-        widgets.about(
+        from peerdesk.ui.about_dialog import AboutDialog
+
+        widgets.exec_dialog(AboutDialog(self))
+
+    def show_guide(self) -> None:
+        from peerdesk.ui.guide import show_guide
+
+        show_guide(self)
+
+    def open_demo(self) -> bool:
+        """Open the demo program as it was left (built on first use)."""
+        from peerdesk.ui.demo_program import open_demo
+
+        return open_demo(self)
+
+    def start_demo_over(self) -> bool:
+        """Replace the demo program, and every change made to it, with a fresh copy."""
+        from peerdesk.ui.demo_program import start_over
+
+        return widgets.confirm(
             self,
-            "About PeerDesk",
-            f"<h3>PeerDesk {__version__}</h3><p>Runs a workplace peer-learning program: participants, "
-            "pairings, sessions, feedback, invites, certificates and reports, in one file on this computer.</p>",
-        )
+            "Start the demo over",
+            "Replace the demo program, and every change you made to it, with a fresh copy?",
+            "Start over",
+        ) and start_over(self)
 
     # --- state -------------------------------------------------------------------------
 
@@ -338,10 +365,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             self.counts_label.setText("")
             return
-        total, active, archived = self.ctx.db.execute(
-            "SELECT count(*), coalesce(sum(status = 'active' AND archived = 0), 0), coalesce(sum(archived), 0) "
-            "FROM participants"
-        ).fetchone()
+        counts = participant_counts(self.ctx.db)
+        total, active, archived = counts.total, counts.active, counts.archived
         text = f"{total} participant{'s' if total != 1 else ''} · {active} active"
         if archived:
             text += f" · {archived} archived"

@@ -28,12 +28,14 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.pairing_models import (
     ActivePairingsModel,
     ExclusionsModel,
     SelfSortingFilter,
     members_text,
 )
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.session_widgets import PersonCombo
 
 EXCLUSION_TABLES = ("pairing_exclusions", "participants")
@@ -71,7 +73,7 @@ def _search(placeholder: str, apply: Callable[[str], None], parent: QWidget) -> 
 class ExclusionDialog(QDialog):
     """Choose two people who must never be paired, and say why; writes the exclusion (undoable)."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Never pair")
@@ -144,7 +146,7 @@ def _remove_exclusions(db: Database, pairs: Iterable[tuple[int, int]]) -> int:
 class ExclusionsTab(QWidget):
     """The never-pair list, with Add… and Remove."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.model = ExclusionsModel(self)
@@ -165,7 +167,7 @@ class ExclusionsTab(QWidget):
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.refresh()
 
     def refresh(self) -> None:
@@ -220,7 +222,7 @@ class ActivePairingsTab(QWidget):
     it is shown next): a few thousand pairings take a moment to read.
     """
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.model = ActivePairingsModel(self)
@@ -251,7 +253,7 @@ class ActivePairingsTab(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)  # a new filter text
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._stale = True
         self._update_buttons()
 

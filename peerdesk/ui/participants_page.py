@@ -26,6 +26,7 @@ from peerdesk.store.records import ROLES, STATUSES, Participant
 from peerdesk.store.training import trained_ids
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.participant_dialog import ParticipantDialog
 from peerdesk.ui.participants_model import (
     COLUMNS,
@@ -34,6 +35,7 @@ from peerdesk.ui.participants_model import (
     ParticipantsFilter,
     ParticipantsModel,
 )
+from peerdesk.ui.refresh import when_shown
 
 WATCHED = ("participants", "participant_skills", "availability", "skills")
 TRAINING = ("training_completions", "training_modules")
@@ -66,7 +68,7 @@ class ParticipantsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._departments: list[str] | None = None  # what the department filter lists
@@ -92,7 +94,7 @@ class ParticipantsPage(QWidget):
 
         self.proxy.filter_changed.connect(self._update_counts)
         self.proxy.layoutChanged.connect(self._update_actions)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import (
     MEETING_MINUTES,
     PROGRAM_STATUSES,
@@ -39,6 +40,7 @@ from peerdesk.store.programs import (
 )
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -79,7 +81,7 @@ class OptionalDate(QWidget):
 class ProgramDialog(QDialog):
     """New program (program=None) or edit one; OK validates and saves in one undoable step."""
 
-    def __init__(self, ctx: Any, program: Program | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, program: Program | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = program
@@ -116,9 +118,8 @@ class ProgramDialog(QDialog):
 
         self.people = QStandardItemModel(self)
         enrolled = member_ids(ctx.db, program.id) if program and program.id is not None else set()
-        for pid, name, dept, status in ctx.db.execute(
-            "SELECT id, name, department, status FROM participants WHERE archived = 0 OR id IN "
-            f"({','.join(str(i) for i in enrolled) or 'NULL'}) ORDER BY name COLLATE NOCASE"
+        for pid, name, dept, status in (
+            (p.id, p.name, p.department, p.status) for p in person_names(ctx.db, archived=False, also=enrolled)
         ):
             item = QStandardItem(f"{name}  ·  {dept}" if dept else name)
             if status != "active":

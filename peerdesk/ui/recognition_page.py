@@ -33,11 +33,14 @@ from peerdesk.metrics.people import (
     LeaderboardEntry,
 )
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import list_programs
 from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
 from peerdesk.ui import widgets
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 
@@ -106,7 +109,7 @@ class AwardsModel(RecordsModel):
 class AwardDialog(QDialog):
     """Give an award to someone, with the reason printed on their certificate."""
 
-    def __init__(self, ctx: Any, participant_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.saved: Award | None = None
@@ -115,10 +118,8 @@ class AwardDialog(QDialog):
         self.person = QComboBox(self)
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for pid, name, dept in ctx.db.execute(
-            "SELECT id, name, department FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.person.addItem(f"{name} · {dept}" if dept else name, pid)
+        for p in person_names(ctx.db, archived=False):
+            self.person.addItem(f"{p.name} · {p.department}" if p.department else p.name, p.id)
         self.person.setCompleter(
             widgets.word_completer([self.person.itemText(i) for i in range(self.person.count())], self)
         )
@@ -185,10 +186,10 @@ class RecognitionPage(QWidget):
     status_message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show_board)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
@@ -247,7 +248,7 @@ class RecognitionPage(QWidget):
         splitter.setStretchFactor(0, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self.reload_board()
         self.reload_awards()
@@ -278,7 +279,7 @@ class RecognitionPage(QWidget):
         self.range_label.setText(
             (str(scope.period) if scope.period.start else "") + (" · updating…" if self.runner.background else "")
         )
-        self.runner.run(_board, scope)
+        self.runner.read(_board, scope)
 
     def _show_board(self, rows: list[LeaderboardEntry]) -> None:
         scope = self.scope()
@@ -293,7 +294,7 @@ class RecognitionPage(QWidget):
         widgets.report_bug(self, "Recognition", "The leaderboard could not be computed.", detail)
 
     def reload_awards(self) -> None:
-        names = dict(self.ctx.db.execute("SELECT id, name FROM participants"))
+        names = {p.id: p.name for p in person_names(self.ctx.db)}
         programs = {p.id: p.name for p in list_programs(self.ctx.db)}
         self.awards.set_rows(
             [(a, names.get(a.participant_id, "?"), programs.get(a.program_id, "")) for a in list_awards(self.ctx.db)]

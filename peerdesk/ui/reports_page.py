@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.jobs import Cancelled, Work
 from peerdesk.printing import certificates, reports
-from peerdesk.printing.certificates import Cancelled
 from peerdesk.printing.designs import DESIGNS
 from peerdesk.printing.eligibility import Candidate, candidates
 from peerdesk.printing.fonts import FontMissing
 from peerdesk.printing.register import Issued, export_csv, register
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import person_names, program_choices
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
@@ -42,7 +43,9 @@ from peerdesk.ui.certificate_models import (
     VerdictFilter,
 )
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
-from peerdesk.ui.progress import run_with_progress
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner, run_modal
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.report_period import PeriodChooser
 from peerdesk.ui.report_preview import PDF_FILTER, PdfPreviewDialog
 
@@ -89,7 +92,7 @@ def _table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
 class ReportsPage(QWidget):
     """Certificates (eligible, print, register) and progress reports."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.program = QComboBox()
@@ -107,10 +110,13 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        self.eligible_runner = JobRunner(ctx.path, self)
+        self.eligible_runner.finished.connect(self._show_eligible)
+        self.eligible_runner.failed.connect(self._eligible_failed)
         self.program.currentIndexChanged.connect(self.refresh_eligible)
         self.period.changed.connect(self.refresh_eligible)
         self._stale = False
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
 
     # --- building ---------------------------------------------------------------------
@@ -223,17 +229,15 @@ class ReportsPage(QWidget):
         current = self.program.currentData()
         self.program.blockSignals(True)
         self.program.clear()
-        for pid, name in self.ctx.db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE"):
+        for pid, name in program_choices(self.ctx.db):
             self.program.addItem(name, pid)
         index = self.program.findData(current)
         self.program.setCurrentIndex(index if index >= 0 else 0)
         self.program.blockSignals(False)
         person = self.person.currentData()
         self.person.clear()
-        for pid, name, email in self.ctx.db.execute(
-            "SELECT id, name, email FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.person.addItem(f"{name} <{email}>", pid)
+        for p in person_names(self.ctx.db, archived=False):
+            self.person.addItem(f"{p.name} <{p.email}>", p.id)
         index = self.person.findData(person)
         if index >= 0:
             self.person.setCurrentIndex(index)
@@ -257,15 +261,14 @@ class ReportsPage(QWidget):
         return self.program.currentData()
 
     def refresh_eligible(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
+        """Work out who qualifies on a worker (half a second at 5,000 people); the list follows."""
         pid = self.program_id()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a large program takes a moment
-        try:
-            rows = candidates(self.ctx.db, pid, period=self.period.period()) if pid is not None else []
-        finally:
-            QApplication.restoreOverrideCursor()
-        serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in register(self.ctx.db)}
+        self.eligible_summary.setText("Working out who qualifies…")
+        self.eligible_runner.read(_eligible, pid, self.period.period())
+
+    def _show_eligible(self, result: tuple[int | None, list[Candidate], list[Issued]]) -> None:
+        pid, rows, issued = result
+        serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in issued}
         self.eligible.load(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
         qualify = sum(1 for c in rows if c.qualifies)
         close = sum(1 for c in rows if c.close)
@@ -273,6 +276,11 @@ class ReportsPage(QWidget):
         has_program = pid is not None
         for button in (self.rules_button, self.print_button, self.preview_button):
             button.setEnabled(has_program)
+
+    def _eligible_failed(self, error: BaseException) -> None:
+        self.eligible_summary.setText("Who qualifies could not be worked out.")
+        detail = widgets.describe_exception(type(error), error, error.__traceback__)
+        widgets.report_bug(self, "Certificates", "Who qualifies could not be worked out.", detail)
 
     def refresh_register(self) -> None:
         rows = register(self.ctx.db)
@@ -351,13 +359,17 @@ class ReportsPage(QWidget):
         settings = load_settings(self.ctx.db)
         design = self.design.currentData()
 
-        def job(progress: Any, cancelled: Any) -> Any:
+        def job(work: Work) -> Any:
             if one_pdf:
-                return certificates.write_pdf(issued, settings, target, design, progress=progress, cancel=cancelled)
-            return certificates.write_files(issued, settings, target, design, progress=progress, cancel=cancelled)
+                return certificates.write_pdf(
+                    issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+                )
+            return certificates.write_files(
+                issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+            )
 
         try:
-            result = run_with_progress(self, "Printing certificates", job, len(issued))
+            result = run_modal(self, "Printing certificates", job, total=len(issued))
         except Cancelled as exc:
             kept = f" {len(exc.written)} files were written before." if exc.written else " No file was written."
             widgets.inform(self, "Print certificates", "Printing was cancelled." + kept)
@@ -394,27 +406,28 @@ class ReportsPage(QWidget):
     # --- progress reports --------------------------------------------------------------
 
     def _gather(self) -> tuple[Any, str] | None:
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            if self.program_kind.isChecked():
-                pid = self.program_id()
-                if pid is None:
-                    widgets.inform(self, "Progress report", "Create a program first.")
-                    return None
-                return reports.gather_program(
-                    self.ctx.db, pid, self.period.period()
-                ), f"{self.program.currentText()} report.pdf"
-            person = self.person.currentData()
-            if person is None:
-                widgets.inform(self, "Progress report", "Choose a participant.")
+        """The report's figures, gathered on a worker while the window waits (a second at 5,000 people)."""
+        period = self.period.period()
+        if self.program_kind.isChecked():
+            pid = self.program_id()
+            if pid is None:
+                widgets.inform(self, "Progress report", "Create a program first.")
                 return None
-            period = self.period.period()
-            data = reports.gather_participant(self.ctx.db, person, period)
-            return data, f"{data.name} report.pdf"
-        finally:
-            QApplication.restoreOverrideCursor()
+            title = f"{self.program.currentText()} report.pdf"
+            data = self._gathered(lambda work: reports.gather_program(work.reader(), pid, period))
+            return None if data is None else (data, title)
+        person = self.person.currentData()
+        if person is None:
+            widgets.inform(self, "Progress report", "Choose a participant.")
+            return None
+        data = self._gathered(lambda work: reports.gather_participant(work.reader(), person, period))
+        return None if data is None else (data, f"{data.name} report.pdf")
+
+    def _gathered(self, gather: Any) -> Any:
+        try:
+            return run_modal(self, "Gathering the report's figures", gather, path=self.ctx.path)
+        except Cancelled:
+            return None
 
     @staticmethod
     def _writer(data: Any) -> Any:
@@ -429,12 +442,12 @@ class ReportsPage(QWidget):
         data, name = gathered
         write = self._writer(data)
         try:
-            pdf = run_with_progress(
+            pdf = run_modal(
                 self,
                 "Preparing the report",
-                lambda progress, cancelled: write(data, None, progress=progress, cancel=cancelled),
+                lambda work: write(data, None, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing) as exc:
             widgets.warn(self, "Progress report", str(exc))
@@ -453,14 +466,19 @@ class ReportsPage(QWidget):
             target = target.with_suffix(".pdf")
         write = self._writer(data)
         try:
-            run_with_progress(
+            run_modal(
                 self,
                 "Writing the report",
-                lambda progress, cancelled: write(data, target, progress=progress, cancel=cancelled),
+                lambda work: write(data, target, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing, OSError) as exc:
             widgets.warn(self, "Progress report", str(exc))
             return
         widgets.inform(self, "Progress report", f"Report saved to {target}.")
+
+
+def _eligible(db: Any, pid: int | None, period: Any) -> tuple[int | None, list[Candidate], list[Issued]]:
+    """On a worker: who may get a certificate of the program, and what was issued already."""
+    return pid, (candidates(db, pid, period=period) if pid is not None else []), register(db)

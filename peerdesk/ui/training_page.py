@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import active_people, completion_counts, completions, mentee_counts
 from peerdesk.store.training import (
     Module,
     add_default_modules,
@@ -48,7 +49,9 @@ from peerdesk.store.training import (
     update_module,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 
@@ -74,27 +77,12 @@ class TraineeRow:
 
 def load_trainees(db: Any) -> list[TraineeRow]:
     """Active participants with their completions and how many mentees they have now."""
-    today = clock.today().isoformat()
-    mentees = dict(
-        db.execute(
-            "SELECT m.participant_id, count(DISTINCT e.participant_id) FROM pairing_members m "
-            "JOIN pairings pr ON pr.id = m.pairing_id AND pr.status = 'active' AND pr.started_on <= ? "
-            "AND (pr.ended_on IS NULL OR pr.ended_on > ?) "
-            "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
-            "WHERE m.role = 'mentor' GROUP BY m.participant_id",
-            (today, today),
-        )
-    )
-    done: dict[int, dict[int, dt.date]] = {}
-    for pid, mid, day in db.execute("SELECT participant_id, module_id, completed_on FROM training_completions"):
-        done.setdefault(pid, {})[mid] = dt.date.fromisoformat(day)
+    mentees = mentee_counts(db)
+    done = completions(db)
     trained = trained_ids(db)
     return [
-        TraineeRow(pid, name, dept, role, int(mentees.get(pid, 0)), done.get(pid, {}), pid in trained)
-        for pid, name, dept, role in db.execute(
-            "SELECT id, name, department, role FROM participants WHERE status = 'active' AND archived = 0 "
-            "ORDER BY name COLLATE NOCASE"
-        )
+        TraineeRow(p.id, p.name, p.department, p.role, mentees.get(p.id, 0), done.get(p.id, {}), p.id in trained)
+        for p in active_people(db)
     ]
 
 
@@ -211,7 +199,7 @@ class MentorFilter(QSortFilterProxyModel):
 class ModuleDialog(QDialog):
     """Add or edit a training module."""
 
-    def __init__(self, ctx: Any, module: Module | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, module: Module | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = module
@@ -259,7 +247,7 @@ class CompletionDialog(QDialog):
     """Record that the selected people completed a module on a day."""
 
     def __init__(
-        self, ctx: Any, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
+        self, ctx: AppContext, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -316,11 +304,12 @@ class TrainingPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.modules_model = ModulesModel(self)
         self.modules_view = QTableView(self)
+        widgets.fit_on_sample(self.modules_view)
         self.modules_view.setModel(self.modules_model)
         self.modules_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.modules_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -393,7 +382,7 @@ class TrainingPage(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
 
     def _on_changed(self, changes: Any) -> None:
@@ -402,7 +391,7 @@ class TrainingPage(QWidget):
 
     def reload(self) -> None:
         modules = list_modules(self.ctx.db)
-        counts = dict(self.ctx.db.execute("SELECT module_id, count(*) FROM training_completions GROUP BY module_id"))
+        counts = completion_counts(self.ctx.db)
         self.modules_model.load(modules, counts)
         self.modules_view.resizeColumnsToContents()
         rows = load_trainees(self.ctx.db)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import lil_matrix
 
-from peerdesk.matching import peers, synthetic
+from peerdesk.matching import peers, rules, synthetic
 from peerdesk.matching.circles import group_sizes, solve_circles
 from peerdesk.matching.common import Steps
 from peerdesk.matching.mentoring import solve_mentoring
@@ -18,6 +19,7 @@ from peerdesk.matching.peers import solve_pairs, upper_bound
 from peerdesk.matching.rules import violations
 from peerdesk.matching.scoring import Features, score_block
 from peerdesk.matching.solve import pool_of, propose
+from peerdesk.store.records import SkillLevel
 
 STEPS = Steps(None, None)
 
@@ -185,13 +187,24 @@ def test_preconditioned_assignment_finds_the_plain_optimum(seed):
     assert sorted(perm) == list(range(n))
 
 
-def _circle_optimum(w: np.ndarray, allowed: np.ndarray, sizes: list[int]) -> float | None:
-    """Best set of circles with the given sizes (set partitioning by integer programming)."""
+def _valid_circle(problem, f, allowed, group) -> bool:
+    """The circle rules, stated plainly: a skill all want to learn, allowed pairs, free together."""
+    people = [f.people[k] for k in group]
+    wanted = set.intersection(*({s.skill.casefold() for s in p.learns} for p in people))
+    return (
+        bool(wanted)
+        and all(allowed[a, b] for a, b in itertools.combinations(group, 2))
+        and rules.meet_together(problem, people)
+    )
+
+
+def _circle_optimum(problem, f, w, allowed, sizes: list[int]) -> float | None:
+    """Best circles with these sizes, each person in one at most (set packing by integer programming)."""
     n = len(w)
     candidates = []
     for size in sorted(set(sizes)):
         for group in itertools.combinations(range(n), size):
-            if all(allowed[a, b] for a, b in itertools.combinations(group, 2)):
+            if _valid_circle(problem, f, allowed, group):
                 candidates.append(group)
     if not candidates:
         return None
@@ -212,21 +225,30 @@ def _circle_optimum(w: np.ndarray, allowed: np.ndarray, sizes: list[int]) -> flo
 
 
 def test_circles_are_within_a_few_percent_of_the_exact_optimum():
+    """Against the best arrangement of circles of the same sizes under the same rules."""
     ratios = []
-    for seed in range(8):
-        n = 12 if seed % 2 else 13
+    for seed in range(10):
+        n = 16 if seed % 2 else 17
         problem = synthetic.problem(n, "circles", seed=seed, options=Options(group_size=4, seed=seed))
+        # a few skills that several people want, so that circles have choices to make
+        rng = np.random.default_rng(seed)
+        few = ("Python", "SQL", "Coaching", "Storytelling")
+        people = tuple(
+            replace(p, learns=tuple(SkillLevel(few[k], 2) for k in rng.choice(4, size=2, replace=False)))
+            for p in problem.people
+        )
+        problem = replace(problem, people=people)
         f = Features(problem)
         result = solve_circles(f, STEPS)
         everyone = np.arange(f.n)
         block = score_block(f, everyone, everyone)
         w = np.where(block.allowed, block.score.astype(np.float64), 0.0)
-        sizes = group_sizes(n, 4)
-        if sum(len(g) for g in result.groups) != n:
+        assert all(_valid_circle(problem, f, block.allowed, g) for g in result.groups)
+        sizes = [len(g) for g in result.groups]
+        if not sizes:
             continue
-        best = _circle_optimum(w, block.allowed, sizes)
-        if best is None:
-            continue
+        best = _circle_optimum(problem, f, w, block.allowed, sizes)
+        assert best is not None
         got = sum(w[a, b] for g in result.groups for a, b in itertools.combinations(g, 2))
         assert got <= best + 1e-6
         ratios.append(got / best)

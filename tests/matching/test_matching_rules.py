@@ -267,5 +267,64 @@ def test_cancelling_stops_the_run():
     with pytest.raises(Cancelled):
         propose(synthetic.problem(40, "buddies"), cancel=lambda: True)
     seen = []
-    propose(synthetic.problem(40, "circles"), progress=lambda f, m: seen.append(f))
+    propose(synthetic.problem(40, "circles"), progress=lambda done, total, message: seen.append(done / total))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_someone_who_mentors_this_round_is_unmatched_only_as_mentee():
+    both = person(1, role="both", teaches="Python:5", learns="Stakeholder management:2", name="Anna Both")
+    mentee = person(2, role="mentee", learns="Python:2")
+    other = person(3, role="mentor", teaches="Excel:5")
+    proposal = propose(Problem("mentoring", (both, mentee, other)))
+    assert [(m.id, m.role) for g in proposal.groups for m in g.members] == [(1, "mentor"), (2, "mentee")]
+    (left,) = proposal.unmatched
+    assert left.id == 1
+    assert left.reason == (
+        "unmatched as mentee (mentors Person2 Test this round): "
+        "no mentor teaches Stakeholder management above their level"
+    )
+
+
+def test_circle_members_all_want_its_skill_and_share_an_hour():
+    morning = "Mon 09:00-11:00; Wed 09:00-11:00"
+    people = (
+        *(person(k, learns="SQL:2; Excel:1", available=morning, dept="Sales") for k in range(1, 4)),
+        person(4, learns="Python:2", available=morning, name="Pia Python"),  # 1 of 4 wants Python
+        person(5, learns="SQL:2", available="Mon 14:00-17:00", name="Sam Late"),  # shares no hour
+        person(6, learns="Excel:3", available=morning, tz="Asia/Tokyo", name="Tomo Tokyo"),  # 0 h with the rest
+    )
+    problem = Problem("circles", people, options=Options(group_size=4))
+    proposal = propose(problem)
+    assert violations(problem, proposal) == []
+    (circle,) = proposal.groups
+    assert set(circle.ids) == {1, 2, 3} and circle.skill == "SQL"
+    assert "all 3 want to learn SQL" in circle.facts
+    assert any(f.endswith("/week when all are free") for f in circle.facts)
+    reasons = {u.id: u.reason for u in proposal.unmatched}
+    assert reasons[4] == "nobody else wants to learn Python"
+    assert reasons[5] == "shares no free hour a week with anyone else who wants to learn SQL"
+    assert reasons[6] == "shares no free hour a week with anyone else who wants to learn Excel"
+
+
+def test_the_referee_rejects_a_circle_without_a_shared_skill_or_hour():
+    a, b = person(1, learns="SQL:2"), person(2, learns="SQL:2")
+    c = person(3, learns="Python:2", available="Sat 09:00-10:00")
+    problem = Problem("circles", (a, b, c))
+    proposal = propose(problem)
+    assert proposal.groups == ()
+    forced = replace_groups(proposal, problem, [(1, 2, 3)], skill="SQL")
+    found = violations(problem, forced)
+    assert "Person3 Test does not want to learn SQL" in found
+    assert any("are never free together for 60 minutes" in v for v in found)
+
+
+def replace_groups(proposal, problem, groups, skill):
+    from dataclasses import replace
+
+    from peerdesk.matching.model import Group, Member
+
+    by_id = {p.id: p for p in problem.people}
+    made = tuple(
+        Group(tuple(Member(i, by_id[i].email, by_id[i].name, "peer") for i in g), 0.5, {}, skill=skill) for g in groups
+    )
+    return replace(proposal, groups=made)

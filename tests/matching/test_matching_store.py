@@ -10,13 +10,14 @@ import pytest
 
 from peerdesk.cli import main
 from peerdesk.matching import propose, violations
-from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import flag_unschedulable, load_problem, round_of, stored_options, stored_weights
 from peerdesk.matching.model import DEFAULT_WEIGHTS, Options, Weights
 from peerdesk.matching.scoring import required_overlap
 from peerdesk.store import open_db
 from peerdesk.store import pairings as store
+from peerdesk.store.pairings import record_round
 from peerdesk.store.participants import add_participant
-from peerdesk.store.programs import Program, add_program, enrol, get_program, update_program
+from peerdesk.store.programs import Program, add_program, enrol, find_program, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability, parse_skills
 from peerdesk.store.settings import Settings, save_settings
 
@@ -70,7 +71,7 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
     problem = load_problem(db, "buddies", options=Options(odd_person="sitout"))
     proposal = propose(problem)
     assert len(proposal.groups) == 1 and proposal.unmatched[0].sat_out
-    round_id, changes = workspace.run("Accept round", record_proposal, proposal, started_on=dt.date(2026, 11, 9))
+    round_id, changes = workspace.run("Accept round", record_round, round_of(proposal), started_on=dt.date(2026, 11, 9))
     assert changes.touches("pairings", "pairing_members", "match_rounds", "round_sitouts")
     active = store.active_pairings(db)
     assert len(active) == 1 and active[0].round_id == round_id
@@ -91,14 +92,14 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
 def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
     people = [_add(db, f"P{k} Person", department=("Sales", "Design")[k % 2]) for k in range(6)]
     first = propose(load_problem(db, "buddies"))
-    record_proposal(db, first)
+    record_round(db, round_of(first))
     locked = store.active_pairings(db)[0]
     store.set_locked(db, locked.id, True)
     problem = load_problem(db, "buddies")
     assert [sorted(g.ids) for g in problem.locked] == [sorted(locked.member_ids)]
     second = propose(problem)
     assert violations(problem, second) == []
-    record_proposal(db, second)
+    record_round(db, round_of(second))
     active = store.active_pairings(db)
     assert locked.id in {p.id for p in active}
     assert len(active) == 3
@@ -110,7 +111,7 @@ def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
 def test_no_repeat_window_counts_the_last_k_rounds(db):
     save_settings(db, Settings(buddy_no_repeat_rounds=1))
     a, b = _add(db, "Ann A"), _add(db, "Bob B")
-    record_proposal(db, propose(load_problem(db, "buddies")))
+    record_round(db, round_of(propose(load_problem(db, "buddies"))))
     assert store.recent_pairs(db, None, 1) == {(a.id, b.id)}  # active now
     for p in store.active_pairings(db):
         store.end_pairing(db, p.id, dt.date(2026, 10, 1))
@@ -126,7 +127,7 @@ def test_no_repeat_window_counts_the_last_k_rounds(db):
 
 def test_history_contacts_and_department_matrix(db, org):
     people, program = org
-    record_proposal(db, propose(load_problem(db, "mentoring", program_id=program.id)), program_id=program.id)
+    record_round(db, round_of(propose(load_problem(db, "mentoring", program_id=program.id))), program_id=program.id)
     contacts = store.contacts_of(db, people["ada"].id)
     assert [c.other_name for c in contacts] == ["Max Weber"]
     assert contacts[0].kind == "mentoring" and contacts[0].program == "Buddies"
@@ -194,7 +195,7 @@ def test_match_accept_records_and_list_pairings_shows_them(demo_file, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == before + len(out["groups"])
     circles = [r for r in rows if r["round_id"] == out["round_id"]]
-    assert {len(r["members"]) for r in circles} <= {4, 5, 6}
+    assert {len(r["members"]) for r in circles} <= {3, 4, 5, 6}  # 3 to 6 people who share a skill and an hour
     assert {"id", "program", "kind", "status", "members"} <= set(rows[0])
     assert all(r["kind"] == "circle" and r["status"] == "active" for r in circles)
 
@@ -269,3 +270,15 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "cannot meet: Ana Lima and" in text and "1 of them cannot hold a first meeting" in text
+
+
+def test_the_demo_circles_program_forms_circles_under_the_rules(demo_file, capsys):
+    args = ["--db", str(demo_file), "match", "--program", "Cross-Functional Learning Circles", "--mode", "circles"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["groups"], "a demo where no circle can form shows the coordinator nothing"
+    db = open_db(demo_file)
+    problem = load_problem(db, "circles", program_id=find_program(db, "Cross-Functional Learning Circles").id)
+    assert violations(problem, propose(problem)) == []
+    for g in out["groups"]:
+        assert g["facts"][0] == f"all {len(g['members'])} want to learn {g['skill']}"

@@ -107,3 +107,15 @@ def test_installed_wheel_runs_demo_certificates_and_report(installed, tmp_path):
         used = fonts_of(str(work / pdf))
         assert used and all(used.values()), f"{pdf}: fonts not embedded: {used}"  # a base-14 font is not
     assert any("DroidSansFallback" in name for name in fonts_of(str(work / "certificates.pdf")))  # 王小明
+
+
+def test_version_is_the_packages(capsys):
+    from importlib.metadata import version
+
+    import peerdesk
+    from peerdesk.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"PeerDesk {peerdesk.__version__}" == f"PeerDesk {version('peerdesk')}"

@@ -247,8 +247,8 @@ def test_stale_temporaries_are_cleaned_on_open_and_in_prune_and_never_counted(de
     import time
 
     from peerdesk.cli import main
-    from peerdesk.safefile import STALE_PART
     from peerdesk.store.backups import backup_dir, clean_temporaries, list_backups, make_backup, prune
+    from peerdesk.store.safefile import STALE_PART
 
     for n in range(3):
         make_backup(demo_file, f"test {n}")
@@ -278,7 +278,7 @@ def test_a_crashed_export_temporary_is_removed_when_the_file_is_written_again(tm
     import os
     import time
 
-    from peerdesk.safefile import STALE_PART, write_text
+    from peerdesk.store.safefile import STALE_PART, write_text
 
     left = tmp_path / ".people.csv.k3j2.part"
     left.write_text("half")

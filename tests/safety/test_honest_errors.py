@@ -12,9 +12,9 @@ import threading
 import pytest
 
 from peerdesk import demo as demo_module
-from peerdesk import safefile
 from peerdesk.cli import main
 from peerdesk.store import db as dbmod
+from peerdesk.store import safefile
 from peerdesk.store.db import expected_tables, open_db
 from peerdesk.store.errors import DiskFull
 from peerdesk.store.migrations import LATEST

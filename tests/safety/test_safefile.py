@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from peerdesk import safefile
-from peerdesk.safefile import WriteFailed, atomic_path, atomic_write, check_folder, write_bytes, write_text
+from peerdesk.store import safefile
 from peerdesk.store.errors import DiskFull
+from peerdesk.store.safefile import WriteFailed, atomic_path, atomic_write, check_folder, write_bytes, write_text
 
 
 def leftovers(folder):

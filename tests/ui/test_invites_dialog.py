@@ -131,7 +131,7 @@ def test_stop_leaves_only_whole_files(ctx, qtbot, program, tmp_path, monkeypatch
     real = invites_dialog.write_export
 
     def slow_start(plan, folder, progress=None, cancelled=None):
-        dialog._writer.stop()  # as if Stop was pressed right away
+        dialog._writer.cancel()  # as if Stop was pressed right away
         return real(plan, folder, progress=progress, cancelled=cancelled)
 
     monkeypatch.setattr(invites_dialog, "write_export", slow_start)

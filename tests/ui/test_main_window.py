@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
 
 from peerdesk.store import open_db
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
+from peerdesk.store.workspace import Workspace
 from peerdesk.ui import main_window as mw
 from peerdesk.ui import safe_open, widgets
 from peerdesk.ui.context import AppContext
@@ -35,12 +37,15 @@ def window(ctx, people, qtbot, prompts):
     return win
 
 
-def test_sidebar_lists_the_pages_and_shows_participants(window):
+def test_sidebar_lists_the_pages_and_shows_participants(window, qtbot):
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [t for t, _ in PAGES]
     assert not window.sidebar.item(0).icon().isNull()
     assert isinstance(window.current_page(), ParticipantsPage)
     assert window.counts_label.text() == "6 participants · 5 active"
-    assert window.windowTitle() == "Unsaved program — PeerDesk"
+    assert window.windowTitle() == "program.peerdesk.db — PeerDesk"
+    unsaved = mw.MainWindow(AppContext(Workspace.open(":memory:")))
+    qtbot.addWidget(unsaved)
+    assert unsaved.windowTitle() == "Unsaved program — PeerDesk"
 
 
 def test_menus(window):
@@ -50,6 +55,8 @@ def test_menus(window):
     assert [a.text() for a in file_menu.actions() if a.text()] == [
         "&New program…",
         "&Open…",
+        "Open the &demo program",
+        "Start the demo &over…",
         "&Import participants…",
         "&Export participants…",
         "Export calendar &invites…",
@@ -147,9 +154,70 @@ def test_settings_and_about(window, ctx, monkeypatch, prompts):
     monkeypatch.setattr(widgets, "exec_dialog", lambda d: opened.append(type(d).__name__) or 0)
     window.settings_action.trigger()
     assert opened == ["SettingsDialog"]
-    about = window.menuBar().actions()[2].menu().actions()[0]
-    about.trigger()
-    assert prompts.infos[0][0] == "About PeerDesk"
+    window.about_action.trigger()
+    assert opened == ["SettingsDialog", "AboutDialog"]
+
+
+def test_about_gives_the_version_and_every_shipped_licence(qtbot):
+    from peerdesk import __version__
+    from peerdesk.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    assert f"PeerDesk {__version__}" in dialog.about.text() and "MIT" in dialog.about.text()
+    licences = dialog.licences.toPlainText()
+    for name in ("DejaVu", "Bitstream Vera", "Droid Sans Fallback", "Apache License", "NanumSquare",
+                 "SIL Open Font License", "Lucide", "ISC", "Feather", "LGPL", "reportlab"):  # fmt: skip
+        assert name in licences, name
+    assert "Permission is hereby granted" in licences  # the full texts, not only their names
+
+
+def test_the_licence_shipped_for_about_is_the_repository_licence():
+    from pathlib import Path
+
+    from peerdesk import shipped
+
+    assert shipped.read_text("LICENSE.txt") == (Path(__file__).parents[2] / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_help_user_guide_opens_the_shipped_guide_at_its_sections(window, qtbot):
+    from peerdesk.ui.guide import GuideWindow, show_guide
+
+    assert window.guide_action.shortcut().matches(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    window.guide_action.trigger()
+    guide = window.findChild(GuideWindow)
+    assert guide is not None and guide.isVisible()
+    assert guide.section_titles() == [
+        "First steps",
+        "Importing people",
+        "Running a matching round",
+        "Planning sessions and sending invites",
+        "Printing certificates and reports",
+        "Backups and your data",
+        "Getting help",
+    ]
+    assert show_guide(window, "Backups and your data") is guide  # one guide window, raised again
+    assert guide.text.textCursor().block().text() == "Backups and your data"
+    assert guide.text.verticalScrollBar().value() > 0
+    assert guide.text.viewport().rect().contains(guide.text.cursorRect().center())  # scrolled to the heading
+
+
+def test_sidebar_and_menus_have_real_icons_drawn_in_the_palette(window):
+    from peerdesk.ui import icons
+
+    images = [window.sidebar.item(i).icon().pixmap(22, 22).toImage() for i in range(window.sidebar.count())]
+    assert len({img.constBits().tobytes() for img in images}) == len(PAGES)  # one icon per page, all different
+    text = window.palette().color(window.palette().ColorRole.WindowText)
+    for image in images:
+        ink = [image.pixelColor(x, y) for x in range(22) for y in range(22) if image.pixelColor(x, y).alpha() > 160]
+        assert 10 < len(ink) < 22 * 22 / 2  # thin lines, not a filled tile
+        assert all(
+            abs(c.lightness() - text.lightness()) < 40 and c.saturation() < 40 for c in ink
+        )  # in the text colour
+    for action in (window.open_action, window.import_action, window.backup_action, window.undo_action):
+        assert not action.icon().isNull()
+    assert set(icons.PAGE_ICONS) == {title for title, _ in PAGES}
+    assert set(icons.PAGE_ICONS.values()) <= set(icons.names())
 
 
 def test_a_broken_page_is_reported_not_fatal(ctx, people, qtbot, prompts, monkeypatch):

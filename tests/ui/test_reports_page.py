@@ -15,6 +15,8 @@ from peerdesk.ui.reports_page import ReportsPage
 from tests.printing.conftest import NAMES, build
 from tests.printing.pdfcheck import contains_name, page_texts
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 
 @pytest.fixture
 def small_ctx(ctx):

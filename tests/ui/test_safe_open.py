@@ -154,7 +154,7 @@ def test_opening_in_the_window_cleans_what_a_crashed_backup_left(program, qapp, 
     import os
     import time
 
-    from peerdesk.safefile import STALE_PART
+    from peerdesk.store.safefile import STALE_PART
 
     part = program.with_name(f".{program.name}.part")
     part.write_bytes(b"half a copy")

@@ -16,6 +16,8 @@ from peerdesk.ui.program_dialog import to_qdate
 from peerdesk.ui.recognition_page import AwardDialog, RecognitionPage
 from peerdesk.ui.training_page import ModuleDialog, TrainingPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 D = dt.date
 
 
