@@ -93,12 +93,10 @@ def test_io_error_by_extended_code_not_by_wording():
 def test_one_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert user_data_dir() == tmp_path / "PeerDesk"
-    from peerdesk.app import data_dir
-    from peerdesk.cli import default_db_path
+    from peerdesk.paths import default_db_path
     from peerdesk.store import backups
 
     monkeypatch.delenv(backups.ENV_DIR)
-    assert data_dir() == user_data_dir()
     assert default_db_path().parent == user_data_dir()
     assert backups.backups_root().parent == user_data_dir()
     root = Path(peerdesk.__file__).parent
