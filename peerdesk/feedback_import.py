@@ -25,6 +25,7 @@ from peerdesk.store.participants import normalise_email
 from peerdesk.store.sessions import from_utc_text, set_feedback
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import bulk
+from peerdesk.wording import have, plural
 
 FIELDS = ("timestamp", "email", "rating", "comment", "session")
 _EXACT = {
@@ -321,7 +322,7 @@ def apply_feedback_import(db: Database, plan: FeedbackPlan, *, good_rows: bool =
     """Write a plan in one transaction; return how many answers were added or changed."""
     if plan.errors and not good_rows:
         raise ValidationError(
-            f"{len(plan.errors)} row(s) have problems; nothing was imported. Fix them or import the good rows only."
+            f"{plural(len(plan.errors), 'row')} {have(len(plan.errors))} problems; nothing was imported. Fix them or import the good rows only."
         )
     n = 0
     with db.atomic():

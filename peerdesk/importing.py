@@ -27,6 +27,7 @@ from peerdesk.store.records import (
 from peerdesk.store.safefile import write_bytes
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import bulk
+from peerdesk.wording import have, plural
 
 MAX_BYTES = 50 * 1024 * 1024
 EXPORT_COLUMNS = (
@@ -302,6 +303,14 @@ def _guess(data: bytes) -> str | None:
     return tied[0]
 
 
+def encoding_name(codec: str) -> str:
+    """A file's text encoding as people know it: 'UTF-8' (with or without a byte-order mark,
+    never Python's 'UTF-8-SIG'), 'Windows-1252', 'UTF-16'."""
+    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "windows-1252": "Windows-1252"}.get(
+        codec.lower(), codec.upper()
+    )
+
+
 def _sniff_delimiter(text: str) -> str:
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t")}
@@ -552,7 +561,7 @@ def apply_import(db: Database, plan: ImportPlan, *, good_rows: bool = False) -> 
     """Write a plan in one transaction; return how many people were added or updated."""
     if plan.errors and not good_rows:
         raise ValidationError(
-            f"{len(plan.errors)} row(s) have problems; nothing was imported. Fix them or import the good rows only."
+            f"{plural(len(plan.errors), 'row')} {have(len(plan.errors))} problems; nothing was imported. Fix them or import the good rows only."
         )
     with db.atomic():
         for p in plan.added:

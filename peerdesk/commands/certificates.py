@@ -20,6 +20,7 @@ from peerdesk.printing.text import fit_block
 from peerdesk.store.participants import find_by_email
 from peerdesk.store.programs import find_program
 from peerdesk.store.settings import Settings, load_settings
+from peerdesk.wording import plural
 
 LEGIBLE_PT = 12.0  # smaller, a name on a certificate is no longer read across a room
 
@@ -85,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
             where = str(path)
         else:
             files = certificates.write_files(issued, settings, args.out, args.design)
-            where = f"{len(files)} files in {args.out}"
+            where = f"{plural(len(files), 'file')} in {args.out}"
     except FontMissing as exc:
         raise CommandFailed(str(exc)) from None
-    print(f"printed {len(issued)} certificate(s) ({new} newly issued) to {where}")
+    print(f"printed {plural(len(issued), 'certificate')} ({new} newly issued) to {where}")
     return 0

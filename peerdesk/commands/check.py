@@ -13,6 +13,7 @@ from peerdesk.store.db import connect_readonly, inspect_file
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lock import is_stale, read_lock
 from peerdesk.store.migrations import LATEST
+from peerdesk.wording import plural
 
 MAX_PROBLEMS = 20
 
@@ -57,7 +58,11 @@ def check_file(path: Path) -> list[Finding]:
             if broken:
                 tables = sorted({f"{r[0]} -> {r[2]}" for r in broken})
                 findings.append(
-                    Finding("references", False, f"{len(broken)} row(s) point at missing rows ({', '.join(tables)})")
+                    Finding(
+                        "references",
+                        False,
+                        f"{plural(len(broken), 'row')} {'points' if len(broken) == 1 else 'point'} at missing rows ({', '.join(tables)})",
+                    )
                 )
             else:
                 findings.append(Finding("references", True, "ok"))

@@ -17,6 +17,7 @@ from peerdesk.matching.model import MAX_GROUP, MIN_GROUP, Proposal
 from peerdesk.store.pairings import record_round
 from peerdesk.store.programs import find_program
 from peerdesk.store.workspace import Workspace
+from peerdesk.wording import plural
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +71,7 @@ def _print_text(proposal: Proposal, round_id: int | None) -> None:
         bound = f" (at least {100 * proposal.total_score / proposal.upper_bound:.2f}% of the best possible)"
     elif proposal.optimal:
         bound = " (optimal)"
-    print(f"\n{len(proposal.groups)} group(s), total score {proposal.total_score:.2f}{bound}")
+    print(f"\n{plural(len(proposal.groups), 'group')}, total score {proposal.total_score:.2f}{bound}")
     stuck = sum(1 for g in proposal.groups if g.cannot_meet)
     if stuck:
         print(f"{stuck} of them cannot hold a first meeting in the next 4 weeks (see 'cannot meet').")

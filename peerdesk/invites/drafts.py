@@ -15,6 +15,7 @@ from peerdesk.invites.model import Person, SessionItem
 from peerdesk.invites.series import SeriesPlan
 from peerdesk.invites.text import clean_line, clean_text
 from peerdesk.invites.timezones import zone
+from peerdesk.wording import plural
 
 UTC = dt.UTC
 
@@ -44,7 +45,7 @@ def _lines(e: Entry, person: Person, method: str) -> list[str]:
         first = upcoming[0] if upcoming else s
         head = f"- {clean_line(s.title)}: a series, first {_when(first, person.timezone)}"
         if e.exdates and method != CANCEL:
-            head += f"; {len(e.exdates)} date(s) called off"
+            head += f"; {plural(len(e.exdates), 'date')} called off"
     else:
         s = e
         head = f"- {clean_line(s.title)}: {_when(s, person.timezone)}"

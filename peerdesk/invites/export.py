@@ -33,6 +33,7 @@ from peerdesk.jobs import CancelCheck, Progress
 from peerdesk.store.db import Database
 from peerdesk.store.safefile import unfinished
 from peerdesk.store.settings import load_settings
+from peerdesk.wording import plural
 
 LAYOUTS = ("participant", "session", "program", "combined")
 
@@ -94,12 +95,12 @@ class ExportResult:
     def summary(self) -> str:
         if not self.written:
             return "Nothing was written." if not self.cancelled else "Stopped before anything was written."
-        parts = [f"{self.invitations} invitation file(s)"]
+        parts = [plural(self.invitations, "invitation file")]
         if self.cancellations:
-            parts.append(f"{self.cancellations} cancellation file(s)")
+            parts.append(plural(self.cancellations, "cancellation file"))
         if self.drafts:
-            parts.append(f"{self.drafts} e-mail draft(s)")
-        text = f"Wrote {', '.join(parts)} for {self.sessions} session(s) to {self.folder}."
+            parts.append(plural(self.drafts, "e-mail draft"))
+        text = f"Wrote {', '.join(parts)} for {plural(self.sessions, 'session')} to {self.folder}."
         return text + (" Stopped before the end." if self.cancelled else "")
 
 

@@ -261,7 +261,11 @@ def mentee_reason(f: Features, mentee: int, capacity: dict[int, int], allowed_me
     if not mentors_all:
         return "no mentor is taking part"
     if allowed_mentors:
-        return f"the {allowed_mentors} mentor(s) who fit are full with mentees they fit better"
+        return (
+            "the mentor who fits is full with mentees they fit better"
+            if allowed_mentors == 1
+            else f"the {allowed_mentors} mentors who fit are full with mentees they fit better"
+        )
     wanted = ", ".join(s.skill for s in p.learns[:3])
     require = f.problem.options.require_skill and p.learns
     teachers = [k for k in mentors_all if best_skill(f.people[k], p) is not None] if require else mentors_all

@@ -194,7 +194,9 @@ def _pairs(f: Features, steps: Steps) -> Proposal:
                     p.id,
                     p.email,
                     p.name,
-                    f"all {n} possible partner(s) are paired with people who have fewer options or fit better",
+                    "the one possible partner is paired with someone who has fewer options or fits better"
+                    if n == 1
+                    else f"all {n} possible partners are paired with people who have fewer options or fit better",
                 )
             )
     total = sum(g.objective for g in groups)

@@ -92,11 +92,6 @@ def member_counts(db: Database) -> dict[int, int]:
     }
 
 
-def program_choices(db: Database) -> list[tuple[int, str]]:
-    """(id, name) of every program, by name."""
-    return [(int(i), n) for i, n in db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE")]
-
-
 def program_of_pairing(db: Database, pairing_id: int) -> int | None:
     """The program a pairing belongs to (None: none, or no such pairing)."""
     row = db.execute("SELECT program_id FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
@@ -108,10 +103,15 @@ def skill_names(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM skills ORDER BY name COLLATE NOCASE")]
 
 
-def completion_counts(db: Database) -> dict[int, int]:
-    """How many people completed each training module, by module id."""
+def completion_counts(db: Database, as_of: dt.date | None = None) -> dict[int, int]:
+    """How many people completed each training module by `as_of` (default today), by module id:
+    a completion dated later is not done yet."""
+    day = (as_of or clock.today()).isoformat()
     return {
-        int(m): int(n) for m, n in db.execute("SELECT module_id, count(*) FROM training_completions GROUP BY module_id")
+        int(m): int(n)
+        for m, n in db.execute(
+            "SELECT module_id, count(*) FROM training_completions WHERE completed_on <= ? GROUP BY module_id", (day,)
+        )
     }
 
 
@@ -124,14 +124,15 @@ def completions(db: Database) -> dict[int, dict[int, dt.date]]:
 
 
 def mentee_counts(db: Database, today: dt.date | None = None) -> dict[int, int]:
-    """How many mentees each mentor has in pairings active today, by mentor id."""
+    """How many mentees each mentor has in pairings running today, by mentor id (the rule of
+    peerdesk.metrics.scope.pairing_filter: a pairing whose end is dated later still runs)."""
     day = (today or clock.today()).isoformat()
     return {
         int(p): int(n)
         for p, n in db.execute(
             "SELECT m.participant_id, count(DISTINCT e.participant_id) FROM pairing_members m "
-            "JOIN pairings pr ON pr.id = m.pairing_id AND pr.status = 'active' AND pr.started_on <= ? "
-            "AND (pr.ended_on IS NULL OR pr.ended_on > ?) "
+            "JOIN pairings pr ON pr.id = m.pairing_id AND pr.started_on <= ? "
+            "AND ((pr.ended_on IS NULL AND pr.status = 'active') OR (pr.ended_on IS NOT NULL AND pr.ended_on > ?)) "
             "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
             "WHERE m.role = 'mentor' GROUP BY m.participant_id",
             (day, day),

@@ -35,7 +35,7 @@ from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
-from peerdesk.ui import charts, widgets
+from peerdesk.ui import charts, page_parts, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_models import ActionModel, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.jobs import JobRunner
@@ -185,7 +185,7 @@ class DashboardPage(QWidget):
             self.cards[key] = card
             cards.addWidget(card, i // 3, i % 3)
 
-        self.sessions_chart = charts.BarChart("Sessions held per month", self)
+        self.sessions_chart = charts.BarChart("Sessions held per month", self, whole=True)
         self.hours_chart = charts.BarChart("Hours of learning per month", self)
         self.attendance_chart = charts.LineChart("Attendance rate (%)", self)
         self.rating_chart = charts.LineChart("Average rating (1–5)", self)
@@ -201,7 +201,11 @@ class DashboardPage(QWidget):
         self.goals_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
         self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 130)
-        self.goals_view.setMinimumHeight(150)
+        self.goals_view.setWordWrap(True)  # a long goal title wraps rather than being cut short
+        self.goals_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.goals_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.goals_view.verticalHeader().sectionResized.connect(lambda *_: self._fit_goals())
+        self.goals_stack = page_parts.EmptyView(self.goals_view, self)
 
         self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
         self.upcoming_view = QTableView(self)
@@ -245,15 +249,12 @@ class DashboardPage(QWidget):
         header.addWidget(QLabel("Department:", self))
         header.addWidget(self.department_combo)
 
-        bottom = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(_section("Needs your attention"))
-        left.addWidget(self.action_tabs)
-        right = QVBoxLayout()
-        right.addWidget(_section("Upcoming sessions"))
-        right.addWidget(self.upcoming_view)
-        bottom.addLayout(left, 3)
-        bottom.addLayout(right, 2)
+        # One above the other: the five lists' tabs need the page's whole width.
+        bottom = QVBoxLayout()
+        bottom.addWidget(_section("Needs your attention"))
+        bottom.addWidget(self.action_tabs)
+        bottom.addWidget(_section("Upcoming sessions"))
+        bottom.addWidget(self.upcoming_view)
 
         content = QWidget(self)
         body = QVBoxLayout(content)
@@ -262,7 +263,7 @@ class DashboardPage(QWidget):
         body.addLayout(chart_grid)
         body.addWidget(_section("Goals"))
         body.addWidget(self.goal_status)
-        body.addWidget(self.goals_view)
+        body.addWidget(self.goals_stack)
         body.addLayout(bottom)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -384,13 +385,19 @@ class DashboardPage(QWidget):
         labels = [m.month.strftime("%b") for m in d.months]
         self.sessions_chart.set_data(labels, [("Sessions", [m.sessions_held for m in d.months], charts.BLUE)])
         self.hours_chart.set_data(
-            labels, [("Hours", [m.learning_hours for m in d.months], charts.GREEN)], value_format="{:,.0f}"
+            labels, [("Hours", [m.learning_hours for m in d.months], charts.GREEN)], value_format=numbers.hours
         )
         self.attendance_chart.set_data(
-            labels, [("Attendance", [m.attendance_rate for m in d.months], charts.PURPLE)], maximum=100
+            labels,
+            [("Attendance", [m.attendance_rate for m in d.months], charts.PURPLE)],
+            maximum=100,
+            value_format=numbers.percent,
         )
         self.rating_chart.set_data(
-            labels, [("Rating", [m.average_rating for m in d.months], charts.AMBER)], maximum=5, value_format="{:.0f}"
+            labels,
+            [("Rating", [m.average_rating for m in d.months], charts.AMBER)],
+            maximum=5,
+            value_format=numbers.rating,
         )
         self._show_goals(d)
         zone = self._zone
@@ -417,8 +424,22 @@ class DashboardPage(QWidget):
         for col in range(1, self.goals.columnCount()):
             if col != GoalProgressModel.TREND_COLUMN:
                 self.goals_view.resizeColumnToContents(col)
+        if d.goals:
+            self.goals_stack.show_content()
+            self._fit_goals()
+        else:
+            self.goals_stack.show_empty(
+                "No goals yet",
+                "Set SMART goals for a program on Programs & Goals: each shows here with its trend and status.",
+            )
+            self.goals_stack.setFixedHeight(130)
+
+    def _fit_goals(self) -> None:
+        """The goals table as tall as its rows (which grow when a long title wraps), up to a limit."""
+        if self.goals_stack.is_empty:
+            return
         rows_height = self.goals_view.verticalHeader().length() + self.goals_view.horizontalHeader().height() + 6
-        self.goals_view.setFixedHeight(max(90, min(rows_height, 420)))
+        self.goals_stack.setFixedHeight(max(90, min(rows_height, 420)))
 
     def _open_upcoming(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self._upcoming_ids):

@@ -20,6 +20,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_read_job
+from peerdesk.wording import plural as _plural
 
 TITLE = "Schedule first meetings"
 WEEKS = 4
@@ -35,10 +36,6 @@ def nothing_to_schedule(db: Any, program_id: int | None, program: str = "") -> s
             "on the Pairings page, then schedule their first meetings."
         )
     return f"Every active pairing{where} already has a session."
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def summary(results: list[FirstMeeting]) -> str:

@@ -28,6 +28,7 @@ from peerdesk.store.records import Participant
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_modal
+from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _FIELD_LABELS = {
@@ -62,10 +63,6 @@ def describe_changes(old: Participant, new: Participant) -> str:
 def _day(day: dt.date | None) -> str:
     """A hire date as the preview shows it: '1 Sep 2025', unmistakable whichever order the file used."""
     return f"{day.day} {day:%b %Y}" if day is not None else ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 Replan = Callable[[str | None, str | None], "importing.ImportPlan | None"]
@@ -205,7 +202,7 @@ class ImportDialog(QDialog):
         if plan.encoding_note:
             how += f"; {plan.encoding_note}"
         counts = [
-            f"<b>{_plural(len(plan.added), 'person')}</b> to add".replace("persons", "people"),
+            f"<b>{_plural(len(plan.added), 'person', 'people')}</b> to add",
             f"<b>{len(plan.updated)}</b> to update",
             f"{plan.unchanged} unchanged",
         ]

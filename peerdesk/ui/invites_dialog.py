@@ -36,6 +36,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import JobRunner
+from peerdesk.wording import plural, were
 
 SETTINGS_KEY = "invites/folder"
 
@@ -244,7 +245,7 @@ class InvitesDialog(QDialog):
         self.status.clear()
         if isinstance(error, ExportError):
             written = len(error.written)
-            done = f" {written} file(s) were written before it stopped." if written else ""
+            done = f" {plural(written, 'file')} {were(written)} written before it stopped." if written else ""
             self.message.show_error(str(error) + done)
             return
         widgets.report_bug(

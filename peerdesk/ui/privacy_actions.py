@@ -33,13 +33,10 @@ from peerdesk.store.privacy import (
 )
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
+from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
 MENTIONS_SHOWN = 8
-
-
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def _verb(n: int, one: str, many: str) -> str:

@@ -598,7 +598,8 @@ class SessionDialog(QDialog):
             widget.setEnabled(enabled)
         self.count_spin.setEnabled(enabled and self.count_radio.isChecked())
         self.until_edit.setEnabled(enabled and self.until_radio.isChecked())
-        self.interval_spin.setSuffix(" month(s)" if freq and freq.startswith("monthly") else " week(s)")
+        unit = "month" if freq and freq.startswith("monthly") else "week"
+        self.interval_spin.setSuffix(f" {unit}" if self.interval_spin.value() == 1 else f" {unit}s")
         rec = self._recurrence()
         if rec is None:
             self.repeat_summary.setText("One session." if not enabled else "")

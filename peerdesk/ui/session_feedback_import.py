@@ -21,12 +21,9 @@ from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import format_local
+from peerdesk.wording import plural as _plural
 
 _ACTIONS = {"add": "new", "update": "replaces earlier answer", "same": "already stored"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class FeedbackImportDialog(QDialog):
