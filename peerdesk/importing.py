@@ -118,7 +118,7 @@ ENCODINGS: tuple[tuple[str, str], ...] = (
     ("utf-16-le", "UTF-16 little-endian"),
     ("utf-16-be", "UTF-16 big-endian"),
 )
-_NAMES = dict(ENCODINGS) | {"utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16 (with BOM)"}
+_NAMES = dict(ENCODINGS) | {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}
 # charset-normalizer's names for the codecs above
 _ALIASES = {"cp1252": "windows-1252", "cp1250": "windows-1250", "cp1251": "windows-1251", "koi8_r": "koi8-r",
             "cp932": "shift_jis", "shift_jis": "shift_jis", "gb18030": "gb18030", "gb2312": "gb18030",
@@ -306,9 +306,7 @@ def _guess(data: bytes) -> str | None:
 def encoding_name(codec: str) -> str:
     """A file's text encoding as people know it: 'UTF-8' (with or without a byte-order mark,
     never Python's 'UTF-8-SIG'), 'Windows-1252', 'UTF-16'."""
-    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "windows-1252": "Windows-1252"}.get(
-        codec.lower(), codec.upper()
-    )
+    return encoding_label(codec.lower()).split(" (")[0]
 
 
 def _sniff_delimiter(text: str) -> str:

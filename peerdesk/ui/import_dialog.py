@@ -198,7 +198,7 @@ class ImportDialog(QDialog):
 
     def _summary_text(self) -> str:
         plan = self.plan
-        how = f"{importing.encoding_label(plan.encoding)}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
+        how = f"{importing.encoding_name(plan.encoding)}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
         if plan.encoding_note:
             how += f"; {plan.encoding_note}"
         counts = [

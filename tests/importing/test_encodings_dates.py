@@ -73,7 +73,7 @@ def test_cli_shows_and_takes_the_encoding(tmp_path, capsys):
     path.write_bytes(_csv(PEOPLE["koi8-r"]).encode("koi8-r"))
     db = tmp_path / "p.db"
     assert main(["--db", str(db), "import", "participants", str(path), "--dry-run"]) == 0
-    assert "koi8-r" in capsys.readouterr().out
+    assert "KOI8-R" in capsys.readouterr().out
     assert main(["--db", str(db), "import", "participants", str(path), "--encoding", "koi8-r"]) == 0
     assert main(["--db", str(db), "list", "participants", "--json"]) == 0
     assert "Анна Петрова" in capsys.readouterr().out
