@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 # C0 controls except TAB and LF, DEL, C1 controls; lone surrogates cannot be encoded.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and U+FEFF, a byte-order mark that readers drop (a title of just "\ufeff" would come back empty)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Everything a reader might take for the end of a line.
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")

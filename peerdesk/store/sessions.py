@@ -18,7 +18,7 @@ from typing import NewType
 from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
-from peerdesk.store.participants import is_time_zone, skill_id
+from peerdesk.store.participants import has_control, is_time_zone, skill_id
 from peerdesk.store.plans import NEXT_STEP, resolve_step
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, SessionId
 
@@ -153,6 +153,10 @@ def validate_session(s: Session) -> Session:
     title = " ".join(s.title.split())
     if not title:
         raise ValidationError("A title is required.", "title")
+    for name, text, allowed in (("title", title, ""), ("description", s.description, "\n\t"),
+                                 ("location", s.location, ""), ("kind", s.kind, "")):  # fmt: skip
+        if has_control(text, allowed):
+            raise ValidationError(f"The {name} contains invisible control characters (such as NUL).", name)
     kind = kind_from_label(s.kind)
     if not kind:
         raise ValidationError("Choose a kind of session or type your own.", "kind")
@@ -457,6 +461,8 @@ def set_feedback(
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError("A rating is a whole number from 1 to 5.", "rating")
     comment = comment.strip()
+    if has_control(comment, "\n\t"):
+        raise ValidationError("The comment contains invisible control characters (such as NUL).", "comment")
     stamp = submitted_at or clock.stamp()
     with db.atomic():
         if not db.execute("SELECT 1 FROM sessions WHERE id=?", (session_id,)).fetchone():
