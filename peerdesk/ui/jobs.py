@@ -55,7 +55,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         outcome: object
         try:
-            outcome = self.fn(self.work)
+            outcome = self.work.perform(self.fn)
         except BaseException as exc:  # handed to the UI thread, which shows or re-raises it
             outcome = _Failure(exc)
         try:
