@@ -49,7 +49,12 @@ def add_rhythm(db: Database, programs: dict[str, int], today: dt.date) -> None:
 
 def _cohorts(db: Database, program_id: int, today: dt.date) -> None:
     # A buddy hosts about half of the pair's meetings: two attended make a completed onboarding.
-    rule = KindRule("completion", True, "Certificate of Completion", (Condition("program_completed", 1), Condition("sessions_attended", 2)))
+    rule = KindRule(
+        "completion",
+        True,
+        "Certificate of Completion",
+        (Condition("program_completed", 1), Condition("sessions_attended", 2)),
+    )
     save_rules(db, program_id, {**parse_rules(get_program(db, program_id).config), "completion": rule})
     start = dt.date.fromisoformat(
         db.execute("SELECT start_date FROM programs WHERE id = ?", (program_id,)).fetchone()[0]

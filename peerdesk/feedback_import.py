@@ -331,7 +331,8 @@ def plan_feedback_import(db: Database, path: str | Path) -> FeedbackPlan:
         for r in plan.rows
     ]
     if plan.answering_requests:
-        plan.notes.append(f"{plan.answering_requests} answer(s) match feedback requests you drafted.")
+        n = plan.answering_requests
+        plan.notes.append(f"{plural(n, 'answer')} match{'es' if n == 1 else ''} a feedback request you drafted.")
     return plan
 
 

@@ -86,7 +86,13 @@ class CohortDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        c = Cohort(self.cohort.program_id, self.name.text(), _pydate(self.start.date()), _pydate(self.end.date()), id=self.cohort.id)
+        c = Cohort(
+            self.cohort.program_id,
+            self.name.text(),
+            _pydate(self.start.date()),
+            _pydate(self.end.date()),
+            id=self.cohort.id,
+        )
         try:
             if c.id is None:
                 self.saved = self.ctx.run(f"New cohort {c.name.strip()}", add_cohort, c)
@@ -234,12 +240,16 @@ class CohortsTab(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, f in enumerate(self.rows):
             c = f.cohort
-            status = f"closed {c.closed_on:%d %b %Y}" if c.closed_on else ("open" if c.start_date <= clock.today() else "starts later")
+            status = (
+                f"closed {c.closed_on:%d %b %Y}"
+                if c.closed_on
+                else ("open" if c.start_date <= clock.today() else "starts later")
+            )
             done = f"{f.completed} ({numbers.percent(f.completion_rate or 0)})" if c.closed_on and f.members else "—"
             for col, text in enumerate((c.name, c.dates, str(f.members), done, status)):
                 item = QTableWidgetItem(text)
                 if col in (2, 3):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
         for col in (1, 2, 3, 4):
             self.table.resizeColumnToContents(col)
@@ -266,7 +276,12 @@ class CohortsTab(QWidget):
         self.members.setRowCount(len(found))
         for r, m in enumerate(found):
             for col, text in enumerate(
-                (m.name, m.department, f"{m.enrolled_on:%d %b %Y}", f"{m.completed_on:%d %b %Y}" if m.completed_on else "")
+                (
+                    m.name,
+                    m.department,
+                    f"{m.enrolled_on:%d %b %Y}",
+                    f"{m.completed_on:%d %b %Y}" if m.completed_on else "",
+                )
             ):
                 self.members.setItem(r, col, QTableWidgetItem(text))
         for col in (1, 2, 3):

@@ -475,7 +475,10 @@ class DraftsDialog(QDialog):
             self.replan()
             return
         widgets.report_bug(
-            self, "Draft e-mails", "Drafting failed unexpectedly.", widgets.describe_exception(type(error), error, error.__traceback__)
+            self,
+            "Draft e-mails",
+            "Drafting failed unexpectedly.",
+            widgets.describe_exception(type(error), error, error.__traceback__),
         )
 
     def _done(self) -> None:

@@ -70,7 +70,7 @@ class PlanEditor(QWidget):
         for edit in (self.agenda_edit, self.questions_edit, self.links_edit):
             edit.setTabChangesFocus(True)
         self.links_edit.setMaximumHeight(80)
-        self.title_edit.textEdited.connect(self._edited)
+        self.title_edit.textChanged.connect(self._edited)
         for edit in (self.agenda_edit, self.questions_edit, self.links_edit):
             edit.textChanged.connect(self._edited)
 
@@ -252,9 +252,7 @@ class PlanEditor(QWidget):
         if self.dirty:
             self.state.setText("Changed: Save plan to keep it.")
         elif not self.steps:
-            self.state.setText(
-                "No plan yet: start from one that ships with PeerDesk, or add the meetings one by one."
-            )
+            self.state.setText("No plan yet: start from one that ships with PeerDesk, or add the meetings one by one.")
         elif not self.state.text().startswith("Saved"):
             self.state.setText(f"{len(self.steps)} meetings. New meetings of the program's pairs take them in order.")
 

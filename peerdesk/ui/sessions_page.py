@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
 from peerdesk.store.db import Database
+from peerdesk.store.plans import NEXT_STEP
 from peerdesk.store.sessions import (
     STATUSES,
     AgendaRow,
@@ -471,7 +472,13 @@ class SessionsPage(QWidget):
     def _update_actions(self) -> None:
         ids = self.selected_session_ids()
         writable = not self.ctx.readonly
-        for a in (self.new_action, self.first_meetings_action, self.import_action, self.slot_action, self.drafts_action):
+        for a in (
+            self.new_action,
+            self.first_meetings_action,
+            self.import_action,
+            self.slot_action,
+            self.drafts_action,
+        ):
             a.setEnabled(writable)
         for a in (self.edit_action, self.held_action, self.duplicate_action):
             a.setEnabled(writable and len(ids) == 1)
@@ -560,7 +567,15 @@ class SessionsPage(QWidget):
         local = s.local_start.replace(tzinfo=None) + dt.timedelta(days=7)
         start = local.replace(tzinfo=zoneinfo.ZoneInfo(s.timezone)).astimezone(dt.UTC)
         template = replace(
-            s, id=None, uid="", sequence=0, status="planned", series_id=None, original_start_utc=None, start_utc=start
+            s,
+            id=None,
+            uid="",
+            sequence=0,
+            status="planned",
+            series_id=None,
+            original_start_utc=None,
+            start_utc=start,
+            plan_step_id=NEXT_STEP,  # a pair's next meeting takes the next meeting of its plan
         )
         dialog = SessionDialog(self.ctx, None, template=template, parent=self)
         if widgets.exec_dialog(dialog) and dialog.saved_ids:

@@ -193,4 +193,4 @@ def test_answers_are_matched_to_the_requests_drafted(tmp_path, survey_db):
     assert by_line[2].session_id == weekly[0].id and by_line[2].requested.startswith("2026-11-02")
     assert by_line[3].session_id == lunch.id and by_line[3].requested
     assert by_line[4].session_id == weekly[2].id and by_line[4].requested == ""
-    assert plan.answering_requests == 2 and "2 answer(s) match feedback requests you drafted." in plan.notes
+    assert plan.answering_requests == 2 and "2 answers match a feedback request you drafted." in plan.notes
