@@ -25,9 +25,9 @@ def _last_file() -> Path | None:
         path = Path(str(value))
         if path.is_file():
             return path
-    from peerdesk.cli import default_db_path
+    from peerdesk import paths
 
-    default = default_db_path()
+    default = paths.default_db_path()
     return default if default.is_file() and default.stat().st_size > 0 else None
 
 
@@ -148,6 +148,9 @@ class _Interrupts:
 
 def run_app(path: Path | None, demo: bool = False) -> int:
     """Start Qt, open a program file, and run the window until it closes."""
+    from peerdesk import logfile
+
+    logfile.setup()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("PeerDesk")

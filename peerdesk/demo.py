@@ -21,9 +21,11 @@ from typing import Any, cast
 from anyascii import anyascii
 
 from peerdesk import clock, shipped
+from peerdesk.demo_rhythm import add_rhythm
 from peerdesk.store import open_db
-from peerdesk.store.db import Database
+from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import StoreError
+from peerdesk.store.safefile import atomic_path
 from peerdesk.store.settings import Settings, save_settings
 
 MAX_PARTICIPANTS = 5000
@@ -47,6 +49,29 @@ class _Person:
     learns: list[str] = field(default_factory=list)
     windows: list[tuple[int, int, int]] = field(default_factory=list)
     status: str = "active"
+
+
+# What the learning circles program's members want to learn, by how far east they are: circles
+# gather people who want the same skill and are free at the same time.
+CIRCLE_FOCUS = ((-3 * 60, "Public speaking"), (4 * 60, "Storytelling"), (24 * 60, "Giving feedback"))
+
+
+def _circle_focus(zone: str) -> str:
+    offset = dt.datetime(2026, 1, 15, 12, tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return next(skill for limit, skill in CIRCLE_FOCUS if minutes < limit)
+
+
+def _with_window(windows: list[tuple[int, int, int]], extra: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """The weekly windows with one more, merged with any it overlaps on its day."""
+    day, start, end = extra
+    kept = []
+    for w in windows:
+        if w[0] == day and w[1] <= end and w[2] >= start:
+            start, end = min(start, w[1]), max(end, w[2])
+        else:
+            kept.append(w)
+    return sorted([*kept, (day, start, end)])
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -523,6 +548,38 @@ class _Builder:
         )
 
     # -- goals, awards ---------------------------------------------------------------------
+    def focus_circles(self, programs: dict[str, int]) -> None:
+        """Give the learning circles' members what a real circle program has: a skill that colleagues
+        in nearby zones want to learn too (first in their list) and Thursday 10:00-15:00 kept free.
+
+        Done last, over what is stored, so that the history built before stays as it is.
+        """
+        members = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT participant_id FROM program_members WHERE program_id = ?", (programs["circles"],)
+            )
+        }
+        for p in self.people:
+            if p.id not in members or p.id % 4 or not p.learns or p.status != "active":
+                continue
+            focus = _circle_focus(p.zone)
+            if focus in p.teaches:
+                continue
+            skill_id = self.skill(focus)
+            self.db.execute("INSERT OR IGNORE INTO skills(id, name) VALUES (?, ?)", (skill_id, focus))
+            self.db.execute(
+                "INSERT INTO participant_skills(participant_id, skill_id, direction, level, position) "
+                "VALUES (?, ?, 'learn', 2, -1) ON CONFLICT(participant_id, skill_id, direction) DO UPDATE SET "
+                "position = -1",
+                (p.id, skill_id),
+            )
+            self.db.execute("DELETE FROM availability WHERE participant_id = ?", (p.id,))
+            self.db.conn.executemany(
+                "INSERT INTO availability(participant_id, weekday, start_min, end_min) VALUES (?,?,?,?)",
+                [(p.id, *w) for w in _with_window(p.windows, (3, 600, 900))],
+            )
+
     def build_goals_and_awards(self, programs: dict[str, int]) -> None:
         for program_key, goals in _demo_goals(self.today).items():
             for pos, (title, metric, params, comparison, target, start, deadline) in enumerate(goals):
@@ -579,14 +636,29 @@ def _demo_goals(today: dt.date) -> dict[str, list[tuple[Any, ...]]]:
 def build_demo(
     path: str | Path, participants: int = 60, seed: int = 7, *, progress: Callable[[str], None] | None = None
 ) -> None:
-    """Write a demo program database at path (which must not exist yet, or be empty)."""
+    """Write a demo program database at path (which must not exist yet, or be empty).
+
+    It is built in a temporary file beside path and renamed when complete: a failure (a full
+    disk) leaves nothing under the final name.
+    """
     if not 2 <= participants <= MAX_PARTICIPANTS:
         raise StoreError(f"The demo has between 2 and {MAX_PARTICIPANTS} participants, not {participants}.")
     target = Path(path)
     if target.exists() and target.stat().st_size > 0:
         raise StoreError(f"{target} already exists; choose a new file for the demo.")
+    with atomic_path(target, private=True) as tmp:
+        try:
+            with known_errors(target.name):
+                _build_into(tmp, participants, seed, progress)
+        finally:
+            for journal in ("-wal", "-shm", "-journal"):
+                tmp.with_name(tmp.name + journal).unlink(missing_ok=True)
+        for journal in ("-wal", "-shm", "-journal"):  # an old log must never be replayed onto the new file
+            target.with_name(target.name + journal).unlink(missing_ok=True)
+
+
+def _build_into(target: Path, participants: int, seed: int, progress: Callable[[str], None] | None) -> None:
     db = open_db(target)
-    ok = False
     try:
         org = _load("organisation.json")
         with db.atomic():
@@ -606,10 +678,9 @@ def build_demo(
                 progress("sessions")
             b.build_sessions(programs, meet)
             b.build_goals_and_awards(programs)
+            b.focus_circles(programs)
+            add_rhythm(db, programs, b.today)
         db.execute("PRAGMA optimize")
-        ok = True
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
-        if not ok:
-            for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-                leftover.unlink(missing_ok=True)

@@ -24,6 +24,8 @@ from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import normalise_email
 from peerdesk.store.sessions import from_utc_text, set_feedback
 from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import bulk
+from peerdesk.wording import have, plural
 
 FIELDS = ("timestamp", "email", "rating", "comment", "session")
 _EXACT = {
@@ -315,11 +317,12 @@ def plan_feedback_import(db: Database, path: str | Path) -> FeedbackPlan:
     return plan
 
 
+@bulk("feedback import")
 def apply_feedback_import(db: Database, plan: FeedbackPlan, *, good_rows: bool = False) -> int:
     """Write a plan in one transaction; return how many answers were added or changed."""
     if plan.errors and not good_rows:
         raise ValidationError(
-            f"{len(plan.errors)} row(s) have problems; nothing was imported. Fix them or import the good rows only."
+            f"{plural(len(plan.errors), 'row')} {have(len(plan.errors))} problems; nothing was imported. Fix them or import the good rows only."
         )
     n = 0
     with db.atomic():

@@ -10,15 +10,15 @@ earliest start, on the step grid, of each common free stretch long enough for th
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from peerdesk import clock
+from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.store.db import Database
-from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, meeting_minutes_of
+from peerdesk.store.programs import stored_meeting_minutes
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, Window
 from peerdesk.store.sessions import (
     Session,
@@ -26,6 +26,7 @@ from peerdesk.store.sessions import (
     create_session,
     members_of_pairing,
 )
+from peerdesk.store.workspace import bulk
 
 Interval = tuple[dt.datetime, dt.datetime]
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -445,7 +446,7 @@ def pairings_without_sessions(
 ) -> list[Unscheduled]:
     """Active pairings (of a program, or of a round) that have no session at all, with their
     start and their program's meeting length."""
-    where, params = "", []
+    where, params = "", list[int]()
     if program_id is not None:
         where, params = where + " AND pg.program_id = ?", [*params, program_id]
     if round_id is not None:
@@ -457,12 +458,7 @@ def pairings_without_sessions(
         f"AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.pairing_id = pg.id) {where} ORDER BY pg.id",
         params,
     ):
-        try:
-            parsed = json.loads(config or "{}")
-        except ValueError:
-            parsed = {}
-        minutes = meeting_minutes_of(parsed) if isinstance(parsed, dict) else DEFAULT_MEETING_MINUTES
-        out.append(Unscheduled(pid, kind, prog, dt.date.fromisoformat(started[:10]), minutes))
+        out.append(Unscheduled(pid, kind, prog, dt.date.fromisoformat(started[:10]), stored_meeting_minutes(config)))
     return out
 
 
@@ -483,10 +479,6 @@ def _span(starts_on: dt.date, weeks: int) -> str | None:
     if starts_on <= clock.today():
         return None
     return f"the {weeks} week{'s' if weeks != 1 else ''} from {starts_on.strftime('%a %d %b')}"
-
-
-class Cancelled(Exception):
-    """The user stopped a long computation; nothing was written."""
 
 
 class _Planner:
@@ -534,8 +526,8 @@ def plan_first_meetings(
     program_id: int | None = None,
     round_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> list[FirstMeeting]:
     """Work out (without writing) the first meeting of every active pairing that has none yet.
 
@@ -602,6 +594,7 @@ def first_meeting_problems(
     return out
 
 
+@bulk("scheduling first meetings")
 def book_first_meetings(db: Database, plan: Sequence[FirstMeeting]) -> list[FirstMeeting]:
     """Write a plan in one transaction; a pairing that got a session meanwhile is skipped."""
     booked: list[FirstMeeting] = []
@@ -624,7 +617,7 @@ def schedule_first_meetings(
     duration_min: int | None = None,
     program_id: int | None = None,
     display_tz: str = "UTC",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[FirstMeeting]:
     """Plan and book the first meeting of every active pairing that has none yet, in one transaction."""
     plan = plan_first_meetings(

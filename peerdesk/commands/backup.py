@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from peerdesk import clock
-from peerdesk.cli import CommandFailed, db_path
-from peerdesk.safefile import check_folder
+from peerdesk.commands import CommandFailed, db_path
 from peerdesk.store.backups import copy_to
+from peerdesk.store.safefile import check_folder
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,18 +10,33 @@ from __future__ import annotations
 import argparse
 import sys
 
-from peerdesk.cli import CommandFailed
-from peerdesk.commands import open_for_write
+from reportlab.lib.units import mm
+
+from peerdesk.commands import CommandFailed, open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
 from peerdesk.printing.fonts import FontMissing, uncovered
+from peerdesk.printing.text import fit_block
 from peerdesk.store.participants import find_by_email
 from peerdesk.store.programs import find_program
-from peerdesk.store.settings import load_settings
+from peerdesk.store.settings import Settings, load_settings
+from peerdesk.wording import plural
+
+LEGIBLE_PT = 12.0  # smaller, a name on a certificate is no longer read across a room
+
+
+def name_size(name: str, settings: Settings) -> float:
+    """About the size a certificate prints a name at: the larger design size, shrunk to the text width."""
+    width = certificates.page_size(settings)[0] - 60 * mm
+    return fit_block(name, "serif-bold", 40, width)[1]
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def run(args: argparse.Namespace) -> int:
-    from peerdesk.cli import db_path
+    from peerdesk.commands import db_path
 
     if not db_path(args).exists():
         raise CommandFailed(f"no program database at {db_path(args)} (use --db PATH)")
@@ -58,14 +73,21 @@ def run(args: argparse.Namespace) -> int:
                 f"peerdesk: warning: no font prints {' '.join(missing)} in the name of {cert.name} ({cert.serial})",
                 file=sys.stderr,
             )
+        size = name_size(cert.name, settings)
+        if size < LEGIBLE_PT:
+            print(
+                f"peerdesk: warning: the name of {_clip(cert.name)} ({cert.serial}, {len(cert.name)} characters) "
+                f"prints at {size:.1f} pt, too small to read; shorten it in the participant's record",
+                file=sys.stderr,
+            )
     try:
         if certificates.is_single_file(args.out):
             path = certificates.write_pdf(issued, settings, args.out, args.design)
             where = str(path)
         else:
             files = certificates.write_files(issued, settings, args.out, args.design)
-            where = f"{len(files)} files in {args.out}"
+            where = f"{plural(len(files), 'file')} in {args.out}"
     except FontMissing as exc:
         raise CommandFailed(str(exc)) from None
-    print(f"printed {len(issued)} certificate(s) ({new} newly issued) to {where}")
+    print(f"printed {plural(len(issued), 'certificate')} ({new} newly issued) to {where}")
     return 0

@@ -7,12 +7,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerdesk.cli import CommandFailed, db_path
+from peerdesk.commands import CommandFailed, db_path
 from peerdesk.store.backups import list_backups
-from peerdesk.store.db import inspect_file
+from peerdesk.store.db import connect_readonly, inspect_file
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lock import is_stale, read_lock
 from peerdesk.store.migrations import LATEST
+from peerdesk.wording import plural
 
 MAX_PROBLEMS = 20
 
@@ -27,7 +28,7 @@ class Finding:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    return connect_readonly(path)
 
 
 def check_file(path: Path) -> list[Finding]:
@@ -57,7 +58,11 @@ def check_file(path: Path) -> list[Finding]:
             if broken:
                 tables = sorted({f"{r[0]} -> {r[2]}" for r in broken})
                 findings.append(
-                    Finding("references", False, f"{len(broken)} row(s) point at missing rows ({', '.join(tables)})")
+                    Finding(
+                        "references",
+                        False,
+                        f"{plural(len(broken), 'row')} {'points' if len(broken) == 1 else 'point'} at missing rows ({', '.join(tables)})",
+                    )
                 )
             else:
                 findings.append(Finding("references", True, "ok"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from peerdesk.cli import UsageError
+from peerdesk.commands import UsageError
 from peerdesk.demo import MAX_PARTICIPANTS, build_demo
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from peerdesk.cli import CommandFailed
-from peerdesk.commands import open_existing
+from peerdesk.commands import CommandFailed, open_existing
 from peerdesk.invites import ExportRequest, export_invites, find_participant, find_program
 from peerdesk.store.db import Database
 

@@ -10,8 +10,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from peerdesk.cli import CommandFailed, UsageError
-from peerdesk.commands import open_existing
+from peerdesk.commands import CommandFailed, UsageError, open_existing
 from peerdesk.metrics.scope import Period
 from peerdesk.printing import reports
 from peerdesk.printing.fonts import FontMissing

@@ -7,7 +7,7 @@ the plan, so the window can run it off the UI thread with progress and cancel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +29,11 @@ from peerdesk.invites.model import Person, load_selection, participants_by_id, p
 from peerdesk.invites.series import SeriesPlan
 from peerdesk.invites.text import UniqueNames
 from peerdesk.invites.timezones import zone
+from peerdesk.jobs import CancelCheck, Progress
 from peerdesk.store.db import Database
+from peerdesk.store.safefile import unfinished
 from peerdesk.store.settings import load_settings
-
-Progress = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
+from peerdesk.wording import plural
 
 LAYOUTS = ("participant", "session", "program", "combined")
 
@@ -95,12 +95,12 @@ class ExportResult:
     def summary(self) -> str:
         if not self.written:
             return "Nothing was written." if not self.cancelled else "Stopped before anything was written."
-        parts = [f"{self.invitations} invitation file(s)"]
+        parts = [plural(self.invitations, "invitation file")]
         if self.cancellations:
-            parts.append(f"{self.cancellations} cancellation file(s)")
+            parts.append(plural(self.cancellations, "cancellation file"))
         if self.drafts:
-            parts.append(f"{self.drafts} e-mail draft(s)")
-        text = f"Wrote {', '.join(parts)} for {self.sessions} session(s) to {self.folder}."
+            parts.append(plural(self.drafts, "e-mail draft"))
+        text = f"Wrote {', '.join(parts)} for {plural(self.sessions, 'session')} to {self.folder}."
         return text + (" Stopped before the end." if self.cancelled else "")
 
 
@@ -223,7 +223,7 @@ def write_export(
     folder: str | Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ExportResult:
     """Build and write every planned file; files are written whole or not at all.
 
@@ -248,7 +248,8 @@ def write_export(
         try:
             result.written.append(write_atomic(out / planned.name, data))
         except ExportError as exc:
-            raise ExportError(str(exc), result.written) from exc
+            missing = [p.name for p in plan.files[done:]]
+            raise ExportError(str(unfinished(exc, len(result.written), missing)), result.written) from exc
         if planned.is_draft:
             result.drafts += 1
         elif planned.method == CANCEL:
@@ -267,7 +268,7 @@ def export_invites(
     folder: str | Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ExportResult:
     """Plan and write in one go (the command line; the window splits the two across threads)."""
     return write_export(plan_export(db, request), folder, progress=progress, cancelled=cancelled)

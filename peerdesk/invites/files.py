@@ -1,10 +1,10 @@
-"""Writing export files whole or not at all (through peerdesk.safefile), reporting what got written."""
+"""Writing export files whole or not at all (through peerdesk.store.safefile), reporting what got written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from peerdesk import safefile
+from peerdesk.store import safefile
 from peerdesk.store.errors import StoreError
 
 

@@ -96,8 +96,10 @@ def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b.T; small products on one BLAS thread (threads waiting on a busy machine cost 100x)."""
     if a.shape[0] * b.shape[0] * a.shape[1] < _SMALL_PRODUCT:
         with _blas_controller().limit(limits=1, user_api="blas"):
-            return a @ b.T
-    return a @ b.T
+            small: np.ndarray = a @ b.T
+            return small
+    product: np.ndarray = a @ b.T
+    return product
 
 
 class SlotTable:
@@ -114,7 +116,7 @@ class SlotTable:
                 person.append(k)
                 start.append(w.weekday * 1440 + w.start_min - offsets[w.weekday])
                 length.append(w.end_min - w.start_min)
-        free = np.zeros(n * SLOTS, dtype=bool)
+        free: np.ndarray = np.zeros(n * SLOTS, dtype=bool)
         if person:
             who = np.array(person, dtype=np.int64)
             a = np.array(start, dtype=np.int64) % WEEK_MIN
@@ -140,7 +142,7 @@ class SlotTable:
         self.columns = np.flatnonzero(used)  # the quarter-hour of the week of each column
         self.unique = free[first][:, used].astype(np.float32)
         self.inverse = inverse.reshape(-1).astype(np.int64)
-        self.has_windows = free.any(axis=1)
+        self.has_windows: np.ndarray = np.asarray(free.any(axis=1))
 
     def overlap_minutes(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Weekly minutes both are free, for every (row person, column person)."""

@@ -29,6 +29,7 @@ FORBIDDEN = -1e6
 BATCH_FROM = 1500  # people; from here on the search is bounded (no restarts, few passes)
 LARGE_PASSES = 25  # person-by-person swap passes on large pools
 CHECKED_SWAPS = 4  # best swaps of one person checked for a common hour before giving up on them
+SETTLED = 500  # large pools stop once a pass improves fewer than one person in this many
 
 
 @dataclass
@@ -71,7 +72,8 @@ def meeting_starts(f: Features) -> list[int]:
     packed = np.packbits(starts, axis=1)
     masks = [int.from_bytes(row.tobytes(), "big") for row in packed]
     everything = (1 << SLOTS) - 1
-    return [masks[u] if has else everything for u, has in zip(table.inverse, table.has_windows, strict=True)]
+    has_windows = np.asarray(table.has_windows, dtype=bool)
+    return [masks[u] if has else everything for u, has in zip(table.inverse, has_windows.tolist(), strict=True)]
 
 
 def learner_matrix(f: Features) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -188,7 +190,7 @@ class CircleSearch:
     def greedy(self, size: int) -> list[Circle]:
         """Circles one by one: seed with the person with fewest options, keep their best skill's circle."""
         size = min(MAX_GROUP, max(MIN_GROUP, size))
-        free = self.learns.any(axis=1)
+        free = np.asarray(self.learns.any(axis=1), dtype=bool)
         seeds = free.copy()
         circles: list[Circle] = []
         while seeds.any():
@@ -285,26 +287,45 @@ class CircleSearch:
             b = int(where[j])
             return meets_without(int(where[i]), i, j) and (b < 0 or meets_without(b, j, i))
 
+        learners = [np.flatnonzero(self.learns[pool, c]) for c in range(self.learns.shape[1])]
+
+        def wanting(bits: np.ndarray) -> np.ndarray:
+            """Everyone (by position) who wants at least one of the skills in a bit set."""
+            found = []
+            for word, value in enumerate(int(v) for v in bits):
+                while value:
+                    low = value & -value
+                    found.append(learners[word * 64 + low.bit_length() - 1])
+                    value ^= low
+            if len(found) == 1:
+                return found[0]
+            return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
         single = words.shape[1] == 1
+        others_1, words_1 = others[:, 0], words[:, 0]  # views
         for _ in range(passes):
             improved = 0
-            for i in np.flatnonzero(where >= 0):
-                i = int(i)
+            for i in (int(x) for x in np.flatnonzero(where >= 0)):
                 a = int(where[i])
                 # j may take i's place (j wants a skill i's circle-mates all want) and i may take j's
-                if single:
-                    cand = np.flatnonzero((words[:, 0] & others[i, 0]) & (others[:, 0] & words[i, 0]))
+                cand = wanting(others[i])
+                if single:  # the usual case: fewer than 64 skills, one word each
+                    cand = cand[(others_1[cand] & words_1[i]) != 0]
                 else:
-                    cand = np.flatnonzero(((words & others[i]).any(axis=1)) & ((others & words[i]).any(axis=1)))
+                    cand = cand[(others[cand] & words[i]).any(axis=1)]
+                if not len(cand):
+                    continue
                 there = where[cand]
                 swap = there >= 0
-                gain = sums[a, cand] - wp[i, cand]
-                # a swap: j leaves circle b for a, i leaves a for b
-                gain[swap] += sums_t[i, there[swap]] - wp[i, cand[swap]] - own[cand[swap]]
+                with_i = wp[i, cand]
+                gain = sums[a, cand] - with_i
                 gain -= own[i]
-                gain[there == a] = 0.0
-                if not len(gain):
-                    continue
+                # a swap: j also leaves circle b, which i joins (own is 0 for someone in no circle)
+                extra = sums_t[i, np.maximum(there, 0)] - with_i
+                extra -= own[cand]
+                extra *= swap
+                gain += extra
+                gain *= there != a
                 best = int(np.argmax(gain))
                 if gain[best] <= 1e-9:
                     continue
@@ -335,8 +356,8 @@ class CircleSearch:
                     own[members[c]] = sums[c, members[c]]
                     refresh(c)
                 improved += 1
-            if not improved:
-                break
+            if improved <= (m // SETTLED if m > BATCH_FROM else 0):
+                break  # large pools: a pass that moves almost nobody ends the search
         return [[int(pool[x]) for x in ms] for ms in members]
 
     def iterated(self, circles: list[Circle], seed: int, steps: Steps, passes: int) -> list[Circle]:
@@ -386,43 +407,3 @@ def restarts_for(n: int) -> int:
     if n > BATCH_FROM:
         return 0
     return max(2, min(40, 6000 // max(n, 1)))
-
-
-def greedy_circles(w: np.ndarray, allowed: np.ndarray, sizes: list[int]) -> list[list[int]]:
-    """The plain greedy baseline of the benchmarks (pairwise rules only, no shared skill or hour):
-    build circles one by one, seed with the person with fewest options, add the best fit."""
-    n = len(w)
-    free = np.ones(n, dtype=bool)
-    options = allowed.sum(axis=1).astype(np.float64)
-    groups: list[list[int]] = []
-    for size in sizes:
-        if not free.any():
-            break
-        seed = int(np.flatnonzero(free)[np.argmin(options[free])])
-        group = [seed]
-        free[seed] = False
-        fits = allowed[seed] & free
-        gain = w[seed].copy()
-        while len(group) < size and fits.any():
-            cand = np.flatnonzero(fits)
-            k = int(cand[np.argmax(gain[cand] - 1e-3 * options[cand] / max(1.0, options.max()))])
-            group.append(k)
-            free[k] = False
-            fits &= allowed[k] & free
-            gain += w[k]
-        groups.append(group)
-    # Whoever is left joins a circle still short of its size, else one with room for one more.
-    targets = dict(zip(map(id, groups), sizes, strict=False))
-    for k in (int(x) for x in np.flatnonzero(free)):
-        for limit in (0, 1):
-            best, best_value = None, -np.inf
-            for g in groups:
-                if len(g) < min(MAX_GROUP, targets[id(g)] + limit) and all(allowed[k, m] for m in g):
-                    value = float(w[k, g].sum())
-                    if value > best_value:
-                        best, best_value = g, value
-            if best is not None:
-                best.append(int(k))
-                free[k] = False
-                break
-    return groups

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
+from peerdesk.jobs import CancelCheck, Cancelled, Progress, never, no_progress
 from peerdesk.matching.model import Pair
 
-Progress = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
+__all__ = ["CancelCheck", "Cancelled", "Progress", "Steps", "never", "no_progress"]
+STEPS = 1000  # a run's progress is reported in thousandths
 
 JITTER = 1e-6  # tie-break: far below any difference a person could notice
 STABILITY_BONUS = 0.05  # previous proposal's pairs win near-ties, so one edit changes one or two pairs
-
-
-class Cancelled(Exception):
-    """The coordinator stopped the run."""
-
-
-def no_progress(_fraction: float, _message: str) -> None:
-    return None
-
-
-def never() -> bool:
-    return False
 
 
 class Steps:
@@ -37,7 +24,7 @@ class Steps:
     def __call__(self, fraction: float, message: str) -> None:
         if self.cancel():
             raise Cancelled("Matching was cancelled.")
-        self.progress(min(1.0, max(0.0, fraction)), message)
+        self.progress(round(STEPS * min(1.0, max(0.0, fraction))), STEPS, message)
 
 
 def _unit(ids: np.ndarray, seed: int) -> np.ndarray:
@@ -57,7 +44,8 @@ def tie_break(ids_rows: np.ndarray, ids_cols: np.ndarray, seed: int) -> np.ndarr
     seed (adding a person leaves every other pair's value alone), and, being a product
     rather than a sum, it differs between two matchings of the same people.
     """
-    return np.multiply.outer(_unit(ids_rows, seed) * JITTER, _unit(ids_cols, seed))
+    jitter: np.ndarray = np.multiply.outer(_unit(ids_rows, seed) * JITTER, _unit(ids_cols, seed))
+    return jitter
 
 
 def stability(ids_rows: np.ndarray, ids_cols: np.ndarray, previous: frozenset[Pair]) -> np.ndarray | None:

@@ -8,6 +8,7 @@ from peerdesk.matching import rules
 from peerdesk.matching.model import Group, Pair, Problem, Proposal
 from peerdesk.matching.scoring import Features
 from peerdesk.matching.solve import _make_groups
+from peerdesk.wording import plural
 
 
 def score_group(problem: Problem, members: list[tuple[int, str]]) -> Group:
@@ -66,7 +67,7 @@ def swap_members(problem: Problem, proposal: Proposal, a: int, b: int) -> Propos
     groups[ga] = replace(score_group(problem, new_a), locked=True)
     groups[gb] = replace(score_group(problem, new_b), locked=True)
     total = sum(g.objective for g in groups)
-    return replace(proposal, groups=tuple(groups), total_score=total, optimal=False)
+    return replace(proposal, groups=tuple(groups), total_score=total, optimal=False, blocking_pairs=None)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Comparison:
     def summary(self) -> str:
         if not self.added and not self.removed:
             return f"Same pairs as before (total {self.delta:+.2f})."
-        return f"{self.kept} pair(s) kept, {len(self.added)} new, {len(self.removed)} gone; total {self.delta:+.2f}."
+        return f"{plural(self.kept, 'pair')} kept, {len(self.added)} new, {len(self.removed)} gone; total {self.delta:+.2f}."
 
 
 def compare(previous: Proposal, new: Proposal) -> Comparison:

@@ -152,7 +152,8 @@ def circle_skill(f: Features, members: list[int], key: str | None = None) -> tup
 
 def common_minutes(f: Features, members: list[int]) -> int | None:
     """Weekly minutes when every member (who stated hours) is free; None when nobody stated any."""
-    known = [m for m in members if f.slots.has_windows[m]]
+    has_windows = np.asarray(f.slots.has_windows, dtype=bool)
+    known = [m for m in members if has_windows[m]]
     if not known:
         return None
     rows = f.slots.unique[f.slots.inverse[np.asarray(known, dtype=np.int64)]]
@@ -183,7 +184,7 @@ def circle_reason(f: Features, person: int, result: CircleResult) -> str:
     assert result.learns is not None and result.meets is not None
     wanted = ", ".join(s.skill for s in p.learns[:3])
     mine = result.learns[person]
-    others = result.learns[:, mine].any(axis=1)
+    others = np.asarray(result.learns[:, mine].any(axis=1), dtype=bool)
     others[person] = False
     if not others.any():
         return f"nobody else wants to learn {wanted}"
@@ -260,7 +261,11 @@ def mentee_reason(f: Features, mentee: int, capacity: dict[int, int], allowed_me
     if not mentors_all:
         return "no mentor is taking part"
     if allowed_mentors:
-        return f"the {allowed_mentors} mentor(s) who fit are full with mentees they fit better"
+        return (
+            "the mentor who fits is full with mentees they fit better"
+            if allowed_mentors == 1
+            else f"the {allowed_mentors} mentors who fit are full with mentees they fit better"
+        )
     wanted = ", ".join(s.skill for s in p.learns[:3])
     require = f.problem.options.require_skill and p.learns
     teachers = [k for k in mentors_all if best_skill(f.people[k], p) is not None] if require else mentors_all

@@ -13,6 +13,7 @@ from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
     MAX_GROUP,
     MIN_GROUP,
+    OBJECTIVES,
     History,
     LockedGroup,
     Mode,
@@ -71,6 +72,8 @@ def options_from_dict(data: dict[str, Any], base: Options | None = None) -> Opti
     opts = replace(base, **values)
     if opts.odd_person not in ("trio", "sitout"):
         opts = replace(opts, odd_person=base.odd_person)
+    if opts.objective not in OBJECTIVES:
+        opts = replace(opts, objective=base.objective)
     return replace(opts, group_size=min(MAX_GROUP, max(MIN_GROUP, opts.group_size)))
 
 
@@ -181,16 +184,9 @@ def flag_unschedulable(
     return replace(proposal, groups=groups)
 
 
-def record_proposal(
-    db: Database,
-    proposal: Proposal,
-    *,
-    program_id: int | None = None,
-    started_on: dt.date | None = None,
-    options: Options | None = None,
-) -> int:
-    """Accept a proposal: its groups become active pairings (one transaction); returns the round id."""
-    groups = [
+def round_of(proposal: Proposal, *, options: Options | None = None) -> store.NewRound:
+    """What accepting a proposal records (store.record_round): its groups, score, options, who sat out."""
+    groups = tuple(
         store.NewGroup(
             members=tuple((m.id, m.role) for m in g.members),
             score=g.score,
@@ -199,18 +195,9 @@ def record_proposal(
             locked=g.locked,
         )
         for g in proposal.groups
-    ]
-    sat_out = {u.id: u.reason for u in proposal.unmatched if u.sat_out}
+    )
     params: dict[str, Any] = {"groups": len(groups), "unmatched": len(proposal.unmatched)}
     if options is not None:
         params.update(options_to_dict(options))
-    return store.accept_round(
-        db,
-        proposal.mode,
-        groups,
-        program_id=program_id,
-        started_on=started_on,
-        total_score=proposal.total_score,
-        params=params,
-        sat_out=sat_out,
-    )
+    sat_out = {u.id: u.reason for u in proposal.unmatched if u.sat_out}
+    return store.NewRound(proposal.mode, groups, proposal.total_score, params, sat_out)

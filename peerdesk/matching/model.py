@@ -17,6 +17,10 @@ Mode = Literal["mentoring", "buddies", "cross_functional", "circles"]
 MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional", "circles")
 PAIR_MODES: tuple[Mode, ...] = ("buddies", "cross_functional")
 OddPolicy = Literal["trio", "sitout"]
+# What a round is chosen for (matching/objectives.py); circles are always "best".
+Objective = Literal["best", "fairest", "stable"]
+OBJECTIVES: tuple[Objective, ...] = ("best", "fairest", "stable")
+OBJECTIVE_MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional")
 PARTS = ("skills", "availability", "timezone", "cross_functional", "seniority", "novelty")
 PART_LABELS = {
     "skills": "Skill fit",
@@ -123,6 +127,7 @@ class Options:
     # A pair always needs at least some common time.
     min_overlap_hours: float | None = None
     odd_person: OddPolicy = "trio"
+    objective: Objective = "best"
     group_size: int = 4
     seed: int = 0
     require_skill: bool = True  # mentoring: the mentor teaches something the mentee wants
@@ -242,6 +247,15 @@ class Proposal:
     optimal: bool = False  # proved optimal (exact solver or bound reached)
     eligible: int = 0  # people in the pool
     could_match: int = 0  # of them, people with at least one allowed partner
+    objective: Objective = "best"
+    # Two people who would both score higher together than with their partners; None for
+    # circles, and after a manual edit until the round is solved again.
+    blocking_pairs: int | None = None
+
+    @property
+    def lowest_score(self) -> float | None:
+        """The lowest group score of the round (None without groups)."""
+        return min((g.score for g in self.groups), default=None)
 
     @property
     def matched_ids(self) -> set[int]:
@@ -278,4 +292,7 @@ class Proposal:
             ],
             "unmatched": [{"email": u.email, "reason": u.reason} for u in self.unmatched],
             "total_score": round(self.total_score, 4),
+            "objective": self.objective,
+            "lowest_score": None if self.lowest_score is None else round(self.lowest_score, 4),
+            "blocking_pairs": self.blocking_pairs,
         }

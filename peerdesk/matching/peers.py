@@ -64,8 +64,7 @@ def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None, block: 
     else:
         order_key = _block_order(f)
         at = {int(p): k for k, p in enumerate(pool)}
-        ids = [p.id for p in f.people]
-        index = {pid: k for k, pid in enumerate(ids)}
+        index = {p.id: k for k, p in enumerate(f.people)}
         together = [
             (at[index[a]], at[index[b]])
             for a, b in f.problem.previous
@@ -96,7 +95,8 @@ def _sitout_candidates(f: Features, pool: np.ndarray) -> np.ndarray:
     """Who may sit out: those who sat out least recently (never counts as longest ago)."""
     last = f.problem.history.last_sat_out
     rounds = np.array([last.get(f.people[k].id, -1) for k in pool])
-    return pool[rounds == rounds.min()]
+    least: np.ndarray = pool[rounds == rounds.min()]
+    return least
 
 
 def _exact(
@@ -266,7 +266,7 @@ def _multipliers(ww: np.ndarray, partners: np.ndarray, iterations: int) -> np.nd
     stalls. Returns the best multipliers seen.
     """
     n = len(ww)
-    lam = np.maximum(ww.max(axis=1), 0.0).astype(np.float64) / 2.0
+    lam: np.ndarray = np.maximum(ww.max(axis=1), 0.0).astype(np.float64) / 2.0
     best, best_lam = np.inf, lam
     rows = np.arange(n)
     gap, stalled = 0.02, 0

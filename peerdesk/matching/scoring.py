@@ -191,7 +191,7 @@ class Features:
             return self.directional_skills(rows, cols)
         forward = self.directional_skills(rows, cols)
         backward = forward if rows is cols else self.directional_skills(cols, rows)
-        out = np.maximum(forward, backward.T)
+        out: np.ndarray = np.maximum(forward, backward.T)
         if self.mode == "circles":
             np.maximum(out, self.shared_learning(rows, cols), out=out)
         return out
@@ -208,14 +208,16 @@ class Features:
         d = np.abs(zones[:, None] - zones[None, :]) / 60.0
         d = np.minimum(d, 24.0 - d)
         table = np.clip(1.0 - d / 12.0, 0.0, 1.0).astype(np.float32)
-        return table[code[rows]][:, code[cols]]
+        zoned: np.ndarray = table[code[rows]][:, code[cols]]
+        return zoned
 
     def cross_functional(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         a, b = self.dept[rows][:, None], self.dept[cols][None, :]
-        return ((a != b) & (a >= 0) & (b >= 0)).astype(np.float32)
+        apart: np.ndarray = ((a != b) & (a >= 0) & (b >= 0)).astype(np.float32)
+        return apart
 
     def seniority_fit(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        gap = np.subtract.outer(self.seniority[rows], self.seniority[cols])
+        gap: np.ndarray = np.subtract.outer(self.seniority[rows], self.seniority[cols])
         if self.mode != "mentoring":
             np.abs(gap, out=gap)
         gap *= np.float32(1.0 / SENIORITY_SPAN)

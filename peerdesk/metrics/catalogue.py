@@ -17,12 +17,14 @@ from typing import Any
 
 from peerdesk import clock
 from peerdesk.metrics import numbers
+from peerdesk.metrics.cadence import pairings_on_cadence
 from peerdesk.metrics.scope import (
     ACTIVE_PERSON,
     PRESENT,
     Period,
     Scope,
     Sql,
+    led,
     pairing_filter,
     person_filter,
     present,
@@ -298,7 +300,7 @@ def learning_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
 
 
 def mentoring_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
-    r = people_rows(scope, "s.duration_min AS num, 1 AS den", "sp.role = 'host'", PRESENT)
+    r = people_rows(scope, "s.duration_min AS num, 1 AS den", led())
     return Rows(r.sql, r.args, 1 / 60)
 
 
@@ -308,7 +310,7 @@ def attendance_and_hours(db: Database, scope: Scope) -> tuple[float | None, floa
     rows = people_rows(
         scope,
         "sp.attended AS rec, sp.role = 'attendee' AND sp.attended = 1 AS came, "
-        f"sp.role = 'host' AND {PRESENT} AS led, s.duration_min AS minutes",
+        f"{led()} AS led, s.duration_min AS minutes",
     )
     attended, recorded, learned, mentored = _one(
         db,
@@ -667,6 +669,17 @@ CATALOGUE: tuple[Metric, ...] = (
         "Share of running pairings that held a session in the last N days of the period.",
         pairings_meeting_rate,
         (Param("days", "Met within the last days", 30, 1, 365),),
+        filters=_PAIRING_FILTERS,
+    ),
+    Metric(
+        "pairings_on_cadence",
+        "Pairings on cadence",
+        "Pairings",
+        "percent",
+        False,
+        "Share of running pairings that met within their program's cadence (plus 3 days' slack) at the end of "
+        "the period; a program without a cadence counts 30 days.",
+        pairings_on_cadence,
         filters=_PAIRING_FILTERS,
     ),
     Metric(

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.printing import designs, fonts
 from peerdesk.printing.eligibility import FIGURES, Candidate, figure_value, format_figure
 from peerdesk.printing.register import Issued, Request
@@ -26,23 +27,12 @@ from peerdesk.printing.register import issue as issue_requests
 from peerdesk.store.db import Database
 from peerdesk.store.settings import Settings
 
-Progress = Callable[[int, int], None]  # (done, total)
-CancelCheck = Callable[[], bool]
-
 # The figures printed on each kind (a custom award prints its own wording only).
 PRINTED_FIGURES = {
     "recognition": ("sessions_led", "hours_mentored", "people_helped"),
     "completion": ("sessions_attended", "learning_hours"),
     "custom": (),
 }
-
-
-class Cancelled(Exception):
-    """The user cancelled a batch; what was complete is listed in .written."""
-
-    def __init__(self, written: Sequence[Path] = ()) -> None:
-        super().__init__("Printing was cancelled.")
-        self.written = list(written)
 
 
 def content_for(c: Candidate) -> dict[str, Any]:
@@ -130,7 +120,7 @@ def _canvas(target: Any, settings: Settings, title: str) -> Any:
 
 def _check(cancel: CancelCheck | None, written: Sequence[Path] = ()) -> None:
     if cancel is not None and cancel():
-        raise Cancelled(written)
+        raise Cancelled("Printing was cancelled.", written)
 
 
 def write_pdf(
@@ -144,7 +134,7 @@ def write_pdf(
 ) -> Path:
     """All certificates in one PDF, one per page, ready to print. Atomic: on cancel or
     failure no file is left behind."""
-    from peerdesk.safefile import atomic_path
+    from peerdesk.store.safefile import atomic_path
 
     if design not in designs.DESIGNS:
         raise ValueError(f"unknown design {design!r}")
@@ -180,7 +170,8 @@ def write_files(
 ) -> list[Path]:
     """One PDF per certificate in a folder. On cancel, the files already complete stay
     and are listed in Cancelled.written."""
-    from peerdesk.safefile import atomic_path, check_folder
+    from peerdesk.store.errors import StoreError
+    from peerdesk.store.safefile import atomic_path, check_folder, unfinished
 
     if design not in designs.DESIGNS:
         raise ValueError(f"unknown design {design!r}")
@@ -190,11 +181,14 @@ def write_files(
     for i, cert in enumerate(certs):
         _check(cancel, written)
         target = where / file_name(cert)
-        with atomic_path(target) as tmp:
-            c = _canvas(str(tmp), settings, f"Certificate {cert.serial}")
-            designs.draw(c, view_of(cert, settings), design, page)
-            c.showPage()
-            c.save()
+        try:
+            with atomic_path(target) as tmp:
+                c = _canvas(str(tmp), settings, f"Certificate {cert.serial}")
+                designs.draw(c, view_of(cert, settings), design, page)
+                c.showPage()
+                c.save()
+        except StoreError as exc:  # a full disk: say which certificates are missing
+            raise unfinished(exc, len(written), [file_name(c) for c in certs[i:]]) from exc
         written.append(target)
         if progress:
             progress(i + 1, len(certs))

@@ -22,6 +22,7 @@ from typing import Any
 from peerdesk import clock
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import NotFound
+from peerdesk.store.workspace import bulk
 
 ERASED = "[erased]"
 EXPORT_FORMAT = "PeerDesk participant data"
@@ -209,6 +210,7 @@ def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+@bulk("erase")
 def erase_participant(db: Database, pid: int) -> Erasure:
     """Remove a person by record id, in one transaction, touching only rows that refer to them.
 
@@ -337,6 +339,27 @@ def other_mentions(db: Database, pid: int) -> list[tuple[str, str, Any, str]]:
     return found
 
 
+_PLACES = {
+    ("participants", "notes"): "notes of",
+    ("feedback", "comment"): "feedback comment",
+    ("sessions", "title"): "session title",
+    ("sessions", "description"): "session description",
+    ("settings", "value"): "settings",
+}
+
+
+def mention_place(db: Database, table: str, col: str, rowid: Any) -> str:
+    """Where a mention is, in words: 'notes of Bo Berg', 'settings: coordinator name', 'session title'."""
+    label = _PLACES.get((table, col), f"{table}.{col}")
+    if table == "participants":
+        row = db.execute("SELECT name FROM participants WHERE rowid = ?", (rowid,)).fetchone()
+        return f"{label} {row[0]}" if row else label
+    if table == "settings":
+        row = db.execute("SELECT key FROM settings WHERE rowid = ?", (rowid,)).fetchone()
+        return f"{label}: {str(row[0]).replace('_', ' ')}" if row else label
+    return label
+
+
 def _owner(db: Database, table: str, rowid: Any) -> Any:
     row = db.execute(f"SELECT participant_id FROM [{table}] WHERE rowid = ?", (rowid,)).fetchone()
     return None if row is None else row[0]
@@ -424,7 +447,7 @@ def export_participant_data(db: Database, pid: int) -> dict[str, Any]:
 
 def write_participant_export(db: Database, pid: int, path: str | os.PathLike[str]) -> Path:
     """Write export_participant_data to a JSON file (atomically, readable by the owner only)."""
-    from peerdesk.safefile import write_text
+    from peerdesk.store.safefile import write_text
 
     data = export_participant_data(db, pid)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)

@@ -23,18 +23,19 @@ MAX_OPS = 200
 NOT_UNDONE = frozenset({"serial_counters"})
 
 
+def user_tables(db: Database) -> list[str]:
+    """The program file's own tables."""
+    return [
+        r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    ]
+
+
 @dataclass
 class _Op:
     label: str
     first: int  # first log seq of the op
     last: int  # last log seq of the op
     tables: frozenset[str]
-
-
-def _user_tables(db: Database) -> list[str]:
-    return [
-        r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-    ]
 
 
 class UndoLog:
@@ -50,7 +51,7 @@ class UndoLog:
         )
         if "rid" not in {r[1] for r in db.execute("PRAGMA temp.table_info(_undo_log)")}:
             db.execute("ALTER TABLE temp._undo_log ADD COLUMN rid INTEGER")  # a log made by an older version
-        for table in _user_tables(db):
+        for table in user_tables(db):
             if table not in NOT_UNDONE:
                 self._install(table)
 
@@ -172,3 +173,11 @@ class UndoLog:
         self._undo.clear()
         self._redo.clear()
         self.db.execute(f"DELETE FROM {LOG}")
+
+    def uninstall(self) -> None:
+        """Forget the history and drop the triggers (before the tables they name are replaced)."""
+        self.clear()
+        for (name,) in self.db.execute(
+            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB '_undo_*'"
+        ).fetchall():
+            self.db.execute(f"DROP TRIGGER temp.[{name}]")

@@ -20,7 +20,7 @@ from peerdesk.ui.table_models import RecordsModel
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_SHORT = {"recognition": "Recognition", "completion": "Completion", "custom": "Award"}
-QUALIFIES, CLOSE, NOT_YET = "Qualifies", "Close", "Not yet"
+QUALIFIES, CLOSE, NOT_YET = "Qualifies", "Nearly eligible", "Not yet"
 _COLOURS = {QUALIFIES: QColor("#2E7D32"), CLOSE: QColor("#B26A00"), NOT_YET: QColor("#777777")}
 
 

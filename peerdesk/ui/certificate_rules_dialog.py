@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.printing.eligibility import FIGURES, KINDS, Condition, KindRule, rules_for, save_rules
 from peerdesk.store.errors import StoreError
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.widgets import InlineMessage
 
 # The figures offered for each kind's rule (a custom award has no threshold: the award is the rule).
@@ -34,7 +33,7 @@ _MAX = {"rating": 5.0, "yesno": 1.0}
 class CertificateRulesDialog(QDialog):
     """One group per kind: enabled, heading, and a threshold per figure (ticked = required)."""
 
-    def __init__(self, ctx: Any, program_id: int, program_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, program_id: int, program_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.program_id = program_id

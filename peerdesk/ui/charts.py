@@ -7,11 +7,13 @@ and dark themes alike; the data colours are mid-tone hues visible on either back
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from peerdesk.metrics import numbers
 
 # Hues chosen to keep contrast on both white and near-black backgrounds.
 BLUE = QColor("#3b82c4")
@@ -34,28 +36,43 @@ def _faint(widget: QWidget, alpha: int = 60) -> QColor:
     return c
 
 
-def nice_ceiling(value: float) -> float:
-    """A round number at or above value (1, 2, 2.5, 5 x 10^k) for an axis maximum."""
-    if value <= 0:
-        return 1.0
-    exp = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * 10**exp
-        if top >= value - 1e-9:
-            return float(top)
-    return float(10 ** (exp + 1))
+def axis_ticks(maximum: float, *, whole: bool = False, most: int = 5) -> list[float]:
+    """The gridline values of an axis from 0 up to at least `maximum`: a round step (1, 2, 2.5
+    or 5 x 10^k; a whole number when the values are counts), at most `most` steps, and every
+    value different (never 0, 0, 0, 1, 1)."""
+    if maximum <= 0:
+        return [0.0, 1.0]
+    exp = math.floor(math.log10(maximum / most)) - 1
+    while True:
+        for m in (1, 2, 2.5, 5):
+            step = m * 10.0**exp
+            if whole and (step < 1 or not float(step).is_integer()):
+                continue
+            if math.ceil(maximum / step - 1e-9) <= most:
+                n = max(1, math.ceil(maximum / step - 1e-9))
+                return [round(step * i, 10) for i in range(n + 1)]
+        exp += 1
+
+
+def tick_text(value: float, ticks: Sequence[float]) -> str:
+    """A gridline's label with as many decimals as its step needs (halves up, as every figure)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    places = 0 if float(step).is_integer() else 1 if float(round(step * 10, 9)).is_integer() else 2
+    return numbers.fixed(value, places)
 
 
 class Chart(QWidget):
-    """A titled chart over labelled points; None values are gaps."""
+    """A titled chart over labelled points; None values are gaps. Without any value it shows
+    "No data yet" and no scale (an empty chart has nothing to measure)."""
 
-    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, title: str = "", parent: QWidget | None = None, *, whole: bool = False) -> None:
         super().__init__(parent)
         self.title = title
+        self.whole = whole  # the values are counts: whole-number gridlines
         self.labels: list[str] = []
         self.series: list[tuple[str, list[float | None], QColor]] = []
         self.fixed_max: float | None = None
-        self.value_format = "{:.0f}"
+        self.value_format: Callable[[float], str] = numbers.count
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(220, 150)
 
@@ -68,7 +85,7 @@ class Chart(QWidget):
         series: Sequence[tuple[str, Sequence[float | None], QColor]],
         *,
         maximum: float | None = None,
-        value_format: str = "{:.0f}",
+        value_format: Callable[[float], str] = numbers.count,
     ) -> None:
         self.labels = list(labels)
         self.series = [(name, list(values), colour) for name, values, colour in series]
@@ -76,25 +93,42 @@ class Chart(QWidget):
         self.value_format = value_format
         tips = []
         for name, values, _ in self.series:
-            shown = [
-                f"{lab}: {'–' if v is None else value_format.format(v)}" for lab, v in zip(labels, values, strict=False)
-            ]
+            shown = [f"{lab}: {'–' if v is None else value_format(v)}" for lab, v in zip(labels, values, strict=False)]
             tips.append(f"<b>{name}</b><br>" + "<br>".join(shown[-6:]))
         self.setToolTip("<br>".join(tips))
         self.update()
 
-    def _maximum(self) -> float:
+    @property
+    def has_data(self) -> bool:
+        """Something to draw: a bar above zero (a line chart: any value)."""
+        return any(v is not None and v > 0 for _, vs, _ in self.series for v in vs)
+
+    def ticks(self) -> list[float]:
+        """The gridline values (empty when there is no data to measure)."""
+        if not self.has_data:
+            return []
         if self.fixed_max is not None:
-            return self.fixed_max
+            step = 1.0 if self.fixed_max == 5 else self.fixed_max / 4
+            return [step * i for i in range(round(self.fixed_max / step) + 1)]
         values = [v for _, vs, _ in self.series for v in vs if v is not None]
-        return nice_ceiling(max(values, default=0.0))
+        return axis_ticks(max(values, default=0.0), whole=self.whole)
+
+    def tick_labels(self) -> list[str]:
+        """What the value axis reads, bottom to top."""
+        ticks = self.ticks()
+        return [tick_text(t, ticks) for t in ticks]
+
+    def _maximum(self) -> float:
+        ticks = self.ticks()
+        return ticks[-1] if ticks else 1.0
 
     def _plot_area(self, painter: QPainter) -> QRectF:
         fm = QFontMetrics(painter.font())
         top = fm.height() + 10 if self.title else 6
         if len(self.series) > 1:
             top += fm.height() + 2
-        left = fm.horizontalAdvance(self.value_format.format(self._maximum())) + 10
+        widest = max((fm.horizontalAdvance(t) for t in self.tick_labels()), default=0)
+        left = widest + 10
         return QRectF(left, top, max(10, self.width() - left - 8), max(10, self.height() - top - fm.height() - 8))
 
     def paintEvent(self, event: object) -> None:
@@ -119,13 +153,15 @@ class Chart(QWidget):
                 x += fm.horizontalAdvance(name) + 30
         area = self._plot_area(painter)
         top = self._maximum()
+        ticks = self.ticks()
+        labels = self.tick_labels()
         painter.setPen(QPen(_faint(self), 1))
-        ticks = 5 if top == 5 else 4
-        for i in range(ticks + 1):
-            gy = area.bottom() - area.height() * i / ticks
+        if not ticks:  # nothing to measure: a baseline, no scale
+            painter.drawLine(QPointF(area.left(), area.bottom()), QPointF(area.right(), area.bottom()))
+        for value, label in zip(ticks, labels, strict=True):
+            gy = area.bottom() - area.height() * value / top
             painter.drawLine(QPointF(area.left(), gy), QPointF(area.right(), gy))
             painter.setPen(_faint(self, 170))
-            label = self.value_format.format(top * i / ticks)
             painter.drawText(
                 QRectF(0, gy - fm.height() / 2, area.left() - 6, fm.height()),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -146,7 +182,7 @@ class Chart(QWidget):
                     lab,
                 )
             self.draw_series(painter, area, top, step)
-        if not any(v is not None for _, vs, _ in self.series for v in vs):
+        if not self.has_data:
             painter.setPen(_faint(self, 170))
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "No data yet")
         painter.end()
@@ -172,6 +208,10 @@ class BarChart(Chart):
 
 class LineChart(Chart):
     """Lines with dots per label; gaps where a value is None."""
+
+    @property
+    def has_data(self) -> bool:
+        return any(v is not None for _, vs, _ in self.series for v in vs)
 
     def draw_series(self, painter: QPainter, area: QRectF, top: float, step: float) -> None:
         for _, values, colour in self.series:

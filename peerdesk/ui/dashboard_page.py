@@ -30,13 +30,16 @@ from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem, Dashboard, Figure, dashboard, dashboard_goals
 from peerdesk.metrics.goals import GoalProgress
 from peerdesk.metrics.scope import Period
+from peerdesk.store.lookups import program_of_pairing
 from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
-from peerdesk.ui import charts, widgets
+from peerdesk.ui import charts, page_parts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_models import ActionModel, GoalProgressModel, SparklineDelegate
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 
 # Tables whose changes can move a figure of the dashboard.
 WATCHED = (
@@ -139,19 +142,19 @@ class DashboardPage(QWidget):
     # Emitted each time the figures on screen were replaced by fresh ones.
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.data: Dashboard | None = None
         self.last_seconds = 0.0
         self._stale = True
-        # A program file is read on a pool thread (the window stays responsive on large
-        # programs); an in-memory store can only be read through its own connection.
+        # The figures are read on pool threads over their own connections to the program file
+        # (the window stays responsive on large programs).
         # Figures and goals are computed side by side (SQLite releases the GIL while it reads).
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._computed)
         self.runner.failed.connect(self._failed)
-        self.goals_runner = MetricsRunner(ctx, self)
+        self.goals_runner = JobRunner(ctx.path, self)
         self.goals_runner.finished.connect(self._goals_computed)
         self.goals_runner.failed.connect(self._failed)
         self._pending_goals: GoalsResult | None = None
@@ -182,7 +185,7 @@ class DashboardPage(QWidget):
             self.cards[key] = card
             cards.addWidget(card, i // 3, i % 3)
 
-        self.sessions_chart = charts.BarChart("Sessions held per month", self)
+        self.sessions_chart = charts.BarChart("Sessions held per month", self, whole=True)
         self.hours_chart = charts.BarChart("Hours of learning per month", self)
         self.attendance_chart = charts.LineChart("Attendance rate (%)", self)
         self.rating_chart = charts.LineChart("Average rating (1–5)", self)
@@ -198,10 +201,15 @@ class DashboardPage(QWidget):
         self.goals_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.goals_view.setItemDelegateForColumn(GoalProgressModel.TREND_COLUMN, SparklineDelegate(self.goals_view))
         self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 130)
-        self.goals_view.setMinimumHeight(150)
+        self.goals_view.setWordWrap(True)  # a long goal title wraps rather than being cut short
+        self.goals_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.goals_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.goals_view.verticalHeader().sectionResized.connect(lambda *_: self._fit_goals())
+        self.goals_stack = page_parts.EmptyView(self.goals_view, self)
 
         self.upcoming = widgets.RowsModel(["When", "Session", "Hosts", "People"], parent=self)
         self.upcoming_view = QTableView(self)
+        widgets.fit_on_sample(self.upcoming_view)
         self.upcoming_view.setModel(self.upcoming)
         self.upcoming_view.verticalHeader().hide()
         self.upcoming_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -241,15 +249,12 @@ class DashboardPage(QWidget):
         header.addWidget(QLabel("Department:", self))
         header.addWidget(self.department_combo)
 
-        bottom = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(_section("Needs your attention"))
-        left.addWidget(self.action_tabs)
-        right = QVBoxLayout()
-        right.addWidget(_section("Upcoming sessions"))
-        right.addWidget(self.upcoming_view)
-        bottom.addLayout(left, 3)
-        bottom.addLayout(right, 2)
+        # One above the other: the five lists' tabs need the page's whole width.
+        bottom = QVBoxLayout()
+        bottom.addWidget(_section("Needs your attention"))
+        bottom.addWidget(self.action_tabs)
+        bottom.addWidget(_section("Upcoming sessions"))
+        bottom.addWidget(self.upcoming_view)
 
         content = QWidget(self)
         body = QVBoxLayout(content)
@@ -258,7 +263,7 @@ class DashboardPage(QWidget):
         body.addLayout(chart_grid)
         body.addWidget(_section("Goals"))
         body.addWidget(self.goal_status)
-        body.addWidget(self.goals_view)
+        body.addWidget(self.goals_stack)
         body.addLayout(bottom)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -270,7 +275,7 @@ class DashboardPage(QWidget):
 
         self._fill_programs()
         self._fill_departments()
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.refresh()
 
     # --- data ---------------------------------------------------------------------------
@@ -339,8 +344,8 @@ class DashboardPage(QWidget):
             self.period_label.setText(self.period_label.text().split(" · ")[0] + " · updating…")
         self._pending_goals = None
         self._waiting = 2
-        self.runner.run(_figures, self.program_id(), self.department())
-        self.goals_runner.run(_goals, self.program_id())
+        self.runner.read(_figures, self.program_id(), self.department())
+        self.goals_runner.read(_goals, self.program_id())
 
     def _computed(self, result: tuple[Dashboard, str]) -> None:
         data, self._zone = result
@@ -380,13 +385,19 @@ class DashboardPage(QWidget):
         labels = [m.month.strftime("%b") for m in d.months]
         self.sessions_chart.set_data(labels, [("Sessions", [m.sessions_held for m in d.months], charts.BLUE)])
         self.hours_chart.set_data(
-            labels, [("Hours", [m.learning_hours for m in d.months], charts.GREEN)], value_format="{:,.0f}"
+            labels, [("Hours", [m.learning_hours for m in d.months], charts.GREEN)], value_format=numbers.hours
         )
         self.attendance_chart.set_data(
-            labels, [("Attendance", [m.attendance_rate for m in d.months], charts.PURPLE)], maximum=100
+            labels,
+            [("Attendance", [m.attendance_rate for m in d.months], charts.PURPLE)],
+            maximum=100,
+            value_format=numbers.percent,
         )
         self.rating_chart.set_data(
-            labels, [("Rating", [m.average_rating for m in d.months], charts.AMBER)], maximum=5, value_format="{:.0f}"
+            labels,
+            [("Rating", [m.average_rating for m in d.months], charts.AMBER)],
+            maximum=5,
+            value_format=numbers.rating,
         )
         self._show_goals(d)
         zone = self._zone
@@ -413,8 +424,22 @@ class DashboardPage(QWidget):
         for col in range(1, self.goals.columnCount()):
             if col != GoalProgressModel.TREND_COLUMN:
                 self.goals_view.resizeColumnToContents(col)
+        if d.goals:
+            self.goals_stack.show_content()
+            self._fit_goals()
+        else:
+            self.goals_stack.show_empty(
+                "No goals yet",
+                "Set SMART goals for a program on Programs & Goals: each shows here with its trend and status.",
+            )
+            self.goals_stack.setFixedHeight(130)
+
+    def _fit_goals(self) -> None:
+        """The goals table as tall as its rows (which grow when a long title wraps), up to a limit."""
+        if self.goals_stack.is_empty:
+            return
         rows_height = self.goals_view.verticalHeader().length() + self.goals_view.horizontalHeader().height() + 6
-        self.goals_view.setFixedHeight(max(90, min(rows_height, 420)))
+        self.goals_stack.setFixedHeight(max(90, min(rows_height, 420)))
 
     def _open_upcoming(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self._upcoming_ids):
@@ -449,7 +474,7 @@ class DashboardPage(QWidget):
 
     def _meeting_for(self, pairing_id: int, item: ActionItem | None) -> Session:
         people = members_of_pairing(self.ctx.db, pairing_id)
-        program = self.ctx.db.execute("SELECT program_id FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
+        program = program_of_pairing(self.ctx.db, pairing_id)
         start = (clock.now() + dt.timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
         return Session(
             title=f"Catch-up: {item.title}" if item else "Pair catch-up",
@@ -458,7 +483,7 @@ class DashboardPage(QWidget):
             duration_min=45,
             kind="pair_meeting",
             pairing_id=pairing_id,  # type: ignore[arg-type]
-            program_id=program[0] if program else None,
+            program_id=program,  # type: ignore[arg-type]
             hosts=tuple(people[:1]),
             attendees=tuple(people[1:]),
         )

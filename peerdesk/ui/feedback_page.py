@@ -11,21 +11,23 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from peerdesk.metrics import NAMED_PERIODS, Scope, named_period
+from peerdesk.metrics import NAMED_PERIODS, Scope, named_period, numbers
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.feedback import FeedbackSummary, RatingGroup, feedback_summary
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
-from peerdesk.ui import charts, widgets
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui import charts, page_parts, widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
+from peerdesk.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 PERIODS = ("last_90_days", "this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
@@ -86,11 +88,11 @@ class FeedbackPage(QWidget):
     status_message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.summary: FeedbackSummary | None = None
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
@@ -105,7 +107,7 @@ class FeedbackPage(QWidget):
             combo.currentIndexChanged.connect(lambda _: self.reload())
 
         self.headline = QLabel(self)
-        self.distribution = charts.BarChart("Ratings given", self)
+        self.distribution = charts.BarChart("Ratings given", self, whole=True)
         self.distribution.setMinimumHeight(170)
         self.trend = charts.LineChart("Average rating per month", self)
         self.trend.setMinimumHeight(170)
@@ -123,9 +125,9 @@ class FeedbackPage(QWidget):
         self.comments_view, self.comments_proxy = widgets.sorted_table(self, self.comments, "Comments", stretch=4)
         self.comments_view.setWordWrap(True)
         self.comments_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search comments (e.g. 'too long', a host, a kind)…")
-        self.search.setClearButtonEnabled(True)
+        self.search = page_parts.search_box(
+            self, "Search comments (e.g. “too long”, a host, a kind)…", "Search comments"
+        )
         self.search.textChanged.connect(self.comments_proxy.setFilterFixedString)
         comments = QWidget(self)
         cl = QVBoxLayout(comments)
@@ -139,23 +141,49 @@ class FeedbackPage(QWidget):
         self.tabs.addTab(self.month_view, "By month")
         self.tabs.addTab(comments, "Comments")
 
-        header = QHBoxLayout()
-        header.addWidget(QLabel("<b>Feedback</b>", self))
-        header.addWidget(self.period)
-        header.addWidget(self.program)
-        header.addWidget(self.kind)
-        header.addStretch(1)
+        self.import_action = page_parts.action(
+            self, "Import feedback…", self.import_feedback, "Import ratings and comments from a form's CSV export"
+        )
+        self.toolbar = page_parts.toolbar(self, (self.import_action,))
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Period:", self))
+        filters.addWidget(self.period)
+        filters.addWidget(QLabel("Program:", self))
+        filters.addWidget(self.program)
+        filters.addWidget(QLabel("Kind:", self))
+        filters.addWidget(self.kind)
+        filters.addStretch(1)
+        content = QWidget(self)
         grid = QGridLayout()
         grid.addWidget(self.distribution, 0, 0)
         grid.addWidget(self.trend, 0, 1)
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.headline)
+        body.addLayout(grid)
+        body.addWidget(self.tabs, 1)
+        self.body = page_parts.EmptyView(content, self)
+        self.empty_import = self.body.empty.add_button("Import feedback…", self.import_feedback)
+        self.all_time_button = self.body.empty.add_button(
+            "Show all time", lambda: self.period.setCurrentIndex(self.period.findData("all"))
+        )
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.headline)
-        layout.addLayout(grid)
-        layout.addWidget(self.tabs, 1)
-        ctx.changed.connect(self._on_changed)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(self.body, 1)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self.reload()
+
+    def import_feedback(self) -> None:
+        """Import answers from a form's export (the same import as on the Sessions page)."""
+        from peerdesk.ui.session_feedback_import import import_feedback
+
+        n = import_feedback(self.ctx, self)
+        if n is not None:
+            self.status_message.emit(f"Imported {plural(n, 'answer')}")
 
     def _fill_programs(self) -> None:
         current = self.program.currentData()
@@ -183,7 +211,7 @@ class FeedbackPage(QWidget):
     def reload(self) -> None:
         if self.runner.background:
             self.headline.setText("Computing…")
-        self.runner.run(feedback_summary, self.scope())
+        self.runner.read(feedback_summary, self.scope())
 
     def _failed(self, exc: BaseException) -> None:
         detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
@@ -193,16 +221,32 @@ class FeedbackPage(QWidget):
         self.summary = s
         low = s.distribution[0] + s.distribution[1]
         self.headline.setText(
-            f"{s.ratings} ratings · average {format_value(s.average, 'rating')} · "
-            f"{low} low ratings (1–2) · {len(s.comments)} comments"
+            f"{plural(s.ratings, 'rating')} · average {format_value(s.average, 'rating')} · "
+            f"{plural(low, 'low rating')} (1–2) · {plural(len(s.comments), 'comment')}"
         )
+        scope = self.scope()
+        if s.ratings:
+            self.body.show_content()
+        else:
+            filtered = scope.session_kind is not None or scope.program_id is not None
+            self.body.show_empty(
+                f"No feedback {'yet' if scope.period.start is None else self.period.currentText().lower()}",
+                "Ratings and comments appear here once participants rate held sessions: in a session's "
+                "Attendance & feedback tab, or by importing a form's answers."
+                + (" Other programs or kinds of session may have some." if filtered else ""),
+            )
+        self.empty_import.setVisible(not self.ctx.readonly)
+        self.all_time_button.setVisible(scope.period.start is not None)
         self.distribution.set_data(
             ["★1", "★2", "★3", "★4", "★5"],
             [("Ratings", list(s.distribution), charts.AMBER)],
         )
         months = s.by_month[-12:]
         self.trend.set_data(
-            [m.label.split()[0] for m in months], [("Average", [m.average for m in months], charts.BLUE)], maximum=5
+            [m.label.split()[0] for m in months],
+            [("Average", [m.average for m in months], charts.BLUE)],
+            maximum=5,
+            value_format=numbers.rating,
         )
         self.by_kind.set_rows(s.by_kind)
         self.by_host.set_rows(s.by_host)

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from peerdesk import clock
+from peerdesk.jobs import Cancelled
 from peerdesk.scheduling import (
-    Cancelled,
     FirstMeeting,
     book_first_meetings,
     pairings_without_sessions,
@@ -18,7 +18,9 @@ from peerdesk.scheduling import (
 from peerdesk.store import pairings as store
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
-from peerdesk.ui.progress import run_read_job
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import run_read_job
+from peerdesk.wording import plural as _plural
 
 TITLE = "Schedule first meetings"
 WEEKS = 4
@@ -36,10 +38,6 @@ def nothing_to_schedule(db: Any, program_id: int | None, program: str = "") -> s
     return f"Every active pairing{where} already has a session."
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def summary(results: list[FirstMeeting]) -> str:
     """What was booked and, for the rest, why not (the first few)."""
     booked = [r for r in results if r.session is not None]
@@ -53,7 +51,7 @@ def summary(results: list[FirstMeeting]) -> str:
 
 
 def schedule_first_meetings(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None,
     *,
     display_tz: str,
@@ -103,7 +101,7 @@ def schedule_first_meetings(
     except StoreError as exc:
         widgets.warn(parent, TITLE, str(exc))
         return None
-    results = widgets.run_write(ctx, parent, TITLE, book_first_meetings, plan, backup_first=True)
+    results = widgets.run_write(ctx, parent, TITLE, book_first_meetings, plan)
     if results is None:
         return None
     text = summary(results)

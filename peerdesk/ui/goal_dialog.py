@@ -36,6 +36,7 @@ from peerdesk.store.participants import departments
 from peerdesk.store.programs import Goal, Program, add_goal, update_goal
 from peerdesk.store.records import PAIRING_KINDS, SESSION_KINDS
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.program_dialog import OptionalDate, from_qdate, to_qdate
 
 UNIT_WORDS = {"count": "", "hours": " h", "percent": " %", "rating": " / 5"}
@@ -50,7 +51,9 @@ def suggested_title(m: Metric, comparison: str, target: float, deadline: dt.date
 class GoalDialog(QDialog):
     """New goal for a program (goal=None) or edit one."""
 
-    def __init__(self, ctx: Any, program: Program, goal: Goal | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, program: Program, goal: Goal | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         assert program.id is not None
         self.ctx = ctx

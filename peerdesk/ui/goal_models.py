@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QFontMetrics, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.dashboard import ActionItem
@@ -70,7 +70,8 @@ class GoalProgressModel(RecordsModel):
                 if p.projected is None
                 else f"\nProjected at the deadline: {format_value(p.projected, p.metric.unit)}"
             )
-            return f"{p.metric.label}: {p.metric.description}\nPeriod: {p.period}{projected}"
+            title = f"{p.title}\n" if col == 0 else ""  # the whole title, however narrow the column
+            return f"{title}{p.metric.label}: {p.metric.description}\nPeriod: {p.period}{projected}"
         if role == SORT_ROLE:
             return (
                 p.title.casefold(),
@@ -143,6 +144,9 @@ class ActionModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{item.title}\n{item.detail}"
+        if role == Qt.ItemDataRole.SizeHintRole:
+            # Two lines with room for taller fallback fonts (a CJK name is not cut to "王小明…").
+            return QSize(0, int(QFontMetrics(QApplication.font()).lineSpacing() * 2.8))
         if role == Qt.ItemDataRole.ToolTipRole:
             verb = {"pairing": "schedule a meeting", "participant": "open", "session": "record attendance and feedback"}
             return f"Double-click or press Enter to {verb.get(item.target, 'open')}"

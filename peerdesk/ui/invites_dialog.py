@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QSettings, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,10 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.invites import ExportError, ExportPlan, ExportRequest, ExportResult, plan_export, write_export
+from peerdesk.invites import ExportError, ExportRequest, ExportResult, plan_export, write_export
 from peerdesk.invites.model import program_names
 from peerdesk.store.errors import StoreError
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.wording import plural, were
 
 SETTINGS_KEY = "invites/folder"
 
@@ -57,31 +59,6 @@ def default_folder() -> Path:
     return Path(platformdirs.user_documents_dir()) / "PeerDesk invites"
 
 
-class _Writer(QThread):
-    """Builds and writes the planned files; reports progress; stops when asked."""
-
-    progressed = Signal(int, int, str)
-
-    def __init__(self, plan: ExportPlan, folder: Path) -> None:
-        super().__init__()
-        self.plan = plan
-        self.folder = folder
-        self.result: ExportResult | None = None
-        self.error: BaseException | None = None
-        self._stop = False
-
-    def stop(self) -> None:
-        self._stop = True
-
-    def run(self) -> None:
-        try:
-            self.result = write_export(
-                self.plan, self.folder, progress=self.progressed.emit, cancelled=lambda: self._stop
-            )
-        except BaseException as exc:  # handed to the UI thread
-            self.error = exc
-
-
 # Scope codes held by the scope combo.
 SESSIONS, PARTICIPANTS, UPCOMING, PROGRAM = "sessions", "participants", "upcoming", "program"
 LAYOUT_CHOICES = (
@@ -96,7 +73,7 @@ class InvitesDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         parent: QWidget | None = None,
         *,
         session_ids: Sequence[int] = (),
@@ -107,7 +84,7 @@ class InvitesDialog(QDialog):
         self.session_ids = tuple(session_ids)
         self.participant_ids = tuple(participant_ids)
         self.result_value: ExportResult | None = None
-        self._writer: _Writer | None = None
+        self._writer: JobRunner | None = None
         self.setWindowTitle("Export calendar invites")
         self.setMinimumWidth(520)
 
@@ -223,7 +200,7 @@ class InvitesDialog(QDialog):
 
     def _export_or_stop(self) -> None:
         if self._writer is not None:
-            self._writer.stop()
+            self._writer.cancel()
             self.export_button.setEnabled(False)
             return
         self.message.clear_message()
@@ -244,11 +221,12 @@ class InvitesDialog(QDialog):
             return
         QSettings().setValue(SETTINGS_KEY, str(folder))
         self._set_running(True, len(plan.files))
-        writer = _Writer(plan, folder)
+        writer = JobRunner(None, self)
         writer.progressed.connect(self._progressed)
         writer.finished.connect(self._finished)
+        writer.failed.connect(self._failed)
         self._writer = writer
-        writer.start()
+        writer.run(lambda work: write_export(plan, folder, progress=work.progress, cancelled=work.cancelled))
 
     def _progressed(self, done: int, total: int, name: str) -> None:
         self.progress.setMaximum(total)
@@ -256,32 +234,32 @@ class InvitesDialog(QDialog):
         if name:
             self.status.setText(f"Writing {name}…")
 
-    def _finished(self) -> None:
-        writer = self._writer
+    def _done(self) -> None:
+        if self._writer is not None:
+            self._writer.deleteLater()
         self._writer = None
-        assert writer is not None
-        writer.wait()
-        writer.deleteLater()
         self._set_running(False, 0)
-        if writer.error is not None:
-            if isinstance(writer.error, ExportError):
-                written = len(writer.error.written)
-                done = f" {written} file(s) were written before it stopped." if written else ""
-                self.message.show_error(str(writer.error) + done)
-                self.status.clear()
-                return
-            self.status.clear()
-            widgets.report_bug(
-                self,
-                "Export calendar invites",
-                "The export failed unexpectedly.",
-                widgets.describe_exception(type(writer.error), writer.error, writer.error.__traceback__),
-            )
+
+    def _failed(self, error: BaseException) -> None:
+        self._done()
+        self.status.clear()
+        if isinstance(error, ExportError):
+            written = len(error.written)
+            done = f" {plural(written, 'file')} {were(written)} written before it stopped." if written else ""
+            self.message.show_error(str(error) + done)
             return
-        self.result_value = writer.result
-        assert writer.result is not None
-        self.status.setText(writer.result.summary())
-        if writer.result.written:
+        widgets.report_bug(
+            self,
+            "Export calendar invites",
+            "The export failed unexpectedly.",
+            widgets.describe_exception(type(error), error, error.__traceback__),
+        )
+
+    def _finished(self, result: ExportResult) -> None:
+        self._done()
+        self.result_value = result
+        self.status.setText(result.summary())
+        if result.written:
             self.open_button.show()
 
     def _set_running(self, running: bool, total: int) -> None:
@@ -303,14 +281,14 @@ class InvitesDialog(QDialog):
 
     def reject(self) -> None:
         if self._writer is not None:  # finish or stop first: never leave a thread behind
-            self._writer.stop()
+            self._writer.cancel()
             return
         super().reject()
 
     def wait_until_done(self, timeout_ms: int = 60_000) -> None:
-        """Block until a running export has finished (tests, closing the window)."""
+        """Let a running export finish and report (tests, closing the window)."""
         if self._writer is not None:
-            self._writer.wait(timeout_ms)
+            self._writer.wait(timeout_ms / 1000)
 
 
 def selection_of(page: QWidget | None) -> dict[str, list[int]]:
@@ -325,7 +303,7 @@ def selection_of(page: QWidget | None) -> dict[str, list[int]]:
 
 
 def show_invites_dialog(
-    ctx: Any,
+    ctx: AppContext,
     parent: QWidget | None = None,
     *,
     session_ids: Sequence[int] = (),

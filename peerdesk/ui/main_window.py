@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import participant_counts
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import icons, widgets
 from peerdesk.ui.context import AppContext
@@ -364,10 +365,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             self.counts_label.setText("")
             return
-        total, active, archived = self.ctx.db.execute(
-            "SELECT count(*), coalesce(sum(status = 'active' AND archived = 0), 0), coalesce(sum(archived), 0) "
-            "FROM participants"
-        ).fetchone()
+        counts = participant_counts(self.ctx.db)
+        total, active, archived = counts.total, counts.active, counts.archived
         text = f"{total} participant{'s' if total != 1 else ''} · {active} active"
         if archived:
             text += f" · {archived} archived"

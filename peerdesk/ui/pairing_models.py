@@ -23,6 +23,7 @@ from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, pair_key
 from peerdesk.store.pairings import Pairing
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
+from peerdesk.wording import plural
 
 PART_COLOURS = {
     "skills": QColor("#3b7dd8"),
@@ -248,7 +249,7 @@ class MatrixModel(RecordsModel):
             return str(value) if value else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             a, b = self.names[index.row()], self.names[index.column()]
-            return f"{a} ↔ {b}: {value} pair(s)" if a != b else f"within {a}: {value} pair(s)"
+            return f"{a} ↔ {b}: {plural(value, 'pair')}" if a != b else f"within {a}: {plural(value, 'pair')}"
         if role == Qt.ItemDataRole.BackgroundRole and value:
             alpha = 40 + int(180 * value / self.top)
             return QBrush(QColor(59, 125, 216, alpha))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.jobs import Cancelled, Work
+from peerdesk.matching import propose
 from peerdesk.matching.edit import compare, swap_members
 from peerdesk.matching.load import (
     flag_unschedulable,
     load_problem,
     options_to_dict,
-    record_proposal,
+    round_of,
     stored_options,
     stored_weights,
 )
@@ -59,12 +61,16 @@ from peerdesk.matching.model import (
 )
 from peerdesk.scheduling import pairings_without_sessions
 from peerdesk.store import pairings as store
+from peerdesk.store.db import Database
+from peerdesk.store.lookups import PersonName, person_names
 from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, list_programs, program_meeting_minutes
 from peerdesk.store.sessions import get_session
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.first_meetings import schedule_first_meetings
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionsTab
 from peerdesk.ui.pairing_models import (
     CANNOT_MEET_TEXT,
@@ -77,8 +83,8 @@ from peerdesk.ui.pairing_models import (
     UnmatchedModel,
     group_detail_html,
 )
-from peerdesk.ui.pairing_worker import MatchJob
-from peerdesk.ui.session_models import format_local
+from peerdesk.ui.refresh import when_shown
+from peerdesk.ui.session_models import when_text
 
 MODES: tuple[tuple[Mode, str], ...] = (
     ("mentoring", "Mentoring (mentors with mentees)"),
@@ -122,7 +128,7 @@ class PairingsPage(QWidget):
 
     proposal_ready = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.problem: Problem | None = None
@@ -130,7 +136,7 @@ class PairingsPage(QWidget):
         self.previous: Proposal | None = None
         self.rejected: set[Pair] = set()
         self.locks: dict[frozenset[int], LockedGroup] = {}
-        self.job: MatchJob | None = None
+        self.job: JobRunner | None = None  # while a round is being loaded, solved and checked
         self.accepted: AcceptedRound | None = None
         self.meeting_minutes = DEFAULT_MEETING_MINUTES
         self.checked_from: dt.date | None = None  # the start date the first meetings were checked from
@@ -149,7 +155,12 @@ class PairingsPage(QWidget):
         split.setStretchFactor(1, 1)
         outer.addWidget(split, 1)
 
-        ctx.changed.connect(self._on_changed)
+        self.history_runner = JobRunner(ctx.path, self)
+        self.history_runner.finished.connect(self._show_history)
+        self.history_runner.failed.connect(
+            lambda error: self._failed(widgets.describe_exception(type(error), error, error.__traceback__))
+        )
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self._load_settings()
         self._refresh_history()
@@ -257,7 +268,9 @@ class PairingsPage(QWidget):
             self.proposal_view.setColumnWidth(c, width)
         # The why of a group is read in full in the pane below the table, not in a clipped column.
         self.proposal_view.hideColumn(4)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._fit_rows)
         self.proposal_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.proposal_view.selectionModel().selectionChanged.connect(self._selection_changed)
         # The "why" of the selected group, wrapped to the pane's width: no sideways scrolling.
@@ -407,6 +420,7 @@ class PairingsPage(QWidget):
         tabs.addTab(people, "Who met whom")
         self.matrix_model = MatrixModel(self)
         self.matrix_view = QTableView()
+        widgets.fit_on_sample(self.matrix_view)
         self.matrix_view.setModel(self.matrix_model)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         tabs.addTab(self.matrix_view, "Department contacts")
@@ -584,25 +598,14 @@ class PairingsPage(QWidget):
         self._show_table()
         self.checked_from = self.start_date()
         check = partial(flag_unschedulable, starts_on=self.checked_from, duration_min=self.meeting_minutes)
-        path = self.ctx.workspace.path
-        if path is not None:  # loaded and checked on the worker, over its own connection
-            self.job = MatchJob(parent=self, load=load, path=Path(path), check=check)
-            self.summary_label.setText("Loading people, availability and history…")
-        else:  # an in-memory store is only reachable through this thread's connection
-            problem = load(self.ctx.db)
-            self._loaded(problem)
-            if not problem.people:
-                return
-            self.job = MatchJob(problem, self, check=check)
-            self.summary_label.setText(f"Matching {len(problem.people)} people…")
-        self.job.loaded.connect(self._loaded)
-        self.job.progressed.connect(self._progressed)
-        self.job.solved.connect(self._solved)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
-        self.job.finished.connect(self._job_finished)
+        job = JobRunner(self.ctx.path, self)
+        job.progressed.connect(self._progressed)
+        job.finished.connect(self._matched)
+        job.failed.connect(self._match_failed)
+        self.job = job
+        self.summary_label.setText("Loading people, availability and history…")
         self.progress.setValue(0)
-        self.job.start()
+        job.run(partial(_load_and_solve, load, check))
         self._update_buttons()
 
     def _loaded(self, problem: Problem) -> None:
@@ -612,18 +615,13 @@ class PairingsPage(QWidget):
 
     def cancel(self) -> None:
         if self.job is not None:
-            self.job.stop()
+            self.job.cancel()
 
-    def _progressed(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(100 * fraction))
+    def _progressed(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(100 * done / total) if total else 0)
         self.summary_label.setText(message + "…")
 
     def _solved(self, proposal: Proposal) -> None:
-        if self.job is not None and not self.job.checked and self.checked_from is not None:
-            # an in-memory store: only this thread's connection reaches it
-            proposal = flag_unschedulable(
-                self.ctx.db, proposal, starts_on=self.checked_from, duration_min=self.meeting_minutes
-            )
         if self.proposal is not None:
             self.previous = self.proposal
         self.proposal = proposal
@@ -631,6 +629,20 @@ class PairingsPage(QWidget):
         if proposal.groups:
             self.proposal_view.selectRow(0)
         self.proposal_ready.emit()
+
+    def _matched(self, result: tuple[Problem, Proposal | None]) -> None:
+        problem, proposal = result
+        self._loaded(problem)
+        if proposal is not None:
+            self._solved(proposal)
+        self._job_finished()
+
+    def _match_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self._cancelled()
+        else:
+            self._failed(widgets.describe_exception(type(error), error, error.__traceback__))
+        self._job_finished()
 
     def _failed(self, message: str) -> None:
         widgets.report_bug(self, "Matching failed", "Matching failed unexpectedly.", message)
@@ -646,7 +658,7 @@ class PairingsPage(QWidget):
         self._update_buttons()
 
     def wait(self) -> None:
-        """Block until the running job ends (tests; closing the page)."""
+        """Let the running job end and its outcome show (tests; closing the page)."""
         if self.job is not None:
             self.job.wait()
 
@@ -667,10 +679,8 @@ class PairingsPage(QWidget):
             if self.highlight_check.isChecked():
                 new_pairs = diff.added
         self.proposal_model.set_groups(p.groups, new_pairs)
-        circles = p.mode == "circles"
-        self.proposal_view.setWordWrap(circles)  # circles list four to six people
-        if circles and len(p.groups) <= 400:
-            self.proposal_view.resizeRowsToContents()
+        self.proposal_view.setWordWrap(p.mode == "circles")  # circles list four to six people
+        self._fit_rows()
         self.unmatched_model.set_rows(p.unmatched)
         self.unmatched_view.resizeRowsToContents()
         quality = ""
@@ -701,6 +711,12 @@ class PairingsPage(QWidget):
         self._show_detail()
         self._update_buttons()
 
+    def _fit_rows(self, *_: Any) -> None:
+        """Circles' rows as tall as their wrapped members (a few hundred rows at most: it measures each)."""
+        p = self.proposal
+        if p is not None and p.mode == "circles" and len(p.groups) <= 400:
+            self.proposal_view.resizeRowsToContents()
+
     def _fill_swap(self) -> None:
         for combo in (self.swap_a, self.swap_b):
             current = combo.currentData()
@@ -713,7 +729,10 @@ class PairingsPage(QWidget):
             )
             for name, pid, group, role in entries:
                 combo.addItem(f"{name} (#{group}, {role})", pid)
+                combo.setItemData(combo.count() - 1, f"{name} (#{group}, {role})", Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(current)))
+            # The list opens as wide as its longest entry (the closed box stays compact).
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 2 * combo.view().frameWidth() + 24)
 
     # -- editing ----------------------------------------------------------------------
 
@@ -794,12 +813,10 @@ class PairingsPage(QWidget):
             self.ctx,
             self,
             "Accept matching round",
-            record_proposal,
-            self.proposal,
+            store.record_round,
+            round_of(self.proposal, options=self.options()),
             program_id=self.program_id,
             started_on=start,
-            options=self.options(),
-            backup_first=True,
         )
         if round_id is None:
             return
@@ -864,7 +881,7 @@ class PairingsPage(QWidget):
         zone = load_settings(self.ctx.db).timezone
         shown = session_ids[:BOOKED_SHOWN]
         lines = [
-            f"<li>{html.escape(s.title)} — {format_local(s.start_utc, zone)}</li>"
+            f"<li>{html.escape(s.title)} — {when_text(s.start_utc, zone, s.timezone)}</li>"
             for s in (get_session(self.ctx.db, i) for i in shown)
         ]
         more = (
@@ -917,20 +934,19 @@ class PairingsPage(QWidget):
     # -- history ----------------------------------------------------------------------
 
     def _refresh_history(self) -> None:
-        db = self.ctx.db
-        self.rounds_model.set_rows(store.list_rounds(db))
+        self._show_history(_read_history(self.ctx.db))
+
+    def _show_history(self, history: _History) -> None:
+        rounds, people, (names, matrix) = history
+        self.rounds_model.set_rows(rounds)
         current = self.person_combo.currentData()
         self.person_combo.blockSignals(True)
         self.person_combo.clear()
-        # names only: reading everyone's skills and availability here took ~0.2 s at 5,000 people
-        for pid, name, department in db.execute(
-            "SELECT id, name, department FROM participants ORDER BY name COLLATE NOCASE, id"
-        ):
-            self.person_combo.addItem(f"{name} ({department})" if department else name, pid)
+        for p in people:
+            self.person_combo.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
         self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(current)))
         self.person_combo.blockSignals(False)
         self._show_contacts()
-        names, matrix = store.department_contacts(db)
         self.matrix_model.set_matrix(names, matrix)
 
     def _show_contacts(self) -> None:
@@ -941,7 +957,7 @@ class PairingsPage(QWidget):
         if changes.touches("programs"):
             self._fill_programs()
         if changes.touches(*WATCHED):
-            self._refresh_history()
+            self.history_runner.read(_read_history)  # ~50 ms at 5,000 people: on a worker
         if self.accepted is not None and changes.touches("match_rounds", "pairings", "sessions"):
             if not any(
                 r.id == self.accepted.round_id for r in store.list_rounds(self.ctx.db, self.accepted.program_id)
@@ -949,3 +965,28 @@ class PairingsPage(QWidget):
                 self.accepted = None  # the round was undone
             if self.proposal_stack.currentIndex() == 1:
                 self._show_next_steps()
+
+
+def _load_and_solve(
+    load: Callable[[Database], Problem], check: Callable[[Database, Proposal], Proposal], work: Work
+) -> tuple[Problem, Proposal | None]:
+    """On a worker, over its own connection: load the problem, solve it, and mark the groups that
+    cannot hold a first meeting (None: nobody to match)."""
+    work.progress(0, 1, "Loading people, availability and history")
+    db = work.reader()
+    problem = load(db)
+    work.check("Matching was cancelled.")
+    if not problem.people:
+        return problem, None
+    proposal = propose(problem, progress=work.progress, cancel=work.cancelled)
+    work.progress(1, 1, "Looking for each group's first meeting")
+    return problem, check(db, proposal)
+
+
+_History = tuple[list[store.MatchRound], list[PersonName], tuple[list[str], list[list[int]]]]
+
+
+def _read_history(db: Database) -> _History:
+    """Who met whom: the rounds, everyone's name (names only: skills and availability took ~0.2 s
+    at 5,000 people) and the contacts between departments."""
+    return store.list_rounds(db), person_names(db), store.department_contacts(db)

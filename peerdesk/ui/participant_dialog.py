@@ -42,6 +42,7 @@ from peerdesk.store.records import (
     merge_windows,
 )
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.participants_model import ROLE_LABELS, STATUS_LABELS
 from peerdesk.ui.session_widgets import ParticipantSessionsWidget
 
@@ -308,7 +309,7 @@ class ParticipantDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         participant: Participant | None = None,
         parent: QWidget | None = None,
         people: list[Participant] | None = None,

@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPushButton,
     QStackedWidget,
     QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,8 @@ from peerdesk.store import participants as store
 from peerdesk.store.records import ROLES, STATUSES, Participant
 from peerdesk.store.training import trained_ids
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import widgets
+from peerdesk.ui import page_parts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.participant_dialog import ParticipantDialog
 from peerdesk.ui.participants_model import (
     COLUMNS,
@@ -34,6 +33,7 @@ from peerdesk.ui.participants_model import (
     ParticipantsFilter,
     ParticipantsModel,
 )
+from peerdesk.ui.refresh import when_shown
 
 WATCHED = ("participants", "participant_skills", "availability", "skills")
 TRAINING = ("training_completions", "training_modules")
@@ -66,7 +66,7 @@ class ParticipantsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._departments: list[str] | None = None  # what the department filter lists
@@ -92,7 +92,7 @@ class ParticipantsPage(QWidget):
 
         self.proxy.filter_changed.connect(self._update_counts)
         self.proxy.layoutChanged.connect(self._update_actions)
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
@@ -134,21 +134,18 @@ class ParticipantsPage(QWidget):
         self.export_action.setToolTip("Export participants to a CSV file")
         self.invites_action = self._action("Export invites…", sp.SP_DialogSaveButton, self.export_invites)
         self.invites_action.setToolTip("Calendar invitations (.ics) with the selected participants' sessions")
-        self.toolbar = QToolBar(self)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.archive_action, self.delete_action):
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.import_action)
-        self.toolbar.addAction(self.export_action)
-        self.toolbar.addAction(self.invites_action)
+        self.toolbar = page_parts.toolbar(
+            self,
+            (self.add_action, self.edit_action, self.archive_action, self.delete_action),
+            (self.import_action, self.export_action, self.invites_action),
+        )
 
     def _build_filters(self) -> None:
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search name, e-mail, department or skill…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search participants")
-        self.search.setMinimumWidth(160)
+        page_parts.fits_hint(self.search)
         self.search.textChanged.connect(self.proxy.set_query)
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_search)
@@ -208,27 +205,11 @@ class ParticipantsPage(QWidget):
         self.table = table
 
     def _build_empty_state(self) -> None:
-        self.empty = QWidget(self)
-        self.empty_label = QLabel(self.empty)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setObjectName("emptyLabel")
-        self.empty_add = QPushButton("Add a participant…", self.empty)
-        self.empty_add.clicked.connect(self.add_participant)
-        self.empty_import = QPushButton("Import a CSV file…", self.empty)
-        self.empty_import.clicked.connect(self.import_csv)
-        self.empty_clear = QPushButton("Clear the filters", self.empty)
-        self.empty_clear.clicked.connect(self.clear_filters)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for b in (self.empty_add, self.empty_import, self.empty_clear):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self.empty)
-        layout.addStretch(1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
+        self.empty = page_parts.EmptyState(self)
+        self.empty_label = self.empty.label
+        self.empty_add = self.empty.add_button("Add a participant…", self.add_participant)
+        self.empty_import = self.empty.add_button("Import a CSV file…", self.import_csv)
+        self.empty_clear = self.empty.add_button("Clear the filters", self.clear_filters)
 
     # --- data --------------------------------------------------------------------------
 
@@ -342,18 +323,16 @@ class ParticipantsPage(QWidget):
         else:
             self.count_label.setText(f"{shown} of {total - hidden_archived} shown")
         if total == 0:
-            self.empty_label.setText(
-                "<h3>No participants yet</h3><p>Add people one by one, or import the CSV file "
-                "your HR tool or spreadsheet exports.</p>"
+            self.empty.set_message(
+                "No participants yet",
+                "Add people one by one, or import the CSV file your HR tool or spreadsheet exports.",
             )
         elif shown == 0:
             what = f"“{self.proxy.query.strip()}”" if self.proxy.query.strip() else "these filters"
             hidden = (
                 " (some people are archived: tick Show archived)" if archived and not self.proxy.show_archived else ""
             )
-            self.empty_label.setText(
-                f"<h3>No one matches {what}</h3><p>Try fewer letters or another filter{hidden}.</p>"
-            )
+            self.empty.set_message(f"No one matches {what}", f"Try fewer letters or another filter{hidden}.")
         self.empty_add.setVisible(total == 0 and not self.ctx.readonly)
         self.empty_import.setVisible(total == 0 and not self.ctx.readonly)
         self.empty_clear.setVisible(total > 0)

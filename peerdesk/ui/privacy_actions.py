@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,30 +20,23 @@ from PySide6.QtWidgets import (
 
 from peerdesk.store import backups
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import people_by_id
 from peerdesk.store.privacy import (
     Erasure,
     Forgotten,
     erase_participant,
     erasure_preview,
     forget_freed_pages,
+    mention_place,
     other_mentions,
     write_participant_export,
 )
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
 MENTIONS_SHOWN = 8
-_WHERE = {
-    ("participants", "notes"): "notes of",
-    ("feedback", "comment"): "feedback comment",
-    ("sessions", "title"): "session title",
-    ("sessions", "description"): "session description",
-    ("settings", "value"): "settings",
-}
-
-
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def _verb(n: int, one: str, many: str) -> str:
@@ -51,23 +46,22 @@ def _verb(n: int, one: str, many: str) -> str:
 class EraseDialog(QDialog):
     """Explains what erasing removes; the Erase button works once the person's e-mail is typed."""
 
-    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.participant_id = participant_id
         self.result_: Erasure | None = None
         self.backup: backups.Backup | None = None
         self.forgotten: Forgotten | None = None
-        name, self.email = ctx.db.execute(
-            "SELECT name, email FROM participants WHERE id = ?", (participant_id,)
-        ).fetchone()
+        person = people_by_id(ctx.db, [participant_id])[participant_id]
+        name, self.email = person.name, person.email
         counts = erasure_preview(ctx.db, participant_id)
         self.setWindowTitle(f"Erase {name}")
         layout = QVBoxLayout(self)
         text = QLabel(self)
         text.setWordWrap(True)
         lines = [
-            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and everything that names them?</b>",
+            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and their records?</b>",
             "<ul>",
             f"<li>{_plural(counts['pairings'], 'pairing')} {_verb(counts['pairings'], 'stays', 'stay')} "
             "as history without them</li>",
@@ -112,18 +106,12 @@ class EraseDialog(QDialog):
             f"{_verb(len(found), 'it', 'them')} by hand:</p><ul>"
         ]
         for table, col, rowid, text in found[:MENTIONS_SHOWN]:
-            lines.append(f"<li>{_escape(self._where(table, col, rowid))}: “{_escape(_snippet(text))}”</li>")
+            where = mention_place(self.ctx.db, table, col, rowid)
+            lines.append(f"<li>{_escape(where)}: “{_escape(_snippet(text))}”</li>")
         if len(found) > MENTIONS_SHOWN:
             lines.append(f"<li>and {len(found) - MENTIONS_SHOWN} more</li>")
         lines.append("</ul>")
         return lines
-
-    def _where(self, table: str, col: str, rowid: Any) -> str:
-        label = _WHERE.get((table, col), f"{table}.{col}")
-        if table == "participants":
-            row = self.ctx.db.execute("SELECT name FROM participants WHERE rowid = ?", (rowid,)).fetchone()
-            return f"{label} {row[0]}" if row else label
-        return label
 
     def _backup_text(self) -> str:
         path = self.ctx.workspace.path
@@ -141,9 +129,16 @@ class EraseDialog(QDialog):
     def erase(self) -> None:
         if not self.erase_button.isEnabled():
             return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~1 s each for backup and VACUUM at 5,000
         try:
-            self.backup = backups.backup_before(self.ctx.workspace.path, "erase")
-            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)
+            self._erase()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _erase(self) -> None:
+        try:
+            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)  # backs up first
+            self.backup = self.ctx.last_changes.backup if self.ctx.last_changes else None
         except StoreError as exc:
             self.message.show_error(str(exc))
             return
@@ -161,6 +156,12 @@ class EraseDialog(QDialog):
 
 
 def _snippet(text: str, width: int = 80) -> str:
+    try:
+        value = json.loads(text)  # a setting is stored as JSON: show the words, not the quotes
+        if isinstance(value, str):
+            text = value
+    except ValueError:
+        pass
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
@@ -169,7 +170,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
+def erase_participant_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Erasure | None:
     """Ask for confirmation and erase a participant; return what was erased, or None."""
     if ctx.readonly:
         widgets.warn(parent, ERASE_LABEL, "The program file is open read-only; nothing can be erased.")
@@ -194,12 +195,12 @@ def erase_participant_dialog(ctx: Any, participant_id: int, parent: QWidget | No
     return done
 
 
-def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidget | None = None) -> Path | None:
+def export_participant_data_dialog(ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> Path | None:
     """Ask where, then write everything held about a participant to a JSON file."""
-    row = ctx.db.execute("SELECT name FROM participants WHERE id = ?", (participant_id,)).fetchone()
-    if row is None:
+    person = people_by_id(ctx.db, [participant_id]).get(participant_id)
+    if person is None:
         return None
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", row[0]).strip() or "participant"
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", person.name).strip() or "participant"
     folder = ctx.workspace.path.parent if ctx.workspace.path is not None else Path.home()
     out = widgets.ask_save_file(
         parent, "Export participant data", "JSON files (*.json);;All files (*)", str(folder / f"{safe} - data.json")
@@ -214,6 +215,6 @@ def export_participant_data_dialog(ctx: Any, participant_id: int, parent: QWidge
     widgets.inform(
         parent,
         "Export participant data",
-        f"Everything PeerDesk holds about {row[0]} was written to {out}. The file is readable by you only.",
+        f"Everything PeerDesk holds about {person.name} was written to {out}. The file is readable by you only.",
     )
     return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -28,17 +27,17 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import (
     MEETING_MINUTES,
     PROGRAM_STATUSES,
     Program,
-    add_program,
     member_ids,
-    set_members,
-    update_program,
+    save_program,
 )
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -79,7 +78,7 @@ class OptionalDate(QWidget):
 class ProgramDialog(QDialog):
     """New program (program=None) or edit one; OK validates and saves in one undoable step."""
 
-    def __init__(self, ctx: Any, program: Program | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, program: Program | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = program
@@ -116,9 +115,8 @@ class ProgramDialog(QDialog):
 
         self.people = QStandardItemModel(self)
         enrolled = member_ids(ctx.db, program.id) if program and program.id is not None else set()
-        for pid, name, dept, status in ctx.db.execute(
-            "SELECT id, name, department, status FROM participants WHERE archived = 0 OR id IN "
-            f"({','.join(str(i) for i in enrolled) or 'NULL'}) ORDER BY name COLLATE NOCASE"
+        for pid, name, dept, status in (
+            (p.id, p.name, p.department, p.status) for p in person_names(ctx.db, archived=False, also=enrolled)
         ):
             item = QStandardItem(f"{name}  ·  {dept}" if dept else name)
             if status != "active":
@@ -219,7 +217,7 @@ class ProgramDialog(QDialog):
         people = self.enrolled()
         label = f"Edit program {program.name.strip()}" if self.original else f"New program {program.name.strip()}"
         try:
-            self.saved = self.ctx.run(label, _save_program, program, people)
+            self.saved = self.ctx.run(label, save_program, program, people)
         except ValidationError as exc:
             self.message.show_error(str(exc))
             fields = {"name": self.name, "end_date": self.end.edit, "meeting_minutes": self.meeting}
@@ -229,11 +227,3 @@ class ProgramDialog(QDialog):
             self.message.show_error(str(exc))
             return
         super().accept()
-
-
-def _save_program(db: Any, program: Program, people: list[int]) -> Program:
-    """Create or update a program and set its enrolment (one transaction)."""
-    saved = update_program(db, program) if program.id is not None else add_program(db, program)
-    assert saved.id is not None
-    set_members(db, saved.id, people)
-    return saved

@@ -30,6 +30,7 @@ from peerdesk import clock
 from peerdesk.metrics import Scope, people_figures, program_figures
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.summary import ProgramFigures
+from peerdesk.store.lookups import member_counts, program_member_names
 from peerdesk.store.programs import (
     Program,
     delete_goal,
@@ -42,10 +43,12 @@ from peerdesk.store.programs import (
     set_completed_many,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -110,18 +113,11 @@ class MemberRow:
 def load_members(db: Any, program_id: int) -> list[MemberRow]:
     """A program's members with their completion and what they took part in within it."""
     figures = people_figures(db, Scope(program_id=program_id), member_ids(db, program_id))
-    names = {
-        pid: (name, dept)
-        for pid, name, dept in db.execute(
-            "SELECT p.id, p.name, p.department FROM program_members pm JOIN participants p ON p.id = pm.participant_id "
-            "WHERE pm.program_id = ?",
-            (program_id,),
-        )
-    }
+    names = program_member_names(db, program_id)
     rows = []
     for m in members(db, program_id):
         f = figures[m.participant_id]
-        name, dept = names[m.participant_id]
+        name, dept = names[m.participant_id].name, names[m.participant_id].department
         rows.append(
             MemberRow(
                 m.participant_id,
@@ -170,11 +166,11 @@ class ProgramsPage(QWidget):
     # The figures and goals on screen were replaced by fresh ones.
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.figures: ProgramFigures | None = None
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show_figures)
         self.runner.failed.connect(self._failed)
 
@@ -287,7 +283,7 @@ class ProgramsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
         if self.proxy.rowCount():
             self.view.selectRow(0)
@@ -297,7 +293,7 @@ class ProgramsPage(QWidget):
 
     def reload(self) -> None:
         selected = self.selected_program()
-        counts = dict(self.ctx.db.execute("SELECT program_id, count(*) FROM program_members GROUP BY program_id"))
+        counts = member_counts(self.ctx.db)
         self.model.set_rows([(p, int(counts.get(p.id, 0))) for p in list_programs(self.ctx.db)])
         for col in range(1, self.model.columnCount()):
             self.view.resizeColumnToContents(col)
@@ -334,7 +330,7 @@ class ProgramsPage(QWidget):
         p = self.selected_program()
         if p is None or p.id is None:
             self.figures = None
-            self.runner.generation += 1  # drop any computation under way
+            self.runner.drop()  # a computation under way is moot
             self.heading.setText("<i>Create a program to set goals and follow its progress.</i>")
             self.summary.clear()
             self.goals.set_rows([])
@@ -345,7 +341,7 @@ class ProgramsPage(QWidget):
         self.heading.setText(f"<b style='font-size:14pt'>{p.name}</b> — {p.objective_label}")
         if self.runner.background:
             self.summary.setText((p.description + "<br>" if p.description else "") + "<i>Computing figures…</i>")
-        self.runner.run(_program_view, p.id)
+        self.runner.read(_program_view, p.id)
 
     def _show_figures(self, result: tuple[ProgramFigures, list[MemberRow]]) -> None:
         f, member_rows = result

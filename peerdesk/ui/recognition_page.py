@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,13 +31,17 @@ from peerdesk.metrics.people import (
     LeaderboardEntry,
 )
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import list_programs
 from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
-from peerdesk.ui import widgets
-from peerdesk.ui.metrics_worker import MetricsRunner
+from peerdesk.ui import page_parts, widgets
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
+from peerdesk.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 PERIODS = ("this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
@@ -106,7 +108,7 @@ class AwardsModel(RecordsModel):
 class AwardDialog(QDialog):
     """Give an award to someone, with the reason printed on their certificate."""
 
-    def __init__(self, ctx: Any, participant_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.saved: Award | None = None
@@ -115,10 +117,8 @@ class AwardDialog(QDialog):
         self.person = QComboBox(self)
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for pid, name, dept in ctx.db.execute(
-            "SELECT id, name, department FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.person.addItem(f"{name} · {dept}" if dept else name, pid)
+        for p in person_names(ctx.db, archived=False):
+            self.person.addItem(f"{p.name} · {p.department}" if p.department else p.name, p.id)
         self.person.setCompleter(
             widgets.word_completer([self.person.itemText(i) for i in range(self.person.count())], self)
         )
@@ -185,10 +185,10 @@ class RecognitionPage(QWidget):
     status_message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.runner = MetricsRunner(ctx, self)
+        self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._show_board)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
@@ -201,7 +201,9 @@ class RecognitionPage(QWidget):
         self.range_label = QLabel(self)
 
         self.board = LeaderboardModel(self)
-        self.board_view, self.board_proxy = widgets.sorted_table(self, self.board, "Leaderboard", stretch=1)
+        self.board_view, self.board_proxy = widgets.sorted_table(self, self.board, "Leaderboard")
+        self.board_view.setWordWrap(False)
+        self.board_view.horizontalHeader().setStretchLastSection(True)  # on a narrow window it scrolls
         self.board_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.board_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.board_view.doubleClicked.connect(lambda _: self.give_award())
@@ -211,43 +213,52 @@ class RecognitionPage(QWidget):
             self,
         )
         rule.setWordWrap(True)
+        self.board_stack = page_parts.EmptyView(self.board_view, self)
+        self.all_time_button = self.board_stack.empty.add_button(
+            "Show all time", lambda: self.period.setCurrentIndex(self.period.findData("all"))
+        )
 
         self.awards = AwardsModel(self)
         self.awards_view, self.awards_proxy = widgets.sorted_table(self, self.awards, "Awards given", stretch=3)
         self.awards_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.awards_stack = page_parts.EmptyView(self.awards_view, self)
+        self.empty_award_button = self.awards_stack.empty.add_button("Give an award…", self.give_award)
+        self.awards_view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
-        self.award_button = QPushButton("Give award…", self)
-        self.award_button.clicked.connect(self.give_award)
-        self.revoke_button = QPushButton("Revoke award", self)
-        self.revoke_button.clicked.connect(self.revoke)
+        self.award_action = page_parts.action(
+            self, "Give award…", self.give_award, "Give an award, to the selected person on the leaderboard"
+        )
+        self.revoke_action = page_parts.action(self, "Revoke award", self.revoke, "Revoke the selected award")
+        self.toolbar = page_parts.toolbar(self, (self.award_action, self.revoke_action))
 
-        header = QHBoxLayout()
-        header.addWidget(QLabel("<b>Leaderboard</b>", self))
-        header.addWidget(self.period)
-        header.addWidget(self.program)
-        header.addWidget(self.range_label, 1)
-        header.addWidget(self.award_button)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Period:", self))
+        filters.addWidget(self.period)
+        filters.addWidget(QLabel("Program:", self))
+        filters.addWidget(self.program)
+        filters.addWidget(self.range_label, 1)
         top = QWidget(self)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(header)
+        tl.addWidget(QLabel("<b>Leaderboard</b>", self))
         tl.addWidget(rule)
-        tl.addWidget(self.board_view, 1)
+        tl.addWidget(self.board_stack, 1)
         bottom = QWidget(self)
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("<b>Awards given</b> (they feed recognition certificates)", self), 1)
-        row.addWidget(self.revoke_button)
-        bl.addLayout(row)
-        bl.addWidget(self.awards_view, 1)
+        bl.addWidget(QLabel("<b>Awards given</b> (each is printed on a certificate)", self))
+        bl.addWidget(self.awards_stack, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self._fill_programs()
         self.reload_board()
         self.reload_awards()
@@ -278,14 +289,23 @@ class RecognitionPage(QWidget):
         self.range_label.setText(
             (str(scope.period) if scope.period.start else "") + (" · updating…" if self.runner.background else "")
         )
-        self.runner.run(_board, scope)
+        self.runner.read(_board, scope)
 
     def _show_board(self, rows: list[LeaderboardEntry]) -> None:
         scope = self.scope()
         self.board.set_rows(rows)
         self.range_label.setText(str(scope.period) if scope.period.start else "")
-        self.board_view.resizeColumnsToContents()
-        self.board_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.board_view.resizeColumnsToContents()  # names and departments whole
+        if rows:
+            self.board_stack.show_content()
+        else:
+            when = self.period.currentText().lower()
+            self.board_stack.show_empty(
+                f"No contributions {'yet' if scope.period.start is None else when}",
+                "Points come from sessions led, hours mentored, people helped and good ratings received: "
+                "once sessions are marked held, with who came, the leaderboard fills.",
+            )
+        self.all_time_button.setVisible(not rows and scope.period.start is not None)
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -293,17 +313,28 @@ class RecognitionPage(QWidget):
         widgets.report_bug(self, "Recognition", "The leaderboard could not be computed.", detail)
 
     def reload_awards(self) -> None:
-        names = dict(self.ctx.db.execute("SELECT id, name FROM participants"))
+        names = {p.id: p.name for p in person_names(self.ctx.db)}
         programs = {p.id: p.name for p in list_programs(self.ctx.db)}
         self.awards.set_rows(
             [(a, names.get(a.participant_id, "?"), programs.get(a.program_id, "")) for a in list_awards(self.ctx.db)]
         )
-        self.awards_view.resizeColumnToContents(0)
-        self.awards_view.resizeColumnToContents(1)
-        self.awards_view.resizeColumnToContents(2)
-        self.awards_view.resizeColumnToContents(4)
-        self.award_button.setEnabled(not self.ctx.readonly)
-        self.revoke_button.setEnabled(not self.ctx.readonly)
+        for col in (0, 1, 2, 4):
+            self.awards_view.resizeColumnToContents(col)
+        if self.awards.rowCount():
+            self.awards_stack.show_content()
+        else:
+            self.awards_stack.show_empty(
+                "No awards given yet",
+                "Give an award to thank someone for what they did for the program; its reason is printed "
+                "on their certificate.",
+            )
+        self.empty_award_button.setVisible(not self.ctx.readonly)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        writable = not self.ctx.readonly
+        self.award_action.setEnabled(writable)
+        self.revoke_action.setEnabled(writable and bool(self.awards_view.selectionModel().selectedRows()))
 
     def selected_entry(self) -> LeaderboardEntry | None:
         rows = self.board_view.selectionModel().selectedRows()
@@ -317,8 +348,8 @@ class RecognitionPage(QWidget):
         if entry is not None:
             f = entry.figures
             dialog.reason.setPlainText(
-                f"{f.sessions_led} sessions led, {format_value(f.hours_mentored, 'hours')} of mentoring and "
-                f"{f.people_helped} colleagues helped ({self.period.currentText().lower()})."
+                f"{plural(f.sessions_led, 'session')} led, {format_value(f.hours_mentored, 'hours')} of mentoring "
+                f"and {plural(f.people_helped, 'colleague')} helped ({self.period.currentText().lower()})."
             )
             program = self.program.currentData()
             dialog.program.setCurrentIndex(max(0, dialog.program.findData(program)))

@@ -118,7 +118,7 @@ class PdfPreviewDialog(QDialog):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        from peerdesk.safefile import write_bytes
+        from peerdesk.store.safefile import write_bytes
 
         try:
             if self.produce is not None:

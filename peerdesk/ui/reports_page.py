@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QRadioButton,
     QTableView,
     QTabWidget,
@@ -22,16 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.jobs import Cancelled, Work
 from peerdesk.printing import certificates, reports
-from peerdesk.printing.certificates import Cancelled
 from peerdesk.printing.designs import DESIGNS
 from peerdesk.printing.eligibility import Candidate, candidates
 from peerdesk.printing.fonts import FontMissing
 from peerdesk.printing.register import Issued, export_csv, register
 from peerdesk.store.errors import StoreError
+from peerdesk.store.lookups import person_names
+from peerdesk.store.sessions import program_choices
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import widgets
+from peerdesk.ui import page_parts, widgets
 from peerdesk.ui.certificate_models import (
     CLOSE,
     NOT_YET,
@@ -42,9 +43,12 @@ from peerdesk.ui.certificate_models import (
     VerdictFilter,
 )
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
-from peerdesk.ui.progress import run_with_progress
+from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import JobRunner, run_modal
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.report_period import PeriodChooser
 from peerdesk.ui.report_preview import PDF_FILTER, PdfPreviewDialog
+from peerdesk.wording import plural
 
 WATCHED = (
     "certificates",
@@ -61,6 +65,10 @@ WATCHED = (
     "settings",
 )
 ONE_PDF, ONE_EACH = "one", "each"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
 
 
 def ask_folder(parent: QWidget | None, title: str) -> Path | None:
@@ -89,28 +97,40 @@ def _table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
 class ReportsPage(QWidget):
     """Certificates (eligible, print, register) and progress reports."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.program = QComboBox()
         self.program.setObjectName("program")
+        self.program.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period = PeriodChooser()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Program"))
-        top.addWidget(self.program, 1)
-        top.addWidget(QLabel("Period"))
+        top.addWidget(QLabel("Program:"))
+        top.addWidget(self.program)
+        top.addWidget(QLabel("Period:"))
         top.addWidget(self.period)
+        top.addStretch(1)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._eligible_tab(), "Eligible for recognition")
         self.tabs.addTab(self._register_tab(), "Issued certificates")
         self.tabs.addTab(self._reports_tab(), "Progress reports")
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addLayout(top)
+        cl.addWidget(self.tabs, 1)
+        self.body = page_parts.EmptyView(content, self)
+        self.new_program_button = self.body.empty.add_button("New program…", self.new_program)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.addWidget(self.body, 1)
+        self.eligible_runner = JobRunner(ctx.path, self)
+        self.eligible_runner.finished.connect(self._show_eligible)
+        self.eligible_runner.failed.connect(self._eligible_failed)
         self.program.currentIndexChanged.connect(self.refresh_eligible)
         self.period.changed.connect(self.refresh_eligible)
         self._stale = False
-        ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
 
     # --- building ---------------------------------------------------------------------
@@ -119,16 +139,14 @@ class ReportsPage(QWidget):
         self.eligible = EligibleModel(self)
         self.eligible_proxy = VerdictFilter(self)
         self.eligible_proxy.setSourceModel(self.eligible)
-        self.eligible_view = _table(self.eligible_proxy, (200, 190, 80, 120, 260))
+        self.eligible_view = _table(self.eligible_proxy, (200, 190, 110, 120, 260))
         self.eligible_view.setObjectName("eligibleView")
         self.show_choice = QComboBox()
         self.show_choice.setObjectName("showChoice")
-        self.show_choice.addItem("Qualify or close", {QUALIFIES, CLOSE})
+        self.show_choice.addItem("Qualify or nearly eligible", {QUALIFIES, CLOSE})
         self.show_choice.addItem("Qualify", {QUALIFIES})
         self.show_choice.addItem("Everyone considered", {QUALIFIES, CLOSE, NOT_YET})
-        self.show_choice.currentIndexChanged.connect(
-            lambda: self.eligible_proxy.set_allowed(self.show_choice.currentData())
-        )
+        self.show_choice.currentIndexChanged.connect(self._show_verdicts)
         self.design = QComboBox()
         self.design.setObjectName("design")
         for key, label in DESIGNS.items():
@@ -137,51 +155,51 @@ class ReportsPage(QWidget):
         self.output.setObjectName("output")
         self.output.addItem("One PDF, a page each", ONE_PDF)
         self.output.addItem("One file each", ONE_EACH)
-        self.rules_button = QPushButton("Rules…")
-        self.preview_button = QPushButton("Preview")
-        self.print_button = QPushButton("Print…")
-        self.print_button.setToolTip(
-            "Print the selected people who qualify, or everyone who qualifies when none is selected"
+        act = page_parts.action
+        self.rules_action = act(self, "Rules…", self.edit_rules, "Who qualifies for each kind of certificate")
+        self.preview_action = act(self, "Preview", self.preview_certificate, "The selected person's certificate")
+        self.print_action = act(
+            self,
+            "Print…",
+            self.print_certificates,
+            "Print the selected people who qualify, or everyone who qualifies when none is selected",
         )
-        self.rules_button.clicked.connect(self.edit_rules)
-        self.preview_button.clicked.connect(self.preview_certificate)
-        self.print_button.clicked.connect(self.print_certificates)
+        bar = page_parts.toolbar(self, (self.print_action, self.preview_action), (self.rules_action,))
         self.eligible_summary = QLabel()
         self.eligible_summary.setObjectName("eligibleSummary")
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show"))
-        bar.addWidget(self.show_choice)
-        bar.addWidget(self.rules_button)
-        bar.addStretch(1)
-        bar.addWidget(QLabel("Design"))
-        bar.addWidget(self.design)
-        bar.addWidget(self.output)
-        bar.addWidget(self.preview_button)
-        bar.addWidget(self.print_button)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("Show:"))
+        options.addWidget(self.show_choice)
+        options.addWidget(QLabel("Design:"))
+        options.addWidget(self.design)
+        options.addWidget(self.output)
+        options.addStretch(1)
+        self.eligible_stack = page_parts.EmptyView(self.eligible_view, self)
+        self.show_everyone_button = self.eligible_stack.empty.add_button(
+            "Show everyone considered", lambda: self.show_choice.setCurrentIndex(2)
+        )
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
+        layout.addLayout(options)
         layout.addWidget(self.eligible_summary)
-        layout.addWidget(self.eligible_view, 1)
+        layout.addWidget(self.eligible_stack, 1)
         return tab
 
     def _register_tab(self) -> QWidget:
         self.register_model = RegisterModel(self)
         self.register_view = _table(self.register_model, (120, 90, 200, 200, 200))
         self.register_view.setObjectName("registerView")
-        self.reprint_button = QPushButton("Print again…")
-        self.export_button = QPushButton("Export CSV…")
-        self.reprint_button.clicked.connect(self.reprint)
-        self.export_button.clicked.connect(self.export_register)
-        bar = QHBoxLayout()
+        self.reprint_action = page_parts.action(self, "Print again…", self.reprint, "The selected certificates")
+        self.export_action = page_parts.action(self, "Export CSV…", self.export_register, "The whole register")
+        bar = page_parts.toolbar(self, (self.reprint_action, self.export_action))
         self.register_summary = QLabel()
-        bar.addWidget(self.register_summary, 1)
-        bar.addWidget(self.reprint_button)
-        bar.addWidget(self.export_button)
+        self.register_stack = page_parts.EmptyView(self.register_view, self)
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addLayout(bar)
-        layout.addWidget(self.register_view, 1)
+        layout.addWidget(bar)
+        layout.addWidget(self.register_summary)
+        layout.addWidget(self.register_stack, 1)
         return tab
 
     def _reports_tab(self) -> QWidget:
@@ -192,30 +210,30 @@ class ReportsPage(QWidget):
         self.person.setObjectName("person")
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.report_preview_button = QPushButton("Preview")
-        self.report_save_button = QPushButton("Save PDF…")
-        self.report_preview_button.clicked.connect(self.preview_report)
-        self.report_save_button.clicked.connect(self.save_report)
+        self.report_preview_action = page_parts.action(self, "Preview", self.preview_report)
+        self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report)
+        bar = page_parts.toolbar(self, (self.report_save_action, self.report_preview_action))
         row = QHBoxLayout()
         row.addWidget(self.participant_kind)
         row.addWidget(self.person, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.report_preview_button)
-        buttons.addWidget(self.report_save_button)
+        about = QLabel(
+            "The program report has a summary, goals, participation, engagement, outcomes, pairings health, "
+            "top contributors and feedback highlights. Every figure is the dashboard's."
+        )
+        about.setWordWrap(True)
         tab = QWidget()
         layout = QVBoxLayout(tab)
+        layout.addWidget(bar)
         layout.addWidget(self.program_kind)
         layout.addLayout(row)
-        layout.addWidget(
-            QLabel(
-                "The program report has a summary, goals, participation, engagement, outcomes, pairings health, "
-                "top contributors and feedback highlights. Every figure is the dashboard's."
-            )
-        )
-        layout.addLayout(buttons)
+        layout.addWidget(about)
         layout.addStretch(1)
         return tab
+
+    def new_program(self) -> None:
+        from peerdesk.ui.program_dialog import ProgramDialog
+
+        widgets.exec_dialog(ProgramDialog(self.ctx, None, self))
 
     # --- data -------------------------------------------------------------------------
 
@@ -223,17 +241,24 @@ class ReportsPage(QWidget):
         current = self.program.currentData()
         self.program.blockSignals(True)
         self.program.clear()
-        for pid, name in self.ctx.db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE"):
+        for pid, name in program_choices(self.ctx.db):
             self.program.addItem(name, pid)
         index = self.program.findData(current)
         self.program.setCurrentIndex(index if index >= 0 else 0)
         self.program.blockSignals(False)
+        if self.program.count():
+            self.body.show_content()
+        else:
+            self.body.show_empty(
+                "No program yet",
+                "Certificates and progress reports are made for a program: create one, enrol its members, "
+                "and this page lists who qualifies and prints their reports.",
+            )
+        self.new_program_button.setVisible(not self.ctx.readonly)
         person = self.person.currentData()
         self.person.clear()
-        for pid, name, email in self.ctx.db.execute(
-            "SELECT id, name, email FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.person.addItem(f"{name} <{email}>", pid)
+        for p in person_names(self.ctx.db, archived=False):
+            self.person.addItem(f"{p.name} <{p.email}>", p.id)
         index = self.person.findData(person)
         if index >= 0:
             self.person.setCurrentIndex(index)
@@ -257,27 +282,64 @@ class ReportsPage(QWidget):
         return self.program.currentData()
 
     def refresh_eligible(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
+        """Work out who qualifies on a worker (half a second at 5,000 people); the list follows."""
         pid = self.program_id()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a large program takes a moment
-        try:
-            rows = candidates(self.ctx.db, pid, period=self.period.period()) if pid is not None else []
-        finally:
-            QApplication.restoreOverrideCursor()
-        serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in register(self.ctx.db)}
+        self.eligible_summary.setText("Working out who qualifies…")
+        self.eligible_runner.read(_eligible, pid, self.period.period())
+
+    def _show_eligible(self, result: tuple[int | None, list[Candidate], list[Issued]]) -> None:
+        pid, rows, issued = result
+        serials = {(c.participant_id, c.program_id, c.kind, c.award_id): c.serial for c in issued}
         self.eligible.load(rows, {k: v for k, v in serials.items() if k[0] is not None})  # type: ignore[misc]
         qualify = sum(1 for c in rows if c.qualifies)
         close = sum(1 for c in rows if c.close)
-        self.eligible_summary.setText(f"{qualify} qualify, {close} close, {len(rows)} considered.")
+        self.eligible_summary.setText(
+            f"{_count(qualify)} qualify, {_count(close)} nearly eligible, {plural(len(rows), 'person', 'people')} "
+            "considered."
+        )
         has_program = pid is not None
-        for button in (self.rules_button, self.print_button, self.preview_button):
-            button.setEnabled(has_program)
+        for act in (self.rules_action, self.print_action, self.preview_action):
+            act.setEnabled(has_program)
+        self._show_verdicts()
+
+    def _show_verdicts(self) -> None:
+        self.eligible_proxy.set_allowed(self.show_choice.currentData())
+        rows = self.eligible.rows
+        if self.eligible_proxy.rowCount():
+            self.eligible_stack.show_content()
+        elif not rows:
+            self.eligible_stack.show_empty(
+                "Nobody to consider yet",
+                "Members of the program appear here with what they have done against each certificate's rules, "
+                "once they lead or attend held sessions (or have the role mentor or mentee).",
+            )
+        else:
+            self.eligible_stack.show_empty(
+                "Nobody qualifies yet",
+                f"{plural(len(rows), 'person', 'people')} considered: see what they still need, or adjust the rules "
+                "or the period.",
+            )
+        self.show_everyone_button.setVisible(bool(rows) and self.show_choice.currentIndex() != 2)
+
+    def _eligible_failed(self, error: BaseException) -> None:
+        self.eligible_summary.setText("Who qualifies could not be worked out.")
+        detail = widgets.describe_exception(type(error), error, error.__traceback__)
+        widgets.report_bug(self, "Certificates", "Who qualifies could not be worked out.", detail)
 
     def refresh_register(self) -> None:
         rows = register(self.ctx.db)
         self.register_model.set_rows(rows)
-        self.register_summary.setText(f"{len(rows)} certificates issued.")
+        self.register_summary.setText(f"{plural(len(rows), 'certificate')} issued.")
+        if rows:
+            self.register_stack.show_content()
+        else:
+            self.register_stack.show_empty(
+                "No certificates issued yet",
+                "Each certificate you print is recorded here with its serial number, so printing it again "
+                "gives the same certificate.",
+            )
+        for act in (self.reprint_action, self.export_action):
+            act.setEnabled(bool(rows))
 
     def selected_candidates(self) -> list[Candidate]:
         rows = {i.row() for i in self.eligible_view.selectionModel().selectedRows()}
@@ -351,13 +413,17 @@ class ReportsPage(QWidget):
         settings = load_settings(self.ctx.db)
         design = self.design.currentData()
 
-        def job(progress: Any, cancelled: Any) -> Any:
+        def job(work: Work) -> Any:
             if one_pdf:
-                return certificates.write_pdf(issued, settings, target, design, progress=progress, cancel=cancelled)
-            return certificates.write_files(issued, settings, target, design, progress=progress, cancel=cancelled)
+                return certificates.write_pdf(
+                    issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+                )
+            return certificates.write_files(
+                issued, settings, target, design, progress=work.progress, cancel=work.cancelled
+            )
 
         try:
-            result = run_with_progress(self, "Printing certificates", job, len(issued))
+            result = run_modal(self, "Printing certificates", job, total=len(issued))
         except Cancelled as exc:
             kept = f" {len(exc.written)} files were written before." if exc.written else " No file was written."
             widgets.inform(self, "Print certificates", "Printing was cancelled." + kept)
@@ -394,27 +460,28 @@ class ReportsPage(QWidget):
     # --- progress reports --------------------------------------------------------------
 
     def _gather(self) -> tuple[Any, str] | None:
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            if self.program_kind.isChecked():
-                pid = self.program_id()
-                if pid is None:
-                    widgets.inform(self, "Progress report", "Create a program first.")
-                    return None
-                return reports.gather_program(
-                    self.ctx.db, pid, self.period.period()
-                ), f"{self.program.currentText()} report.pdf"
-            person = self.person.currentData()
-            if person is None:
-                widgets.inform(self, "Progress report", "Choose a participant.")
+        """The report's figures, gathered on a worker while the window waits (a second at 5,000 people)."""
+        period = self.period.period()
+        if self.program_kind.isChecked():
+            pid = self.program_id()
+            if pid is None:
+                widgets.inform(self, "Progress report", "Create a program first.")
                 return None
-            period = self.period.period()
-            data = reports.gather_participant(self.ctx.db, person, period)
-            return data, f"{data.name} report.pdf"
-        finally:
-            QApplication.restoreOverrideCursor()
+            title = f"{self.program.currentText()} report.pdf"
+            data = self._gathered(lambda work: reports.gather_program(work.reader(), pid, period))
+            return None if data is None else (data, title)
+        person = self.person.currentData()
+        if person is None:
+            widgets.inform(self, "Progress report", "Choose a participant.")
+            return None
+        data = self._gathered(lambda work: reports.gather_participant(work.reader(), person, period))
+        return None if data is None else (data, f"{data.name} report.pdf")
+
+    def _gathered(self, gather: Any) -> Any:
+        try:
+            return run_modal(self, "Gathering the report's figures", gather, path=self.ctx.path)
+        except Cancelled:
+            return None
 
     @staticmethod
     def _writer(data: Any) -> Any:
@@ -429,12 +496,12 @@ class ReportsPage(QWidget):
         data, name = gathered
         write = self._writer(data)
         try:
-            pdf = run_with_progress(
+            pdf = run_modal(
                 self,
                 "Preparing the report",
-                lambda progress, cancelled: write(data, None, progress=progress, cancel=cancelled),
+                lambda work: write(data, None, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing) as exc:
             widgets.warn(self, "Progress report", str(exc))
@@ -453,14 +520,19 @@ class ReportsPage(QWidget):
             target = target.with_suffix(".pdf")
         write = self._writer(data)
         try:
-            run_with_progress(
+            run_modal(
                 self,
                 "Writing the report",
-                lambda progress, cancelled: write(data, target, progress=progress, cancel=cancelled),
+                lambda work: write(data, target, progress=work.progress, cancel=work.cancelled),
             )
-        except reports.ReportCancelled:
+        except Cancelled:
             return
         except (StoreError, FontMissing, OSError) as exc:
             widgets.warn(self, "Progress report", str(exc))
             return
         widgets.inform(self, "Progress report", f"Report saved to {target}.")
+
+
+def _eligible(db: Any, pid: int | None, period: Any) -> tuple[int | None, list[Candidate], list[Issued]]:
+    """On a worker: who may get a certificate of the program, and what was issued already."""
+    return pid, (candidates(db, pid, period=period) if pid is not None else []), register(db)

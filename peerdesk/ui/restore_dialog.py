@@ -26,13 +26,9 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.store import backups
 from peerdesk.store.backups import Backup
-from peerdesk.store.db import migrate
 from peerdesk.store.errors import StoreError
-from peerdesk.store.undo import UndoLog
-from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
-
-RESTORE_LABEL = "Restore backup"
+from peerdesk.ui.context import AppContext
 
 
 def human_size(size: int) -> str:
@@ -92,39 +88,10 @@ class BackupsModel(QAbstractTableModel):
         return None
 
 
-def restore_into(ctx: Any, backup: Backup) -> Backup | None:
-    """Restore a backup into the open program file; the undo history is dropped and every page refreshes.
-
-    Returns the backup made of the current state first.
-    """
-    path = ctx.workspace.path
-    db = ctx.db
-    log = ctx.workspace.undo_log
-    if log is not None:
-        # The undo triggers name the current tables; a backup of another format may have others.
-        log.clear()
-        for (name,) in db.execute(
-            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB '_undo_*'"
-        ).fetchall():
-            db.execute(f"DROP TRIGGER temp.[{name}]")
-    try:
-        made = backups.restore_backup(backup, path)
-        migrate(db)  # an older backup is brought up to date like any opened file
-    finally:
-        if log is not None:
-            ctx.workspace.undo_log = UndoLog(db)
-    tables = frozenset(
-        r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
-    )
-    ctx.changed.emit(Changes(RESTORE_LABEL, tables))
-    ctx.undo_state_changed.emit()
-    return made
-
-
 class RestoreDialog(QDialog):
     """Lists the automatic backups of the open file with dates and sizes; restores one after confirmation."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.restored: Backup | None = None
@@ -210,7 +177,7 @@ class RestoreDialog(QDialog):
         error = ""
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            restore_into(self.ctx, backup)
+            self.ctx.restore(backup)
         except StoreError as exc:
             error = str(exc)
         finally:
@@ -224,14 +191,14 @@ class RestoreDialog(QDialog):
         self.accept()
 
 
-def restore_backup_dialog(ctx: Any, parent: QWidget | None = None) -> Backup | None:
+def restore_backup_dialog(ctx: AppContext, parent: QWidget | None = None) -> Backup | None:
     """File > Restore…: show the dialog; return the backup restored, if any."""
     dialog = RestoreDialog(ctx, parent)
     widgets.exec_dialog(dialog)
     return dialog.restored
 
 
-def back_up_now(ctx: Any, parent: QWidget | None = None) -> Path | None:
+def back_up_now(ctx: AppContext, parent: QWidget | None = None) -> Path | None:
     """File > Back up now…: a consistent copy of the program file where the user chooses."""
     path: Path | None = ctx.workspace.path
     if path is None:

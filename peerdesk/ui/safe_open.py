@@ -11,34 +11,25 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QThread, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from peerdesk.jobs import Work
 from peerdesk.store import backups
-from peerdesk.store.db import inspect_file
+from peerdesk.store.db import folder_writable, inspect_file
 from peerdesk.store.errors import CorruptDatabase, StoreError
 from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
 from peerdesk.store.lock import this_host as lock_host
 from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
+from peerdesk.ui.jobs import JobRunner, run_modal
 
-
-class DailyBackup(QThread):
-    """Makes the day's automatic backup off the UI thread; `failed` carries a message for the user."""
-
-    failed = Signal(str)
-
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.path = path
-
-    def run(self) -> None:
-        try:
-            backups.daily_backup(self.path)
-        except (StoreError, OSError, sqlite3.Error) as exc:
-            self.failed.emit(f"Today's automatic backup of {self.path.name} could not be made: {exc}")
+T = TypeVar("T")
 
 
 class LockedWorkspace(Workspace):
@@ -46,18 +37,32 @@ class LockedWorkspace(Workspace):
 
     lock: WriterLock | None = None
     timer: QTimer | None = None
-    backup_thread: DailyBackup | None = None
+    backup_job: JobRunner | None = None
+    backup_done: threading.Event | None = None
 
     def start_daily_backup(self, parent: QWidget | None) -> None:
+        """Make the day's automatic backup on a worker (it reads the file through its own connection)."""
         assert self.path is not None
-        self.backup_thread = DailyBackup(self.path, parent)
-        self.backup_thread.failed.connect(lambda text: widgets.warn(parent, "Backup", text))
-        self.backup_thread.start()
+        path, done = self.path, threading.Event()
+
+        def back_up(_work: Work) -> str:
+            try:
+                backups.daily_backup(path)
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                return f"Today's automatic backup of {path.name} could not be made: {exc}"
+            finally:
+                done.set()
+            return ""
+
+        self.backup_done = done
+        self.backup_job = JobRunner(None, parent)
+        self.backup_job.finished.connect(lambda text: text and widgets.warn(parent, "Backup", text))
+        self.backup_job.run(back_up)
 
     def wait_for_backup(self) -> None:
         """Block until the day's backup is written (closing waits for it too)."""
-        if self.backup_thread is not None:
-            self.backup_thread.wait()
+        if self.backup_done is not None:
+            self.backup_done.wait()
 
     def hold(self, lock: WriterLock, parent: QWidget | None) -> None:
         self.lock = lock
@@ -116,6 +121,12 @@ def _offer_backup(parent: QWidget | None, path: Path, problem: StoreError) -> bo
     return True
 
 
+def _off_thread(parent: QWidget | None, path: Path, call: Callable[[], T]) -> T:
+    """Checking and opening a large file (its integrity check, a pending upgrade) takes a while:
+    do it on a worker while the window waits."""
+    return run_modal(parent, f"Opening {path.name}", lambda _work: call(), cancellable=False)
+
+
 def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) -> Workspace | None:
     """Open a program file for the window; None when the user declined. Known failures raise StoreError."""
     path = Path(path)
@@ -123,13 +134,14 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         if not create:
             raise StoreError(f"{path} does not exist.")
     else:
+        backups.clean_temporaries(path)  # what crashed backups and copies left
         try:
-            inspect_file(path)
+            _off_thread(parent, path, lambda: inspect_file(path))
         except CorruptDatabase as exc:
             if not _offer_backup(parent, path, exc):
                 return None
-    if path.exists() and not os.access(path, os.W_OK):
-        return Workspace.open(path, readonly=True)
+    if path.exists() and not (os.access(path, os.W_OK) and folder_writable(path.parent)):
+        return _off_thread(parent, path, lambda: Workspace.open(path, readonly=True))
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -140,9 +152,9 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         text = f"{exc}\n\nOpen it read-only? You can look at everything but change nothing."
         if not widgets.confirm(parent, "Program file in use", text, "Open read-only"):
             return None
-        return Workspace.open(path, readonly=True)
+        return _off_thread(parent, path, lambda: Workspace.open(path, readonly=True))
     try:
-        workspace = LockedWorkspace.open(path, before_migrate=backups.before_migrate)
+        workspace = _off_thread(parent, path, lambda: LockedWorkspace.open(path, before_migrate=backups.before_migrate))
     except BaseException:
         lock.release()
         raise

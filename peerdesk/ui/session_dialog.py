@@ -49,6 +49,7 @@ from peerdesk.recurrence import (
 )
 from peerdesk.scheduling import SlotSearch, suggest_slots
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import people_by_id, skill_names
 from peerdesk.store.participants import departments
 from peerdesk.store.sessions import (
     KINDS,
@@ -74,6 +75,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import STATUS_LABELS, PeopleModel, PersonRow, format_local, zone_city
 from peerdesk.ui.session_widgets import PersonCombo
 
@@ -156,7 +158,7 @@ class SessionDialog(QDialog):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         session_id: int | None = None,
         *,
         template: Session | None = None,
@@ -219,7 +221,7 @@ class SessionDialog(QDialog):
         self.pairing_combo.currentIndexChanged.connect(self._pairing_chosen)
         self.skills_edit = QLineEdit(w)
         self.skills_edit.setPlaceholderText("Skills it covers, e.g. Python; Code review")
-        skills = [r[0] for r in self.db.execute("SELECT name FROM skills ORDER BY name COLLATE NOCASE")]
+        skills = skill_names(self.db)
         self.skills_edit.setCompleter(widgets.word_completer(skills, self.skills_edit))
 
         self.date_edit = QDateEdit(w)
@@ -548,12 +550,8 @@ class SessionDialog(QDialog):
     def _rows_for(self, ids: list[int], role: str) -> list[PersonRow]:
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        found = {
-            r[0]: r
-            for r in self.db.execute(f"SELECT id, name, email, timezone FROM participants WHERE id IN ({marks})", ids)
-        }
-        return [PersonRow(i, found[i][1], found[i][2], found[i][3], role) for i in ids if i in found]
+        found = people_by_id(self.db, ids)
+        return [PersonRow(i, found[i].name, found[i].email, found[i].timezone, role) for i in ids if i in found]
 
     def _set_local_start(self, local: dt.datetime) -> None:
         self.date_edit.setDate(QDate(local.year, local.month, local.day))
@@ -600,7 +598,8 @@ class SessionDialog(QDialog):
             widget.setEnabled(enabled)
         self.count_spin.setEnabled(enabled and self.count_radio.isChecked())
         self.until_edit.setEnabled(enabled and self.until_radio.isChecked())
-        self.interval_spin.setSuffix(" month(s)" if freq and freq.startswith("monthly") else " week(s)")
+        unit = "month" if freq and freq.startswith("monthly") else "week"
+        self.interval_spin.setSuffix(f" {unit}" if self.interval_spin.value() == 1 else f" {unit}s")
         rec = self._recurrence()
         if rec is None:
             self.repeat_summary.setText("One session." if not enabled else "")

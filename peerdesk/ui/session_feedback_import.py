@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,19 +19,19 @@ from peerdesk import feedback_import
 from peerdesk.store.errors import StoreError
 from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import format_local
+from peerdesk.wording import plural as _plural
 
 _ACTIONS = {"add": "new", "update": "replaces earlier answer", "same": "already stored"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class FeedbackImportDialog(QDialog):
     """Shows each answer matched to its session and person, and the bad rows; Import writes it."""
 
-    def __init__(self, ctx: Any, plan: feedback_import.FeedbackPlan, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, plan: feedback_import.FeedbackPlan, path: Path, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan = plan
@@ -122,7 +121,7 @@ class FeedbackImportDialog(QDialog):
         super().accept()
 
 
-def import_feedback(ctx: Any, parent: QWidget | None, path: Path | None = None) -> int | None:
+def import_feedback(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
     """Ask for a survey CSV, preview it, and import it; return how many answers were written."""
     if ctx.readonly:
         widgets.warn(parent, "Import feedback", "This program file is open read-only; nothing can be imported.")

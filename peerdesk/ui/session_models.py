@@ -41,6 +41,14 @@ def zone_city(tz: str) -> str:
     return tz.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def when_text(moment: dt.datetime, display_tz: str, own_tz: str) -> str:
+    """A session's start in the display zone, and in its own zone's wall time when that differs."""
+    text = format_local(moment, display_tz)
+    if own_tz != display_tz and _offset_differs(moment, own_tz, display_tz):
+        text += f"  ({format_local(moment, own_tz, with_date=False)} {zone_city(own_tz)})"
+    return text
+
+
 def _offset_differs(moment: dt.datetime, a: str, b: str) -> bool:
     return moment.astimezone(zoneinfo.ZoneInfo(a)).utcoffset() != moment.astimezone(zoneinfo.ZoneInfo(b)).utcoffset()
 
@@ -142,10 +150,7 @@ class AgendaModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                text = format_local(r.start_utc, self.display_tz)
-                if r.timezone != self.display_tz and _offset_differs(r.start_utc, r.timezone, self.display_tz):
-                    text += f"  ({format_local(r.start_utc, r.timezone, with_date=False)} {zone_city(r.timezone)})"
-                return text
+                return when_text(r.start_utc, self.display_tz, r.timezone)
             if col == 1:
                 return format_duration(r.duration_min)
             if col == 2:

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk import clock
+from peerdesk.store.lookups import person_names, session_record
 from peerdesk.store.sessions import SessionFilter
 from peerdesk.store.settings import load_settings
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.session_models import AgendaModel
 
 
@@ -39,10 +40,8 @@ class PersonCombo(QComboBox):
 
     def reload(self, db: Any) -> None:
         self.clear()
-        for pid, name, email, tz in db.execute(
-            "SELECT id, name, email, timezone FROM participants WHERE archived = 0 ORDER BY name COLLATE NOCASE"
-        ):
-            self.addItem(f"{name} <{email}>", (pid, name, email, tz))
+        for p in person_names(db, archived=False):
+            self.addItem(f"{p.name} <{p.email}>", (p.id, p.name, p.email, p.timezone))
         self.setCurrentIndex(-1)
 
     def chosen(self) -> tuple[int, str, str, str] | None:
@@ -63,7 +62,7 @@ class PersonCombo(QComboBox):
 class ParticipantSessionsWidget(QWidget):
     """One participant's sessions, latest first (upcoming, then past), with a one-line summary; for their dialog."""
 
-    def __init__(self, ctx: Any, participant_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, participant_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.participant_id = participant_id
@@ -100,14 +99,14 @@ class ParticipantSessionsWidget(QWidget):
     def reload(self) -> None:
         self.model.set_filter(SessionFilter(participant_id=self.participant_id), descending=True)
         db = self.ctx.db
-        held, came, upcoming, rated, avg = db.execute(
-            "SELECT sum(s.status = 'held'), sum(s.status = 'held' AND sp.attended = 1), "
-            "sum(s.status = 'planned' AND s.start_utc >= ?), "
-            "(SELECT count(*) FROM feedback f WHERE f.participant_id = ?), "
-            "(SELECT avg(rating) FROM feedback f WHERE f.participant_id = ?) "
-            "FROM session_people sp JOIN sessions s ON s.id = sp.session_id WHERE sp.participant_id = ?",
-            (clock.stamp(), self.participant_id, self.participant_id, self.participant_id),
-        ).fetchone()
+        record = session_record(db, self.participant_id)
+        held, came, upcoming, rated, avg = (
+            record.held,
+            record.attended,
+            record.upcoming,
+            record.rated,
+            record.average_rating,
+        )
         if not self.model.total:
             self.summary.setText("No sessions yet.")
             return

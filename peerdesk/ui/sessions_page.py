@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
+from peerdesk.store.db import Database
 from peerdesk.store.sessions import (
     STATUSES,
+    AgendaRow,
     SessionFilter,
     count_sessions,
     delete_sessions,
@@ -40,12 +41,16 @@ from peerdesk.store.sessions import (
     move_session,
     pairing_choices,
     program_choices,
+    sessions_between,
     set_status,
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import widgets
+from peerdesk.ui import page_parts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.first_meetings import schedule_first_meetings
+from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.session_dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.session_models import STATUS_LABELS, AgendaModel, format_local
 from peerdesk.ui.session_week import HOUR_H, WeekView, week_start
@@ -56,12 +61,15 @@ WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All 
 _WIDTHS = (275, 65, 250, 135, 75, 140, 160, 240)
 
 
+SEARCH_PAUSE_MS = 250
+
+
 class SessionsPage(QWidget):
     """Every session as an agenda (loaded as you scroll) or a week, filtered; create, edit, record."""
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.display_tz = load_settings(ctx.db).timezone
@@ -90,7 +98,10 @@ class SessionsPage(QWidget):
         layout.addWidget(self.toolbar)
         layout.addLayout(self.filter_row)
         layout.addWidget(self.tabs, 1)
-        ctx.changed.connect(self._on_changed)
+        self.refresher = JobRunner(ctx.path, self)
+        self.refresher.finished.connect(self._show_view)
+        self.refresher.failed.connect(self._refresh_failed)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.apply_filters()
 
     # --- building ------------------------------------------------------------------------------
@@ -141,13 +152,11 @@ class SessionsPage(QWidget):
             self.export_invites,
             "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
         )
-        self.toolbar = QToolBar(self)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action):
-            self.toolbar.addAction(a)
-        self.toolbar.addSeparator()
-        for a in (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action):
-            self.toolbar.addAction(a)
+        self.toolbar = page_parts.toolbar(
+            self,
+            (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action),
+            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action),
+        )
 
     def _build_filters(self) -> None:
         self.search = QLineEdit(self)
@@ -155,7 +164,12 @@ class SessionsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(130)
         self.search.setMaximumWidth(220)
-        self.search.textChanged.connect(lambda _t: self.apply_filters())
+        # one query when typing pauses, not one per keystroke (~90 ms each over 105,000 sessions)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_PAUSE_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.when_combo = QComboBox(self)
         for key, label in WHEN:
             self.when_combo.addItem(label, key)
@@ -204,15 +218,15 @@ class SessionsPage(QWidget):
         row.addStretch(1)
         self.filter_row = row
 
-    def _fill_choices(self) -> None:
-        db = self.ctx.db
+    def _fill_choices(self, choices: _Choices | None = None) -> None:
+        programs, kinds, pairings = choices or _read_choices(self.ctx.db)
         for combo, first, items in (
-            (self.program_filter, "All programs", program_choices(db)),
-            (self.kind_filter, "All kinds", [(k, kind_label(k)) for k in kinds_in_use(db)]),
+            (self.program_filter, "All programs", programs),
+            (self.kind_filter, "All kinds", [(k, kind_label(k)) for k in kinds]),
             (
                 self.pairing_filter,
                 "All pairings",
-                [(i, f"{PAIRING_KINDS.get(k, k)}: {n}") for i, k, n in pairing_choices(db)],
+                [(i, f"{PAIRING_KINDS.get(k, k)}: {n}") for i, k, n in pairings],
             ),
         ):
             chosen = combo.currentData()
@@ -234,26 +248,11 @@ class SessionsPage(QWidget):
         self.table = table
 
     def _build_empty_state(self) -> None:
-        self.empty = QWidget(self)
-        self.empty_label = QLabel(self.empty)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_new = QPushButton("Plan a session…", self.empty)
-        self.empty_new.clicked.connect(self.new_session)
-        self.empty_first = QPushButton("Schedule first meetings…", self.empty)
-        self.empty_first.clicked.connect(self.schedule_first_meetings)
-        self.empty_clear = QPushButton("Clear the filters", self.empty)
-        self.empty_clear.clicked.connect(self.clear_filters)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for b in (self.empty_new, self.empty_first, self.empty_clear):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self.empty)
-        layout.addStretch(1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
+        self.empty = page_parts.EmptyState(self)
+        self.empty_label = self.empty.label
+        self.empty_new = self.empty.add_button("Plan a session…", self.new_session)
+        self.empty_first = self.empty.add_button("Schedule first meetings…", self.schedule_first_meetings)
+        self.empty_clear = self.empty.add_button("Clear the filters", self.clear_filters)
 
     def _update_empty_state(self, shown: int) -> None:
         if shown:
@@ -261,13 +260,14 @@ class SessionsPage(QWidget):
             return
         anything = count_sessions(self.ctx.db, SessionFilter()) > 0
         if anything:
-            self.empty_label.setText(
-                "<h3>No sessions match</h3><p>Try another date range (Upcoming, Past, All dates) or fewer filters.</p>"
+            self.empty.set_message(
+                "No sessions match", "Try another date range (Upcoming, Past, All dates) or fewer filters."
             )
         else:
-            self.empty_label.setText(
-                "<h3>No sessions yet</h3><p>Plan a lunch & learn, a workshop or a pair meeting, "
-                "or let PeerDesk book the first meeting of every new pairing.</p>"
+            self.empty.set_message(
+                "No sessions yet",
+                "Plan a lunch & learn, a workshop or a pair meeting, "
+                "or let PeerDesk book the first meeting of every new pairing.",
             )
         writable = not self.ctx.readonly
         self.empty_new.setVisible(not anything and writable)
@@ -337,8 +337,9 @@ class SessionsPage(QWidget):
             text=self.search.text(),
         )
 
-    def apply_filters(self, *, keep_loaded: bool = False) -> None:
-        """Re-query both views from the filters (keeping the selection where it still shows)."""
+    def apply_filters(self, *, keep_loaded: bool = False, week_rows: list[AgendaRow] | None = None) -> None:
+        """Re-query both views from the filters (keeping the selection where it still shows);
+        week_rows: the week's sessions, already read for these filters."""
         keep = self.selected_session_ids()
         scroll = self.table.verticalScrollBar().value()
         f = self.current_filter()
@@ -356,7 +357,12 @@ class SessionsPage(QWidget):
             agenda, descending = f, False
         self.model.filter, self.model.descending = agenda, descending
         self.model.reload(keep_loaded=keep_loaded)
-        self.week.set_filter(f)
+        if week_rows is None:
+            self.refresher.drop()  # a refresh under way read the views for older filters
+            self.week.set_filter(f)
+        else:
+            self.week.filter = f
+            self.week.show_rows(week_rows)
         self._week_title()
         n = self.model.total
         self._update_count()
@@ -383,11 +389,14 @@ class SessionsPage(QWidget):
         self.apply_filters()
 
     def reload(self) -> None:
-        self.display_tz = load_settings(self.ctx.db).timezone
+        self._show_view(_read_view(self.ctx.db, self.week.range_utc(), self.current_filter()))
+
+    def _show_view(self, view: _View) -> None:
+        self.display_tz = view.display_tz
         self.model.display_tz = self.display_tz
         self.week.display_tz = self.display_tz
-        self._fill_choices()
-        self.apply_filters(keep_loaded=True)
+        self._fill_choices(view.choices)
+        self.apply_filters(keep_loaded=True, week_rows=view.week_rows)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("participants"):
@@ -395,12 +404,18 @@ class SessionsPage(QWidget):
             self.person_filter.reload(self.ctx.db)
             self.person_filter.setEditText(text)
         if changes.touches(*WATCHED, "participants"):
-            self.reload()
+            # the choices and the week's sessions are read on a worker (~0.1 s at 105,000 sessions)
+            self.refresher.read(_read_view, self.week.range_utc(), self.current_filter())
+
+    def _refresh_failed(self, error: BaseException) -> None:
+        detail = widgets.describe_exception(type(error), error, error.__traceback__)
+        widgets.report_bug(self, "Sessions", "The sessions could not be read.", detail)
 
     def _week_title(self) -> None:
         self.week_label.setText(self.week.title)
 
     def shift_week(self, weeks: int) -> None:
+        self.refresher.drop()  # a refresh under way read another week
         self.week.set_week(self.week.monday + dt.timedelta(weeks=weeks))
         self._week_title()
         self._update_count()
@@ -608,3 +623,23 @@ class SessionsPage(QWidget):
         n = import_feedback(self.ctx, self)
         if n is not None:
             self._say(f"Imported {n} answer{'s' if n != 1 else ''}")
+
+
+_Choices = tuple[list[tuple[int, str]], list[str], list[tuple[int, str, str]]]
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the page shows after a change, read in one go (on a worker): zone, choices, the week."""
+
+    display_tz: str
+    choices: _Choices
+    week_rows: list[AgendaRow]
+
+
+def _read_choices(db: Database) -> _Choices:
+    return program_choices(db), kinds_in_use(db), pairing_choices(db)
+
+
+def _read_view(db: Database, week: tuple[dt.datetime, dt.datetime], f: SessionFilter) -> _View:
+    return _View(load_settings(db).timezone, _read_choices(db), sessions_between(db, week[0], week[1], f))

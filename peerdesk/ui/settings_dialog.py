@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from peerdesk.store.errors import StoreError, ValidationError
 from peerdesk.store.settings import Settings, load_settings, save_settings
 from peerdesk.ui import widgets
+from peerdesk.ui.context import AppContext
 
 PAPER_LABELS = {"A4": "A4", "Letter": "US Letter"}
 _PREVIEW = QSize(160, 64)
@@ -86,7 +86,7 @@ class ImagePicker(QWidget):
 class SettingsDialog(QDialog):
     """Organisation name and logo, coordinator, defaults, certificates and housekeeping."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Settings")

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import active_people, completion_counts, completions, mentee_counts
 from peerdesk.store.training import (
     Module,
     add_default_modules,
@@ -47,10 +47,13 @@ from peerdesk.store.training import (
     trained_ids,
     update_module,
 )
-from peerdesk.ui import charts, widgets
+from peerdesk.ui import charts, page_parts, widgets
+from peerdesk.ui.context import AppContext
 from peerdesk.ui.program_dialog import from_qdate, to_qdate
+from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
+from peerdesk.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,27 +77,12 @@ class TraineeRow:
 
 def load_trainees(db: Any) -> list[TraineeRow]:
     """Active participants with their completions and how many mentees they have now."""
-    today = clock.today().isoformat()
-    mentees = dict(
-        db.execute(
-            "SELECT m.participant_id, count(DISTINCT e.participant_id) FROM pairing_members m "
-            "JOIN pairings pr ON pr.id = m.pairing_id AND pr.status = 'active' AND pr.started_on <= ? "
-            "AND (pr.ended_on IS NULL OR pr.ended_on > ?) "
-            "JOIN pairing_members e ON e.pairing_id = pr.id AND e.role = 'mentee' "
-            "WHERE m.role = 'mentor' GROUP BY m.participant_id",
-            (today, today),
-        )
-    )
-    done: dict[int, dict[int, dt.date]] = {}
-    for pid, mid, day in db.execute("SELECT participant_id, module_id, completed_on FROM training_completions"):
-        done.setdefault(pid, {})[mid] = dt.date.fromisoformat(day)
+    mentees = mentee_counts(db)
+    done = completions(db)
     trained = trained_ids(db)
     return [
-        TraineeRow(pid, name, dept, role, int(mentees.get(pid, 0)), done.get(pid, {}), pid in trained)
-        for pid, name, dept, role in db.execute(
-            "SELECT id, name, department, role FROM participants WHERE status = 'active' AND archived = 0 "
-            "ORDER BY name COLLATE NOCASE"
-        )
+        TraineeRow(p.id, p.name, p.department, p.role, mentees.get(p.id, 0), done.get(p.id, {}), p.id in trained)
+        for p in active_people(db)
     ]
 
 
@@ -120,7 +108,9 @@ class ModulesModel(RecordsModel):
         m = self.modules[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             n = self.counts.get(m.id or 0, 0)
-            return (m.name, "Required" if m.required else "Optional", f"{n} people", m.description)[index.column()]
+            return (m.name, "Required" if m.required else "Optional", plural(n, "person", "people"), m.description)[
+                index.column()
+            ]
         if role == Qt.ItemDataRole.ToolTipRole:
             return m.description or None
         return None
@@ -211,7 +201,7 @@ class MentorFilter(QSortFilterProxyModel):
 class ModuleDialog(QDialog):
     """Add or edit a training module."""
 
-    def __init__(self, ctx: Any, module: Module | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, module: Module | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.original = module
@@ -259,7 +249,7 @@ class CompletionDialog(QDialog):
     """Record that the selected people completed a module on a day."""
 
     def __init__(
-        self, ctx: Any, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
+        self, ctx: AppContext, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -296,7 +286,7 @@ class CompletionDialog(QDialog):
         if module_id is None:
             self.message.show_error("Add a training module first.")
             return
-        label = f"Record {self.module.currentText()} for {len(self.people)} people"
+        label = f"Record {self.module.currentText()} for {plural(len(self.people), 'person', 'people')}"
         try:
             self.saved = self.ctx.run(
                 label,
@@ -316,11 +306,12 @@ class TrainingPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.modules_model = ModulesModel(self)
         self.modules_view = QTableView(self)
+        widgets.fit_on_sample(self.modules_view)
         self.modules_view.setModel(self.modules_model)
         self.modules_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.modules_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -330,14 +321,20 @@ class TrainingPage(QWidget):
         self.modules_view.doubleClicked.connect(lambda _: self.edit_module())
         self.modules_view.setAccessibleName("Training modules")
 
-        self.add_button = QPushButton("Add module…", self)
-        self.add_button.clicked.connect(self.add_module)
-        self.edit_button = QPushButton("Edit…", self)
-        self.edit_button.clicked.connect(self.edit_module)
-        self.delete_button = QPushButton("Delete", self)
-        self.delete_button.clicked.connect(self.delete_module)
-        self.defaults_button = QPushButton("Add the standard modules", self)
-        self.defaults_button.clicked.connect(self.add_defaults)
+        act = page_parts.action
+        self.add_action = act(self, "Add module…", self.add_module)
+        self.edit_action = act(self, "Edit module…", self.edit_module)
+        self.delete_action = act(self, "Delete module", self.delete_module)
+        self.defaults_action = act(self, "Add the standard modules", self.add_defaults)
+        self.record_action = act(self, "Record completion…", self.record, "Record a module for the selected people")
+        self.clear_action = act(
+            self, "Remove completion", self.remove_completion, "Remove the completion in the selected module column"
+        )
+        self.toolbar = page_parts.toolbar(
+            self,
+            (self.add_action, self.edit_action, self.delete_action, self.defaults_action),
+            (self.record_action, self.clear_action),
+        )
 
         self.people_model = TraineesModel(self)
         self.proxy = MentorFilter(self)
@@ -347,53 +344,48 @@ class TrainingPage(QWidget):
         )
         self.people_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.people_view.doubleClicked.connect(lambda _: self.record())
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search name or department…")
-        self.search.setClearButtonEnabled(True)
+        self.search = page_parts.search_box(self, "Search name or department…", "Search mentors")
         self.mentors_only = QCheckBox("Mentors only", self)
         self.mentors_only.setChecked(True)
         self.search.textChanged.connect(lambda _: self._filter())
         self.mentors_only.toggled.connect(lambda _: self._filter())
         self.summary = QLabel(self)
-        self.record_button = QPushButton("Record completion…", self)
-        self.record_button.clicked.connect(self.record)
-        self.clear_button = QPushButton("Remove completion", self)
-        self.clear_button.setToolTip("Remove the completion in the selected module column")
-        self.clear_button.clicked.connect(self.remove_completion)
+        for view in (self.modules_view, self.people_view):
+            view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.mentors_only)
+        filters.addStretch(1)
+        filters.addWidget(self.summary)
 
         top = QWidget(self)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(QLabel("<b>Training modules</b> — a mentor is <i>trained</i> once every required module is done."))
         tl.addWidget(self.modules_view, 1)
-        row = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.delete_button, self.defaults_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        tl.addLayout(row)
-
+        self.people = page_parts.EmptyView(self.people_view, self)
+        self.show_everyone = self.people.empty.add_button("Show everyone", lambda: self.mentors_only.setChecked(False))
+        self.clear_search = self.people.empty.add_button("Clear the search", self.search.clear)
         bottom = QWidget(self)
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.mentors_only)
         bl.addLayout(filters)
-        bl.addWidget(self.summary)
-        bl.addWidget(self.people_view, 1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.record_button)
-        actions.addWidget(self.clear_button)
-        actions.addStretch(1)
-        bl.addLayout(actions)
+        bl.addWidget(self.people, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(1, 2)
+        self.body = page_parts.EmptyView(splitter, self)
+        self.empty_defaults = self.body.empty.add_button("Add the standard modules", self.add_defaults)
+        self.empty_add = self.body.empty.add_button("Add a module…", self.add_module)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        ctx.changed.connect(self._on_changed)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.body, 1)
+        ctx.changed.connect(when_shown(self, self._on_changed))
         self.reload()
 
     def _on_changed(self, changes: Any) -> None:
@@ -402,26 +394,64 @@ class TrainingPage(QWidget):
 
     def reload(self) -> None:
         modules = list_modules(self.ctx.db)
-        counts = dict(self.ctx.db.execute("SELECT module_id, count(*) FROM training_completions GROUP BY module_id"))
+        counts = completion_counts(self.ctx.db)
         self.modules_model.load(modules, counts)
         self.modules_view.resizeColumnsToContents()
         rows = load_trainees(self.ctx.db)
         self.people_model.load(rows, modules)
         self.people_view.resizeColumnsToContents()
+        writable = not self.ctx.readonly
         # Offered to start a catalogue; an organisation with its own modules keeps them.
-        self.defaults_button.setVisible(not self.ctx.readonly and not modules)
+        self.defaults_action.setVisible(writable and not modules)
         mentors = [r for r in rows if r.is_mentor]
         with_mentees = [r for r in mentors if r.mentees]
+        untrained = sum(not r.trained for r in with_mentees)
         self.summary.setText(
-            f"{sum(r.trained for r in mentors)} of {len(mentors)} mentors trained · "
-            f"{sum(not r.trained for r in with_mentees)} mentoring without completed training"
+            f"{sum(r.trained for r in mentors)} of {plural(len(mentors), 'mentor')} trained"
+            + (f" · {untrained} mentoring without completed training" if untrained else "")
         )
+        if modules:
+            self.body.show_content()
+        else:
+            self.body.show_empty(
+                "No training modules yet",
+                "A mentor is trained once they have completed every required module. Start with the standard "
+                "modules (mentoring foundations, listening and questions, feedback) or add your own.",
+            )
+        self.empty_defaults.setVisible(writable)
+        self.empty_add.setVisible(writable)
         self._filter()
-        for b in (self.add_button, self.edit_button, self.delete_button, self.record_button, self.clear_button):
-            b.setEnabled(not self.ctx.readonly)
+
+    def _update_actions(self) -> None:
+        writable = not self.ctx.readonly
+        module = self.selected_module() is not None
+        people = bool(self.people_view.selectionModel().selectedRows())
+        self.add_action.setEnabled(writable)
+        self.edit_action.setEnabled(writable and module)
+        self.delete_action.setEnabled(writable and module)
+        self.record_action.setEnabled(writable and people and bool(self.modules_model.modules))
+        self.clear_action.setEnabled(writable and people)
 
     def _filter(self) -> None:
         self.proxy.set_filter(self.search.text(), self.mentors_only.isChecked())
+        shown, total = self.proxy.rowCount(), self.people_model.rowCount()
+        if shown:
+            self.people.show_content()
+        elif not total:
+            self.people.show_empty(
+                "No active participants yet", "Add participants on the Participants page to follow their training."
+            )
+        elif self.search.text().strip():
+            self.people.show_empty(f"No one matches “{self.search.text().strip()}”", "Try fewer letters.")
+        else:
+            self.people.show_empty(
+                "No mentors yet",
+                "Mentors are people with the role mentor (or mentor & mentee), and anyone mentoring in a pairing.",
+            )
+        searching = bool(self.search.text().strip())
+        self.show_everyone.setVisible(total > 0 and self.mentors_only.isChecked() and not searching)
+        self.clear_search.setVisible(searching)
+        self._update_actions()
 
     def selected_module(self) -> Module | None:
         rows = self.modules_view.selectionModel().selectedRows()
@@ -451,14 +481,14 @@ class TrainingPage(QWidget):
         if m is None or m.id is None:
             return
         n = self.modules_model.counts.get(m.id, 0)
-        text = f"Delete the module “{m.name}”" + (f" and its {n} completions?" if n else "?")
+        text = f"Delete the module “{m.name}”" + (f" and its {plural(n, 'completion')}?" if n else "?")
         if widgets.confirm(self, "Delete module", text, "Delete"):
             widgets.run_write(self.ctx, self, f"Delete module {m.name}", delete_module, m.id)
 
     def add_defaults(self) -> None:
         added = widgets.run_write(self.ctx, self, "Add standard training modules", add_default_modules)
         if added:
-            self.status_message.emit(f"Added {len(added)} modules")
+            self.status_message.emit(f"Added {plural(len(added), 'module')}")
 
     def record(self) -> None:
         people = self.selected_people()
@@ -472,7 +502,7 @@ class TrainingPage(QWidget):
         if 0 <= column < len(self.modules_model.modules):
             dialog.module.setCurrentIndex(column)
         if widgets.exec_dialog(dialog) and dialog.saved:
-            self.status_message.emit(f"Recorded training for {dialog.saved} people")
+            self.status_message.emit(f"Recorded training for {plural(dialog.saved, 'person', 'people')}")
 
     def remove_completion(self) -> None:
         people = self.selected_people()

@@ -11,10 +11,9 @@ import pytest
 from invites_fixtures import set_coordinator
 from invites_helpers import events, parse
 
-from peerdesk import safefile
 from peerdesk.cli import main
 from peerdesk.invites import ExportError, ExportRequest, export_invites, plan_export, write_export
-from peerdesk.store import open_db
+from peerdesk.store import open_db, safefile
 
 
 def names(result) -> list[str]:

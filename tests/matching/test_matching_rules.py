@@ -267,7 +267,7 @@ def test_cancelling_stops_the_run():
     with pytest.raises(Cancelled):
         propose(synthetic.problem(40, "buddies"), cancel=lambda: True)
     seen = []
-    propose(synthetic.problem(40, "circles"), progress=lambda f, m: seen.append(f))
+    propose(synthetic.problem(40, "circles"), progress=lambda done, total, message: seen.append(done / total))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
 

@@ -10,13 +10,14 @@ import pytest
 
 from peerdesk.cli import main
 from peerdesk.matching import propose, violations
-from peerdesk.matching.load import flag_unschedulable, load_problem, record_proposal, stored_options, stored_weights
+from peerdesk.matching.load import flag_unschedulable, load_problem, round_of, stored_options, stored_weights
 from peerdesk.matching.model import DEFAULT_WEIGHTS, Options, Weights
 from peerdesk.matching.scoring import required_overlap
 from peerdesk.store import open_db
 from peerdesk.store import pairings as store
+from peerdesk.store.pairings import record_round
 from peerdesk.store.participants import add_participant
-from peerdesk.store.programs import Program, add_program, enrol, get_program, update_program
+from peerdesk.store.programs import Program, add_program, enrol, find_program, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability, parse_skills
 from peerdesk.store.settings import Settings, save_settings
 
@@ -70,7 +71,7 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
     problem = load_problem(db, "buddies", options=Options(odd_person="sitout"))
     proposal = propose(problem)
     assert len(proposal.groups) == 1 and proposal.unmatched[0].sat_out
-    round_id, changes = workspace.run("Accept round", record_proposal, proposal, started_on=dt.date(2026, 11, 9))
+    round_id, changes = workspace.run("Accept round", record_round, round_of(proposal), started_on=dt.date(2026, 11, 9))
     assert changes.touches("pairings", "pairing_members", "match_rounds", "round_sitouts")
     active = store.active_pairings(db)
     assert len(active) == 1 and active[0].round_id == round_id
@@ -91,14 +92,14 @@ def test_accepting_a_round_records_everything_in_one_undoable_step(workspace):
 def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
     people = [_add(db, f"P{k} Person", department=("Sales", "Design")[k % 2]) for k in range(6)]
     first = propose(load_problem(db, "buddies"))
-    record_proposal(db, first)
+    record_round(db, round_of(first))
     locked = store.active_pairings(db)[0]
     store.set_locked(db, locked.id, True)
     problem = load_problem(db, "buddies")
     assert [sorted(g.ids) for g in problem.locked] == [sorted(locked.member_ids)]
     second = propose(problem)
     assert violations(problem, second) == []
-    record_proposal(db, second)
+    record_round(db, round_of(second))
     active = store.active_pairings(db)
     assert locked.id in {p.id for p in active}
     assert len(active) == 3
@@ -110,7 +111,7 @@ def test_rotation_ends_the_previous_round_but_keeps_locked_pairings(db):
 def test_no_repeat_window_counts_the_last_k_rounds(db):
     save_settings(db, Settings(buddy_no_repeat_rounds=1))
     a, b = _add(db, "Ann A"), _add(db, "Bob B")
-    record_proposal(db, propose(load_problem(db, "buddies")))
+    record_round(db, round_of(propose(load_problem(db, "buddies"))))
     assert store.recent_pairs(db, None, 1) == {(a.id, b.id)}  # active now
     for p in store.active_pairings(db):
         store.end_pairing(db, p.id, dt.date(2026, 10, 1))
@@ -126,7 +127,7 @@ def test_no_repeat_window_counts_the_last_k_rounds(db):
 
 def test_history_contacts_and_department_matrix(db, org):
     people, program = org
-    record_proposal(db, propose(load_problem(db, "mentoring", program_id=program.id)), program_id=program.id)
+    record_round(db, round_of(propose(load_problem(db, "mentoring", program_id=program.id))), program_id=program.id)
     contacts = store.contacts_of(db, people["ada"].id)
     assert [c.other_name for c in contacts] == ["Max Weber"]
     assert contacts[0].kind == "mentoring" and contacts[0].program == "Buddies"
@@ -170,7 +171,10 @@ def test_match_json_follows_the_design_contract(demo_file, capsys):
     assert main(["--db", str(demo_file), "match", "--program", "New-Hire Buddies", "--mode", "buddies", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["mode"] == "buddies"
-    assert set(out) == {"mode", "groups", "unmatched", "total_score"}
+    assert set(out) == {"mode", "groups", "unmatched", "total_score", "objective", "lowest_score", "blocking_pairs"}
+    assert out["objective"] == "best"
+    assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
+    assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0
     group = out["groups"][0]
     assert {"members", "score", "breakdown"} <= set(group)
     assert {m["role"] for g in out["groups"] for m in g["members"]} == {"peer"}
@@ -194,9 +198,30 @@ def test_match_accept_records_and_list_pairings_shows_them(demo_file, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == before + len(out["groups"])
     circles = [r for r in rows if r["round_id"] == out["round_id"]]
-    assert {len(r["members"]) for r in circles} <= {4, 5, 6}
+    assert {len(r["members"]) for r in circles} <= {3, 4, 5, 6}  # 3 to 6 people who share a skill and an hour
     assert {"id", "program", "kind", "status", "members"} <= set(rows[0])
     assert all(r["kind"] == "circle" and r["status"] == "active" for r in circles)
+
+
+@pytest.mark.parametrize(
+    ("program", "mode"), [("Engineering & Data Mentoring", "mentoring"), ("New-Hire Buddies", "buddies")]
+)
+def test_match_objectives_report_what_they_promise(demo_file, capsys, program, mode):
+    capsys.readouterr()
+    figures = {}
+    for objective in ("best", "fairest", "stable"):
+        args = ["--db", str(demo_file), "match", "--program", program, "--mode", mode, "--objective", objective]
+        assert main([*args, "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["objective"] == objective
+        figures[objective] = out
+    assert figures["stable"]["blocking_pairs"] == 0
+    assert figures["fairest"]["lowest_score"] >= figures["best"]["lowest_score"] - 1e-4
+    assert figures["best"]["total_score"] >= figures["fairest"]["total_score"] - 1e-3
+    matched = {o: sum(len(g["members"]) for g in out["groups"]) for o, out in figures.items()}
+    assert matched["fairest"] == matched["best"] >= matched["stable"]
+    assert main(["--db", str(demo_file), "match", "--program", program, "--mode", mode, "--objective", "stable"]) == 0
+    assert "Objective: stable" in capsys.readouterr().out
 
 
 def test_match_errors_are_one_line(demo_file, capsys):
@@ -204,6 +229,10 @@ def test_match_errors_are_one_line(demo_file, capsys):
     assert "no program named 'Nope'" in capsys.readouterr().err
     assert main(["--db", str(demo_file), "match", "--mode", "circles", "--group-size", "9"]) == 2
     assert main(["--db", str(demo_file), "match", "--mode", "trios"]) == 2
+    capsys.readouterr()
+    assert main(["--db", str(demo_file), "match", "--mode", "circles", "--objective", "stable"]) == 2
+    assert "--objective stable is for mentoring, buddies and cross_functional" in capsys.readouterr().err
+    assert main(["--db", str(demo_file), "match", "--mode", "buddies", "--objective", "fair"]) == 2
 
 
 def test_match_text_output_explains_pairs(demo_file, capsys):
@@ -262,10 +291,25 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     args = ["--db", str(path), "match", "--program", "Buddies", "--mode", "buddies"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"mode", "groups", "unmatched", "total_score"}
+    assert set(out) == {"mode", "groups", "unmatched", "total_score", "objective", "lowest_score", "blocking_pairs"}
+    assert out["objective"] == "best"
+    assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
+    assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0
     (flagged,) = [g for g in out["groups"] if "cannot_meet" in g]
     assert ana.email in {m["email"] for m in flagged["members"]}
     assert "share no free hour in the next 4 weeks" in flagged["cannot_meet"]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "cannot meet: Ana Lima and" in text and "1 of them cannot hold a first meeting" in text
+
+
+def test_the_demo_circles_program_forms_circles_under_the_rules(demo_file, capsys):
+    args = ["--db", str(demo_file), "match", "--program", "Cross-Functional Learning Circles", "--mode", "circles"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["groups"], "a demo where no circle can form shows the coordinator nothing"
+    db = open_db(demo_file)
+    problem = load_problem(db, "circles", program_id=find_program(db, "Cross-Functional Learning Circles").id)
+    assert violations(problem, propose(problem)) == []
+    for g in out["groups"]:
+        assert g["facts"][0] == f"all {len(g['members'])} want to learn {g['skill']}"

@@ -126,3 +126,19 @@ def test_a_certificate_prints_the_date_of_the_award(small):
     assert "30 October 2026" in text and "2 November 2026" not in text
     preview = certificates.preview_issued(dim)
     assert certificates.award_date(preview) == D(2026, 10, 31)
+
+
+def test_training_lists_follow_the_same_rule(small):
+    from peerdesk.store.lookups import completion_counts, mentee_counts
+    from peerdesk.store.training import Module, add_module
+
+    # Zoë's pairing is marked ended but its end is dated 30 November: on 2 November it still runs.
+    small.db.execute("UPDATE pairings SET status = 'ended', ended_on = '2026-11-30'")
+    assert mentee_counts(small.db) == {small.p["zoe"]: 1}
+    module = add_module(small.db, Module("Listening")).id
+    small.db.execute(
+        "INSERT INTO training_completions(participant_id, module_id, completed_on) VALUES (?, ?, '2026-10-01'), "
+        "(?, ?, '2026-12-01')",
+        (small.p["zoe"], module, small.p["mo"], module),
+    )
+    assert completion_counts(small.db) == {module: 1}  # the one dated 1 December is not done yet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peerdesk.cli import main
+from peerdesk.jobs import Cancelled
 from peerdesk.metrics import catalogue as cat
 from peerdesk.metrics import people, summary
 from peerdesk.metrics.scope import Period, Scope
@@ -89,7 +90,7 @@ def test_participant_report_period_filters_sessions(small):
 
 
 def test_cancel_leaves_no_file(small, tmp_path):
-    with pytest.raises(reports.ReportCancelled):
+    with pytest.raises(Cancelled):
         reports.write_program_report(
             reports.gather_program(small.db, small.program), tmp_path / "r.pdf", cancel=lambda: True
         )

@@ -141,7 +141,7 @@ def test_export_into_a_missing_folder(store, tmp_path, capsys, demo_file):
 
 
 def test_export_into_a_read_only_folder(store, tmp_path, monkeypatch):
-    import peerdesk.safefile as safefile
+    import peerdesk.store.safefile as safefile
 
     def denied(*a, **k):
         raise PermissionError(errno.EACCES, "Permission denied")

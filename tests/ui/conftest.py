@@ -1,5 +1,6 @@
-"""Fixtures for the window's tests: isolated QSettings, a context over an in-memory store, people,
-and message boxes / file dialogs replaced by recorders so that nothing modal ever blocks."""
+"""Fixtures for the window's tests: isolated QSettings, a context over a program file in a temporary
+folder (worker threads read it as they read a coordinator's file), people, and message boxes / file
+dialogs replaced by recorders so that nothing modal ever blocks."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
 
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant, SkillLevel, Window
+from peerdesk.store.workspace import Workspace
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 
@@ -40,6 +42,7 @@ class Prompts:
     confirm_answer: bool = True
     open_paths: list[Path | None] = field(default_factory=list)
     save_paths: list[Path | None] = field(default_factory=list)
+    delimiter: str = ","  # the separator chosen in the participant export's file dialog
 
 
 @pytest.fixture
@@ -57,7 +60,25 @@ def prompts(monkeypatch) -> Prompts:
     monkeypatch.setattr(widgets, "confirm", confirm)
     monkeypatch.setattr(widgets, "ask_open_file", lambda *a, **k: rec.open_paths.pop(0) if rec.open_paths else None)
     monkeypatch.setattr(widgets, "ask_save_file", lambda *a, **k: rec.save_paths.pop(0) if rec.save_paths else None)
+
+    def export_target(*a: Any, **k: Any) -> tuple[Path, str] | None:
+        path = rec.save_paths.pop(0) if rec.save_paths else None
+        return None if path is None else (path, rec.delimiter)
+
+    from peerdesk.ui import import_dialog
+
+    monkeypatch.setattr(import_dialog, "ask_export_target", export_target)
     return rec
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A program file, not an in-memory store: the window's jobs take the same threaded path as a user's."""
+    ws = Workspace.open(tmp_path / "program.peerdesk.db")
+    yield ws
+    QThreadPool.globalInstance().waitForDone()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the test's widgets, closed by qtbot
+    ws.close()
 
 
 @pytest.fixture
@@ -116,3 +137,43 @@ PEOPLE = [
 def people(ctx) -> list[Participant]:
     """A handful of participants with accents, other scripts, quotes; written without undo history."""
     return [add_participant(ctx.db, p) for p in PEOPLE]
+
+
+def _settle(*widgets: Any, timeout_s: float = 20.0) -> None:
+    """Let every background job of these widgets report and show its outcome, as a user would wait."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from peerdesk.ui.jobs import JobRunner
+
+    deadline = time.perf_counter() + timeout_s
+    while True:
+        QApplication.processEvents()
+        busy = [r for w in widgets for r in w.findChildren(JobRunner) if r.busy]
+        if not busy:
+            return
+        if time.perf_counter() > deadline:
+            raise AssertionError(f"{len(busy)} background job(s) still running after {timeout_s} s")
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def settle(qapp):
+    """settle(page, ...): wait for the page's figures, computed on worker threads, to show."""
+    return _settle
+
+
+@pytest.fixture
+def jobs_awaited(monkeypatch, qapp):
+    """Every background job is awaited right after it starts: it still runs on a pool thread over
+    its own reader of the program file, and the test reads its outcome as a user would, once shown."""
+    from peerdesk.ui.jobs import JobRunner
+
+    start = JobRunner.run
+
+    def run_and_wait(self: JobRunner, fn: Any) -> None:
+        start(self, fn)
+        self.wait()
+
+    monkeypatch.setattr(JobRunner, "run", run_and_wait)

@@ -20,7 +20,7 @@ from peerdesk.ui.main_window import LAST_FILE_KEY, MainWindow
 @pytest.fixture
 def window(qtbot, prompts, tmp_path, monkeypatch):
     monkeypatch.setattr(demo_program, "data_dir", lambda: tmp_path / "data")
-    monkeypatch.setattr("peerdesk.cli.default_db_path", lambda: tmp_path / "data" / "program.peerdesk.db")
+    monkeypatch.setattr("peerdesk.paths.default_db_path", lambda: tmp_path / "data" / "program.peerdesk.db")
     win = MainWindow()
     qtbot.addWidget(win)
     yield win

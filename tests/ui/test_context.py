@@ -5,7 +5,7 @@ from __future__ import annotations
 from peerdesk.store.backups import list_backups
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
-from peerdesk.store.workspace import Workspace
+from peerdesk.store.workspace import Workspace, bulk
 from peerdesk.ui.context import AppContext
 
 
@@ -24,6 +24,10 @@ def test_bulk_change_is_backed_up_first(tmp_path):
     ctx = AppContext(Workspace.open(path))
     ctx.run("Add Ada", add_participant, Participant(name="Ada", email="ada@example.com"))
     before = len(list_backups(path))
-    ctx.run("Import participants", add_participant, Participant(name="Bo", email="bo@example.com"), backup_first=True)
+    ctx.run(
+        "Import participants",
+        bulk("import people")(lambda db, p: add_participant(db, p)),
+        Participant(name="Bo", email="bo@example.com"),
+    )
     assert len(list_backups(path)) == before + 1
     ctx.workspace.close()

@@ -55,10 +55,11 @@ def setup(ctx, people):
 
 
 @pytest.fixture
-def page(ctx, setup, qtbot):
+def page(ctx, setup, qtbot, settle):
     w = DashboardPage(ctx)
     qtbot.addWidget(w)
     w.show()
+    settle(w)
     return w
 
 
@@ -86,9 +87,10 @@ def test_cards_compare_the_month_so_far_with_the_same_days_of_last_month(page):
     assert page.cards["learning_hours"].change.text() == "＝ same as 1–2 Oct"
 
 
-def test_goal_progress_changes_when_the_session_is_marked_held(page, ctx, setup, qtbot):
+def test_goal_progress_changes_when_the_session_is_marked_held(page, ctx, setup, qtbot, settle):
     ctx.run("Mark held", mark_held, setup["past"].id, {setup["lukasz"]: True})
     qtbot.waitUntil(lambda: not page._stale)  # changes are coalesced into one refresh
+    settle(page)
     progress = page.goals.progress(0)
     assert progress.actual == 1
     assert page.goals.data(page.goals.index(0, 1)) == "1"
@@ -125,20 +127,23 @@ def test_clicking_items_opens_them(page, ctx, setup, monkeypatch):
     assert seen[0] == ("session", setup["past"].id)
 
 
-def test_program_filter(page, ctx, setup, qtbot):
+def test_program_filter(page, ctx, setup, qtbot, settle):
     other = ctx.run("New program", add_program, Program("Other"))
     qtbot.waitUntil(lambda: not page._stale)
     assert page.program_combo.findData(other.id) > 0
     page.program_combo.setCurrentIndex(page.program_combo.findData(other.id))
+    settle(page)
     assert page.cards["active_participants"].value.text() == "0"
     assert page.goals.rowCount() == 0
 
 
-def test_hidden_page_refreshes_when_shown(page, ctx, setup):
+def test_hidden_page_refreshes_when_shown(page, ctx, setup, settle):
     page.hide()
     ctx.run("Mark held", mark_held, setup["past"].id, {setup["lukasz"]: True})
+    settle(page)
     assert page.goals.progress(0).actual == 0  # not recomputed while hidden
     page.show()
+    settle(page)
     assert page.goals.progress(0).actual == 1
 
 
@@ -186,16 +191,18 @@ def test_a_program_file_is_computed_in_the_background(tmp_path, qtbot):
         ws.close()
 
 
-def test_department_filter(page, ctx, setup):
+def test_department_filter(page, ctx, setup, settle):
     assert page.department_combo.findData("Data") > 0
     page.department_combo.setCurrentIndex(page.department_combo.findData("Data"))
+    settle(page)
     assert page.cards["active_participants"].value.text() == "2"  # Łukasz and 李娜
     assert page.data.period.start == D(2026, 11, 1)
     page.department_combo.setCurrentIndex(0)
+    settle(page)
     assert page.cards["active_participants"].value.text() == "5"
 
 
-def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot, prompts, monkeypatch):
+def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot, prompts, monkeypatch, settle):
     import peerdesk.ui.dashboard_page as module
 
     def broken(db, program_id):
@@ -204,5 +211,6 @@ def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot
     monkeypatch.setattr(module, "_goals", broken)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
+    settle(page)
     assert prompts.bugs and "could not be computed" in prompts.bugs[0][0]
     assert page.cards["active_participants"].value.text() == "5"

@@ -53,7 +53,7 @@ def test_selected_sessions_one_file_per_participant_with_drafts(ctx, qtbot, prog
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert "Zoë Ødegård.ics" in written and "Zoë Ødegård.eml" in written
     assert len([n for n in written if n.endswith(".ics")]) == 7  # everyone in the two sessions
-    assert dialog.status.text().startswith("Wrote 7 invitation file(s), 7 e-mail draft(s) for 2 session(s)")
+    assert dialog.status.text().startswith("Wrote 7 invitation files, 7 e-mail drafts for 2 sessions")
     msg = email.message_from_bytes((tmp_path / "out" / "李小龍.eml").read_bytes(), policy=email.policy.default)
     assert msg["To"].addresses[0].addr_spec == "li@example.com"
     assert dialog.open_button.isVisible()
@@ -131,7 +131,7 @@ def test_stop_leaves_only_whole_files(ctx, qtbot, program, tmp_path, monkeypatch
     real = invites_dialog.write_export
 
     def slow_start(plan, folder, progress=None, cancelled=None):
-        dialog._writer.stop()  # as if Stop was pressed right away
+        dialog._writer.cancel()  # as if Stop was pressed right away
         return real(plan, folder, progress=progress, cancelled=cancelled)
 
     monkeypatch.setattr(invites_dialog, "write_export", slow_start)

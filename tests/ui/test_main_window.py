@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from peerdesk.store import open_db
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
+from peerdesk.store.workspace import Workspace
 from peerdesk.ui import main_window as mw
 from peerdesk.ui import safe_open, widgets
 from peerdesk.ui.context import AppContext
@@ -36,12 +37,15 @@ def window(ctx, people, qtbot, prompts):
     return win
 
 
-def test_sidebar_lists_the_pages_and_shows_participants(window):
+def test_sidebar_lists_the_pages_and_shows_participants(window, qtbot):
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [t for t, _ in PAGES]
     assert not window.sidebar.item(0).icon().isNull()
     assert isinstance(window.current_page(), ParticipantsPage)
     assert window.counts_label.text() == "6 participants · 5 active"
-    assert window.windowTitle() == "Unsaved program — PeerDesk"
+    assert window.windowTitle() == "program.peerdesk.db — PeerDesk"
+    unsaved = mw.MainWindow(AppContext(Workspace.open(":memory:")))
+    qtbot.addWidget(unsaved)
+    assert unsaved.windowTitle() == "Unsaved program — PeerDesk"
 
 
 def test_menus(window):

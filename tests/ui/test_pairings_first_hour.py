@@ -7,7 +7,8 @@ import html
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from pairings_helpers import run, select
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from peerdesk.store import pairings as store
@@ -50,32 +51,19 @@ def _page(qtbot, ctx, program_id: int) -> PairingsPage:
     return page
 
 
-def _run(qtbot, page: PairingsPage) -> None:
-    with qtbot.waitSignal(page.proposal_ready, timeout=20000):
-        qtbot.mouseClick(page.propose_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.job is None, timeout=5000)
-
-
-def _select(page: PairingsPage, row: int) -> None:
-    index = page.proposal_proxy.mapFromSource(page.proposal_model.index(row, 0))
-    page.proposal_view.selectionModel().select(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-    )
-
-
 def test_min_common_follows_the_meeting_length_and_groups_that_cannot_meet_are_flagged(qtbot, ctx, pieces, prompts):
     ana, program = pieces
     page = _page(qtbot, ctx, program.id)
     assert page.overlap_spin.value() == 1.0  # meetings last an hour unless the program says otherwise
     assert page.options().min_overlap_hours is None
-    _run(qtbot, page)
+    run(qtbot, page)
     model = page.proposal_model
     (row,) = [r for r, g in enumerate(model.groups) if ana.id in g.ids]
     why = model.data(model.index(row, 4))
     assert why.startswith("Cannot meet: Ana Lima and ") and "share no free hour" in why
     assert model.data(model.index(row, 1), Qt.ItemDataRole.BackgroundRole) is not None
     assert "1 group cannot meet" in page.summary_label.text()
-    _select(page, row)
+    select(page, row)
     assert "Cannot meet:" in page.detail_label.text()
     # a program whose meetings last 90 minutes asks for 1.5 h in common by default
     update_program(ctx.db, replace(get_program(ctx.db, program.id), config={"meeting_minutes": 90}))
@@ -88,10 +76,10 @@ def test_the_why_of_the_selected_group_wraps_in_a_pane(qtbot, ctx, pieces, promp
     page = _page(qtbot, ctx, program.id)
     page.resize(1200, 800)  # what is left of a 1440 px window beside the sidebar
     page.show()
-    _run(qtbot, page)
+    run(qtbot, page)
     assert page.proposal_view.selectionModel().selectedRows()  # the first group is selected for you
     for row, group in enumerate(page.proposal_model.groups):
-        _select(page, row)
+        select(page, row)
         text = page.detail_label.text()
         for fact in group.facts:
             assert html.escape(fact) in text
@@ -122,7 +110,7 @@ def test_enter_accepts_the_round_and_escape_cancels(qtbot, ctx, pieces, monkeypa
     _, program = pieces
     monkeypatch.setattr(widgets, "inform", lambda *a: None)
     page = _page(qtbot, ctx, program.id)
-    _run(qtbot, page)
+    run(qtbot, page)
     seen: list[str] = []
     _answer(qtbot, key, seen)
     qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
@@ -134,7 +122,7 @@ def test_enter_accepts_the_round_and_escape_cancels(qtbot, ctx, pieces, monkeypa
 def test_after_accepting_the_page_offers_first_meetings_then_invites(qtbot, ctx, pieces, prompts, monkeypatch):
     ana, program = pieces
     page = _page(qtbot, ctx, program.id)
-    _run(qtbot, page)
+    run(qtbot, page)
     qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
     assert page.proposal_stack.currentIndex() == 1
     assert "Round 1 accepted" in page.next_title.text() and "2 pairings of Buddies" in page.next_title.text()

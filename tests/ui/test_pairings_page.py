@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from pairings_helpers import run, select
+from PySide6.QtCore import Qt
 
 from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant
@@ -49,25 +50,12 @@ def _page(qtbot, ctx) -> PairingsPage:
     return page
 
 
-def _run(qtbot, page: PairingsPage) -> None:
-    with qtbot.waitSignal(page.proposal_ready, timeout=20000):
-        qtbot.mouseClick(page.propose_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.job is None, timeout=5000)
-
-
-def _select(page: PairingsPage, row: int) -> None:
-    index = page.proposal_proxy.mapFromSource(page.proposal_model.index(row, 0))
-    page.proposal_view.selectionModel().select(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-    )
-
-
-def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, org, prompts):
+def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, org, prompts, settle):
     people, program = org
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
     page.mode_combo.setCurrentIndex(page.mode_combo.findData("buddies"))
-    _run(qtbot, page)
+    run(qtbot, page)
     model = page.proposal_model
     assert model.rowCount() == 3  # seven people: two pairs and a trio
     assert sorted(len(g.members) for g in model.groups) == [2, 2, 3]
@@ -78,10 +66,12 @@ def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, o
     assert prompts.confirms and "Accept round" in prompts.confirms[0][0]
     active = store.active_pairings(ctx.db, program.id)
     assert len(active) == 3 and all(p.kind == "buddy" for p in active)
+    settle(page)  # the history is read on a worker
     assert page.rounds_model.rowCount() == 1
     assert page.proposal_model.rowCount() == 0
     ctx.undo()
     assert store.active_pairings(ctx.db, program.id) == []
+    settle(page)
     assert page.rounds_model.rowCount() == 0
 
 
@@ -90,15 +80,15 @@ def test_lock_then_reject_keeps_the_locked_group_and_drops_the_rejected_pair(qtb
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
     page.mode_combo.setCurrentIndex(page.mode_combo.findData("cross_functional"))
-    _run(qtbot, page)
+    run(qtbot, page)
     groups = page.proposal_model.groups
-    _select(page, 0)
+    select(page, 0)
     assert page.lock_button.text() == "Lock"
     qtbot.mouseClick(page.lock_button, Qt.MouseButton.LeftButton)
     locked_ids = set(groups[0].ids)
     assert page.proposal_model.groups[0].locked
     rejected = page.proposal_model.groups[1]
-    _select(page, 1)
+    select(page, 1)
     with qtbot.waitSignal(page.proposal_ready, timeout=20000):
         qtbot.mouseClick(page.reject_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.job is None, timeout=5000)
@@ -120,9 +110,12 @@ def test_swap_applies_when_valid_and_explains_when_not(qtbot, ctx, org, prompts)
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
     page.mode_combo.setCurrentIndex(page.mode_combo.findData("mentoring"))
-    _run(qtbot, page)
+    run(qtbot, page)
     groups = page.proposal_model.groups
     assert all(g.members[0].role == "mentor" for g in groups)
+    for combo in (page.swap_a, page.swap_b):  # the open list shows every entry whole (issue 16 point 9)
+        widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+        assert combo.view().minimumWidth() >= widest
     # mentor with mentee is refused
     page.swap_a.setCurrentIndex(page.swap_a.findData(groups[0].members[0].id))
     page.swap_b.setCurrentIndex(page.swap_b.findData(groups[1].members[1].id))
@@ -143,7 +136,7 @@ def test_weight_sliders_are_stored_per_program_and_rerun(qtbot, ctx, org, prompt
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
     page.mode_combo.setCurrentIndex(page.mode_combo.findData("buddies"))
-    _run(qtbot, page)
+    run(qtbot, page)
     with qtbot.waitSignal(page.proposal_ready, timeout=20000):
         page.sliders["skills"].setValue(90)
     qtbot.waitUntil(lambda: page.job is None, timeout=5000)
@@ -167,14 +160,15 @@ def test_cancel_leaves_the_page_idle(qtbot, ctx, org, prompts):
     assert page.propose_button.isEnabled()
 
 
-def test_history_tabs_show_contacts_and_department_matrix(qtbot, ctx, org, prompts):
+def test_history_tabs_show_contacts_and_department_matrix(qtbot, ctx, org, prompts, settle):
     people, program = org
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
     page.mode_combo.setCurrentIndex(page.mode_combo.findData("buddies"))
-    _run(qtbot, page)
+    run(qtbot, page)
     first = page.proposal_model.groups[0]
     qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
+    settle(page)
     page.person_combo.setCurrentIndex(page.person_combo.findData(first.members[0].id))
     names = {page.contacts_model.data(page.contacts_model.index(r, 0)) for r in range(page.contacts_model.rowCount())}
     assert {m.name for m in first.members[1:]} <= names

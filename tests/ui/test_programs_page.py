@@ -24,6 +24,8 @@ from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.program_dialog import ProgramDialog, to_qdate
 from peerdesk.ui.programs_page import ProgramsPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 D = dt.date
 
 

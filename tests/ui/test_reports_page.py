@@ -15,6 +15,8 @@ from peerdesk.ui.reports_page import ReportsPage
 from tests.printing.conftest import NAMES, build
 from tests.printing.pdfcheck import contains_name, page_texts
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 
 @pytest.fixture
 def small_ctx(ctx):
@@ -59,11 +61,11 @@ def test_eligible_view_lists_who_qualifies_and_who_is_close(page, small_ctx):
     rows = _names(page)
     assert (NAMES["zoe"], "Recognition", "Qualifies") in rows
     assert (NAMES["mo"], "Community Builder", "Qualifies") in rows
-    assert (NAMES["yam"], "Completion", "Close") in rows
+    assert (NAMES["yam"], "Completion", "Nearly eligible") in rows
     assert all(verdict != "Not yet" for _, _, verdict in rows)
     page.show_choice.setCurrentIndex(2)  # everyone considered
     assert (NAMES["mo"], "Recognition", "Not yet") in _names(page)
-    assert "2 qualify, 2 close" in page.eligible_summary.text()
+    assert "2 qualify, 2 nearly eligible" in page.eligible_summary.text()
 
 
 def test_rules_dialog_changes_who_qualifies(qtbot, page, small_ctx, dialogs):
@@ -87,7 +89,7 @@ def test_rules_dialog_changes_who_qualifies(qtbot, page, small_ctx, dialogs):
     assert (NAMES["yam"], "Completion", "Qualifies") in rows
     assert (NAMES["dav"], "Completion", "Qualifies") in rows
     ctx.undo()
-    assert (NAMES["yam"], "Completion", "Close") in _names(page)
+    assert (NAMES["yam"], "Completion", "Nearly eligible") in _names(page)
 
 
 def test_rules_dialog_rejects_a_bad_threshold(qtbot, small_ctx):

@@ -91,8 +91,8 @@ def test_damaged_backup_is_refused_with_a_message(file_ctx, qtbot, prompts):
     assert len(list_participants(file_ctx.db)) == 4
 
 
-def test_read_only_and_in_memory(ctx, qtbot, file_ctx):
-    memory = RestoreDialog(ctx)
+def test_read_only_and_in_memory(qtbot, file_ctx):
+    memory = RestoreDialog(AppContext(Workspace.open(":memory:")))
     qtbot.addWidget(memory)
     assert not memory.restore_button.isEnabled() and "not stored in a file" in memory.intro.text()
     file_ctx.workspace.readonly = True
@@ -119,7 +119,6 @@ def test_human_sizes():
 
 def test_restoring_an_older_format_upgrades_it(tmp_path, monkeypatch, qapp, prompts, qtbot):
     from peerdesk.store import db as dbmod
-    from peerdesk.ui.restore_dialog import restore_into
 
     monkeypatch.setenv(backups.ENV_DIR, str(tmp_path / "backups"))
     path = tmp_path / "program.peerdesk.db"
@@ -133,7 +132,7 @@ def test_restoring_an_older_format_upgrades_it(tmp_path, monkeypatch, qapp, prom
     ws.run("Add", add_participant, Participant(name="Bo", email="bo@example.org"))
     ctx = AppContext(ws)
     (before_upgrade,) = backups.list_backups(path)
-    restore_into(ctx, before_upgrade)
+    ctx.restore(before_upgrade)
     assert ws.db.execute("PRAGMA user_version").fetchone()[0] == len(migrations)
     assert [p.name for p in list_participants(ws.db)] == ["Ada"]
     ctx.run("Later", lambda db: db.execute("INSERT INTO later(x) VALUES ('y')"))

@@ -24,6 +24,8 @@ from peerdesk.ui.session_week import HOUR_H
 from peerdesk.ui.session_widgets import ParticipantSessionsWidget
 from peerdesk.ui.sessions_page import SessionsPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 UTC = dt.UTC
 
 
@@ -94,11 +96,24 @@ def test_agenda_filters(page, ctx, qtbot):
     assert titles(page) == ["Old one"]
     page.status_filter.setCurrentIndex(0)
     qtbot.keyClicks(page.search, "week")
+    qtbot.waitUntil(lambda: not page._search_timer.isActive())  # the search runs when typing pauses
     assert titles(page) == ["Weekly"] * 3 and page.count_label.text() == "3 sessions · Europe/Berlin time"
     page.search.setText("no such title")
+    qtbot.waitUntil(lambda: not page._search_timer.isActive())
     assert page.agenda_stack.currentWidget() is page.empty and "No sessions match" in page.empty_label.text()
     qtbot.mouseClick(page.empty_clear, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 6 and page.agenda_stack.currentWidget() is page.table
+
+
+def test_title_search_runs_once_when_typing_pauses(page, qtbot, monkeypatch):
+    runs = []
+    real = page.apply_filters
+    monkeypatch.setattr(page, "apply_filters", lambda **kw: (runs.append(page.search.text()), real(**kw)))
+    page._search_timer.timeout.disconnect()
+    page._search_timer.timeout.connect(page.apply_filters)
+    qtbot.keyClicks(page.search, "week")
+    qtbot.waitUntil(lambda: not page._search_timer.isActive())
+    assert runs == ["week"]  # one query for four keystrokes
 
 
 def test_agenda_model_is_lazy(workspace, qtbot, qtmodeltester):

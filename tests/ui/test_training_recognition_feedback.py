@@ -16,6 +16,8 @@ from peerdesk.ui.program_dialog import to_qdate
 from peerdesk.ui.recognition_page import AwardDialog, RecognitionPage
 from peerdesk.ui.training_page import ModuleDialog, TrainingPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 D = dt.date
 
 
@@ -63,7 +65,7 @@ def test_standard_modules_then_record_completion_makes_a_trained_mentor(ctx, peo
     assert page.modules_model.rowCount() == 0
     page.add_defaults()
     required = [m for m in list_modules(ctx.db) if m.required]
-    assert len(required) == 3 and not page.defaults_button.isVisibleTo(page)
+    assert len(required) == 3 and not page.defaults_action.isVisible()
     zoe = people[0]
     assert page.proxy.rowCount() == 2  # mentors only: Zoë (mentor), Ana (both)
 
@@ -121,7 +123,7 @@ def test_leaderboard_per_period_and_award_with_reason(ctx, people, held, qtbot, 
     def drive(dialog):
         assert isinstance(dialog, AwardDialog)
         assert dialog.person.currentData() == people[0].id
-        assert "1 sessions led" in dialog.reason.toPlainText()
+        assert "1 session led" in dialog.reason.toPlainText()
         dialog.reason.clear()
         qtbot.keyClicks(dialog.reason, "Ran the Python clinic for the new analysts.")
         dialog.title.setCurrentText("Knowledge Sharer")
