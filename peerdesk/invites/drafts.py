@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from email.charset import Charset
 from email.errors import HeaderParseError
 from email.header import Header
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -20,8 +20,24 @@ from peerdesk.invites.timezones import zone
 from peerdesk.wording import plural
 
 UTC = dt.UTC
+
+
 # Headers set raw (encoded words made by email.header.Header) are written as they are.
-POLICY = email.policy.SMTP.clone(refold_source="none")
+class _Registry(HeaderRegistry):
+    """The header classes of the standard registry, each made once (the registry makes a class per header set)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._made:
+            self._made[key] = super().__getitem__(name)
+        return self._made[key]
+
+
+POLICY = email.policy.SMTP.clone(refold_source="none", header_factory=_Registry())
 UTF8 = Charset("utf-8")
 
 
