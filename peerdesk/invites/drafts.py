@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import email.policy
 from collections.abc import Sequence
 from email.charset import Charset
@@ -56,12 +57,18 @@ def _plain(text: str) -> bool:
     return text.isascii() and "=?" not in text
 
 
+# A display name written as it is: letters, digits and the atext symbols of RFC 5322, spaces between.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-/?^_`{|}~ ]*")
+
+
 def _set_address(msg: EmailMessage, header: str, address: Address) -> None:
-    if _plain(address.display_name):
+    if _PLAIN_NAME.fullmatch(address.display_name) and "=?" not in address.display_name:
         msg[header] = address
     else:
-        # One encoded word for the whole name: Python's folder drops or adds spaces in long names,
-        # and readers (Python's own among them) keep the white space between words of a phrase.
+        # Anything else (other scripts, quotes, ':' or '@', which Python's folder would let start a
+        # group or an address) is one encoded word for the whole name: Python's folder drops or adds
+        # spaces in long names, and readers (Python's own among them) keep the white space between
+        # encoded words of a phrase.
         msg.set_raw(header, f"{UTF8.header_encode(address.display_name)} <{address.addr_spec}>")
 
 

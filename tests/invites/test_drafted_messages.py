@@ -9,7 +9,7 @@ import string
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from peerdesk import clock
@@ -228,6 +228,8 @@ TEXT = st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | TR
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=TEXT, name=TEXT)
+@example(value="", name="\r\nBcc: x@evil.example")  # a name that Python's folder would turn into a group
+@example(value="\r\nBcc: x@evil.example", name='"Pat" <pat@evil.example>, ')
 def test_placeholders_cannot_add_headers(small, value, name):
     plan = plan_drafts(small.db, "welcome")
     t = Template("welcome", "Welcome {first_name}: {partners} {program}", "Hello {name},\n{partner_details}\n{plan}\n")
