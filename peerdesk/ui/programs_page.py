@@ -43,10 +43,12 @@ from peerdesk.store.programs import (
     set_completed_many,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.cohorts_tab import CohortsTab
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.plan_editor import PlanEditor
 from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
 from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
@@ -65,6 +67,9 @@ WATCHED = (
     "feedback",
     "training_modules",
     "training_completions",
+    "plan_steps",
+    "cohorts",
+    "cohort_members",
 )
 
 
@@ -273,6 +278,10 @@ class ProgramsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(goals_tab, "Goals")
         self.tabs.addTab(members_tab, "Members")
+        self.plan_editor = PlanEditor(ctx, self)
+        self.tabs.addTab(self.plan_editor, "Meeting plan")
+        self.cohorts = CohortsTab(ctx, self)
+        self.tabs.addTab(self.cohorts, "Cohorts")
 
         right = QWidget(self)
         rl = QVBoxLayout(right)
@@ -334,6 +343,8 @@ class ProgramsPage(QWidget):
 
     def _show_selected(self) -> None:
         p = self.selected_program()
+        self.plan_editor.set_program(p)
+        self.cohorts.set_program(p)
         if p is None or p.id is None:
             self.figures = None
             self.runner.drop()  # a computation under way is moot

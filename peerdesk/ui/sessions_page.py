@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
 from peerdesk.store.db import Database
+from peerdesk.store.plans import NEXT_STEP
 from peerdesk.store.sessions import (
     STATUSES,
     AgendaRow,
@@ -35,6 +36,7 @@ from peerdesk.store.sessions import (
     delete_sessions,
     find_clashes,
     get_session,
+    get_sessions,
     kind_label,
     kinds_in_use,
     move_session,
@@ -146,10 +148,16 @@ class SessionsPage(QWidget):
             self.export_invites,
             "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
         )
+        self.drafts_action = self._action(
+            "Draft e-mails…",
+            sp.SP_FileDialogInfoView,
+            self.draft_emails,
+            "Feedback requests for the selected sessions, welcomes to their pairs, reminders (.eml drafts)",
+        )
         self.toolbar = page_parts.toolbar(
             self,
             (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action),
-            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action),
+            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action, self.drafts_action),
         )
 
     def _build_filters(self) -> None:
@@ -468,7 +476,13 @@ class SessionsPage(QWidget):
     def _update_actions(self) -> None:
         ids = self.selected_session_ids()
         writable = not self.ctx.readonly
-        for a in (self.new_action, self.first_meetings_action, self.import_action, self.slot_action):
+        for a in (
+            self.new_action,
+            self.first_meetings_action,
+            self.import_action,
+            self.slot_action,
+            self.drafts_action,
+        ):
             a.setEnabled(writable)
         for a in (self.edit_action, self.held_action, self.duplicate_action):
             a.setEnabled(writable and len(ids) == 1)
@@ -497,12 +511,31 @@ class SessionsPage(QWidget):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.invites_action)
+        menu.addAction(self.drafts_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- commands ------------------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
         self.status_message.emit(text)
+
+    def draft_emails(self) -> None:
+        """E-mail drafts: feedback requests about the selected sessions (or the recent ones), welcomes
+        and reminders to the pairs they belong to."""
+        from peerdesk.ui.drafts_dialog import show_drafts_dialog
+
+        ids = self.selected_session_ids()
+        pairs = sorted({s.pairing_id for s in get_sessions(self.ctx.db, ids) if s.pairing_id is not None})
+        dialog = show_drafts_dialog(
+            self.ctx,
+            self,
+            kind="feedback",
+            session_ids=ids or None,
+            pairing_ids=pairs or None,
+            program_id=self.program_filter.currentData(),
+        )
+        if dialog.result_value is not None and dialog.result_value.written:
+            self._say(dialog.result_value.summary())
 
     def export_invites(self) -> None:
         """Calendar invitations for the selected sessions (or a wider choice in the dialog)."""
@@ -538,7 +571,15 @@ class SessionsPage(QWidget):
         local = s.local_start.replace(tzinfo=None) + dt.timedelta(days=7)
         start = local.replace(tzinfo=zoneinfo.ZoneInfo(s.timezone)).astimezone(dt.UTC)
         template = replace(
-            s, id=None, uid="", sequence=0, status="planned", series_id=None, original_start_utc=None, start_utc=start
+            s,
+            id=None,
+            uid="",
+            sequence=0,
+            status="planned",
+            series_id=None,
+            original_start_utc=None,
+            start_utc=start,
+            plan_step_id=NEXT_STEP,  # a pair's next meeting takes the next meeting of its plan
         )
         dialog = SessionDialog(self.ctx, None, template=template, parent=self)
         if widgets.exec_dialog(dialog) and dialog.saved_ids:
