@@ -144,13 +144,13 @@ class SessionsPage(QWidget):
         )
         self.invites_action = self._action(
             "Export invites…",
-            "mail",
+            "calendar-plus",
             self.export_invites,
             "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
         )
         self.drafts_action = self._action(
             "Draft e-mails…",
-            sp.SP_FileDialogInfoView,
+            "mail",
             self.draft_emails,
             "Feedback requests for the selected sessions, welcomes to their pairs, reminders (.eml drafts)",
         )
