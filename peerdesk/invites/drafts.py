@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import email.policy
+import re
 from collections.abc import Sequence
 from email.charset import Charset
 from email.errors import HeaderParseError
