@@ -164,9 +164,11 @@ class DashboardPage(QWidget):
         self._waiting = 0  # computations of the latest refresh still to arrive
 
         self.program_combo = QComboBox(self)
+        self.program_combo.setToolTip("Show the figures of one program, or of all programs together")
         self.program_combo.setAccessibleName("Program shown on the dashboard")
         self.program_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.department_combo = QComboBox(self)
+        self.department_combo.setToolTip("Show the figures of one department only")
         self.department_combo.setAccessibleName("Department shown on the dashboard")
         self.department_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.period_label = QLabel(self)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from peerdesk.invites.files import ExportError
 from peerdesk.invites.messages import DraftPlan, plan_drafts
-from peerdesk.invites.outbox import DraftResult, logged, record_drafts, write_drafts
+from peerdesk.invites.outbox import DraftResult, DraftsError, logged, record_drafts, write_drafts
 from peerdesk.invites.templates import (
     KINDS,
     PLACEHOLDERS,
@@ -468,9 +468,8 @@ class DraftsDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._done()
         if isinstance(error, ExportError):
-            plan = self.plan
-            if plan is not None and error.written:
-                self._log(plan.drafts[: len(error.written)])
+            if isinstance(error, DraftsError):
+                self._log(error.drafts)
             self.message.show_error(str(error))
             self.replan()
             return

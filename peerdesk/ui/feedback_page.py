@@ -125,10 +125,12 @@ class FeedbackPage(QWidget):
         self.responses: ResponseRates | None = None
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
+        self.period.setToolTip("Which sessions' feedback to count")
         for key in PERIODS:
             self.period.addItem(NAMED_PERIODS[key], key)
         self.program = QComboBox(self)
         self.kind = QComboBox(self)
+        self.kind.setToolTip("Only feedback on this kind of session")
         self.kind.addItem("Every kind", None)
         for key, label in SESSION_KINDS.items():
             self.kind.addItem(label, key)

@@ -150,7 +150,9 @@ class ExclusionsTab(QWidget):
         for c, width in ((0, 200), (1, 200), (3, 95)):
             self.view.setColumnWidth(c, width)
         self.add_button = QPushButton("Add…", self)
+        self.add_button.setToolTip("Add someone to this pairing")
         self.remove_button = QPushButton("Remove", self)
+        self.remove_button.setToolTip("Take the selected person out of this pairing")
         self.filter_edit = _search("Filter by name or reason", self.proxy.setFilterFixedString, self)
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)

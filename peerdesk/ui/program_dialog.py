@@ -101,6 +101,7 @@ class ProgramDialog(QDialog):
         self.name = QLineEdit(p.name, self)
         self.name.setPlaceholderText("e.g. New-Hire Buddies 2027")
         self.objective = QComboBox(self)
+        self.objective.setToolTip("What the program is for (faster onboarding, upskilling...)")
         for key, label in OBJECTIVES.items():
             self.objective.addItem(label, key)
         self.objective.setCurrentIndex(max(0, self.objective.findData(p.objective)))
@@ -110,6 +111,7 @@ class ProgramDialog(QDialog):
         self.start = OptionalDate("Starts", p.start_date, self)
         self.end = OptionalDate("Ends", p.end_date, self)
         self.status = QComboBox(self)
+        self.status.setToolTip("Only active programs are offered for new rounds")
         for s in PROGRAM_STATUSES:
             self.status.addItem(s.capitalize(), s)
         self.status.setCurrentIndex(max(0, self.status.findData(p.status)))

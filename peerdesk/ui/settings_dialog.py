@@ -44,6 +44,7 @@ class ImagePicker(QWidget):
         self.name_label = QLabel(self)
         self.name_label.setWordWrap(True)
         self.choose_button = QPushButton("Choose…", self)
+        self.choose_button.setToolTip("Choose an image file for the logo")
         self.remove_button = QPushButton("Remove", self)
         self.choose_button.clicked.connect(self.choose)
         self.remove_button.clicked.connect(lambda: self.set_path(""))
@@ -103,6 +104,7 @@ class SettingsDialog(QDialog):
         self.zone_combo = widgets.zone_combo(self)
         self.zone_combo.setCurrentText(s.timezone)
         self.paper_combo = QComboBox(self)
+        self.paper_combo.setToolTip("Paper size of certificates and reports")
         for value, label in PAPER_LABELS.items():
             self.paper_combo.addItem(label, value)
         self.paper_combo.setCurrentIndex(max(0, self.paper_combo.findData(s.paper_size)))

@@ -8,7 +8,6 @@ import pytest
 
 from peerdesk.printing import certificates
 from peerdesk.store.settings import load_settings
-from peerdesk.ui import reports_page as page_module
 from peerdesk.ui import widgets
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
 from peerdesk.ui.report_preview import PdfPreviewDialog, render_pages
@@ -173,7 +172,7 @@ def test_printing_a_name_too_long_to_read_warns_as_the_command_line_does(page, s
 def test_batch_one_file_each_can_be_cancelled(page, small_ctx, prompts, tmp_path, monkeypatch):
     ctx, fx = small_ctx
     folder = tmp_path / "each"
-    monkeypatch.setattr(page_module, "ask_folder", lambda parent, title: folder)
+    monkeypatch.setattr(widgets, "ask_folder", lambda parent, title, start="": folder)
     page.output.setCurrentIndex(page.output.findData("each"))
     real = certificates.write_files
 
