@@ -410,14 +410,39 @@ def suggest_slots(
     count: int = 5,
     exclude_session_id: int | None = None,
     display_tz: str = "UTC",
+    pairing_id: int | None = None,
 ) -> SlotSearch:
-    """The next good slots for these people within `weeks` weeks from now (or from `start`)."""
+    """The next good slots for these people within `weeks` weeks from now (or from `start`).
+
+    A pairing's meeting, like its first one, is never before the pairing's start date in any
+    member's zone: the search then runs for `weeks` weeks from that day.
+    """
     begin = max(start or clock.now(), clock.now())
-    end = begin + dt.timedelta(weeks=weeks)
-    people = load_calendars(
-        db, participant_ids, begin, end, exclude_sessions=[exclude_session_id] if exclude_session_id else []
+    starts_on = pairing_start(db, pairing_id) if pairing_id is not None else None
+    lo, hi = (
+        (begin, begin + dt.timedelta(weeks=weeks)) if starts_on is None else _calendar_range(starts_on, weeks, begin)
     )
-    return find_slots(people, duration_min, begin, end, step_min=step_min, count=count, display_tz=display_tz)
+    exclude = [exclude_session_id] if exclude_session_id else []
+    people = load_calendars(db, participant_ids, lo, hi, exclude_sessions=exclude)
+    if starts_on is None:
+        return find_slots(people, duration_min, lo, hi, step_min=step_min, count=count, display_tz=display_tz)
+    begin, end = search_window(starts_on, people, weeks, begin)
+    return find_slots(
+        people,
+        duration_min,
+        begin,
+        end,
+        step_min=step_min,
+        count=count,
+        display_tz=display_tz,
+        span=_span(starts_on, weeks),
+    )
+
+
+def pairing_start(db: Database, pairing_id: int) -> dt.date | None:
+    """The day a pairing starts (None: no such pairing)."""
+    row = db.execute("SELECT started_on FROM pairings WHERE id = ?", (pairing_id,)).fetchone()
+    return None if row is None or not row[0] else dt.date.fromisoformat(str(row[0])[:10])
 
 
 @dataclass(frozen=True)
@@ -489,13 +514,8 @@ class _Planner:
         self.display_tz = display_tz
         self.planned: dict[int, list[Interval]] = {}
 
-    def window(self, starts_on: dt.date, people: Sequence[PersonCalendar]) -> tuple[dt.datetime, dt.datetime]:
-        """From now or the start date (whichever is later, in every member's zone), for `weeks` weeks."""
-        begin = max(clock.now(), day_begins(starts_on, [p.timezone for p in people]))
-        return begin, begin + dt.timedelta(weeks=self.weeks)
-
     def plan(self, people: Sequence[PersonCalendar], duration_min: int, starts_on: dt.date) -> SlotSearch:
-        begin, end = self.window(starts_on, people)
+        begin, end = search_window(starts_on, people, self.weeks)
         people = [replace(p, busy=p.busy + tuple(self.planned.get(p.participant_id, ()))) for p in people]
         search = find_slots(
             people,
@@ -512,9 +532,20 @@ class _Planner:
         return search
 
 
-def _calendar_range(starts_on: dt.date, weeks: int) -> tuple[dt.datetime, dt.datetime]:
+def search_window(
+    starts_on: dt.date, people: Sequence[PersonCalendar], weeks: int, earliest: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """From now (or `earliest`) or the start date, whichever is later in every member's zone, for `weeks` weeks."""
+    begin = max(earliest or clock.now(), day_begins(starts_on, [p.timezone for p in people]))
+    return begin, begin + dt.timedelta(weeks=weeks)
+
+
+def _calendar_range(
+    starts_on: dt.date, weeks: int, earliest: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
     """A UTC range that holds the search window of a start date in any zone (busy times are read over it)."""
-    begin = max(clock.now(), dt.datetime.combine(starts_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=14))
+    day = dt.datetime.combine(starts_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    begin = max(earliest or clock.now(), day)
     return begin, begin + dt.timedelta(weeks=weeks, days=2)
 
 

@@ -741,6 +741,7 @@ class SessionDialog(QDialog):
             weeks=self.weeks_spin.value(),
             exclude_session_id=self.original.id if self.original else None,
             display_tz=self.display_tz,
+            pairing_id=self.pairing_combo.currentData(),  # never before the pairing starts
         )
         self.last_search = search
         zones = sorted({r.timezone for r in self.people.rows} - {self.display_tz})
