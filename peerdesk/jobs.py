@@ -3,7 +3,7 @@
 Every long computation (matching, scheduling, printing, exporting, reading a CSV file, the
 figures of a page) takes a `progress(done, total, message)` callback and a `cancelled()`
 check, and raises `Cancelled` when the check turns true. The window runs such work on a
-worker thread (peerdesk.ui.jobs); tests and the command line call it directly.
+worker thread (peerdesk.ui.common.jobs); tests and the command line call it directly.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from session_fixtures import pairing, person, program, utc
 
-from peerdesk.scheduling import (
+from peerdesk.sessions.scheduling import (
     PersonCalendar,
     available,
     ceil_to_step,

@@ -14,7 +14,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.readers import open_readers
 from peerdesk.store.records import Participant
-from peerdesk.ui.jobs import JobRunner, run_modal
+from peerdesk.ui.common.jobs import JobRunner, run_modal
 
 
 def test_run_modal_runs_on_a_worker_and_returns_or_raises(qapp):

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialogButtonBox
 
-from peerdesk.recurrence import Recurrence, create_series, get_series, occurrences
+from peerdesk.sessions.recurrence import Recurrence, create_series, get_series, occurrences
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant, parse_availability
 from peerdesk.store.sessions import (
@@ -20,10 +20,10 @@ from peerdesk.store.sessions import (
     set_feedback,
 )
 from peerdesk.store.settings import Settings, save_settings
-from peerdesk.ui import widgets
-from peerdesk.ui.context import AppContext
-from peerdesk.ui.session_dialog import SessionDialog
-from peerdesk.ui.session_models import PeopleModel
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.sessions.dialog import SessionDialog
+from peerdesk.ui.sessions.models import PeopleModel
 
 UTC = dt.UTC
 
@@ -281,7 +281,7 @@ def test_find_a_slot_for_a_pairing_that_starts_later_searches_from_its_start(ctx
 
 
 def test_people_model_passes_the_model_tester(qtmodeltester):
-    from peerdesk.ui.session_models import PersonRow
+    from peerdesk.ui.sessions.models import PersonRow
 
     model = PeopleModel()
     model.set_rows(

@@ -1,0 +1,1008 @@
+"""The Pairings page: propose a round, see why, adjust it, accept it; and the history of who met whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerdesk import clock
+from peerdesk.jobs import Cancelled, Work
+from peerdesk.matching import propose
+from peerdesk.matching.edit import compare, swap_members
+from peerdesk.matching.load import (
+    flag_unschedulable,
+    load_problem,
+    options_to_dict,
+    round_of,
+    stored_options,
+    stored_weights,
+)
+from peerdesk.matching.model import (
+    DEFAULT_WEIGHTS,
+    PART_LABELS,
+    PARTS,
+    LockedGroup,
+    Mode,
+    Options,
+    Pair,
+    Problem,
+    Proposal,
+    Weights,
+    pair_key,
+)
+from peerdesk.sessions.scheduling import pairings_without_sessions
+from peerdesk.store import pairings as store
+from peerdesk.store.db import Database
+from peerdesk.store.lookups import PersonName, person_names
+from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, list_programs, program_meeting_minutes
+from peerdesk.store.sessions import get_session
+from peerdesk.store.settings import load_settings
+from peerdesk.store.workspace import Changes
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.jobs import JobRunner
+from peerdesk.ui.common.refresh import when_shown
+from peerdesk.ui.pairings.manage import ActivePairingsTab, ExclusionsTab
+from peerdesk.ui.pairings.models import (
+    CANNOT_MEET_TEXT,
+    PART_COLOURS,
+    BreakdownDelegate,
+    ContactsModel,
+    MatrixModel,
+    ProposalModel,
+    RoundsModel,
+    UnmatchedModel,
+    group_detail_html,
+)
+from peerdesk.ui.sessions.first_meetings import schedule_first_meetings
+from peerdesk.ui.sessions.models import when_text
+
+MODES: tuple[tuple[Mode, str], ...] = (
+    ("mentoring", "Mentoring (mentors with mentees)"),
+    ("buddies", "Buddies (peer pairs)"),
+    ("cross_functional", "Cross-functional pairs"),
+    ("circles", "Learning circles"),
+)
+
+
+@dataclass(frozen=True)
+class AcceptedRound:
+    """The round just accepted on this page, for its next steps."""
+
+    round_id: int
+    program_id: int | None
+    program: str
+    groups: int
+    starts_on: dt.date
+
+
+BOOKED_SHOWN = 8  # meetings listed after booking
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
+
+
+def _table(parent: QWidget, model: Any, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
+    view, proxy = widgets.sorted_table(parent, model, name)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view, proxy
+
+
+class PairingsPage(QWidget):
+    """Propose, explain, adjust and accept matching rounds; review who met whom."""
+
+    proposal_ready = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.problem: Problem | None = None
+        self.proposal: Proposal | None = None
+        self.previous: Proposal | None = None
+        self.rejected: set[Pair] = set()
+        self.locks: dict[frozenset[int], LockedGroup] = {}
+        self.job: JobRunner | None = None  # while a round is being loaded, solved and checked
+        self.accepted: AcceptedRound | None = None
+        self.meeting_minutes = DEFAULT_MEETING_MINUTES
+        self.checked_from: dt.date | None = None  # the start date the first meetings were checked from
+        self._loading = False
+        self._weights_timer = QTimer(self)
+        self._weights_timer.setSingleShot(True)
+        self._weights_timer.setInterval(450)
+        self._weights_timer.timeout.connect(self._weights_settled)
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._controls())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self._proposal_area())
+        split.addWidget(self._history_area())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        outer.addWidget(split, 1)
+
+        self.history_runner = JobRunner(ctx.path, self)
+        self.history_runner.finished.connect(self._show_history)
+        self.history_runner.failed.connect(
+            lambda error: self._failed(widgets.describe_exception(type(error), error, error.__traceback__))
+        )
+        ctx.changed.connect(when_shown(self, self._on_changed))
+        self._fill_programs()
+        self._load_settings()
+        self._refresh_history()
+        self._update_buttons()
+
+    # -- building ---------------------------------------------------------------------
+
+    def _controls(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.program_combo = QComboBox()
+        self.program_combo.setToolTip("The program whose participants are matched")
+        self.program_combo.setAccessibleName("Program")
+        self.program_combo.setMinimumContentsLength(22)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setToolTip("The kind of round: mentoring, buddies, cross-functional pairs or learning circles")
+        self.mode_combo.setAccessibleName("Format")
+        for mode, label in MODES:
+            self.mode_combo.addItem(label, mode)
+        self.mode_combo.setCurrentIndex(1)
+        self.size_spin = QSpinBox()
+        self.size_spin.setToolTip("How many people a learning circle has")
+        self.size_spin.setRange(3, 6)
+        self.size_spin.setValue(4)
+        self.size_spin.setPrefix("circles of ")
+        self.odd_combo = QComboBox()
+        self.odd_combo.setToolTip("What to do with the person left over when the number is odd")
+        self.odd_combo.addItem("Odd one out joins a trio", "trio")
+        self.odd_combo.addItem("Odd one out sits out in turn", "sitout")
+        self.trained_check = QCheckBox("Only trained mentors")
+        self.trained_check.setToolTip("Propose only mentors who completed the required training")
+        self.overlap_spin = QDoubleSpinBox()
+        self.overlap_spin.setRange(0.25, 20)
+        self.overlap_spin.setSingleStep(0.25)
+        self.overlap_spin.setDecimals(2)
+        self.overlap_spin.setSuffix(" h/week")
+        self.overlap_spin.setPrefix("min. common ")
+        self.overlap_spin.setAccessibleName("Minimum common hours a week")
+        self.propose_button = QPushButton("Propose round")
+        self.propose_button.setToolTip("Work out the best round under the rules above")
+        self.propose_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop working out the round")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(False)
+        for w in (QLabel("Program:"), self.program_combo, QLabel("Format:"), self.mode_combo, self.size_spin):
+            row.addWidget(w)
+        for w in (self.odd_combo, self.trained_check, self.overlap_spin):
+            row.addWidget(w)
+        row.addStretch(1)
+        for w in (self.progress, self.cancel_button, self.propose_button):
+            row.addWidget(w)
+        self.program_combo.currentIndexChanged.connect(self._scope_changed)
+        self.mode_combo.currentIndexChanged.connect(self._scope_changed)
+        self.propose_button.clicked.connect(self.propose)
+        self.cancel_button.clicked.connect(self.cancel)
+        return box
+
+    def _proposal_area(self) -> QWidget:
+        area = QSplitter(Qt.Orientation.Horizontal)
+        # weights
+        weights = QGroupBox("Weights")
+        grid = QGridLayout(weights)
+        self.sliders: dict[str, QSlider] = {}
+        self.slider_values: dict[str, QLabel] = {}
+        for r, part in enumerate(PARTS):
+            swatch = QLabel()
+            swatch.setFixedSize(10, 10)
+            swatch.setStyleSheet(f"background: {PART_COLOURS[part].name()}; border-radius: 2px;")
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, 100)
+            slider.setAccessibleName(f"Weight of {PART_LABELS[part]}")
+            slider.valueChanged.connect(self._slider_moved)
+            value = QLabel("0")
+            value.setMinimumWidth(28)
+            grid.addWidget(swatch, r, 0)
+            grid.addWidget(QLabel(PART_LABELS[part]), r, 1)
+            grid.addWidget(slider, r, 2)
+            grid.addWidget(value, r, 3)
+            self.sliders[part] = slider
+            self.slider_values[part] = value
+        self.defaults_button = QPushButton("Default weights")
+        self.defaults_button.setToolTip("Put every weight back to PeerDesk's default")
+        self.defaults_button.clicked.connect(self._reset_weights)
+        grid.addWidget(self.defaults_button, len(PARTS), 1, 1, 3)
+        self.compare_label = QLabel("")
+        self.compare_label.setWordWrap(True)
+        grid.addWidget(self.compare_label, len(PARTS) + 1, 0, 1, 4)
+        self.highlight_check = QCheckBox("Highlight what changed")
+        self.highlight_check.setToolTip("Mark the pairs that differ from the previous proposal")
+        self.highlight_check.setChecked(True)
+        self.highlight_check.toggled.connect(self._show_proposal)
+        grid.addWidget(self.highlight_check, len(PARTS) + 2, 0, 1, 4)
+        grid.setRowStretch(len(PARTS) + 3, 1)
+        weights.setMinimumWidth(250)
+        area.addWidget(weights)
+
+        # proposal
+        middle = QWidget()
+        col = QVBoxLayout(middle)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.summary_label = QLabel("Choose a program and a format, then propose a round.")
+        self.summary_label.setWordWrap(True)
+        col.addWidget(self.summary_label)
+        self.proposal_model = ProposalModel(self)
+        self.proposal_view, self.proposal_proxy = _table(self, self.proposal_model, "Proposed groups")
+        self.proposal_view.setItemDelegateForColumn(2, BreakdownDelegate(self.proposal_view))
+        header = self.proposal_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c, width in enumerate((34, 300, 170, 44, 420)):
+            self.proposal_view.setColumnWidth(c, width)
+        # The why of a group is read in full in the pane below the table, not in a clipped column.
+        self.proposal_view.hideColumn(4)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._fit_rows)
+        self.proposal_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.proposal_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        # The "why" of the selected group, wrapped to the pane's width: no sideways scrolling.
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("groupDetail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setContentsMargins(6, 4, 6, 4)
+        self.detail_label.setAccessibleName("Why this group")
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_scroll.setWidget(self.detail_label)
+        self.detail_scroll.setMinimumHeight(150)
+        table_split = QSplitter(Qt.Orientation.Vertical)
+        table_split.addWidget(self.proposal_view)
+        table_split.addWidget(self.detail_scroll)
+        table_split.setStretchFactor(0, 3)
+        table_split.setStretchFactor(1, 1)
+        table_split.setChildrenCollapsible(False)
+        table_split.setSizes([260, 190])
+        self.proposal_stack = QStackedWidget()
+        self.proposal_stack.addWidget(table_split)
+        self.proposal_stack.addWidget(self._next_steps())
+        col.addWidget(self.proposal_stack, 1)
+        actions = QHBoxLayout()
+        self.lock_button = QPushButton("Lock")
+        self.lock_button.setToolTip("Keep the selected group as it is when re-running")
+        self.reject_button = QPushButton("Reject && re-run")
+        self.reject_button.setToolTip("Never propose the selected pairs again in this session; re-run for the rest")
+        self.swap_a = QComboBox()
+        self.swap_a.setToolTip("First person to swap")
+        self.swap_a.setAccessibleName("Swap this person")
+        self.swap_b = QComboBox()
+        self.swap_b.setToolTip("Second person to swap")
+        self.swap_b.setAccessibleName("with this person")
+        for combo in (self.swap_a, self.swap_b):
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.swap_button = QPushButton("Swap")
+        self.swap_button.setToolTip("Exchange the two people between their pairs")
+        self.start_edit = QDateEdit()
+        self.start_edit.setToolTip("The day the accepted pairings start (no meeting is booked before it)")
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("yyyy-MM-dd")
+        self.start_edit.setAccessibleName("Start date")
+        self.accept_button = QPushButton("Accept round")
+        self.accept_button.setToolTip("Record this round as the new pairings (can be undone)")
+        for w in (self.lock_button, self.reject_button, QLabel("Swap"), self.swap_a, QLabel("⇄"), self.swap_b):
+            actions.addWidget(w)
+        actions.addWidget(self.swap_button)
+        actions.addStretch(1)
+        col.addLayout(actions)
+        accept_row = QHBoxLayout()  # its own row, so that narrow windows clip nothing
+        accept_row.addStretch(1)
+        accept_row.addWidget(QLabel("Pairings start on"))
+        accept_row.addWidget(self.start_edit)
+        accept_row.addWidget(self.accept_button)
+        col.addLayout(accept_row)
+        self.lock_button.clicked.connect(self.toggle_lock)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.swap_button.clicked.connect(self.swap)
+        self.accept_button.clicked.connect(self.accept)
+        self.start_edit.dateChanged.connect(self._start_changed)
+        area.addWidget(middle)
+
+        # unmatched
+        right = QGroupBox("Unmatched")
+        rl = QVBoxLayout(right)
+        self.unmatched_model = UnmatchedModel(self)
+        self.unmatched_view, _ = _table(self, self.unmatched_model, "Unmatched people")
+        self.unmatched_view.setWordWrap(True)
+        self.unmatched_view.setColumnWidth(0, 150)
+        self.unmatched_view.hideColumn(1)
+        rl.addWidget(self.unmatched_view)
+        right.setMinimumWidth(220)  # room for a name and the start of the reason
+        area.addWidget(right)
+        area.setStretchFactor(0, 0)
+        area.setStretchFactor(1, 4)
+        area.setStretchFactor(2, 2)
+        area.setSizes([250, 780, 470])
+        return area
+
+    def _next_steps(self) -> QWidget:
+        """What to do once a round is accepted: book the first meetings, send the invites."""
+        box = QFrame()
+        box.setObjectName("nextSteps")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.next_title = QLabel()
+        self.next_title.setWordWrap(True)
+        self.next_title.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.next_title)
+        self.first_button = QPushButton("Schedule first meetings…")
+        self.first_button.setToolTip(
+            "Book each new pairing's first meeting at the earliest time that suits its members"
+        )
+        self.first_button.clicked.connect(self.schedule_first_meetings)
+        self.invites_button = QPushButton("Export invites…")
+        self.invites_button.setToolTip("Calendar invitations (.ics) for the meetings booked for this round")
+        self.invites_button.clicked.connect(self.export_invites)
+        self.again_button = QPushButton("Propose another round")
+        self.again_button.setToolTip("Start a new proposal for this program")
+        self.again_button.clicked.connect(self._show_table)
+        self.first_note = QLabel()
+        self.first_note.setWordWrap(True)
+        self.invites_note = QLabel()
+        self.invites_note.setWordWrap(True)
+        self.booked_label = QLabel()
+        self.booked_label.setWordWrap(True)
+        self.booked_label.setTextFormat(Qt.TextFormat.RichText)
+        steps = QGridLayout()
+        steps.setColumnStretch(2, 1)
+        steps.addWidget(QLabel("<b>1</b>"), 0, 0)
+        steps.addWidget(self.first_button, 0, 1)
+        steps.addWidget(self.first_note, 0, 2)
+        steps.addWidget(QLabel("<b>2</b>"), 1, 0)
+        steps.addWidget(self.invites_button, 1, 1)
+        steps.addWidget(self.invites_note, 1, 2)
+        layout.addLayout(steps)
+        layout.addWidget(self.booked_label)
+        again = QHBoxLayout()
+        again.addWidget(self.again_button)
+        again.addStretch(1)
+        layout.addLayout(again)
+        layout.addStretch(1)
+        return box
+
+    def _history_area(self) -> QWidget:
+        tabs = QTabWidget()
+        self.rounds_model = RoundsModel(self)
+        self.rounds_view, _ = _table(self, self.rounds_model, "Matching rounds")
+        self.rounds_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.rounds_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tabs.addTab(self.rounds_view, "Rounds")
+        people = QWidget()
+        pl = QVBoxLayout(people)
+        top = QHBoxLayout()
+        self.person_combo = QComboBox()
+        self.person_combo.setToolTip("Whose pairing history to show")
+        self.person_combo.setAccessibleName("Person")
+        self.person_combo.setMinimumContentsLength(24)
+        self.person_combo.currentIndexChanged.connect(self._show_contacts)
+        top.addWidget(QLabel("Who met whom:"))
+        top.addWidget(self.person_combo)
+        top.addStretch(1)
+        pl.addLayout(top)
+        self.contacts_model = ContactsModel(self)
+        self.contacts_view, _ = _table(self, self.contacts_model, "Who the person met")
+        self.contacts_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        pl.addWidget(self.contacts_view)
+        tabs.addTab(people, "Who met whom")
+        self.matrix_model = MatrixModel(self)
+        self.matrix_view = QTableView()
+        widgets.fit_on_sample(self.matrix_view)
+        self.matrix_view.setModel(self.matrix_model)
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        tabs.addTab(self.matrix_view, "Department contacts")
+        self.active_tab = ActivePairingsTab(self.ctx, tabs)
+        tabs.addTab(self.active_tab, "Active pairings")
+        self.exclusions_tab = ExclusionsTab(self.ctx, tabs)
+        tabs.addTab(self.exclusions_tab, "Never pair")
+        self.history_tabs = tabs
+        return tabs
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        return self.mode_combo.currentData()
+
+    @property
+    def program_id(self) -> int | None:
+        return self.program_combo.currentData()
+
+    def _fill_programs(self) -> None:
+        current = self.program_combo.currentData() if self.program_combo.count() else None
+        self.program_combo.blockSignals(True)
+        self.program_combo.clear()
+        self.program_combo.addItem("Everyone active", None)
+        for p in list_programs(self.ctx.db):
+            if p.status != "closed":
+                self.program_combo.addItem(p.name, p.id)
+        index = self.program_combo.findData(current)
+        self.program_combo.setCurrentIndex(max(0, index))
+        self.program_combo.blockSignals(False)
+
+    def _load_settings(self) -> None:
+        """Weights and options stored for the program (or the defaults)."""
+        self._loading = True
+        weights = stored_weights(self.ctx.db, self.program_id, self.mode)
+        options = stored_options(self.ctx.db, self.program_id)
+        for part in PARTS:
+            self.sliders[part].setValue(round(100 * getattr(weights, part) / max(weights.total, 1e-9)))
+        self.odd_combo.setCurrentIndex(max(0, self.odd_combo.findData(options.odd_person)))
+        self.trained_check.setChecked(options.only_trained_mentors)
+        self.meeting_minutes = program_meeting_minutes(self.ctx.db, self.program_id)
+        meeting_hours = self.meeting_minutes / 60
+        hours = options.min_overlap_hours
+        self.overlap_spin.setValue(meeting_hours if hours is None else hours)
+        self.overlap_spin.setToolTip(
+            "Pairs must share at least this many hours a week. By default, the program's meeting length "
+            f"({self.meeting_minutes} minutes; set it in the program's settings)."
+        )
+        self.size_spin.setValue(options.group_size)
+        self._loading = False
+        self._update_slider_labels()
+        self._update_visibility()
+        monday = clock.today() + dt.timedelta(days=(7 - clock.today().weekday()) % 7 or 7)
+        self.start_edit.setDate(QDate(monday.year, monday.month, monday.day))
+
+    def weights(self) -> Weights:
+        values = {part: self.sliders[part].value() / 100 for part in PARTS}
+        if sum(values.values()) <= 0:
+            return stored_weights(self.ctx.db, self.program_id, self.mode)
+        return Weights(**values)
+
+    def options(self) -> Options:
+        hours: float | None = float(self.overlap_spin.value())
+        if hours is not None and abs(hours - self.meeting_minutes / 60) < 1e-6:
+            hours = None  # the meeting length: follows it when the program's meetings change
+        return replace(
+            Options(),
+            only_trained_mentors=self.trained_check.isChecked(),
+            min_overlap_hours=hours,
+            odd_person=self.odd_combo.currentData(),
+            group_size=self.size_spin.value(),
+        )
+
+    def _update_visibility(self) -> None:
+        mode = self.mode
+        self.size_spin.setVisible(mode == "circles")
+        self.odd_combo.setVisible(mode in ("buddies", "cross_functional"))
+        self.trained_check.setVisible(mode == "mentoring")
+
+    def _update_slider_labels(self) -> None:
+        for part in PARTS:
+            self.slider_values[part].setText(str(self.sliders[part].value()))
+
+    def _update_buttons(self) -> None:
+        busy = self.job is not None
+        has = self.proposal is not None and bool(self.proposal.groups)
+        selected = bool(self._selected_rows())
+        self.propose_button.setEnabled(not busy and not self.ctx.readonly)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        self.lock_button.setEnabled(has and selected and not busy)
+        self.reject_button.setEnabled(has and selected and not busy)
+        self.swap_button.setEnabled(has and not busy and self.swap_a.count() > 1)
+        self.accept_button.setEnabled(has and not busy and not self.ctx.readonly)
+        rows = self._selected_rows()
+        if rows and self.proposal is not None:
+            all_locked = all(self.proposal.groups[r].locked for r in rows)
+            self.lock_button.setText("Unlock" if all_locked else "Lock")
+
+    def _selected_rows(self) -> list[int]:
+        rows = {self.proposal_proxy.mapToSource(i).row() for i in self.proposal_view.selectionModel().selectedRows()}
+        return sorted(r for r in rows if r >= 0)
+
+    # -- running ----------------------------------------------------------------------
+
+    def _scope_changed(self) -> None:
+        """A new program or format starts a fresh session of proposals."""
+        self.rejected.clear()
+        self.locks.clear()
+        self.proposal = None
+        self.previous = None
+        self._load_settings()
+        self._show_proposal()
+        self.summary_label.setText("Propose a round to see the best pairs for these settings.")
+        self.compare_label.clear()
+        self._update_buttons()
+
+    def _slider_moved(self) -> None:
+        self._update_slider_labels()
+        if not self._loading:
+            self._weights_timer.start()
+
+    def _reset_weights(self) -> None:
+        defaults = DEFAULT_WEIGHTS[self.mode]
+        self._loading = True
+        for part in PARTS:
+            self.sliders[part].setValue(round(100 * getattr(defaults, part) / defaults.total))
+        self._loading = False
+        self._update_slider_labels()
+        self._weights_settled()
+
+    def _weights_settled(self) -> None:
+        """Store the program's weights, and show how the round changes with them."""
+        if self.program_id is not None and not self.ctx.readonly:
+            weights = self.weights()
+            if weights != stored_weights(self.ctx.db, self.program_id, self.mode):
+                widgets.run_write(
+                    self.ctx,
+                    self,
+                    "Change matching weights",
+                    store.save_matching_config,
+                    self.program_id,
+                    mode=self.mode,
+                    weights=weights.as_dict(),
+                )
+        if self.proposal is not None:
+            self.propose()
+
+    def propose(self) -> None:
+        """Load the problem from the store and solve it on a worker thread."""
+        if self.job is not None:
+            return
+        if self.program_id is not None and not self.ctx.readonly:
+            options = options_to_dict(self.options())
+            if options != options_to_dict(stored_options(self.ctx.db, self.program_id)):
+                widgets.run_write(
+                    self.ctx,
+                    self,
+                    "Change matching options",
+                    store.save_matching_config,
+                    self.program_id,
+                    options=options,
+                )
+        load = partial(
+            load_problem,
+            mode=self.mode,
+            program_id=self.program_id,
+            options=self.options(),
+            weights=self.weights(),
+            rejected=frozenset(self.rejected),
+            locked=tuple(self.locks.values()),
+            previous=frozenset(self.proposal.pairs()) if self.proposal is not None else frozenset(),
+        )
+        self._show_table()
+        self.checked_from = self.start_date()
+        check = partial(flag_unschedulable, starts_on=self.checked_from, duration_min=self.meeting_minutes)
+        job = JobRunner(self.ctx.path, self)
+        job.progressed.connect(self._progressed)
+        job.finished.connect(self._matched)
+        job.failed.connect(self._match_failed)
+        self.job = job
+        self.summary_label.setText("Loading people, availability and history…")
+        self.progress.setValue(0)
+        job.run(partial(_load_and_solve, load, check))
+        self._update_buttons()
+
+    def _loaded(self, problem: Problem) -> None:
+        self.problem = problem
+        if not problem.people:
+            self.summary_label.setText("Nobody to match: this program has no active participants.")
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _progressed(self, done: int, total: int, message: str) -> None:
+        self.progress.setValue(int(100 * done / total) if total else 0)
+        self.summary_label.setText(message + "…")
+
+    def _solved(self, proposal: Proposal) -> None:
+        if self.proposal is not None:
+            self.previous = self.proposal
+        self.proposal = proposal
+        self._show_proposal()
+        if proposal.groups:
+            self.proposal_view.selectRow(0)
+        self.proposal_ready.emit()
+
+    def _matched(self, result: tuple[Problem, Proposal | None]) -> None:
+        problem, proposal = result
+        self._loaded(problem)
+        if proposal is not None:
+            self._solved(proposal)
+        self._job_finished()
+
+    def _match_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self._cancelled()
+        else:
+            self._failed(widgets.describe_exception(type(error), error, error.__traceback__))
+        self._job_finished()
+
+    def _failed(self, message: str) -> None:
+        widgets.report_bug(self, "Matching failed", "Matching failed unexpectedly.", message)
+        self.summary_label.setText("Matching failed.")
+
+    def _cancelled(self) -> None:
+        self.summary_label.setText("Cancelled; the previous proposal (if any) is unchanged.")
+
+    def _job_finished(self) -> None:
+        if self.job is not None:
+            self.job.deleteLater()
+        self.job = None
+        self._update_buttons()
+
+    def wait(self) -> None:
+        """Let the running job end and its outcome show (tests; closing the page)."""
+        if self.job is not None:
+            self.job.wait()
+
+    # -- showing ----------------------------------------------------------------------
+
+    def _show_proposal(self) -> None:
+        p = self.proposal
+        if p is None:
+            self.proposal_model.set_groups([])
+            self.unmatched_model.set_rows([])
+            self._fill_swap()
+            self._show_detail()
+            return
+        new_pairs: frozenset[Pair] = frozenset()
+        if self.previous is not None:
+            diff = compare(self.previous, p)
+            self.compare_label.setText("Compared with the previous proposal: " + diff.summary())
+            if self.highlight_check.isChecked():
+                new_pairs = diff.added
+        self.proposal_model.set_groups(p.groups, new_pairs)
+        self.proposal_view.setWordWrap(p.mode == "circles")  # circles list four to six people
+        self._fit_rows()
+        self.unmatched_model.set_rows(p.unmatched)
+        self.unmatched_view.resizeRowsToContents()
+        quality = ""
+        if p.optimal:
+            quality = " — optimal"
+        elif p.upper_bound:
+            quality = f" — at least {100 * p.total_score / p.upper_bound:.1f}% of the best possible"
+        if p.mode == "mentoring":
+            mentees = sum(1 for g in p.groups for m in g.members if m.role == "mentee" and not g.locked)
+            placed = f"{mentees} of {p.eligible} mentees matched"
+        else:
+            placed = (
+                f"{len(p.matched_ids)} of {p.eligible + sum(len(g.ids) for g in p.groups if g.locked)} people placed"
+            )
+        stuck = sum(1 for g in p.groups if g.cannot_meet)
+        warning = ""
+        if stuck and self.checked_from is not None:
+            warning = (
+                f" <span style='color:{CANNOT_MEET_TEXT.name()}'><b>{_count(stuck, 'group')} cannot meet</b> for "
+                f"{self.meeting_minutes} minutes within 4 weeks from {self.checked_from.isoformat()} "
+                "(marked in red; select one to see why).</span>"
+            )
+        self.summary_label.setText(
+            f"{_count(len(p.groups), 'group')}, {placed}, {len(p.unmatched)} unmatched; "
+            f"total score {p.total_score:.2f}{quality}.{warning}"
+        )
+        self._fill_swap()
+        self._show_detail()
+        self._update_buttons()
+
+    def _fit_rows(self, *_: Any) -> None:
+        """Circles' rows as tall as their wrapped members (a few hundred rows at most: it measures each)."""
+        p = self.proposal
+        if p is not None and p.mode == "circles" and len(p.groups) <= 400:
+            self.proposal_view.resizeRowsToContents()
+
+    def _fill_swap(self) -> None:
+        for combo in (self.swap_a, self.swap_b):
+            current = combo.currentData()
+            combo.clear()
+            if self.proposal is None:
+                continue
+            entries = sorted(
+                ((m.name, m.id, k + 1, m.role) for k, g in enumerate(self.proposal.groups) for m in g.members),
+                key=lambda e: e[0].casefold(),
+            )
+            for name, pid, group, role in entries:
+                combo.addItem(f"{name} (#{group}, {role})", pid)
+                combo.setItemData(combo.count() - 1, f"{name} (#{group}, {role})", Qt.ItemDataRole.ToolTipRole)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            # The list opens as wide as its longest entry (the closed box stays compact).
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 2 * combo.view().frameWidth() + 24)
+
+    # -- editing ----------------------------------------------------------------------
+
+    def toggle_lock(self) -> None:
+        if self.proposal is None:
+            return
+        rows = self._selected_rows()
+        groups = list(self.proposal.groups)
+        unlock = all(groups[r].locked for r in rows)
+        for r in rows:
+            key = frozenset(groups[r].ids)
+            if unlock:
+                self.locks.pop(key, None)
+            else:
+                self.locks[key] = LockedGroup(tuple((m.id, m.role) for m in groups[r].members))
+            groups[r] = replace(groups[r], locked=not unlock)
+        self.proposal = replace(self.proposal, groups=tuple(groups))
+        self._show_proposal()
+
+    def reject_selected(self) -> None:
+        """Rule out the selected groups' pairs for this session and re-run for the rest."""
+        if self.proposal is None:
+            return
+        for r in self._selected_rows():
+            g = self.proposal.groups[r]
+            self.locks.pop(frozenset(g.ids), None)
+            ids = g.ids
+            self.rejected.update(pair_key(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+        self.propose()
+
+    def swap(self) -> None:
+        if self.proposal is None or self.problem is None:
+            return
+        a, b = self.swap_a.currentData(), self.swap_b.currentData()
+        if a is None or b is None:
+            return
+        try:
+            swapped = swap_members(self.problem, self.proposal, a, b)
+        except ValueError as exc:
+            widgets.warn(self, "Swap", str(exc))
+            return
+        for g in swapped.groups:
+            if g.locked:
+                self.locks[frozenset(g.ids)] = LockedGroup(tuple((m.id, m.role) for m in g.members))
+        self.previous, self.proposal = self.proposal, swapped
+        self._show_proposal()
+
+    def start_date(self) -> dt.date:
+        qd = self.start_edit.date()
+        return dt.date(qd.year(), qd.month(), qd.day())
+
+    def _start_changed(self) -> None:
+        """A new start date: check the groups' first meetings again from it."""
+        if self.proposal is not None and not self._loading and self.start_date() != self.checked_from:
+            self.propose()
+
+    def accept(self) -> None:
+        """Record the proposal: its groups become active pairings from the start date (undoable)."""
+        if self.proposal is None:
+            return
+        start = self.start_date()
+        n = len(self.proposal.groups)
+        ended = ""
+        if self.mode in store.ROTATING:
+            ended = " The previous round's pairings of this program (except locked ones) end that day."
+        stuck = sum(1 for g in self.proposal.groups if g.cannot_meet)
+        if stuck:
+            ended += f"\n\n{_count(stuck, 'group')} cannot meet within 4 weeks (marked in red)."
+        if not widgets.confirm(
+            self,
+            "Accept round",
+            f"Make these {_count(n, 'group')} active pairings from {start.isoformat()}?{ended}",
+            "Accept",
+            default_yes=True,
+        ):
+            return
+        round_id = widgets.run_write(
+            self.ctx,
+            self,
+            "Accept matching round",
+            store.record_round,
+            round_of(self.proposal, options=self.options()),
+            program_id=self.program_id,
+            started_on=start,
+        )
+        if round_id is None:
+            return
+        program = self.program_combo.currentText() if self.program_id is not None else ""
+        self.accepted = AcceptedRound(round_id, self.program_id, program, n, start)
+        self.summary_label.setText(
+            f"Round {round_id} accepted: {_count(n, 'pairing')} active from {start.isoformat()}."
+        )
+        self.proposal = None
+        self.previous = None
+        self.locks.clear()
+        self.rejected.clear()
+        self.proposal_model.set_groups([])
+        self.unmatched_model.set_rows([])
+        self._fill_swap()
+        self._show_detail()
+        self._show_next_steps()
+        self._update_buttons()
+
+    # -- after accepting ----------------------------------------------------------------
+
+    def _show_table(self) -> None:
+        self.proposal_stack.setCurrentIndex(0)
+
+    def _show_next_steps(self) -> None:
+        """Offer the steps after accepting: what to book, what to send, and what is done already."""
+        a = self.accepted
+        if a is None:
+            self._show_table()
+            return
+        of = f" of {html.escape(a.program)}" if a.program else ""
+        self.next_title.setText(
+            f"<h3>Round {a.round_id} accepted</h3><p>{_count(a.groups, 'pairing')}{of} "
+            f"{'is' if a.groups == 1 else 'are'} active from {a.starts_on.strftime('%a %d %b %Y')}. Next:</p>"
+        )
+        db = self.ctx.db
+        todo = len(pairings_without_sessions(db, round_id=a.round_id))
+        sessions = store.round_session_ids(db, a.round_id)
+        writable = not self.ctx.readonly
+        self.first_button.setEnabled(writable and todo > 0)
+        if todo:
+            self.first_note.setText(
+                f"{_count(todo, 'pairing')} of this round {'has' if todo == 1 else 'have'} no meeting yet: book each "
+                f"first meeting ({self.meeting_minutes} minutes) at the earliest time that suits its members, "
+                f"from {a.starts_on.isoformat()}."
+            )
+        else:
+            self.first_note.setText("Every pairing of this round has a meeting booked.")
+        self.invites_button.setEnabled(bool(sessions))
+        self.booked_label.setText(self._booked_text(sessions))
+        self.invites_note.setText(
+            f"Calendar invitations (.ics) for the {_count(len(sessions), 'planned meeting')} of this round."
+            if sessions
+            else "Once meetings are booked, send their calendar invitations (.ics)."
+        )
+        self.proposal_stack.setCurrentIndex(1)
+
+    def _booked_text(self, session_ids: list[int]) -> str:
+        """The round's planned meetings, soonest first (the first few), in the program's display zone."""
+        if not session_ids:
+            return ""
+        zone = load_settings(self.ctx.db).timezone
+        shown = session_ids[:BOOKED_SHOWN]
+        lines = [
+            f"<li>{html.escape(s.title)} — {when_text(s.start_utc, zone, s.timezone)}</li>"
+            for s in (get_session(self.ctx.db, i) for i in shown)
+        ]
+        more = (
+            f"<p>…and {len(session_ids) - len(shown)} more on the Sessions page.</p>"
+            if len(session_ids) > len(shown)
+            else ""
+        )
+        return f"<p>Booked ({html.escape(zone)} time):</p><ul style='margin:0'>{''.join(lines)}</ul>{more}"
+
+    def schedule_first_meetings(self) -> None:
+        a = self.accepted
+        if a is None:
+            return
+        schedule_first_meetings(
+            self.ctx,
+            self,
+            display_tz=load_settings(self.ctx.db).timezone,
+            program_id=a.program_id,
+            round_id=a.round_id,
+            program=a.program,
+        )
+        self._show_next_steps()
+
+    def export_invites(self) -> None:
+        from peerdesk.ui.sessions.invites_dialog import show_invites_dialog
+
+        if self.accepted is not None:
+            show_invites_dialog(
+                self.ctx, self, session_ids=store.round_session_ids(self.ctx.db, self.accepted.round_id)
+            )
+
+    # -- the selected group ---------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        self._show_detail()
+        self._update_buttons()
+
+    def _show_detail(self) -> None:
+        rows = self._selected_rows()
+        if self.proposal is None or not self.proposal.groups:
+            self.detail_label.setText("")
+            self.detail_scroll.setVisible(False)
+            return
+        self.detail_scroll.setVisible(True)
+        if len(rows) != 1:
+            self.detail_label.setText("<i>Select a group to see why it was proposed.</i>")
+            return
+        self.detail_label.setText(group_detail_html(self.proposal.groups[rows[0]], rows[0] + 1))
+
+    # -- history ----------------------------------------------------------------------
+
+    def _refresh_history(self) -> None:
+        self._show_history(_read_history(self.ctx.db))
+
+    def _show_history(self, history: _History) -> None:
+        rounds, people, (names, matrix) = history
+        self.rounds_model.set_rows(rounds)
+        current = self.person_combo.currentData()
+        self.person_combo.blockSignals(True)
+        self.person_combo.clear()
+        for p in people:
+            self.person_combo.addItem(f"{p.name} ({p.department})" if p.department else p.name, p.id)
+        self.person_combo.setCurrentIndex(max(0, self.person_combo.findData(current)))
+        self.person_combo.blockSignals(False)
+        self._show_contacts()
+        self.matrix_model.set_matrix(names, matrix)
+
+    def _show_contacts(self) -> None:
+        pid = self.person_combo.currentData()
+        self.contacts_model.set_rows(store.contacts_of(self.ctx.db, pid) if pid is not None else [])
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("programs"):
+            self._fill_programs()
+        if changes.touches(*WATCHED):
+            self.history_runner.read(_read_history)  # ~50 ms at 5,000 people: on a worker
+        if self.accepted is not None and changes.touches("match_rounds", "pairings", "sessions"):
+            if not any(
+                r.id == self.accepted.round_id for r in store.list_rounds(self.ctx.db, self.accepted.program_id)
+            ):
+                self.accepted = None  # the round was undone
+            if self.proposal_stack.currentIndex() == 1:
+                self._show_next_steps()
+
+
+def _load_and_solve(
+    load: Callable[[Database], Problem], check: Callable[[Database, Proposal], Proposal], work: Work
+) -> tuple[Problem, Proposal | None]:
+    """On a worker, over its own connection: load the problem, solve it, and mark the groups that
+    cannot hold a first meeting (None: nobody to match)."""
+    work.progress(0, 1, "Loading people, availability and history")
+    db = work.reader()
+    problem = load(db)
+    work.check("Matching was cancelled.")
+    if not problem.people:
+        return problem, None
+    proposal = propose(problem, progress=work.progress, cancel=work.cancelled)
+    work.progress(1, 1, "Looking for each group's first meeting")
+    return problem, check(db, proposal)
+
+
+_History = tuple[list[store.MatchRound], list[PersonName], tuple[list[str], list[list[int]]]]
+
+
+def _read_history(db: Database) -> _History:
+    """Who met whom: the rounds, everyone's name (names only: skills and availability took ~0.2 s
+    at 5,000 people) and the contacts between departments."""
+    return store.list_rounds(db), person_names(db), store.department_contacts(db)
