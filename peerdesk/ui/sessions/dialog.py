@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
     QSpinBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -47,10 +35,9 @@ from peerdesk.sessions.recurrence import (
     make_recurring,
     to_rrule,
 )
-from peerdesk.sessions.scheduling import SlotSearch, suggest_slots
+from peerdesk.sessions.scheduling import SlotSearch
 from peerdesk.store.errors import StoreError, ValidationError
-from peerdesk.store.lookups import people_by_id, program_of_pairing, skill_names
-from peerdesk.store.participants import departments
+from peerdesk.store.lookups import program_of_pairing, skill_names
 from peerdesk.store.plans import NEXT_STEP, PlanStep, guide_text, next_step, plan_of
 from peerdesk.store.sessions import (
     KINDS,
@@ -63,9 +50,7 @@ from peerdesk.store.sessions import (
     get_session,
     kind_label,
     kinds_in_use,
-    members_of_department,
     members_of_pairing,
-    members_of_program,
     pairing_choices,
     people_of,
     program_choices,
@@ -77,8 +62,11 @@ from peerdesk.store.sessions import (
 from peerdesk.store.settings import load_settings
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
-from peerdesk.ui.sessions.models import STATUS_LABELS, PeopleModel, PersonRow, format_local, zone_city
-from peerdesk.ui.sessions.people import PersonCombo
+from peerdesk.ui.common.forms import LONG_DATE, date_edit
+from peerdesk.ui.sessions.dialog_people import Outcome, PeopleTab
+from peerdesk.ui.sessions.dialog_repeat import RepeatTab
+from peerdesk.ui.sessions.dialog_slots import SlotsTab
+from peerdesk.ui.sessions.models import STATUS_LABELS, PeopleModel, PersonRow, format_local
 
 PAIRING_KINDS = {
     "mentoring": "Mentoring",
@@ -86,21 +74,6 @@ PAIRING_KINDS = {
     "cross_functional": "Cross-functional",
     "circle": "Circle",
 }
-REPEATS = (
-    (None, "Does not repeat"),
-    ("weekly", "Weekly"),
-    ("monthly_weekday", "Monthly on the same weekday"),
-    ("monthly_date", "Monthly on the same date"),
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the attendance tab says about one person."""
-
-    attended: bool | None
-    rating: int | None
-    comment: str
 
 
 def save_session(
@@ -131,30 +104,7 @@ def save_session(
     return ids
 
 
-class _RatingDelegate(QStyledItemDelegate):
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Any) -> QWidget:
-        spin = QSpinBox(parent)
-        spin.setRange(0, 5)
-        spin.setSpecialValueText("–")
-        return spin
-
-
-class _RoleDelegate(QStyledItemDelegate):
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Any) -> QWidget:
-        combo = QComboBox(parent)
-        combo.addItems(["Attendee", "Host"])
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
-
-
-class SessionDialog(QDialog):
+class SessionDialog(PeopleTab, RepeatTab, SlotsTab, QDialog):
     """Create or edit one session (or a repeating series) with its people and outcome."""
 
     def __init__(
@@ -227,9 +177,7 @@ class SessionDialog(QDialog):
         skills = skill_names(self.db)
         self.skills_edit.setCompleter(widgets.word_completer(skills, self.skills_edit))
 
-        self.date_edit = QDateEdit(w)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd dd MMM yyyy")
+        self.date_edit = date_edit(w, display=LONG_DATE)
         self.time_edit = QTimeEdit(w)
         self.time_edit.setDisplayFormat("HH:mm")
         self.zone_combo = widgets.zone_combo(w)
@@ -292,201 +240,6 @@ class SessionDialog(QDialog):
         form.addRow("&Place", self.location_edit)
         form.addRow("&Online link", self.url_edit)
         form.addRow("D&escription", self.description_edit)
-        return w
-
-    def _people_tab(self) -> QWidget:
-        w = QWidget(self)
-        layout = QVBoxLayout(w)
-        row = QHBoxLayout()
-        self.person_combo = PersonCombo(self.db, w)
-        self.add_attendee_button = QPushButton("Add attendee", w)
-        self.add_attendee_button.clicked.connect(lambda: self._add_person("attendee"))
-        self.add_host_button = QPushButton("Add host", w)
-        self.add_host_button.clicked.connect(lambda: self._add_person("host"))
-        row.addWidget(self.person_combo, 1)
-        row.addWidget(self.add_attendee_button)
-        row.addWidget(self.add_host_button)
-        layout.addLayout(row)
-
-        group_row = QHBoxLayout()
-        self.group_combo = QComboBox(w)
-        self.group_combo.setToolTip("Add every member of a pairing or circle at once")
-        self.group_combo.addItem("Invite a whole group…", None)
-        for pid, kind, names in pairing_choices(self.db, active_only=True):
-            label = "Learning circle" if kind == "circle" else "Pairing"
-            self.group_combo.addItem(f"{label}: {names}", ("pairing", pid))
-        for dep in departments(self.db):
-            self.group_combo.addItem(f"Department: {dep}", ("department", dep))
-        for pid, name in program_choices(self.db):
-            self.group_combo.addItem(f"Program: {name}", ("program", pid))
-        self.invite_button = QPushButton("Invite", w)
-        self.invite_button.setToolTip("Add the chosen group as attendees")
-        self.invite_button.clicked.connect(self._invite_group)
-        group_row.addWidget(self.group_combo, 1)
-        group_row.addWidget(self.invite_button)
-        layout.addLayout(group_row)
-
-        self.people_view = QTableView(w)
-        self.people_view.setModel(self.people)
-        self._setup_people_view(self.people_view)
-        for col in (PeopleModel.ATTENDED, PeopleModel.RATING, PeopleModel.COMMENT):
-            self.people_view.hideColumn(col)
-        self.people_view.setItemDelegateForColumn(PeopleModel.ROLE, _RoleDelegate(self.people_view))
-        self.people_view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
-        )
-        layout.addWidget(self.people_view, 1)
-        bottom = QHBoxLayout()
-        self.people_count = QLabel(w)
-        self.remove_button = QPushButton("Remove", w)
-        self.remove_button.clicked.connect(self._remove_people)
-        bottom.addWidget(self.people_count, 1)
-        bottom.addWidget(self.remove_button)
-        layout.addLayout(bottom)
-        self.people.rowsInserted.connect(self._count_people)
-        self.people.rowsRemoved.connect(self._count_people)
-        self.people.modelReset.connect(self._count_people)
-        return w
-
-    def _setup_people_view(self, view: QTableView) -> None:
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.setColumnWidth(PeopleModel.NAME, 180)
-        view.setColumnWidth(PeopleModel.ROLE, 80)
-        view.setColumnWidth(PeopleModel.LOCAL, 260)
-        view.setColumnWidth(PeopleModel.ATTENDED, 120)
-        view.setColumnWidth(PeopleModel.RATING, 90)
-
-    def _repeat_tab(self) -> QWidget:
-        w = QWidget(self)
-        layout = QVBoxLayout(w)
-        self.series_box = QGroupBox("This session is one occurrence of a series", w)
-        sb = QVBoxLayout(self.series_box)
-        self.series_label = QLabel(self.series_box)
-        self.only_this_radio = QRadioButton("Apply my changes to this occurrence only", self.series_box)
-        self.following_radio = QRadioButton("Apply my changes to this and all following occurrences", self.series_box)
-        self.only_this_radio.setChecked(True)
-        scope = QButtonGroup(self.series_box)
-        scope.addButton(self.only_this_radio)
-        scope.addButton(self.following_radio)
-        sb.addWidget(self.series_label)
-        sb.addWidget(self.only_this_radio)
-        sb.addWidget(self.following_radio)
-        layout.addWidget(self.series_box)
-
-        self.repeat_box = QGroupBox("Repeat", w)
-        form = QFormLayout(self.repeat_box)
-        self.repeat_combo = QComboBox(self.repeat_box)
-        for key, label in REPEATS:
-            self.repeat_combo.addItem(label, key)
-        self.interval_spin = QSpinBox(self.repeat_box)
-        self.interval_spin.setToolTip("Every how many days, weeks or months")
-        self.interval_spin.setRange(1, 52)
-        self.interval_spin.setMaximumWidth(160)
-        self.count_radio = QRadioButton("After", self.repeat_box)
-        self.count_spin = QSpinBox(self.repeat_box)
-        self.count_spin.setToolTip("How many occurrences in all")
-        self.count_spin.setRange(2, 520)
-        self.count_spin.setValue(6)
-        self.count_spin.setSuffix(" times")
-        self.until_radio = QRadioButton("On", self.repeat_box)
-        self.until_edit = QDateEdit(self.repeat_box)
-        self.until_edit.setToolTip("The last day of the series")
-        self.until_edit.setCalendarPopup(True)
-        self.until_edit.setDisplayFormat("ddd dd MMM yyyy")
-        self.count_radio.setChecked(True)
-        ends = QButtonGroup(self.repeat_box)
-        ends.addButton(self.count_radio)
-        ends.addButton(self.until_radio)
-        end_row = QHBoxLayout()
-        end_row.addWidget(self.count_radio)
-        end_row.addWidget(self.count_spin)
-        end_row.addSpacing(16)
-        end_row.addWidget(self.until_radio)
-        end_row.addWidget(self.until_edit)
-        end_row.addStretch(1)
-        self.repeat_summary = QLabel(self.repeat_box)
-        self.repeat_summary.setWordWrap(True)
-        form.addRow("&Repeats", self.repeat_combo)
-        form.addRow("&Every", self.interval_spin)
-        form.addRow("Ends", end_row)
-        form.addRow("", self.repeat_summary)
-        layout.addWidget(self.repeat_box)
-        layout.addStretch(1)
-        for signal in (
-            self.repeat_combo.currentIndexChanged,
-            self.interval_spin.valueChanged,
-            self.count_spin.valueChanged,
-            self.until_edit.dateChanged,
-            self.count_radio.toggled,
-        ):
-            signal.connect(self._repeat_changed)
-        return w
-
-    def _slot_tab(self) -> QWidget:
-        w = QWidget(self)
-        layout = QVBoxLayout(w)
-        intro = QLabel(
-            "Find the earliest times when every host and attendee is inside their weekly availability "
-            "(in their own time zone) and in no other session.",
-            w,
-        )
-        intro.setWordWrap(True)
-        row = QHBoxLayout()
-        self.weeks_spin = QSpinBox(w)
-        self.weeks_spin.setToolTip("How many weeks ahead to look for a free time")
-        self.weeks_spin.setRange(1, 26)
-        self.weeks_spin.setValue(4)
-        self.weeks_spin.setPrefix("within the next ")
-        self.weeks_spin.setSuffix(" weeks")
-        self.find_button = QPushButton("Find slots", w)
-        self.find_button.setToolTip("The earliest times inside everyone's availability, in their own zones")
-        self.find_button.clicked.connect(self.find_slots)
-        row.addWidget(self.weeks_spin)
-        row.addWidget(self.find_button)
-        row.addStretch(1)
-        self.slot_list = QListWidget(w)
-        self.slot_list.itemDoubleClicked.connect(lambda _item: self.use_slot())
-        self.use_slot_button = QPushButton("Use this time", w)
-        self.use_slot_button.setToolTip("Move the session to the selected time")
-        self.use_slot_button.clicked.connect(self.use_slot)
-        self.slot_message = QLabel(w)
-        self.slot_message.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addLayout(row)
-        layout.addWidget(self.slot_list, 1)
-        layout.addWidget(self.slot_message)
-        layout.addWidget(self.use_slot_button, 0, Qt.AlignmentFlag.AlignRight)
-        return w
-
-    def _outcome_tab(self) -> QWidget:
-        w = QWidget(self)
-        layout = QVBoxLayout(w)
-        self.outcome_note = QLabel(w)
-        self.outcome_note.setWordWrap(True)
-        row = QHBoxLayout()
-        self.mark_held_button = QPushButton("Mark held", w)
-        self.mark_held_button.setToolTip("Set the status to held; tick who attended below")
-        self.mark_held_button.clicked.connect(self.mark_held)
-        self.all_came_button = QPushButton("Everyone attended", w)
-        self.all_came_button.setToolTip("Tick every attendee as present")
-        self.all_came_button.clicked.connect(lambda: self.people.set_all_attended(True))
-        row.addWidget(self.mark_held_button)
-        row.addWidget(self.all_came_button)
-        row.addStretch(1)
-        self.outcome_view = QTableView(w)
-        self.outcome_view.setModel(self.people)
-        self._setup_people_view(self.outcome_view)
-        self.outcome_view.hideColumn(PeopleModel.LOCAL)
-        self.outcome_view.setItemDelegateForColumn(PeopleModel.RATING, _RatingDelegate(self.outcome_view))
-        self.outcome_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        layout.addWidget(self.outcome_note)
-        layout.addLayout(row)
-        layout.addWidget(self.outcome_view, 1)
         return w
 
     # --- loading ------------------------------------------------------------------------------
@@ -574,12 +327,6 @@ class SessionDialog(QDialog):
         self.all_came_button.setEnabled(s.id is not None)
         self._when_changed()
 
-    def _rows_for(self, ids: list[int], role: str) -> list[PersonRow]:
-        if not ids:
-            return []
-        found = people_by_id(self.db, ids)
-        return [PersonRow(i, found[i].name, found[i].email, found[i].timezone, role) for i in ids if i in found]
-
     def _set_local_start(self, local: dt.datetime) -> None:
         self.date_edit.setDate(QDate(local.year, local.month, local.day))
         self.time_edit.setTime(QTime(local.hour, local.minute))
@@ -618,34 +365,6 @@ class SessionDialog(QDialog):
             self.when_note.setText(f"Ends {format_local(end, self.display_tz, with_date=False)}")
         self._repeat_changed()
 
-    def _repeat_changed(self, *_: Any) -> None:
-        freq = self.repeat_combo.currentData()
-        enabled = freq is not None
-        for widget in (self.interval_spin, self.count_radio, self.count_spin, self.until_radio, self.until_edit):
-            widget.setEnabled(enabled)
-        self.count_spin.setEnabled(enabled and self.count_radio.isChecked())
-        self.until_edit.setEnabled(enabled and self.until_radio.isChecked())
-        unit = "month" if freq and freq.startswith("monthly") else "week"
-        self.interval_spin.setSuffix(f" {unit}" if self.interval_spin.value() == 1 else f" {unit}s")
-        rec = self._recurrence()
-        if rec is None:
-            self.repeat_summary.setText("One session." if not enabled else "")
-            return
-        try:
-            local = self._start_utc().astimezone(zoneinfo.ZoneInfo(self._zone()))
-            self.repeat_summary.setText(rec.validate().describe(local))
-        except ValidationError as exc:
-            self.repeat_summary.setText(str(exc))
-
-    def _recurrence(self) -> Recurrence | None:
-        freq = self.repeat_combo.currentData()
-        if freq is None or self.in_series:
-            return None
-        if self.count_radio.isChecked():
-            return Recurrence(freq, self.interval_spin.value(), count=self.count_spin.value())
-        d = self.until_edit.date()
-        return Recurrence(freq, self.interval_spin.value(), until=dt.date(d.year(), d.month(), d.day()))
-
     def _fill_steps(self, pairing_id: int | None, step_id: int | None) -> None:
         """The plan of the pairing's program in the plan combo, with `step_id` chosen (NEXT_STEP: the next one)."""
         program = program_of_pairing(self.db, pairing_id) if pairing_id is not None else None
@@ -682,93 +401,7 @@ class SessionDialog(QDialog):
         if not self.title_edit.text().strip():
             self.title_edit.setText(self.pairing_combo.currentText().split(": ", 1)[-1])
 
-    def _add_ids(self, ids: list[int], role: str) -> int:
-        return sum(1 for row in self._rows_for(list(ids), role) if self.people.add(row))
-
-    def _add_person(self, role: str) -> None:
-        chosen = self.person_combo.chosen()
-        if chosen is None:
-            self.message.show_error("Choose a participant from the list first.")
-            return
-        self.message.clear_message()
-        pid, name, email, tz = chosen
-        self.people.add(PersonRow(pid, name, email, tz, role))
-        self.person_combo.setCurrentIndex(-1)
-        self.person_combo.clearEditText()
-
-    def _invite_group(self) -> None:
-        data = self.group_combo.currentData()
-        if data is None:
-            return
-        kind, key = data
-        if kind == "pairing":
-            ids = members_of_pairing(self.db, key)
-        elif kind == "department":
-            ids = members_of_department(self.db, key)
-        else:
-            ids = members_of_program(self.db, key)
-        added = self._add_ids(ids, "attendee")
-        self.people_count.setText(f"{self.people.rowCount()} people (added {added})")
-        self.group_combo.setCurrentIndex(0)
-
-    def _remove_people(self) -> None:
-        rows = [i.row() for i in self.people_view.selectionModel().selectedRows()]
-        self.people.remove_rows(rows)
-
-    def _count_people(self, *_: Any) -> None:
-        hosts = len(self.people.ids("host"))
-        total = self.people.rowCount()
-        self.people_count.setText(f"{total} people" + (f", {hosts} host{'s' if hosts != 1 else ''}" if hosts else ""))
-
-    def mark_held(self) -> None:
-        """Set the status to held (saved with the dialog); attendance is ticked in the table."""
-        self.status_combo.setCurrentIndex(self.status_combo.findData("held"))
-        self.outcome_note.setText("Marked held. Tick who attended, then Save.")
-
     # --- the scheduling assistant --------------------------------------------------------------
-
-    def find_slots(self) -> SlotSearch:
-        ids = [r.participant_id for r in self.people.rows]
-        self.slot_list.clear()
-        if not ids:
-            self.slot_message.setText("Add hosts or attendees on the People tab first.")
-            self.last_search = SlotSearch(())
-            return self.last_search
-        search = suggest_slots(
-            self.db,
-            ids,
-            self.duration_spin.value(),
-            weeks=self.weeks_spin.value(),
-            exclude_session_id=self.original.id if self.original else None,
-            display_tz=self.display_tz,
-            pairing_id=self.pairing_combo.currentData(),  # never before the pairing starts
-        )
-        self.last_search = search
-        zones = sorted({r.timezone for r in self.people.rows} - {self.display_tz})
-        for slot in search.slots:
-            text = format_local(slot.start_utc, self.display_tz)
-            others = [f"{format_local(slot.start_utc, z, with_date=False)} {zone_city(z)}" for z in zones]
-            if others:
-                text += "   (" + ", ".join(others) + ")"
-            item = QListWidgetItem(text, self.slot_list)
-            item.setData(Qt.ItemDataRole.UserRole, slot.start_utc)
-        if search.slots:
-            self.slot_list.setCurrentRow(0)
-            self.slot_message.setText(
-                f"{len(search.slots)} proposal{'s' if len(search.slots) != 1 else ''}: the earliest start of each "
-                "free stretch everyone shares. Double-click one to use it."
-            )
-        else:
-            self.slot_message.setText(search.message)
-        return search
-
-    def use_slot(self) -> None:
-        item = self.slot_list.currentItem()
-        if item is None:
-            return
-        start: dt.datetime = item.data(Qt.ItemDataRole.UserRole)
-        self._set_local_start(start.astimezone(zoneinfo.ZoneInfo(self._zone())))
-        self.tabs.setCurrentIndex(0)
 
     # --- saving --------------------------------------------------------------------------------
 
@@ -796,9 +429,6 @@ class SessionDialog(QDialog):
             hosts=self.people.ids("host"),
             attendees=self.people.ids("attendee"),
         )
-
-    def outcome(self) -> dict[int, Outcome]:
-        return {r.participant_id: Outcome(r.attended, r.rating, r.comment) for r in self.people.rows}
 
     def _show_error(self, exc: StoreError) -> None:
         self.message.show_error(str(exc))
