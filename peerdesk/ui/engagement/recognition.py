@@ -8,10 +8,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -30,17 +26,18 @@ from peerdesk.metrics.people import (
     POINTS_PER_SESSION_LED,
     LeaderboardEntry,
 )
-from peerdesk.store.errors import StoreError
+from peerdesk.store.errors import ValidationError
 from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import list_programs
 from peerdesk.store.recognition import AWARD_TITLES, Award, give_award, list_awards, revoke_award
 from peerdesk.ui.common import page_parts, widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import FormDialog, date_edit
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.common.table_models import RecordsModel
 from peerdesk.ui.common.widgets import SORT_ROLE
-from peerdesk.ui.programs.dialog import from_qdate, to_qdate
+from peerdesk.ui.programs.dialog import from_qdate
 from peerdesk.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
@@ -105,14 +102,13 @@ class AwardsModel(RecordsModel):
         return None
 
 
-class AwardDialog(QDialog):
+class AwardDialog(FormDialog):
     """Give an award to someone, with the reason printed on their certificate."""
 
     def __init__(self, ctx: AppContext, participant_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Give an award", "Give award", parent)
         self.ctx = ctx
         self.saved: Award | None = None
-        self.setWindowTitle("Give an award")
         self.setMinimumWidth(480)
         self.person = QComboBox(self)
         self.person.setEditable(True)
@@ -134,36 +130,22 @@ class AwardDialog(QDialog):
         self.program.addItem("No program", None)
         for p in list_programs(ctx.db):
             self.program.addItem(p.name, p.id)
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setDate(to_qdate(clock.today()))
-        self.message = widgets.InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Give award")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("&Person", self.person)
-        form.addRow("&Award", self.title)
-        form.addRow("&Reason", self.reason)
-        form.addRow("Pro&gram", self.program)
-        form.addRow("&Date", self.day)
-        form.addRow(self.message)
-        form.addRow(self.buttons)
+        self.day = date_edit(self, clock.today())
+        self.form.addRow("&Person", self.person)
+        self.form.addRow("&Award", self.title)
+        self.form.addRow("&Reason", self.reason)
+        self.form.addRow("Pro&gram", self.program)
+        self.form.addRow("&Date", self.day)
+        self.finish_form()
 
     def _person_id(self) -> int | None:
         i = self.person.findText(self.person.currentText())
         return int(self.person.itemData(i)) if i >= 0 else None
 
-    def accept(self) -> None:
+    def save(self) -> None:
         pid = self._person_id()
         if pid is None:
-            self.message.show_error("Choose who receives the award from the list.")
-            return
+            raise ValidationError("Choose who receives the award from the list.")
         award = Award(
             participant_id=pid,
             title=self.title.currentText(),
@@ -171,12 +153,7 @@ class AwardDialog(QDialog):
             awarded_on=from_qdate(self.day.date()),
             program_id=self.program.currentData(),
         )
-        try:
-            self.saved = self.ctx.run(f"Give award {award.title.strip()}", give_award, award)
-        except StoreError as exc:
-            self.message.show_error(str(exc))
-            return
-        super().accept()
+        self.saved = self.ctx.run(f"Give award {award.title.strip()}", give_award, award)
 
 
 class RecognitionPage(QWidget):

@@ -18,10 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
-from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.errors import ValidationError
 from peerdesk.store.lookups import active_people, completion_counts, completions, mentee_counts
 from peerdesk.store.training import (
     Module,
@@ -49,10 +45,11 @@ from peerdesk.store.training import (
 )
 from peerdesk.ui.common import charts, page_parts, widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import FormDialog, date_edit
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.common.table_models import RecordsModel
 from peerdesk.ui.common.widgets import SORT_ROLE
-from peerdesk.ui.programs.dialog import from_qdate, to_qdate
+from peerdesk.ui.programs.dialog import from_qdate
 from peerdesk.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
@@ -198,108 +195,72 @@ class MentorFilter(QSortFilterProxyModel):
         return not self.text or self.text in r.name.casefold() or self.text in r.department.casefold()
 
 
-class ModuleDialog(QDialog):
+class ModuleDialog(FormDialog):
     """Add or edit a training module."""
 
     def __init__(self, ctx: AppContext, module: Module | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit module" if module else "Add training module", "Save" if module else "Add", parent)
         self.ctx = ctx
         self.original = module
         self.saved: Module | None = None
-        self.setWindowTitle("Edit module" if module else "Add training module")
         self.name = QLineEdit(module.name if module else "", self)
         self.description = QPlainTextEdit(module.description if module else "", self)
         self.description.setMaximumHeight(80)
         self.required = QCheckBox("Required to be a trained mentor", self)
         self.required.setToolTip("A mentor counts as trained once every required module is completed")
         self.required.setChecked(module.required if module else True)
-        self.message = widgets.InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save" if module else "Add")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("&Name", self.name)
-        form.addRow("&Description", self.description)
-        form.addRow("", self.required)
-        form.addRow(self.message)
-        form.addRow(self.buttons)
+        self.form.addRow("&Name", self.name)
+        self.form.addRow("&Description", self.description)
+        self.form.addRow("", self.required)
+        self.finish_form()
 
-    def accept(self) -> None:
+    def save(self) -> None:
         m = replace(
             self.original or Module(""),
             name=self.name.text(),
             description=self.description.toPlainText(),
             required=self.required.isChecked(),
         )
-        try:
-            if self.original is None:
-                self.saved = self.ctx.run(f"Add module {m.name.strip()}", add_module, m)
-            else:
-                self.saved = self.ctx.run(f"Edit module {m.name.strip()}", update_module, m)
-        except StoreError as exc:
-            self.message.show_error(str(exc))
-            return
-        super().accept()
+        if self.original is None:
+            self.saved = self.ctx.run(f"Add module {m.name.strip()}", add_module, m)
+        else:
+            self.saved = self.ctx.run(f"Edit module {m.name.strip()}", update_module, m)
 
 
-class CompletionDialog(QDialog):
+class CompletionDialog(FormDialog):
     """Record that the selected people completed a module on a day."""
 
     def __init__(
         self, ctx: AppContext, people: list[TraineeRow], modules: list[Module], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__("Record training", "Record", parent)
         self.ctx = ctx
         self.people = people
         self.saved = 0
-        self.setWindowTitle("Record training")
         names = ", ".join(p.name for p in people[:5]) + (f" and {len(people) - 5} more" if len(people) > 5 else "")
         self.module = QComboBox(self)
         for m in modules:
             self.module.addItem(m.name, m.id)
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setDate(to_qdate(clock.today()))
-        self.message = widgets.InlineMessage(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
+        self.day = date_edit(self, clock.today())
         who = QLabel(names, self)
         who.setWordWrap(True)
-        form.addRow("Who", who)
-        form.addRow("&Module", self.module)
-        form.addRow("Completed &on", self.day)
-        form.addRow(self.message)
-        form.addRow(self.buttons)
+        self.form.addRow("Who", who)
+        self.form.addRow("&Module", self.module)
+        self.form.addRow("Completed &on", self.day)
+        self.finish_form()
 
-    def accept(self) -> None:
+    def save(self) -> None:
         module_id = self.module.currentData()
         if module_id is None:
-            self.message.show_error("Add a training module first.")
-            return
+            raise ValidationError("Add a training module first.")
         label = f"Record {self.module.currentText()} for {plural(len(self.people), 'person', 'people')}"
-        try:
-            self.saved = self.ctx.run(
-                label,
-                record_completions,
-                [p.participant_id for p in self.people],
-                int(module_id),
-                from_qdate(self.day.date()),
-            )
-        except (ValidationError, StoreError) as exc:
-            self.message.show_error(str(exc))
-            return
-        super().accept()
+        self.saved = self.ctx.run(
+            label,
+            record_completions,
+            [p.participant_id for p in self.people],
+            int(module_id),
+            from_qdate(self.day.date()),
+        )
 
 
 class TrainingPage(QWidget):

@@ -10,7 +10,6 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentM
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,6 +42,7 @@ from peerdesk.store.records import (
 )
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.participants.model import ROLE_LABELS, STATUS_LABELS
 from peerdesk.ui.sessions.people import ParticipantSessionsWidget
 
@@ -371,10 +371,9 @@ class ParticipantDialog(QDialog):
         self.zone_combo = widgets.zone_combo(page)
         self.zone_combo.setCurrentText(p.timezone)
 
-        self.hire_edit = QDateEdit(page)
-        self.hire_edit.setToolTip("The day they joined the organisation (new hires are paired with experienced staff)")
-        self.hire_edit.setCalendarPopup(True)
-        self.hire_edit.setDisplayFormat("yyyy-MM-dd")
+        self.hire_edit = date_edit(
+            page, tip="The day they joined the organisation (new hires are paired with experienced staff)"
+        )
         self.hire_edit.setMinimumDate(_NO_DATE)
         self.hire_edit.setSpecialValueText("Not set")
         self.hire_edit.setDate(QDate(p.hire_date) if p.hire_date else _NO_DATE)

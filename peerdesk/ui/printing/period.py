@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from peerdesk import clock
 from peerdesk.metrics.scope import Period
+from peerdesk.ui.common.forms import date_edit
 
 WHOLE = "whole"
 RANGE = "range"
@@ -41,12 +42,10 @@ class PeriodChooser(QWidget):
             self.choice.addItem(str(q), q)
         self.choice.addItem("Date range…", RANGE)
         today = clock.today()
-        self.start = QDateEdit(QDate(today.year, 1, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        self.start = date_edit(None, dt.date(today.year, 1, 1))
+        self.end = date_edit(None, today)
         for edit, name in ((self.start, "periodFrom"), (self.end, "periodTo")):
             edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
             edit.dateChanged.connect(self.changed)
         self.to_label = QLabel("to")
         layout = QHBoxLayout(self)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,6 +44,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.lookups import active_people
 from peerdesk.store.programs import Program
 from peerdesk.ui.common import widgets
+from peerdesk.ui.common.forms import date_edit
 from peerdesk.wording import plural
 
 
@@ -67,11 +67,8 @@ class CohortDialog(QDialog):
         self.setWindowTitle("Edit cohort" if cohort.id else "New cohort")
         self.name = QLineEdit(cohort.name, self)
         self.name.setPlaceholderText("e.g. Spring 2027")
-        self.start = QDateEdit(_qdate(cohort.start_date), self)
-        self.end = QDateEdit(_qdate(cohort.end_date), self)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.start = date_edit(self, _qdate(cohort.start_date))
+        self.end = date_edit(self, _qdate(cohort.end_date))
         self.message = widgets.InlineMessage(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

@@ -11,7 +11,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,6 +39,7 @@ from peerdesk.store.programs import (
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import date_edit
 
 
 def with_cadence(config: dict[str, Any], cadence: str | None) -> dict[str, Any]:
@@ -65,10 +65,7 @@ class OptionalDate(QWidget):
     def __init__(self, label: str, day: dt.date | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = QCheckBox(label, self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(to_qdate(day or clock.today()))
+        self.edit = date_edit(self, day or clock.today())
         self.check.setChecked(day is not None)
         self.edit.setEnabled(day is not None)
         self.check.toggled.connect(self.edit.setEnabled)

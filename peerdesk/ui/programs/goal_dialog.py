@@ -14,7 +14,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -37,6 +36,7 @@ from peerdesk.store.programs import Goal, Program, add_goal, update_goal
 from peerdesk.store.records import PAIRING_KINDS, SESSION_KINDS
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.programs.dialog import OptionalDate, from_qdate, to_qdate
 
 UNIT_WORDS = {"count": "", "hours": " h", "percent": " %", "rating": " / 5"}
@@ -124,12 +124,7 @@ class GoalDialog(QDialog):
         self.whole.setChecked(bool(g.params.get(WHOLE_ORGANISATION)))
 
         self.start = OptionalDate("From", g.start_date, self)
-        self.deadline = QDateEdit(self)
-        self.deadline.setToolTip("The day by which the target must be reached")
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
-        self.deadline.setDate(to_qdate(g.deadline))
-        self.deadline.setAccessibleName("Deadline")
+        self.deadline = date_edit(self, g.deadline, tip="The day by which the target must be reached", name="Deadline")
         quick = QHBoxLayout()
         for label, make in (
             ("This quarter", Period.quarter),

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -44,11 +43,12 @@ from peerdesk.store.programs import (
 )
 from peerdesk.ui.common import charts, widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.common.table_models import RecordsModel
 from peerdesk.ui.programs.cohorts_tab import CohortsTab
-from peerdesk.ui.programs.dialog import ProgramDialog, from_qdate, to_qdate
+from peerdesk.ui.programs.dialog import ProgramDialog, from_qdate
 from peerdesk.ui.programs.goal_dialog import GoalDialog
 from peerdesk.ui.programs.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.programs.plan_editor import PlanEditor
@@ -239,11 +239,7 @@ class ProgramsPage(QWidget):
             self, self.members, "Members of the program", stretch=0
         )
         self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.complete_day = QDateEdit(self)
-        self.complete_day.setToolTip("The day the selected people completed the program")
-        self.complete_day.setCalendarPopup(True)
-        self.complete_day.setDisplayFormat("yyyy-MM-dd")
-        self.complete_day.setDate(to_qdate(clock.today()))
+        self.complete_day = date_edit(self, clock.today(), tip="The day the selected people completed the program")
         self.complete_button = QPushButton("Mark completed on", self)
         self.complete_button.setToolTip("Record that the selected people completed the program on the day beside")
         self.complete_button.clicked.connect(lambda: self.mark_completed(True))
