@@ -45,15 +45,15 @@ def open_reader(path: str | os.PathLike[str]) -> Database:
 
 def close_reader(db: Database) -> None:
     """Close a reader opened by open_reader (on its own thread) and strike it off the list."""
-    try:
-        db.close()
-    finally:
-        with _changed:
-            for key, readers in list(_open.items()):
-                readers.discard(db)
-                if not readers:
-                    del _open[key]
-            _cut.discard(id(db))
+    with _changed:  # struck off and closed at once: close_readers never meets a closed connection
+        for key, readers in list(_open.items()):
+            readers.discard(db)
+            if not readers:
+                del _open[key]
+        _cut.discard(id(db))
+        try:
+            db.close()
+        finally:
             _changed.notify_all()
 
 
