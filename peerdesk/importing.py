@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from peerdesk.printing.certificates import name_warnings
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import add_participant, list_participants, update_participant, validate
@@ -87,6 +88,7 @@ class ImportPlan:
     encoding_note: str = ""  # what needed care reading it (stray bytes, no byte-order mark)
     date_order: str | None = None  # "dmy" or "mdy" for files with numeric dates like 01.09.2025
     dates_ambiguous: bool = False  # every date read both ways: the order was assumed
+    name_warnings: list[str] = field(default_factory=list)  # names a certificate would print badly
 
     @property
     def good_rows(self) -> int:
@@ -526,7 +528,8 @@ def plan_import(db: Database, path: str | Path, *, encoding: str | None = None, 
         dates_ambiguous=ambiguous and dates is None,
     )
     by_email = {p.email: p for p in list_participants(db)}
-    default_tz = load_settings(db).timezone
+    settings = load_settings(db)
+    default_tz = settings.timezone
     seen: dict[str, int] = {}
     for line, raw in rows:
         cells = {col: _unneutralise(raw[i]) if i < len(raw) else "" for i, col in columns.items()}
@@ -546,6 +549,8 @@ def plan_import(db: Database, path: str | Path, *, encoding: str | None = None, 
             plan.unchanged += 1
         else:
             plan.updated.append((old, candidate))
+    names = [p.name for p in plan.added] + [new.name for old, new in plan.updated if new.name != old.name]
+    plan.name_warnings = [warning for name in names for warning in name_warnings(name, settings)]
     return plan
 
 

@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_import(db, source, encoding=args.encoding, dates=args.dates)
         for err in plan.errors:
             print(f"line {err.line}: {err.reason}", file=sys.stderr)
+        for warning in plan.name_warnings:
+            print(f"peerdesk: warning: {warning}", file=sys.stderr)
         print(_summary(plan))
         if args.dry_run:
             return 0

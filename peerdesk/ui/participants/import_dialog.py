@@ -28,6 +28,7 @@ from peerdesk.store.records import Participant
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import run_modal
+from peerdesk.wording import bullets
 from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -94,6 +95,10 @@ class ImportDialog(QDialog):
         self.summary = QLabel(self._summary_text(), self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.names_note = QLabel(self)  # names a certificate would print badly (as the command line warns)
+        self.names_note.setObjectName("namesNote")
+        self.names_note.setWordWrap(True)
+        self.names_note.setTextFormat(Qt.TextFormat.PlainText)
 
         self.encoding_combo = QComboBox(self)
         self.encoding_combo.setAccessibleName("Text encoding")
@@ -133,6 +138,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.names_note)
         layout.addLayout(reading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.good_rows_check)
@@ -181,6 +187,8 @@ class ImportDialog(QDialog):
         self.good_rows_check.setText(f"Import the {_plural(plan.changes, 'good row')} anyway")
         self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
         self.summary.setText(self._summary_text())
+        self.names_note.setText(names_text(plan.name_warnings))
+        self.names_note.setVisible(bool(plan.name_warnings))
         self._update_button()
 
     def _reread(self) -> None:
@@ -235,6 +243,16 @@ class ImportDialog(QDialog):
         super().accept()
 
 
+NAMES_SHOWN = 5
+
+
+def names_text(warnings: list[str]) -> str:
+    """The warnings about names a certificate would print badly, as the window shows them."""
+    if not warnings:
+        return ""
+    return "Check these names before printing certificates:\n" + bullets(warnings, NAMES_SHOWN)
+
+
 def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
     """Work out what importing path would do, on a worker thread over its own read-only connection.
 
@@ -275,7 +293,10 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
         ctx, plan, path, parent, replan=lambda enc, dates: read_plan(ctx, path, parent, encoding=enc, dates=dates)
     )
     if widgets.exec_dialog(dialog) and dialog.imported is not None:
-        _say(parent, f"Imported {path.name}: {len(plan.added)} added, {len(plan.updated)} updated")
+        done = f"Imported {path.name}: {len(dialog.plan.added)} added, {len(dialog.plan.updated)} updated"
+        if dialog.plan.name_warnings:
+            widgets.warn(parent, "Import participants", f"{done}.\n\n{names_text(dialog.plan.name_warnings)}")
+        _say(parent, done)
         return dialog.imported
     return None
 

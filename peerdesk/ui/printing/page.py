@@ -47,7 +47,7 @@ from peerdesk.ui.printing.certificate_models import (
 from peerdesk.ui.printing.certificate_rules_dialog import CertificateRulesDialog
 from peerdesk.ui.printing.period import PeriodChooser
 from peerdesk.ui.printing.preview import PDF_FILTER, PdfPreviewDialog
-from peerdesk.wording import plural
+from peerdesk.wording import bullets, plural
 
 WATCHED = (
     "certificates",
@@ -440,7 +440,7 @@ class ReportsPage(QWidget):
         done = f"{plural(len(issued), 'certificate')} saved: {where}."
         warnings = certificates.print_warnings(issued, settings)
         if warnings:
-            told = "\n".join(f"• {w[:1].upper()}{w[1:]}." for w in warnings)
+            told = bullets(warnings)
             widgets.warn(self, "Print certificates", f"{done}\n\nCheck these before handing them out:\n{told}")
         else:
             widgets.inform(self, "Print certificates", done)
