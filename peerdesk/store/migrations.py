@@ -305,5 +305,37 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS serial_counters (prefix TEXT PRIMARY KEY, last INTEGER NOT NULL)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+_V5 = """
+-- What a participant asked for: keep their current or previous mentor (participants.keep_mentor),
+-- up to five ranked preferred partners, and people not to be paired with (a hard rule, kept
+-- private to the coordinator: never exported, never shown to the people named).
+ALTER TABLE participants ADD COLUMN keep_mentor INTEGER NOT NULL DEFAULT 0 CHECK (keep_mentor IN (0, 1));
+
+CREATE TABLE preferred_partners (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    partner_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    rank INTEGER NOT NULL CHECK (rank BETWEEN 1 AND 5),
+    PRIMARY KEY (participant_id, partner_id),
+    UNIQUE (participant_id, rank),
+    CHECK (participant_id != partner_id)
+);
+CREATE INDEX preferred_partners_partner ON preferred_partners(partner_id);
+
+CREATE TABLE avoided_partners (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    other_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    PRIMARY KEY (participant_id, other_id),
+    CHECK (participant_id != other_id)
+);
+CREATE INDEX avoided_partners_other ON avoided_partners(other_id);
+"""
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """Stated preferences: a wish to keep one's mentor, ranked preferred partners, people to avoid."""
+    for statement in _split(_V5):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)

@@ -171,7 +171,10 @@ def test_match_json_follows_the_design_contract(demo_file, capsys):
     assert main(["--db", str(demo_file), "match", "--program", "New-Hire Buddies", "--mode", "buddies", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["mode"] == "buddies"
-    assert set(out) == {"mode", "groups", "unmatched", "total_score"}
+    assert set(out) == {"mode", "groups", "unmatched", "total_score", "preferences_granted"}
+    granted = out["preferences_granted"]
+    assert set(granted) == {"stated", "first", "top3", "none"}
+    assert granted["first"] <= granted["top3"] <= granted["stated"] - granted["none"]
     group = out["groups"][0]
     assert {"members", "score", "breakdown"} <= set(group)
     assert {m["role"] for g in out["groups"] for m in g["members"]} == {"peer"}
@@ -263,7 +266,7 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     args = ["--db", str(path), "match", "--program", "Buddies", "--mode", "buddies"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"mode", "groups", "unmatched", "total_score"}
+    assert set(out) == {"mode", "groups", "unmatched", "total_score", "preferences_granted"}
     (flagged,) = [g for g in out["groups"] if "cannot_meet" in g]
     assert ana.email in {m["email"] for m in flagged["members"]}
     assert "share no free hour in the next 4 weeks" in flagged["cannot_meet"]
