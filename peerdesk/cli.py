@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", metavar="NAME")
     p.add_argument("--mode", required=True, choices=["mentoring", "buddies", "cross_functional", "circles"])
     p.add_argument("--group-size", type=int, default=4, metavar="N")
+    p.add_argument(
+        "--objective",
+        choices=["best", "fairest", "stable"],
+        help="best total (default), fairest (highest lowest pair score), or stable (no blocking pair)",
+    )
     p.add_argument("--accept", action="store_true")
     p.add_argument("--json", action="store_true")
     p.add_argument("--seed", type=int, default=0, metavar="S")

@@ -17,15 +17,15 @@ from dataclasses import dataclass, replace
 
 from dateutil import rrule as du
 
-from peerdesk import clock
+from peerdesk.store import series
 from peerdesk.store.db import Database
-from peerdesk.store.errors import NotFound, ValidationError
+from peerdesk.store.errors import ValidationError
+from peerdesk.store.series import get_series
 from peerdesk.store.sessions import (
     SeriesId,
     Session,
     create_session,
     get_session,
-    to_utc_text,
     update_session,
     validate_session,
 )
@@ -191,31 +191,6 @@ def expand_utc(
 # --- series in the store ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Series:
-    """A stored recurrence: the RRULE text, its zone and first local start."""
-
-    id: SeriesId
-    rrule: str
-    timezone: str
-    first_start_local: dt.datetime
-
-
-def get_series(db: Database, series_id: int) -> Series:
-    row = db.execute("SELECT id, rrule, timezone, first_start_local FROM series WHERE id = ?", (series_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"Series {series_id} does not exist.")
-    return Series(SeriesId(row[0]), row[1], row[2], dt.datetime.fromisoformat(row[3]))
-
-
-def _insert_series(db: Database, rrule_text: str, timezone: str, first_local: dt.datetime) -> SeriesId:
-    cur = db.execute(
-        "INSERT INTO series(rrule, timezone, first_start_local, created_at) VALUES (?, ?, ?, ?)",
-        (rrule_text, timezone, first_local.replace(tzinfo=None, microsecond=0).isoformat(), clock.stamp()),
-    )
-    return SeriesId(int(cur.lastrowid or 0))
-
-
 def _copy_to(db: Database, template: Session, starts: list[dt.datetime], series_id: SeriesId) -> list[Session]:
     made = []
     for start in starts:
@@ -250,7 +225,7 @@ def create_series(db: Database, template: Session, rec: Recurrence) -> list[Sess
     text = to_rrule(rec, first_local, template.timezone)
     starts = _at_least_two(expand_utc(text, first_local, template.timezone))
     with db.atomic():
-        sid = _insert_series(db, text, template.timezone, first_local)
+        sid = series.insert_series(db, text, template.timezone, first_local)
         return _copy_to(db, template, starts, sid)
 
 
@@ -263,25 +238,16 @@ def make_recurring(db: Database, session_id: int, rec: Recurrence) -> list[Sessi
     text = to_rrule(rec, first_local, first.timezone)
     starts = _at_least_two(expand_utc(text, first_local, first.timezone))
     with db.atomic():
-        sid = _insert_series(db, text, first.timezone, first_local)
-        db.execute(
-            "UPDATE sessions SET series_id = ?, original_start_utc = ?, updated_at = ? WHERE id = ?",
-            (sid, to_utc_text(first.start_utc), clock.stamp(), first.id),
-        )
+        sid = series.insert_series(db, text, first.timezone, first_local)
+        assert first.id is not None
+        series.place_in_series(db, first.id, sid, first.start_utc)
         rest = _copy_to(db, replace(first, series_id=sid), starts[1:], sid)
     return [get_session(db, session_id), *rest]
 
 
 def occurrences(db: Database, series_id: int) -> list[Session]:
     """Every occurrence of a series, in rule order."""
-    ids = [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM sessions WHERE series_id = ? ORDER BY coalesce(original_start_utc, start_utc), id",
-            (series_id,),
-        )
-    ]
-    return [get_session(db, i) for i in ids]
+    return [get_session(db, i) for i in series.occurrence_ids(db, series_id)]
 
 
 def edit_following(db: Database, session_id: int, edited: Session, rec: Recurrence | None = None) -> list[Session]:
@@ -317,18 +283,12 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
                 zoneinfo.ZoneInfo(old.timezone)
             )
             ended = replace(old_rec, count=None, until=last_local.date())
-            db.execute(
-                "UPDATE series SET rrule = ? WHERE id = ?",
-                (to_rrule(ended, old.first_start_local, old.timezone), old.id),
-            )
+            series.set_rule(db, old.id, to_rrule(ended, old.first_start_local, old.timezone))
             # The shortened rule is an update of the old series: calendars take it only with a higher sequence.
-            db.conn.executemany(
-                "UPDATE sessions SET sequence = sequence + 1, updated_at = ? WHERE id = ?",
-                [(clock.stamp(), e.id) for e in earlier],
-            )
+            series.bump_sequences(db, [e.id for e in earlier if e.id is not None])
         first_local = edited.local_start
         text = to_rrule(rec, first_local, edited.timezone)
-        new_id = _insert_series(db, text, edited.timezone, first_local)
+        new_id = series.insert_series(db, text, edited.timezone, first_local)
         starts = expand_utc(text, first_local, edited.timezone)
         # Existing occurrences are updated in place, pairwise, so they keep their uid (calendars
         # see an update with a higher sequence); extra old ones are deleted, missing ones created.
@@ -336,16 +296,14 @@ def edit_following(db: Database, session_id: int, edited: Session, rec: Recurren
         for row, start in zip(following, starts, strict=False):
             assert row.id is not None
             update_session(db, replace(edited, id=row.id, start_utc=start))
-            db.execute(
-                "UPDATE sessions SET series_id = ?, original_start_utc = ? WHERE id = ?",
-                (new_id, to_utc_text(start), row.id),
-            )
+            series.place_in_series(db, row.id, new_id, start)
             made.append(get_session(db, row.id))
         for row in following[len(starts) :]:
-            db.execute("DELETE FROM sessions WHERE id = ?", (row.id,))
+            assert row.id is not None
+            series.delete_occurrence(db, row.id)
         made.extend(_copy_to(db, replace(edited, series_id=new_id), starts[len(following) :], new_id))
-        if not earlier and not db.execute("SELECT 1 FROM sessions WHERE series_id = ? LIMIT 1", (old.id,)).fetchone():
-            db.execute("DELETE FROM series WHERE id = ?", (old.id,))
+        if not earlier:
+            series.delete_if_empty(db, old.id)
     return made
 
 
@@ -354,11 +312,5 @@ def cancel_following(db: Database, session_id: int) -> int:
     current = get_session(db, session_id)
     if current.series_id is None:
         raise ValidationError("This session does not repeat.", "recurrence")
-    pivot = to_utc_text(current.original_start_utc or current.start_utc)
     with db.atomic():
-        cur = db.execute(
-            "UPDATE sessions SET status = 'cancelled', sequence = sequence + 1, updated_at = ? "
-            "WHERE series_id = ? AND status = 'planned' AND coalesce(original_start_utc, start_utc) >= ?",
-            (clock.stamp(), current.series_id, pivot),
-        )
-    return int(cur.rowcount)
+        return series.cancel_from(db, current.series_id, current.original_start_utc or current.start_utc)

@@ -184,6 +184,22 @@ def test_no_sql_in_the_ui():
     assert offenders == []
 
 
+WRITES = re.compile(r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b")
+# The demo builder fills a new, empty file with 105,000 sessions in bulk statements, not through undo.
+WRITES_ALLOWED_OUTSIDE_STORE = {"demo.py"}
+
+
+def test_only_the_store_writes_tables():
+    offenders = [
+        f"{file.relative_to(ROOT.parent)}:{node.lineno} {node.value[:50]!r}"
+        for file in modules(outside="store")
+        if file.relative_to(ROOT).as_posix() not in WRITES_ALLOWED_OUTSIDE_STORE
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and WRITES.search(node.value)
+    ]
+    assert offenders == []
+
+
 def test_the_sql_check_sees_sql(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text(

@@ -67,7 +67,9 @@ def swap_members(problem: Problem, proposal: Proposal, a: int, b: int) -> Propos
     groups[ga] = replace(score_group(problem, new_a), locked=True)
     groups[gb] = replace(score_group(problem, new_b), locked=True)
     total = sum(g.objective for g in groups)
-    return with_choices(problem, replace(proposal, groups=tuple(groups), total_score=total, optimal=False))
+    return with_choices(
+        problem, replace(proposal, groups=tuple(groups), total_score=total, optimal=False, blocking_pairs=None)
+    )
 
 
 @dataclass(frozen=True)

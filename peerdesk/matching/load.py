@@ -13,6 +13,7 @@ from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
     MAX_GROUP,
     MIN_GROUP,
+    OBJECTIVES,
     History,
     LockedGroup,
     Mode,
@@ -71,6 +72,8 @@ def options_from_dict(data: dict[str, Any], base: Options | None = None) -> Opti
     opts = replace(base, **values)
     if opts.odd_person not in ("trio", "sitout"):
         opts = replace(opts, odd_person=base.odd_person)
+    if opts.objective not in OBJECTIVES:
+        opts = replace(opts, objective=base.objective)
     return replace(opts, group_size=min(MAX_GROUP, max(MIN_GROUP, opts.group_size)))
 
 

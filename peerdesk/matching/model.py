@@ -17,6 +17,10 @@ Mode = Literal["mentoring", "buddies", "cross_functional", "circles"]
 MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional", "circles")
 PAIR_MODES: tuple[Mode, ...] = ("buddies", "cross_functional")
 OddPolicy = Literal["trio", "sitout"]
+# What a round is chosen for (matching/objectives.py); circles are always "best".
+Objective = Literal["best", "fairest", "stable"]
+OBJECTIVES: tuple[Objective, ...] = ("best", "fairest", "stable")
+OBJECTIVE_MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional")
 PARTS = ("skills", "availability", "timezone", "cross_functional", "seniority", "novelty", "preferences")
 PART_LABELS = {
     "skills": "Skill fit",
@@ -138,6 +142,7 @@ class Options:
     # A pair always needs at least some common time.
     min_overlap_hours: float | None = None
     odd_person: OddPolicy = "trio"
+    objective: Objective = "best"
     group_size: int = 4
     seed: int = 0
     require_skill: bool = True  # mentoring: the mentor teaches something the mentee wants
@@ -257,6 +262,13 @@ class ChoicesGranted:
     def to_json(self) -> dict[str, int]:
         return {"stated": self.stated, "first": self.first, "top3": self.top3, "none": self.none}
 
+    def summary(self) -> str:
+        """'Of the 14 people who stated choices, 9 got their 1st, 12 one of their top 3, 2 none.'"""
+        if not self.stated:
+            return "Nobody in this round stated a preferred partner."
+        who = "the 1 person who stated choices" if self.stated == 1 else f"the {self.stated} people who stated choices"
+        return f"Of {who}, {self.first} got their 1st, {self.top3} one of their top 3, {self.none} none."
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -271,6 +283,15 @@ class Proposal:
     eligible: int = 0  # people in the pool
     could_match: int = 0  # of them, people with at least one allowed partner
     choices: ChoicesGranted = ChoicesGranted()
+    objective: Objective = "best"
+    # Two people who would both score higher together than with their partners; None for
+    # circles, and after a manual edit until the round is solved again.
+    blocking_pairs: int | None = None
+
+    @property
+    def lowest_score(self) -> float | None:
+        """The lowest group score of the round (None without groups)."""
+        return min((g.score for g in self.groups), default=None)
 
     @property
     def matched_ids(self) -> set[int]:
@@ -307,5 +328,8 @@ class Proposal:
             ],
             "unmatched": [{"email": u.email, "reason": u.reason} for u in self.unmatched],
             "total_score": round(self.total_score, 4),
+            "objective": self.objective,
+            "lowest_score": None if self.lowest_score is None else round(self.lowest_score, 4),
+            "blocking_pairs": self.blocking_pairs,
             "preferences_granted": self.choices.to_json(),
         }

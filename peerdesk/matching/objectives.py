@@ -1,4 +1,4 @@
-"""What a round is chosen for, and the three figures every proposal reports, over plain arrays.
+"""What the objectives share, over plain arrays: strict preference orders and exact counts of blocking pairs.
 
 "best" maximises the total score (today's optimum), "fairest" the lowest pair score and
 then the total (fairest.py), and "stable" leaves no blocking pair (stable.py). Whatever
@@ -16,26 +16,14 @@ order has no blocking pair under the scores themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from peerdesk.matching.common import _unit
+from peerdesk.matching.model import Objective
 
-Objective = Literal["best", "fairest", "stable"]
-OBJECTIVES: tuple[Objective, ...] = ("best", "fairest", "stable")
-OBJECTIVE_LABELS: dict[Objective, str] = {"best": "Best total", "fairest": "Fairest", "stable": "Stable"}
+OBJECTIVE_LABELS: dict[Objective, str] = {"best": "best total", "fairest": "fairest", "stable": "stable"}
 NOT_ALLOWED = np.iinfo(np.int64).min
-
-
-@dataclass(frozen=True)
-class Measures:
-    """The figures of one proposal: total score, lowest group score, blocking pairs."""
-
-    total: float
-    lowest: float | None  # None when the round has no group
-    blocking_pairs: int
 
 
 def exact_order(values: np.ndarray) -> np.ndarray:
@@ -80,10 +68,6 @@ def person_ranks(ids: np.ndarray, seed: int) -> np.ndarray:
     ranks = np.empty(len(order), dtype=np.int64)
     ranks[order] = np.arange(len(order))
     return ranks
-
-
-def lowest(scores: Sequence[float]) -> float | None:
-    return min(scores) if len(scores) else None
 
 
 # -- blocking pairs --------------------------------------------------------------------------

@@ -17,13 +17,8 @@ from peerdesk.matching import stable
 from peerdesk.matching.common import Steps, solver_weights, stability
 from peerdesk.matching.fairest import bottleneck_bipartite, bottleneck_pairs
 from peerdesk.matching.mentoring import MentoringResult, mentoring_sides, solve_mentoring
-from peerdesk.matching.objectives import (
-    Objective,
-    blocking_pairs,
-    blocking_pairs_bipartite,
-    order_keys,
-    person_ranks,
-)
+from peerdesk.matching.model import Objective
+from peerdesk.matching.objectives import blocking_pairs, blocking_pairs_bipartite, order_keys, person_ranks
 from peerdesk.matching.peers import NEG, PairResult, _sitout_candidates, _trios, solve_pairs
 from peerdesk.matching.scoring import Block, Features, score_block
 
@@ -149,11 +144,10 @@ def _stable_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sit
         if out is not None:
             allowed = allowed.copy()
             allowed[out, :] = allowed[:, out] = False
-        if not symmetric:
-            result = stable.stable_roommates(order_keys(block.score, allowed, rank[None, :], kept))
-            if result.stable:
-                return result.mate
-            return stable.fewest_blocking(order_keys(block.score, allowed, rank[None, :], kept))
+        if not symmetric:  # everyone's own order: Irving, else the fewest blocking pairs found
+            keys = order_keys(block.score, allowed, rank[None, :], kept)
+            result = stable.stable_roommates(keys)
+            return result.mate if result.stable else stable.fewest_blocking(keys)
 
         def rows(idx: np.ndarray) -> np.ndarray:
             return order_keys(

@@ -7,12 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from peerdesk.matching import choices, explain
+from peerdesk.matching import choices, explain, rounds
 from peerdesk.matching.circles import solve_circles
 from peerdesk.matching.common import CancelCheck, Progress, Steps
-from peerdesk.matching.mentoring import mentoring_sides, solve_mentoring
-from peerdesk.matching.model import PARTS, Group, Member, Person, Problem, Proposal, Unmatched
-from peerdesk.matching.peers import solve_pairs
+from peerdesk.matching.mentoring import mentoring_sides
+from peerdesk.matching.model import OBJECTIVE_MODES, PARTS, Group, Member, Person, Problem, Proposal, Unmatched
 from peerdesk.matching.scoring import Features
 
 
@@ -37,7 +36,10 @@ def pool_of(problem: Problem) -> tuple[tuple[Person, ...], dict[int, int]]:
 
 
 def propose(problem: Problem, progress: Progress | None = None, cancel: CancelCheck | None = None) -> Proposal:
-    """Solve one round; raises common.Cancelled if cancel() turns true."""
+    """Solve one round for the options' objective (circles: always best total);
+    raises common.Cancelled if cancel() turns true."""
+    if problem.options.objective != "best" and problem.mode not in OBJECTIVE_MODES:
+        problem = replace(problem, options=replace(problem.options, objective="best"))
     steps = Steps(progress, cancel)
     steps(0.0, "Preparing")
     people, capacity = pool_of(problem)
@@ -147,7 +149,8 @@ def _make_groups(
 
 
 def _mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> Proposal:
-    result = solve_mentoring(f, capacity, steps)
+    objective = f.problem.options.objective
+    result = rounds.mentoring_round(f, capacity, steps, objective)
     groups = _make_groups(
         f, [[m, e] for m, e in result.pairs], [["mentor", "mentee"]] * len(result.pairs), directed=True, circles=False
     )
@@ -179,14 +182,16 @@ def _mentoring(f: Features, capacity: dict[int, int], steps: Steps) -> Proposal:
         groups=tuple(groups),
         unmatched=tuple(sorted(unmatched, key=lambda u: u.name.casefold())),
         total_score=sum(g.score for g in groups),
-        optimal=True,
+        optimal=objective != "stable",  # exact for its objective; a stable round optimises none
         eligible=len(mentees),
         could_match=could,
+        objective=objective,
+        blocking_pairs=rounds.mentoring_blocking(f, result),
     )
 
 
 def _pairs(f: Features, steps: Steps) -> Proposal:
-    result = solve_pairs(f, steps)
+    result = rounds.pairs_round(f, steps, f.problem.options.objective)
     steps(0.9, "Explaining the pairs")
     groups = _make_groups(f, result.pairs, [["peer", "peer"]] * len(result.pairs), directed=False, circles=False)
     groups += _make_groups(f, result.trios, [["peer"] * 3] * len(result.trios), directed=False, circles=False)
@@ -224,6 +229,8 @@ def _pairs(f: Features, steps: Steps) -> Proposal:
         optimal=result.optimal,
         eligible=f.n,
         could_match=int(allowed.any(axis=1).sum()),
+        objective=f.problem.options.objective,
+        blocking_pairs=rounds.pairs_blocking(result),
     )
 
 

@@ -131,6 +131,8 @@ def greedy_bipartite(keys: Callable[[np.ndarray], np.ndarray], n_mentees: int, c
     room = np.asarray(capacity, dtype=np.int64).copy()
     has_room = room > 0
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
+    if not len(room):
+        return mentor_of
     lists = _Candidates(keys, n_mentees)
     heap = [(-k, e) for e, (k, _) in enumerate(lists.first(has_room)) if k > NOT_ALLOWED]
     heapq.heapify(heap)
@@ -166,7 +168,7 @@ def deferred_acceptance(mentee_keys: np.ndarray, mentor_keys: np.ndarray, capaci
     left = mentee_keys.copy()
     left[:, capacity <= 0] = NOT_ALLOWED
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
-    free = np.arange(n_mentees)
+    free = np.arange(n_mentees) if mentee_keys.shape[1] else np.empty(0, dtype=np.int64)
     while len(free):
         choice = left[free].argmax(axis=1)
         ok = left[free, choice] > NOT_ALLOWED

@@ -23,6 +23,7 @@ from peerdesk.metrics.scope import (
     Period,
     Scope,
     Sql,
+    led,
     pairing_filter,
     person_filter,
     present,
@@ -298,7 +299,7 @@ def learning_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
 
 
 def mentoring_hours_rows(scope: Scope, params: Mapping[str, Any]) -> Rows:
-    r = people_rows(scope, "s.duration_min AS num, 1 AS den", "sp.role = 'host'", PRESENT)
+    r = people_rows(scope, "s.duration_min AS num, 1 AS den", led())
     return Rows(r.sql, r.args, 1 / 60)
 
 
@@ -308,7 +309,7 @@ def attendance_and_hours(db: Database, scope: Scope) -> tuple[float | None, floa
     rows = people_rows(
         scope,
         "sp.attended AS rec, sp.role = 'attendee' AND sp.attended = 1 AS came, "
-        f"sp.role = 'host' AND {PRESENT} AS led, s.duration_min AS minutes",
+        f"{led()} AS led, s.duration_min AS minutes",
     )
     attended, recorded, learned, mentored = _one(
         db,

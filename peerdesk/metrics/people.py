@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from peerdesk.metrics import numbers
-from peerdesk.metrics.scope import ACTIVE_PERSON, PRESENT, Scope, Sql, done_on, person_filter, session_filter
+from peerdesk.metrics.scope import ACTIVE_PERSON, Scope, Sql, done_on, led, person_filter, session_filter
 from peerdesk.store.db import Database
 from peerdesk.store.training import TRAINED_IDS_SQL
 
@@ -137,7 +137,7 @@ class _Queries:
             self.people = "FROM sessions s JOIN session_people sp ON sp.session_id = s.id"
 
     def query(self, select: str, role: str, more: str = "") -> str:
-        cond = ["sp.role = 'host'", PRESENT] if role == "host" else ["sp.role = 'attendee'", "sp.attended = 1"]
+        cond = [led()] if role == "host" else ["sp.role = 'attendee'", "sp.attended = 1"]
         return f"SELECT {select} {self.people}{self.dept_join}{more} WHERE {' AND '.join([*cond, *self.common])}"
 
     def sessions(self, db: Database, role: str) -> dict[int, tuple[int, int]]:

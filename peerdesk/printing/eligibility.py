@@ -28,6 +28,7 @@ from peerdesk.metrics.people import PersonFigures, ProgramCompletion, people_fig
 from peerdesk.metrics.scope import Period, Scope, done_on
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
+from peerdesk.store.programs import update_program_config
 
 KINDS: dict[str, str] = {
     "recognition": "Recognition (mentor or host)",
@@ -201,17 +202,8 @@ def rules_for(db: Database, program_id: int | None) -> dict[str, KindRule]:
 
 def save_rules(db: Database, program_id: int, rules: Mapping[str, KindRule]) -> dict[str, KindRule]:
     """Store the rules in the program's config JSON (other config keys are kept)."""
-    row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"Program {program_id} does not exist.")
-    try:
-        config = json.loads(row[0] or "{}")
-    except ValueError:
-        config = {}
-    if not isinstance(config, dict):
-        config = {}
     checked = {kind: validate_rule(rule) for kind, rule in rules.items()}
-    config["certificates"] = {
+    certificates = {
         kind: {
             "enabled": rule.enabled,
             "heading": rule.heading,
@@ -219,7 +211,7 @@ def save_rules(db: Database, program_id: int, rules: Mapping[str, KindRule]) -> 
         }
         for kind, rule in checked.items()
     }
-    db.execute("UPDATE programs SET config = ? WHERE id = ?", (json.dumps(config), program_id))
+    update_program_config(db, program_id, {"certificates": certificates})
     return checked
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from peerdesk import clock
+from peerdesk.store.certificates import insert_certificate, next_serial_number, use_serial_number
 from peerdesk.store.db import Database
 
 SERIAL_PREFIX = "PD"
@@ -84,52 +85,22 @@ def find(db: Database, participant_id: int, program_id: int | None, kind: str, a
     return _issued(row) if row else None
 
 
-def _next_number(db: Database, year: int) -> int:
-    """The next free number of the year: above every serial issued, even those undone since."""
-    prefix = f"{SERIAL_PREFIX}-{year}-"
-    row = db.execute(
-        "SELECT max(CAST(substr(serial, ?) AS INTEGER)) FROM certificates WHERE serial LIKE ?",
-        (len(prefix) + 1, prefix + "%"),
-    ).fetchone()
-    mark = db.execute("SELECT last FROM serial_counters WHERE prefix = ?", (prefix,)).fetchone()
-    return max(int(row[0] or 0), int(mark[0]) if mark else 0) + 1
-
-
-def _use_number(db: Database, year: int, number: int) -> None:
-    db.execute(
-        "INSERT INTO serial_counters(prefix, last) VALUES (?, ?) "
-        "ON CONFLICT(prefix) DO UPDATE SET last = max(last, excluded.last)",
-        (f"{SERIAL_PREFIX}-{year}-", number),
-    )
-
-
 def issue(db: Database, requests: Iterable[Request]) -> list[Issued]:
     """Issue certificates (one transaction); already issued ones come back unchanged."""
     out: list[Issued] = []
     with db.atomic():
         today = clock.today()
-        number = _next_number(db, today.year)
+        prefix = f"{SERIAL_PREFIX}-{today.year}-"
+        number = next_serial_number(db, prefix)
         for r in requests:
             existing = find(db, r.participant_id, r.program_id, r.kind, r.award_id)
             if existing is not None:
                 out.append(existing)
                 continue
             serial = f"{SERIAL_PREFIX}-{today.year}-{number:05d}"
-            _use_number(db, today.year, number)
+            use_serial_number(db, prefix, number)
             number += 1
-            db.execute(
-                "INSERT INTO certificates (serial, participant_id, program_id, award_id, kind, issued_on, content) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    serial,
-                    r.participant_id,
-                    r.program_id,
-                    r.award_id,
-                    r.kind,
-                    today.isoformat(),
-                    json.dumps(r.content, ensure_ascii=False),
-                ),
-            )
+            insert_certificate(db, serial, r.participant_id, r.program_id, r.award_id, r.kind, today, r.content)
             found = find(db, r.participant_id, r.program_id, r.kind, r.award_id)
             assert found is not None
             out.append(found)

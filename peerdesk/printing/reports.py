@@ -651,7 +651,7 @@ def _participation_section(r: ProgramReport, st: dict[str, ParagraphStyle], widt
             st["base"],
         )
     ]
-    if r.departments:
+    if any(d.engaged for d in r.departments):  # a chart of nothing but 0% bars says nothing
         chart_rows = r.departments[:25]
         out.append(Spacer(1, 4))
         out.append(
@@ -663,6 +663,7 @@ def _participation_section(r: ProgramReport, st: dict[str, ParagraphStyle], widt
                 texts=[_pct(d.rate) for d in chart_rows],
             )
         )
+    if r.departments:
         rows = [
             [d.department or "(no department)", _count(d.active), _count(d.engaged), _pct(d.rate)]
             for d in r.departments

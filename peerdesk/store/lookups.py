@@ -92,11 +92,6 @@ def member_counts(db: Database) -> dict[int, int]:
     }
 
 
-def program_choices(db: Database) -> list[tuple[int, str]]:
-    """(id, name) of every program, by name."""
-    return [(int(i), n) for i, n in db.execute("SELECT id, name FROM programs ORDER BY name COLLATE NOCASE")]
-
-
 def program_of_pairing(db: Database, pairing_id: int) -> int | None:
     """The program a pairing belongs to (None: none, or no such pairing)."""
     row = db.execute("SELECT program_id FROM pairings WHERE id = ?", (pairing_id,)).fetchone()

@@ -12,6 +12,7 @@ from typing import Any
 from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
+from peerdesk.store.programs import program_config, update_program_config
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId
 from peerdesk.store.workspace import bulk
 
@@ -207,6 +208,20 @@ def end_pairing(db: Database, pairing_id: int, on: dt.date | None = None) -> Non
     db.execute(
         "UPDATE pairings SET status = 'ended', ended_on = ? WHERE id = ? AND status = 'active'", (day, pairing_id)
     )
+
+
+def end_pairings(db: Database, ids: Iterable[int], on: dt.date | None = None) -> None:
+    """End several pairings (one transaction)."""
+    with db.atomic():
+        for pairing_id in ids:
+            end_pairing(db, pairing_id, on)
+
+
+def lock_pairings(db: Database, ids: Iterable[int], locked: bool) -> None:
+    """Lock or unlock several pairings (one transaction): a locked one carries on into the next round."""
+    with db.atomic():
+        for pairing_id in ids:
+            set_locked(db, pairing_id, locked)
 
 
 def set_locked(db: Database, pairing_id: int, locked: bool) -> None:
@@ -498,6 +513,12 @@ def remove_exclusion(db: Database, a: int, b: int) -> bool:
     return cur.rowcount > 0
 
 
+def remove_exclusions(db: Database, pairs: Iterable[tuple[int, int]]) -> int:
+    """Allow these pairs again (one transaction); returns how many rules were removed."""
+    with db.atomic():
+        return sum(remove_exclusion(db, a, b) for a, b in pairs)
+
+
 def exclusions(db: Database) -> frozenset[tuple[int, int]]:
     return frozenset((a, b) for a, b in db.execute("SELECT participant_a, participant_b FROM pairing_exclusions"))
 
@@ -571,16 +592,7 @@ def save_matching_config(
 ) -> None:  # fmt: skip
     """Store weights for a mode and/or options, keeping every other key of the config."""
     with db.atomic():
-        row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"Program {program_id} does not exist.")
-        try:
-            config = json.loads(row[0] or "{}")
-        except ValueError:
-            config = {}
-        if not isinstance(config, dict):
-            config = {}
-        matching = config.get("matching")
+        matching = program_config(db, program_id).get("matching")
         if not isinstance(matching, dict):
             matching = {}
         if weights is not None:
@@ -592,5 +604,4 @@ def save_matching_config(
             matching["weights"] = all_weights
         if options is not None:
             matching["options"] = dict(options)
-        config["matching"] = matching
-        db.execute("UPDATE programs SET config = ? WHERE id = ?", (json.dumps(config, sort_keys=True), program_id))
+        update_program_config(db, program_id, {"matching": matching})

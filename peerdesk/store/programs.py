@@ -151,25 +151,43 @@ def add_program(db: Database, p: Program) -> Program:
     return replace(p, id=int(cur.lastrowid or 0))
 
 
+def _config(text: str | None) -> dict[str, Any]:
+    try:
+        config = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def program_config(db: Database, program_id: int) -> dict[str, Any]:
+    """A program's settings (matching, certificate rules, meeting length), as stored."""
+    row = db.execute("SELECT config FROM programs WHERE id = ?", (program_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Program {program_id} does not exist.")
+    return _config(row[0])
+
+
+def update_program_config(db: Database, program_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Set these keys of a program's settings, keeping every other key: the one writer of programs.config."""
+    with db.atomic():
+        config = program_config(db, program_id)
+        config.update(changes)
+        db.execute("UPDATE programs SET config = ? WHERE id = ?", (json.dumps(config, sort_keys=True), program_id))
+    return config
+
+
 def update_program(db: Database, p: Program) -> Program:
     if p.id is None:
         raise NotFound("Cannot update a program that was never saved.")
-    get_program(db, p.id)
+    program_id = p.id
+    get_program(db, program_id)
     p = validate_program(db, p)
-    db.execute(
-        "UPDATE programs SET name=?, objective=?, description=?, start_date=?, end_date=?, status=?, config=? "
-        "WHERE id=?",
-        (
-            p.name,
-            p.objective,
-            p.description,
-            _iso(p.start_date),
-            _iso(p.end_date),
-            p.status,
-            json.dumps(dict(p.config)),
-            p.id,
-        ),
-    )
+    with db.atomic():
+        update_program_config(db, program_id, p.config)
+        db.execute(
+            "UPDATE programs SET name=?, objective=?, description=?, start_date=?, end_date=?, status=? WHERE id=?",
+            (p.name, p.objective, p.description, _iso(p.start_date), _iso(p.end_date), p.status, program_id),
+        )
     return p
 
 
@@ -284,6 +302,15 @@ def set_members(db: Database, program_id: int, participant_ids: Iterable[int], o
         current = member_ids(db, program_id)
         unenrol(db, program_id, sorted(current - wanted))
         enrol(db, program_id, sorted(wanted - current), on)
+
+
+def save_program(db: Database, program: Program, people: Iterable[int]) -> Program:
+    """Create or update a program and make its enrolment exactly these people (one transaction)."""
+    with db.atomic():
+        saved = update_program(db, program) if program.id is not None else add_program(db, program)
+        assert saved.id is not None
+        set_members(db, saved.id, people)
+    return saved
 
 
 def set_completed(db: Database, program_id: int, participant_id: int, on: dt.date | None) -> None:

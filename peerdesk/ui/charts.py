@@ -36,18 +36,6 @@ def _faint(widget: QWidget, alpha: int = 60) -> QColor:
     return c
 
 
-def nice_ceiling(value: float) -> float:
-    """A round number at or above value (1, 2, 2.5, 5 x 10^k) for an axis maximum."""
-    if value <= 0:
-        return 1.0
-    exp = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * 10**exp
-        if top >= value - 1e-9:
-            return float(top)
-    return float(10 ** (exp + 1))
-
-
 def axis_ticks(maximum: float, *, whole: bool = False, most: int = 5) -> list[float]:
     """The gridline values of an axis from 0 up to at least `maximum`: a round step (1, 2, 2.5
     or 5 x 10^k; a whole number when the values are counts), at most `most` steps, and every

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from peerdesk import clock
 from peerdesk.store import pairings as store
-from peerdesk.store.db import Database
 from peerdesk.store.errors import StoreError
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
@@ -138,11 +137,6 @@ class ExclusionDialog(QDialog):
         super().accept()
 
 
-def _remove_exclusions(db: Database, pairs: Iterable[tuple[int, int]]) -> int:
-    with db.atomic():
-        return sum(store.remove_exclusion(db, a, b) for a, b in pairs)
-
-
 class ExclusionsTab(QWidget):
     """The never-pair list, with Add… and Remove."""
 
@@ -196,23 +190,11 @@ class ExclusionsTab(QWidget):
             else f"Remove {len(rows)} never-pair exclusions"
         )
         widgets.run_write(
-            self.ctx, self, label, _remove_exclusions, [(e.a.participant_id, e.b.participant_id) for e in rows]
+            self.ctx, self, label, store.remove_exclusions, [(e.a.participant_id, e.b.participant_id) for e in rows]
         )
 
 
 # -- active pairings -----------------------------------------------------------------------
-
-
-def _end_pairings(db: Database, ids: Iterable[int]) -> None:
-    with db.atomic():
-        for pairing_id in ids:
-            store.end_pairing(db, pairing_id)
-
-
-def _lock_pairings(db: Database, ids: Iterable[int], locked: bool) -> None:
-    with db.atomic():
-        for pairing_id in ids:
-            store.set_locked(db, pairing_id, locked)
 
 
 class ActivePairingsTab(QWidget):
@@ -308,7 +290,7 @@ class ActivePairingsTab(QWidget):
         lock = not all(p.locked for p in chosen)
         what = members_text(chosen[0]) if len(chosen) == 1 else f"{len(chosen)} pairings"
         widgets.run_write(
-            self.ctx, self, f"{'Lock' if lock else 'Unlock'} {what}", _lock_pairings, [p.id for p in chosen], lock
+            self.ctx, self, f"{'Lock' if lock else 'Unlock'} {what}", store.lock_pairings, [p.id for p in chosen], lock
         )
 
     def end(self) -> None:
@@ -324,4 +306,4 @@ class ActivePairingsTab(QWidget):
             question = f"End these {what} today ({today})? They stay in the history of who met whom."
         if not widgets.confirm(self, "End pairing", question, "End pairing"):
             return
-        widgets.run_write(self.ctx, self, f"End {what}", _end_pairings, [p.id for p in chosen])
+        widgets.run_write(self.ctx, self, f"End {what}", store.end_pairings, [p.id for p in chosen])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -33,10 +32,8 @@ from peerdesk.store.programs import (
     MEETING_MINUTES,
     PROGRAM_STATUSES,
     Program,
-    add_program,
     member_ids,
-    set_members,
-    update_program,
+    save_program,
 )
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui import widgets
@@ -220,7 +217,7 @@ class ProgramDialog(QDialog):
         people = self.enrolled()
         label = f"Edit program {program.name.strip()}" if self.original else f"New program {program.name.strip()}"
         try:
-            self.saved = self.ctx.run(label, _save_program, program, people)
+            self.saved = self.ctx.run(label, save_program, program, people)
         except ValidationError as exc:
             self.message.show_error(str(exc))
             fields = {"name": self.name, "end_date": self.end.edit, "meeting_minutes": self.meeting}
@@ -230,11 +227,3 @@ class ProgramDialog(QDialog):
             self.message.show_error(str(exc))
             return
         super().accept()
-
-
-def _save_program(db: Any, program: Program, people: list[int]) -> Program:
-    """Create or update a program and set its enrolment (one transaction)."""
-    saved = update_program(db, program) if program.id is not None else add_program(db, program)
-    assert saved.id is not None
-    set_members(db, saved.id, people)
-    return saved

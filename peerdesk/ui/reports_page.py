@@ -28,7 +28,8 @@ from peerdesk.printing.eligibility import Candidate, candidates
 from peerdesk.printing.fonts import FontMissing
 from peerdesk.printing.register import Issued, export_csv, register
 from peerdesk.store.errors import StoreError
-from peerdesk.store.lookups import person_names, program_choices
+from peerdesk.store.lookups import person_names
+from peerdesk.store.sessions import program_choices
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import page_parts, widgets

@@ -76,7 +76,11 @@ class WeekView(QWidget):
 
     def reload(self) -> None:
         start, end = self.range_utc()
-        self.rows = sessions_between(self.db, start, end, self.filter)
+        self.show_rows(sessions_between(self.db, start, end, self.filter))
+
+    def show_rows(self, rows: list[AgendaRow]) -> None:
+        """Show the week's sessions, read elsewhere (the page reads them on a worker after a change)."""
+        self.rows = rows
         tz = zoneinfo.ZoneInfo(self.display_tz)
         starts = [r.start_utc.astimezone(tz) for r in self.rows]
         self.earliest_hour = min([WORKDAY_START, *(a.hour for a in starts if a.date() >= self.monday)])

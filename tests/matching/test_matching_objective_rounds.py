@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 from test_matching_objectives import (
     all_b_matchings,
     all_matchings,
@@ -13,11 +14,12 @@ from test_matching_objectives import (
     naive_blocking_bipartite,
     naive_blocking_pairs,
 )
+from test_matching_rules import problems
 
-from peerdesk.matching import rounds, synthetic
+from peerdesk.matching import propose, rounds, synthetic, violations
 from peerdesk.matching.common import Steps
 from peerdesk.matching.mentoring import mentoring_sides
-from peerdesk.matching.model import LockedGroup, Options
+from peerdesk.matching.model import OBJECTIVE_MODES, LockedGroup, Options
 from peerdesk.matching.peers import _sitout_candidates
 from peerdesk.matching.scoring import Features, score_block
 from peerdesk.matching.solve import pool_of
@@ -135,3 +137,46 @@ def test_stable_pairs_have_no_blocking_pair(seed):
     assert len(result.sat_out) <= 1
     assert naive_blocking_pairs(block.score, block.allowed, groups, out=tuple(result.sat_out)) == 0
     assert rounds.pairs_blocking(result) == 0
+
+
+# -- through propose: every rule, every objective --------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_fairest_and_stable_rounds_never_break_a_hard_rule(problem):
+    if problem.mode not in OBJECTIVE_MODES:
+        problem = replace(problem, mode="buddies")
+    best = propose(problem)
+    pool = {p.id for p in pool_of(problem)[0]}
+    for objective in ("fairest", "stable"):
+        current = replace(problem, options=replace(problem.options, objective=objective))
+        proposal = propose(current)
+        assert proposal.objective == objective
+        assert violations(current, proposal) == []
+        placed = [m.id for g in proposal.groups if not g.locked for m in g.members]
+        if problem.mode == "mentoring":
+            mentees = {p.id for p in pool_of(problem)[0] if p.can_be_mentee}
+            matched = {m.id for g in proposal.groups if not g.locked for m in g.members if m.role == "mentee"}
+            assert mentees == matched | {u.id for u in proposal.unmatched}
+        else:
+            assert len(placed) == len(set(placed))
+            assert pool == set(placed) | {u.id for u in proposal.unmatched}
+        assert all(u.reason for u in proposal.unmatched)
+        assert proposal.blocking_pairs is not None and proposal.blocking_pairs >= 0
+        solved = [g for g in proposal.groups if not g.locked]
+        if objective == "stable":
+            assert proposal.blocking_pairs == 0
+        else:
+            # as many groups as the best-total round, and its worst group no worse
+            assert len(solved) == len([g for g in best.groups if not g.locked])
+            if all(len(g.members) == 2 for g in proposal.groups + best.groups) and solved:
+                assert min(g.score for g in solved) >= min(g.score for g in best.groups if not g.locked) - 1e-5
+
+
+def test_a_circle_round_has_no_other_objective():
+    problem = synthetic.problem(12, "circles", seed=1)
+    proposal = propose(replace(problem, options=replace(problem.options, objective="stable")))
+    assert proposal.objective == "best" and proposal.blocking_pairs is None
+    assert proposal.pairs() == propose(problem).pairs()
+    assert proposal.to_json()["lowest_score"] == pytest.approx(min(g.score for g in proposal.groups), abs=1e-4)

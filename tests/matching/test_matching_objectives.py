@@ -369,3 +369,10 @@ def test_not_allowed_is_below_every_key():
     allowed = np.array([[False, True], [True, False]])
     keys = order_keys(score, allowed, np.zeros((2, 2), dtype=np.int64))
     assert keys[0, 1] > NOT_ALLOWED and keys[0, 0] == NOT_ALLOWED
+
+
+def test_stable_rounds_without_anyone_on_the_other_side():
+    empty = np.zeros((3, 0), dtype=np.int64)
+    assert list(stable.deferred_acceptance(empty, empty.T.copy(), np.zeros(0, dtype=np.int64))) == [-1, -1, -1]
+    assert list(stable.greedy_bipartite(lambda rows: empty[rows], 3, np.zeros(0, dtype=np.int64))) == [-1, -1, -1]
+    assert list(stable.greedy_pairs(lambda rows: np.full((len(rows), 1), NOT_ALLOWED), 1)) == [-1]

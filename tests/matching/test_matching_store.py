@@ -171,7 +171,19 @@ def test_match_json_follows_the_design_contract(demo_file, capsys):
     assert main(["--db", str(demo_file), "match", "--program", "New-Hire Buddies", "--mode", "buddies", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["mode"] == "buddies"
-    assert set(out) == {"mode", "groups", "unmatched", "total_score", "preferences_granted"}
+    assert set(out) == {
+        "mode",
+        "groups",
+        "unmatched",
+        "total_score",
+        "objective",
+        "lowest_score",
+        "blocking_pairs",
+        "preferences_granted",
+    }
+    assert out["objective"] == "best"
+    assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
+    assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0
     granted = out["preferences_granted"]
     assert set(granted) == {"stated", "first", "top3", "none"}
     assert granted["first"] <= granted["top3"] <= granted["stated"] - granted["none"]
@@ -203,11 +215,36 @@ def test_match_accept_records_and_list_pairings_shows_them(demo_file, capsys):
     assert all(r["kind"] == "circle" and r["status"] == "active" for r in circles)
 
 
+@pytest.mark.parametrize(
+    ("program", "mode"), [("Engineering & Data Mentoring", "mentoring"), ("New-Hire Buddies", "buddies")]
+)
+def test_match_objectives_report_what_they_promise(demo_file, capsys, program, mode):
+    capsys.readouterr()
+    figures = {}
+    for objective in ("best", "fairest", "stable"):
+        args = ["--db", str(demo_file), "match", "--program", program, "--mode", mode, "--objective", objective]
+        assert main([*args, "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["objective"] == objective
+        figures[objective] = out
+    assert figures["stable"]["blocking_pairs"] == 0
+    assert figures["fairest"]["lowest_score"] >= figures["best"]["lowest_score"] - 1e-4
+    assert figures["best"]["total_score"] >= figures["fairest"]["total_score"] - 1e-3
+    matched = {o: sum(len(g["members"]) for g in out["groups"]) for o, out in figures.items()}
+    assert matched["fairest"] == matched["best"] >= matched["stable"]
+    assert main(["--db", str(demo_file), "match", "--program", program, "--mode", mode, "--objective", "stable"]) == 0
+    assert "Objective: stable" in capsys.readouterr().out
+
+
 def test_match_errors_are_one_line(demo_file, capsys):
     assert main(["--db", str(demo_file), "match", "--program", "Nope", "--mode", "buddies"]) == 1
     assert "no program named 'Nope'" in capsys.readouterr().err
     assert main(["--db", str(demo_file), "match", "--mode", "circles", "--group-size", "9"]) == 2
     assert main(["--db", str(demo_file), "match", "--mode", "trios"]) == 2
+    capsys.readouterr()
+    assert main(["--db", str(demo_file), "match", "--mode", "circles", "--objective", "stable"]) == 2
+    assert "--objective stable is for mentoring, buddies and cross_functional" in capsys.readouterr().err
+    assert main(["--db", str(demo_file), "match", "--mode", "buddies", "--objective", "fair"]) == 2
 
 
 def test_match_text_output_explains_pairs(demo_file, capsys):
@@ -266,7 +303,19 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     args = ["--db", str(path), "match", "--program", "Buddies", "--mode", "buddies"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"mode", "groups", "unmatched", "total_score", "preferences_granted"}
+    assert set(out) == {
+        "mode",
+        "groups",
+        "unmatched",
+        "total_score",
+        "objective",
+        "lowest_score",
+        "blocking_pairs",
+        "preferences_granted",
+    }
+    assert out["objective"] == "best"
+    assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
+    assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0
     (flagged,) = [g for g in out["groups"] if "cannot_meet" in g]
     assert ana.email in {m["email"] for m in flagged["members"]}
     assert "share no free hour in the next 4 weeks" in flagged["cannot_meet"]

@@ -24,20 +24,6 @@ from peerdesk.ui.training_page import ModulesModel, TraineesModel, load_trainees
 D = dt.date
 
 
-def test_nice_ceiling():
-    assert [charts.nice_ceiling(v) for v in (0, 0.7, 3, 7, 12, 26, 99, 101, 2400)] == [
-        1,
-        1,
-        5,
-        10,
-        20,
-        50,
-        100,
-        200,
-        2500,
-    ]
-
-
 def count_colour(image, colour: QColor) -> int:
     return sum(
         1

@@ -255,6 +255,7 @@ def test_with_a_program_file_the_problem_is_loaded_off_the_ui_thread(qtbot, tmp_
         assert sorted(i for g in page.proposal_model.groups for i in g.ids) == sorted(p.id for p in page.problem.people)
         page.accept()
         assert len(store.active_pairings(ctx.db)) == 3
+        page.history_runner.wait()  # its history is read on a worker: let it show before the file closes
     finally:
         ws.close()
 

@@ -50,7 +50,7 @@ def _page(qtbot, ctx) -> PairingsPage:
     return page
 
 
-def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, org, prompts):
+def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, org, prompts, settle):
     people, program = org
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
@@ -66,10 +66,12 @@ def test_propose_buddies_shows_groups_reasons_and_accepts_undoably(qtbot, ctx, o
     assert prompts.confirms and "Accept round" in prompts.confirms[0][0]
     active = store.active_pairings(ctx.db, program.id)
     assert len(active) == 3 and all(p.kind == "buddy" for p in active)
+    settle(page)  # the history is read on a worker
     assert page.rounds_model.rowCount() == 1
     assert page.proposal_model.rowCount() == 0
     ctx.undo()
     assert store.active_pairings(ctx.db, program.id) == []
+    settle(page)
     assert page.rounds_model.rowCount() == 0
 
 
@@ -158,7 +160,7 @@ def test_cancel_leaves_the_page_idle(qtbot, ctx, org, prompts):
     assert page.propose_button.isEnabled()
 
 
-def test_history_tabs_show_contacts_and_department_matrix(qtbot, ctx, org, prompts):
+def test_history_tabs_show_contacts_and_department_matrix(qtbot, ctx, org, prompts, settle):
     people, program = org
     page = _page(qtbot, ctx)
     page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
@@ -166,6 +168,7 @@ def test_history_tabs_show_contacts_and_department_matrix(qtbot, ctx, org, promp
     run(qtbot, page)
     first = page.proposal_model.groups[0]
     qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
+    settle(page)
     page.person_combo.setCurrentIndex(page.person_combo.findData(first.members[0].id))
     names = {page.contacts_model.data(page.contacts_model.index(r, 0)) for r in range(page.contacts_model.rowCount())}
     assert {m.name for m in first.members[1:]} <= names

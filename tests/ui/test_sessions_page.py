@@ -24,6 +24,8 @@ from peerdesk.ui.session_week import HOUR_H
 from peerdesk.ui.session_widgets import ParticipantSessionsWidget
 from peerdesk.ui.sessions_page import SessionsPage
 
+pytestmark = pytest.mark.usefixtures("jobs_awaited")
+
 UTC = dt.UTC
 
 
