@@ -3,7 +3,8 @@
 Deterministic for the same seed and day. Fills every table so every screen has content:
 participants with skills, availability and managers; programs with goals; pairings and
 rounds; sessions of every kind (held with attendance and feedback, planned ahead, a
-recurring series with a cancelled occurrence); training; awards.
+recurring series with a cancelled occurrence); training; awards; the partners people would
+like (or not) to be paired with.
 """
 
 from __future__ import annotations
@@ -578,6 +579,76 @@ class _Builder:
                 [(p.id, *w) for w in _with_window(p.windows, (3, 600, 900))],
             )
 
+    def build_choices(self, programs: dict[str, int]) -> None:
+        """What people asked for, as a sign-up form collects it: mentees name the mentors they would
+        like (about half of those still without one), new hires a buddy or two, a few ask to keep
+        their mentor, and a handful ask not to be paired with someone. Done last, like focus_circles."""
+        rng = self.rng
+        active = [p for p in self.people if p.status == "active"]
+        mentored = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT m.participant_id FROM pairing_members m JOIN pairings p ON p.id = m.pairing_id "
+                "WHERE p.kind = 'mentoring' AND p.status = 'active' AND m.role = 'mentee'"
+            )
+        }
+        mentors = [p for p in active if p.role in ("mentor", "both") and p.teaches]
+        managers = dict(self.db.execute("SELECT id, manager_email FROM participants").fetchall())
+        emails = {p.id: p.email for p in self.people}
+
+        def likely(p: _Person, others: list[_Person]) -> list[_Person]:
+            """Whom p would name: mostly colleagues they could meet (same zone, an hour in common, not
+            their manager), now and then someone they could not."""
+            fits = [
+                q
+                for q in others
+                if q.zone == p.zone
+                and managers.get(p.id) != emails[q.id]
+                and managers.get(q.id) != emails[p.id]
+                and any(a[0] == b[0] and min(a[2], b[2]) - max(a[1], b[1]) >= 60 for a in p.windows for b in q.windows)
+            ]
+            return fits if fits and rng.random() < 0.9 else others
+
+        prefer: list[tuple[int, int, int]] = []
+        keep: list[int] = []
+        for p in active:
+            if p.role not in ("mentee", "both") or not p.learns:
+                continue
+            if p.id in mentored:
+                if rng.random() < 0.15:
+                    keep.append(p.id)
+                continue
+            if rng.random() < 0.5:
+                fits = likely(p, [m for m in mentors if m.id != p.id and set(m.teaches) & set(p.learns)])
+                rng.shuffle(fits)
+                fits.sort(key=lambda m: -len(set(m.teaches) & set(p.learns[:1])))  # their first wish first
+                prefer += [(p.id, m.id, rank) for rank, m in enumerate(fits[: rng.randint(1, 3)], start=1)]
+        named = {a for a, _, _ in prefer}
+        buddies = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT participant_id FROM program_members WHERE program_id = ?", (programs["onboarding"],)
+            )
+        }
+        for p in active:
+            if p.id not in buddies or p.id in named or rng.random() >= 0.4:
+                continue
+            near = likely(p, [q for q in active if q.id in buddies and q.id != p.id])
+            picks = rng.sample(near, min(len(near), rng.randint(1, 2)))
+            prefer += [(p.id, q.id, rank) for rank, q in enumerate(picks, start=1)]
+        avoid = []
+        for p in rng.sample(active, max(1, len(active) // 30)):
+            other = rng.choice([q for q in active if q.id != p.id and q.department == p.department] or active)
+            if other.id != p.id and not any(a == p.id and b == other.id for a, b, _ in prefer):
+                avoid.append((p.id, other.id))
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO preferred_partners(participant_id, partner_id, rank) VALUES (?,?,?)", prefer
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO avoided_partners(participant_id, other_id) VALUES (?,?)", sorted(set(avoid))
+        )
+        self.db.conn.executemany("UPDATE participants SET keep_mentor = 1 WHERE id = ?", [(i,) for i in keep])
+
     def build_goals_and_awards(self, programs: dict[str, int]) -> None:
         for program_key, goals in _demo_goals(self.today).items():
             for pos, (title, metric, params, comparison, target, start, deadline) in enumerate(goals):
@@ -662,6 +733,7 @@ def build_demo(
             b.build_sessions(programs, meet)
             b.build_goals_and_awards(programs)
             b.focus_circles(programs)
+            b.build_choices(programs)
         db.execute("PRAGMA optimize")
         ok = True
     finally:

@@ -263,11 +263,13 @@ class ChoicesGranted:
         return {"stated": self.stated, "first": self.first, "top3": self.top3, "none": self.none}
 
     def summary(self) -> str:
-        """'Of the 14 people who stated choices, 9 got their 1st, 12 one of their top 3, 2 none.'"""
+        """'Of the 14 people who stated choices: 9 got their 1st choice, 12 one of their top 3, 2 none of them.'"""
         if not self.stated:
             return "Nobody in this round stated a preferred partner."
-        who = "the 1 person who stated choices" if self.stated == 1 else f"the {self.stated} people who stated choices"
-        return f"Of {who}, {self.first} got their 1st, {self.top3} one of their top 3, {self.none} none."
+        who = (
+            "the 1 person who stated choices" if self.stated == 1 else f"the {self.stated:,} people who stated choices"
+        )
+        return f"Of {who}: {self.first:,} got their 1st choice, {self.top3:,} one of their top 3, {self.none:,} none of them."
 
 
 @dataclass(frozen=True)
