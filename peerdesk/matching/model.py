@@ -263,13 +263,18 @@ class ChoicesGranted:
         return {"stated": self.stated, "first": self.first, "top3": self.top3, "none": self.none}
 
     def summary(self) -> str:
-        """'Of the 14 people who stated choices: 9 got their 1st choice, 12 one of their top 3, 2 none of them.'"""
+        """'Of the 14 people who stated a choice, 9 got their 1st choice, 12 one of their top 3 and 2 none.'"""
         if not self.stated:
-            return "Nobody in this round stated a preferred partner."
+            return "Nobody in this round stated a choice of partner."
         who = (
-            "the 1 person who stated choices" if self.stated == 1 else f"the {self.stated:,} people who stated choices"
+            "the 1 person who stated a choice"
+            if self.stated == 1
+            else f"the {self.stated:,} people who stated a choice"
         )
-        return f"Of {who}: {self.first:,} got their 1st choice, {self.top3:,} one of their top 3, {self.none:,} none of them."
+        return (
+            f"Of {who}, {self.first:,} got their 1st choice, {self.top3:,} one of their top 3 "
+            f"and {self.none:,} none of them."
+        )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,6 +24,7 @@ from peerdesk.store.records import MAX_PREFERRED
 from peerdesk.ui import widgets
 
 _EMAIL_IN = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
+HINT_STYLE = "QLabel#choiceHint { color: #5f6368; }"
 
 
 def entry(name: str, email: str) -> str:
@@ -57,12 +58,13 @@ class PeopleList(QWidget):
         self.hint = QLabel(hint, self)
         self.hint.setWordWrap(True)
         self.hint.setObjectName("choiceHint")
-        self.hint.setStyleSheet("QLabel#choiceHint { color: palette(mid); }")
+        self.hint.setStyleSheet(HINT_STYLE)
         self.hint.setVisible(bool(hint))
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAccessibleName(title)
-        self.list.setMinimumHeight(70)
+        rows = limit if limit is not None else 4  # as tall as the list can get, or four rows
+        self.list.setFixedHeight(rows * self.list.fontMetrics().lineSpacing() + 2 * self.list.frameWidth() + 8)
         self.picker = QLineEdit(self)
         self.picker.setPlaceholderText("Type a name or e-mail, then Add")
         self.picker.setAccessibleName(f"Add to {title.lower()}")
@@ -221,7 +223,7 @@ class ChoicesTab(QWidget):
             self,
         )
         self.mentor_label.setObjectName("choiceHint")
-        self.mentor_label.setStyleSheet("QLabel#choiceHint { color: palette(mid); }")
+        self.mentor_label.setStyleSheet(HINT_STYLE)
         self.avoids = PeopleList(
             "Never pair with",
             people,
@@ -231,10 +233,10 @@ class ChoicesTab(QWidget):
             parent=self,
         )
         layout = QVBoxLayout(self)
-        layout.addWidget(self.prefers, 3)
+        layout.addWidget(self.prefers)
+        layout.addSpacing(4)
         layout.addWidget(self.keep_check)
         layout.addWidget(self.mentor_label)
-        layout.addSpacing(6)
-        layout.addWidget(self.avoids, 2)
-        self.setLayout(layout)
-        self.keep_check.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout.addSpacing(10)
+        layout.addWidget(self.avoids)
+        layout.addStretch(1)
