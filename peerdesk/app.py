@@ -148,6 +148,9 @@ class _Interrupts:
 
 def run_app(path: Path | None, demo: bool = False) -> int:
     """Start Qt, open a program file, and run the window until it closes."""
+    from peerdesk import logfile
+
+    logfile.setup()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("PeerDesk")

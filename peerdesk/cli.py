@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -48,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument("--good-rows", action="store_true", help="import the good rows even if some rows are bad")
+    p.add_argument("--encoding", metavar="NAME", help="the file's text encoding, when the detected one is wrong")
+    p.add_argument("--dates", choices=["dmy", "mdy"], help="numeric dates are day first (dmy) or month first (mdy)")
 
     p = sub.add_parser("export", help="export participants to CSV")
     p.add_argument("what", choices=["participants"])
     p.add_argument("file", metavar="FILE.csv")
+    p.add_argument(
+        "--delimiter", choices=[",", ";", "tab"], default=",", help="';' for Excel where the decimal mark is a comma"
+    )
 
     p = sub.add_parser("match", help="propose (and with --accept, record) a matching round")
     p.add_argument("--program", metavar="NAME")
@@ -72,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--participant", metavar="EMAIL")
     p.add_argument("--program", metavar="NAME")
     p.add_argument("--eml", action="store_true", help="also write an e-mail draft per participant")
+
+    p = sub.add_parser("drafts", help="write e-mail drafts (.eml) to send from your mail program")
+    p.add_argument("--kind", required=True, choices=["feedback", "reminders", "welcome", "training"])
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--program", metavar="NAME")
 
     p = sub.add_parser("certificates", help="print certificates for everyone eligible")
     p.add_argument("--out", required=True, metavar="PATH")
@@ -99,6 +110,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from peerdesk import logfile
     from peerdesk.store.errors import StoreError
 
     try:
@@ -111,16 +123,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             from peerdesk.app import run_app
 
             return int(run_app(db_path(args) if (args.db or os.environ.get("PEERDESK_DB")) else None, demo=args.demo))
+        logfile.setup()
         return _run_command(args)
     except UsageError as exc:
         print(f"peerdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (CommandFailed, StoreError, OSError) as exc:
-        print(f"peerdesk: {_one_line(exc)}", file=sys.stderr)
+    except (CommandFailed, StoreError, OSError, sqlite3.Error) as exc:
+        known = _known(exc, args)
+        if known is None:
+            return _bug(args, exc)
+        logfile.log.warning("%s failed: %s", args.command, _one_line(known))
+        print(f"peerdesk: {_one_line(known)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("peerdesk: interrupted", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:
+        return _bug(args, exc)
+
+
+def _known(exc: BaseException, args: argparse.Namespace) -> BaseException | None:
+    """The failure in words a coordinator understands; None when it is a bug."""
+    if isinstance(exc, sqlite3.Error):
+        from peerdesk.store.db import translate
+
+        return translate(exc, db_path(args).name)
+    if isinstance(exc, OSError) and exc.filename and not isinstance(exc, FileNotFoundError):
+        from peerdesk.store.safefile import explain
+
+        return explain(exc, exc.filename)
+    return exc
+
+
+def _bug(args: argparse.Namespace, exc: BaseException) -> int:
+    """A bug: one line on stderr, the traceback in the log file."""
+    from peerdesk import logfile
+
+    logfile.log.error("%s: unexpected error", args.command, exc_info=exc)
+    where = logfile.current()
+    detail = f"; the details are in {where}" if where else ""
+    print(f"peerdesk: unexpected error ({type(exc).__name__}: {_one_line(exc)}){detail}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _one_line(exc: BaseException) -> str:

@@ -22,9 +22,11 @@ from typing import Any, cast
 from anyascii import anyascii
 
 from peerdesk import clock, shipped
+from peerdesk.demo_rhythm import add_rhythm
 from peerdesk.store import open_db
-from peerdesk.store.db import Database
+from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import StoreError
+from peerdesk.store.safefile import atomic_path
 from peerdesk.store.settings import Settings, save_settings
 
 MAX_PARTICIPANTS = 5000
@@ -705,14 +707,29 @@ def _demo_goals(today: dt.date) -> dict[str, list[tuple[Any, ...]]]:
 def build_demo(
     path: str | Path, participants: int = 60, seed: int = 7, *, progress: Callable[[str], None] | None = None
 ) -> None:
-    """Write a demo program database at path (which must not exist yet, or be empty)."""
+    """Write a demo program database at path (which must not exist yet, or be empty).
+
+    It is built in a temporary file beside path and renamed when complete: a failure (a full
+    disk) leaves nothing under the final name.
+    """
     if not 2 <= participants <= MAX_PARTICIPANTS:
         raise StoreError(f"The demo has between 2 and {MAX_PARTICIPANTS} participants, not {participants}.")
     target = Path(path)
     if target.exists() and target.stat().st_size > 0:
         raise StoreError(f"{target} already exists; choose a new file for the demo.")
+    with atomic_path(target, private=True) as tmp:
+        try:
+            with known_errors(target.name):
+                _build_into(tmp, participants, seed, progress)
+        finally:
+            for journal in ("-wal", "-shm", "-journal"):
+                tmp.with_name(tmp.name + journal).unlink(missing_ok=True)
+        for journal in ("-wal", "-shm", "-journal"):  # an old log must never be replayed onto the new file
+            target.with_name(target.name + journal).unlink(missing_ok=True)
+
+
+def _build_into(target: Path, participants: int, seed: int, progress: Callable[[str], None] | None) -> None:
     db = open_db(target)
-    ok = False
     try:
         org = _load("organisation.json")
         with db.atomic():
@@ -734,10 +751,8 @@ def build_demo(
             b.build_goals_and_awards(programs)
             b.focus_circles(programs)
             b.build_choices(programs)
+            add_rhythm(db, programs, b.today)
         db.execute("PRAGMA optimize")
-        ok = True
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
-        if not ok:
-            for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-                leftover.unlink(missing_ok=True)

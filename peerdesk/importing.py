@@ -84,6 +84,9 @@ class ImportPlan:
     encoding: str = "utf-8"
     delimiter: str = ","
     columns: list[str] = field(default_factory=list)
+    encoding_note: str = ""  # what needed care reading it (stray bytes, no byte-order mark)
+    date_order: str | None = None  # "dmy" or "mdy" for files with numeric dates like 01.09.2025
+    dates_ambiguous: bool = False  # every date read both ways: the order was assumed
 
     @property
     def good_rows(self) -> int:
@@ -98,32 +101,212 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s\-_.:/()]+", "", text.strip().lstrip("\ufeff").casefold())
 
 
-def decode(data: bytes) -> tuple[str, str]:
+# The encodings offered when the guess is wrong: (codec, what a coordinator calls it).
+ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("utf-8", "UTF-8"),
+    ("windows-1252", "Windows-1252 (Western European)"),
+    ("windows-1250", "Windows-1250 (Central European)"),
+    ("windows-1251", "Windows-1251 (Cyrillic)"),
+    ("koi8-r", "KOI8-R (Russian)"),
+    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("windows-1253", "Windows-1253 (Greek)"),
+    ("windows-1254", "Windows-1254 (Turkish)"),
+    ("shift_jis", "Shift-JIS (Japanese)"),
+    ("gb18030", "GB18030 (Chinese)"),
+    ("big5", "Big5 (Traditional Chinese)"),
+    ("euc-kr", "EUC-KR (Korean)"),
+    ("utf-16-le", "UTF-16 little-endian"),
+    ("utf-16-be", "UTF-16 big-endian"),
+)
+_NAMES = dict(ENCODINGS) | {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}
+# charset-normalizer's names for the codecs above
+_ALIASES = {"cp1252": "windows-1252", "cp1250": "windows-1250", "cp1251": "windows-1251", "koi8_r": "koi8-r",
+            "cp932": "shift_jis", "shift_jis": "shift_jis", "gb18030": "gb18030", "gb2312": "gb18030",
+            "big5": "big5", "cp949": "euc-kr", "euc_kr": "euc-kr", "cp1253": "windows-1253",
+            "cp1254": "windows-1254", "iso8859_15": "iso-8859-15", "utf_16_le": "utf-16-le",
+            "utf_16_be": "utf-16-be", "utf_8": "utf-8", "ascii": "utf-8"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and how it was read: the encoding, and a note when something needed care."""
+
+    text: str
+    encoding: str
+    note: str = ""  # e.g. "2 stray bytes read as Windows-1252"
+
+
+def encoding_label(encoding: str) -> str:
+    """'Windows-1252 (Western European)' for 'windows-1252'."""
+    return _NAMES.get(encoding, encoding.upper())
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name) for the bytes of a CSV file."""
+    found = decode_text(data, encoding)
+    return found.text, found.encoding
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
+    """Read a CSV file's bytes in the encoding given, or the one detected.
+
+    Detection: a byte-order mark; UTF-16 without one (every other byte zero); UTF-8, also
+    with a few stray bytes from a Windows-1252 editor (read as such, and said); else the
+    guess of charset-normalizer, preferring Windows-1252 among equally good Western guesses.
+    """
+    if encoding:
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise ValidationError(
+                f"The file cannot be read as {encoding_label(encoding)}; choose another encoding."
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return Decoded(data[3:].decode("utf-8"), "utf-8-sig")
+        except UnicodeDecodeError:
+            return _stray_bytes(data[3:], "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return Decoded(data.decode("utf-16"), "utf-16")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:4096]:
         raise ValidationError("This is not a text CSV file (it contains binary data).")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "The file's text encoding is not recognised; save it as UTF-8 CSV and try again."
-        ) from None
+    stray = _mostly_utf8(data)
+    if stray is not None:
+        return stray
+    guess = _guess(data)
+    if guess is None:
+        raise ValidationError("The file's text encoding is not recognised; save it as UTF-8 CSV and try again.")
+    return Decoded(data.decode(guess), guess)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a byte-order mark: mostly zero bytes on one side of each pair (Latin letters)."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.6 * len(zeros) and other.count(0) < 0.05 * len(other):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return Decoded(text, codec, "no byte-order mark")
+    return None
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few bytes that are not (an edit in a Windows-1252 editor): those bytes as Windows-1252."""
+    bad = 0
+    position = 0
+    while position < len(data):
+        try:
+            data[position:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            bad += 1
+            position += exc.start + 1
+        if bad > max(2, len(data) // 2000):
+            return None
+    valid = sum(1 for ch in data.decode("utf-8", errors="ignore") if ord(ch) > 0x7F)
+    if valid < 2 * bad:
+        return None  # hardly any real UTF-8 letters: the file is in another encoding altogether
+    return _stray_bytes(data, "utf-8")
+
+
+def _stray_bytes(data: bytes, encoding: str) -> Decoded:
+    parts: list[str] = []
+    stray = 0
+    rest = data
+    while rest:
+        try:
+            parts.append(rest.decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            parts.append(rest[: exc.start].decode("utf-8"))
+            parts.append(rest[exc.start : exc.start + 1].decode("windows-1252", errors="replace"))
+            stray += 1
+            rest = rest[exc.start + 1 :]
+    text = "".join(parts)
+    line = text[: len(parts[0]) if parts else 0].count("\n") + 1
+    plural = "byte" if stray == 1 else "bytes"
+    return Decoded(text, encoding, f"{stray} stray {plural} read as Windows-1252 (first on line {line})")
+
+
+# The scripts each legacy encoding is used for: text read in it should be words in these.
+_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "windows-1252": ("LATIN",), "windows-1250": ("LATIN",), "iso-8859-15": ("LATIN",), "windows-1254": ("LATIN",),
+    "windows-1251": ("CYRILLIC",), "koi8-r": ("CYRILLIC",), "windows-1253": ("GREEK",),
+    "shift_jis": ("CJK", "HIRAGANA", "KATAKANA"), "gb18030": ("CJK",), "big5": ("CJK",), "euc-kr": ("HANGUL",),
+}  # fmt: skip
+
+
+def _script(ch: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def _plausibility(text: str, scripts: tuple[str, ...]) -> float:
+    """The share of non-ASCII characters that are letters of the expected scripts, in words that
+    look like words (one script; in cased scripts no capital after a small letter)."""
+    import re as _re
+
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    if not wide:
+        return 0.0
+    good = 0
+    for word in _re.findall(r"[^\W\d_]+", text):
+        letters = [ch for ch in word if ord(ch) > 0x7F]
+        if not letters:
+            continue
+        if {_script(ch) for ch in word if ord(ch) > 0x7F} - set(scripts):
+            continue
+        if any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False)):
+            continue
+        good += len(letters)
+    return good / wide
+
+
+def _guess(data: bytes) -> str | None:
+    """The legacy encoding in which the file reads as words of that encoding's script.
+
+    Each candidate that decodes the bytes is scored; ties (Western code pages, Chinese and
+    Korean double-byte ranges) go to charset-normalizer's guess, then to the order of ENCODINGS.
+    """
+    from charset_normalizer import from_bytes
+
+    sample = data[:200_000]
+    scores = {}
+    for codec, scripts in _SCRIPTS.items():
+        try:
+            scores[codec] = _plausibility(sample.decode(codec), scripts)
+        except UnicodeDecodeError:
+            continue
+    if not scores:
+        return None
+    top = max(scores.values())
+    tied = [codec for codec, _label in ENCODINGS if codec in scores and scores[codec] >= top - 0.02]
+    if len(tied) > 1:
+        best = from_bytes(sample).best()
+        named = _ALIASES.get(best.encoding, best.encoding) if best is not None else ""
+        if named in tied and not (named != "windows-1252" and "windows-1252" in tied and _SCRIPTS[named] == ("LATIN",)):
+            return named
+    return tied[0]
 
 
 def encoding_name(codec: str) -> str:
     """A file's text encoding as people know it: 'UTF-8' (with or without a byte-order mark,
     never Python's 'UTF-8-SIG'), 'Windows-1252', 'UTF-16'."""
-    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "windows-1252": "Windows-1252"}.get(
-        codec.lower(), codec.upper()
-    )
+    return encoding_label(codec.lower()).split(" (")[0]
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -133,15 +316,32 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+@dataclass
+class Table:
+    """An opened CSV file: its header, its rows (line number, cells), how it was read."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    decoded: Decoded
+    delimiter: str
+
+
 def read_table(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
     """Open a CSV file: (header cells, iterator of (line number, cells), encoding, delimiter)."""
+    table = open_table(path)
+    return table.header, table.rows, table.decoded.encoding, table.delimiter
+
+
+def open_table(path: str | Path, encoding: str | None = None) -> Table:
+    """Open a CSV file in the given encoding, or the one detected."""
     file = Path(path)
     size = file.stat().st_size
     if size == 0:
         raise ValidationError("The file is empty.")
     if size > MAX_BYTES:
         raise ValidationError(f"The file is too large ({size / 1e6:.0f} MB; the limit is {MAX_BYTES // 1_000_000} MB).")
-    text, encoding = decode(file.read_bytes())
+    decoded = decode_text(file.read_bytes(), encoding)
+    text = decoded.text
     if "\x00" in text:
         raise ValidationError("This is not a text CSV file (it contains binary data).")
     if not text.strip():
@@ -171,27 +371,89 @@ def read_table(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[st
             if any(c.strip() for c in cells):
                 yield start, cells
 
-    return header, rows(), encoding, delimiter
+    return Table(header, rows(), decoded, delimiter)
 
 
 def _unneutralise(value: str) -> str:
-    """Undo the export's formula protection ("'=x" -> "=x") so a round trip changes nothing."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+    """Undo the export's protection ("'=x" -> "=x", "''x" -> "'x") so a round trip changes nothing."""
+    if len(value) > 1 and value[0] == "'" and (value[1] in FORMULA_START or value[1] == "'"):
         return value[1:]
     return value
 
 
-def _parse_date(text: str) -> dt.date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+# ---------------------------------------------------------------------------- dates
+
+DATE_ORDERS = {
+    "dmy": "day first (01.09.2025 is 1 September 2025)",
+    "mdy": "month first (09/01/2025 is 1 September 2025)",
+}
+_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y%m%d")
+_NUMERIC = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _iso(text: str) -> dt.date | None:
+    for fmt in _ISO:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"hire date '{text}' is not a date like 2025-09-01")
+    return None
 
 
-def _row_to_participant(cells: dict[str, str], existing: Participant | None, default_tz: str) -> Participant:
+def _numeric(text: str, order: str) -> dt.date | None:
+    """01.09.2025, 1/9/25, 09-01-2025 read day first ("dmy") or month first ("mdy"); None if not a date."""
+    m = _NUMERIC.fullmatch(text)
+    if m is None:
+        return None
+    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if len(m.group(3)) == 2:
+        year += 2000 if year < 70 else 1900
+    day, month = (a, b) if order == "dmy" else (b, a)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, order: str = "dmy") -> dt.date:
+    """A hire date in any of the common forms: ISO, numeric in the file's order, or with the month in words."""
+    text = text.strip()
+    found = _iso(text) or _numeric(text, order)
+    if found is None and any(ch.isalpha() for ch in text):
+        from dateutil import parser
+
+        try:
+            found = parser.parse(text, dayfirst=order == "dmy", default=dt.datetime(2000, 1, 1)).date()
+        except (ValueError, OverflowError):
+            found = None
+    if found is None:
+        raise ValueError(f"hire date '{_clip(text)}' is not a date like 2025-09-01 or 01.09.2025")
+    return found
+
+
+def date_order(values: list[str]) -> tuple[str | None, bool]:
+    """How a file writes its numeric dates: ("dmy" or "mdy", ambiguous?); (None, False) when none are numeric.
+
+    A date like 25.12.2025 can only be day first, 12/25/2025 only month first; when every date
+    reads both ways the file is ambiguous and day first (most of the world) is assumed.
+    """
+    numeric = [v.strip() for v in values if _NUMERIC.fullmatch(v.strip())]
+    if not numeric:
+        return None, False
+    fits = {order: sum(_numeric(v, order) is not None for v in numeric) for order in DATE_ORDERS}
+    if fits["dmy"] == fits["mdy"]:
+        return "dmy", fits["dmy"] == len(numeric)
+    return max(fits, key=lambda order: fits[order]), False
+
+
+def _clip(text: str, width: int = 60) -> str:
+    """A cell as it appears in a message: at most width characters."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _row_to_participant(
+    cells: dict[str, str], existing: Participant | None, default_tz: str, order: str = "dmy"
+) -> Participant:
     """Build the participant a row describes; columns absent from the file keep existing values."""
     base = existing or Participant(name="", email="", timezone=default_tz)
     values: dict[str, object] = {}
@@ -206,21 +468,21 @@ def _row_to_participant(cells: dict[str, str], existing: Participant | None, def
     if cells.get("timezone", "").strip():
         values["timezone"] = cells["timezone"].strip()
     if "hire_date" in cells:
-        values["hire_date"] = _parse_date(cells["hire_date"]) if cells["hire_date"].strip() else None
+        values["hire_date"] = parse_date(cells["hire_date"], order) if cells["hire_date"].strip() else None
     if cells.get("role", "").strip():
         word = cells["role"].strip().casefold()
         if word not in ROLE_WORDS:
-            raise ValueError(f"role '{cells['role'].strip()}' is not mentor, mentee, both or peer")
+            raise ValueError(f"role '{_clip(cells['role'].strip())}' is not mentor, mentee, both or peer")
         values["role"] = ROLE_WORDS[word]
     if cells.get("status", "").strip():
         word = cells["status"].strip().casefold()
         if word not in STATUS_WORDS:
-            raise ValueError(f"status '{cells['status'].strip()}' is not active, paused or alumni")
+            raise ValueError(f"status '{_clip(cells['status'].strip())}' is not active, paused or alumni")
         values["status"] = STATUS_WORDS[word]
     if cells.get("capacity", "").strip():
         text = cells["capacity"].strip()
         if not re.fullmatch(r"\d{1,3}", text):
-            raise ValueError(f"capacity '{text}' is not a whole number")
+            raise ValueError(f"capacity '{_clip(text)}' is not a whole number")
         values["capacity"] = int(text)
     if "teaches" in cells:
         values["teaches"] = parse_skills(cells["teaches"])
@@ -231,9 +493,15 @@ def _row_to_participant(cells: dict[str, str], existing: Participant | None, def
     return replace(base, **values)  # type: ignore[arg-type]
 
 
-def plan_import(db: Database, path: str | Path) -> ImportPlan:
-    """Read a participant CSV and work out what importing it would add, update and reject."""
-    header, rows, encoding, delimiter = read_table(path)
+def plan_import(db: Database, path: str | Path, *, encoding: str | None = None, dates: str | None = None) -> ImportPlan:
+    """Read a participant CSV and work out what importing it would add, update and reject.
+
+    encoding and dates ("dmy"/"mdy") override what is detected; the plan says what was used.
+    """
+    if dates is not None and dates not in DATE_ORDERS:
+        raise ValidationError(f"The date order must be one of {', '.join(DATE_ORDERS)}, not {dates!r}.")
+    table = open_table(path, encoding)
+    header, delimiter = table.header, table.delimiter
     columns: dict[int, str] = {}
     for i, cell in enumerate(header):
         col = SYNONYMS.get(normalise_header(cell))
@@ -242,10 +510,21 @@ def plan_import(db: Database, path: str | Path) -> ImportPlan:
     present = set(columns.values())
     if "email" not in present or not ({"name"} & present or {"first_name", "last_name"} <= present):
         missing = [c for c in ("name", "email") if c not in present and not (c == "name" and "first_name" in present)]
-        raise ValidationError(
-            f"The file has no {' or '.join(missing)} column. Found: {', '.join(h.strip() for h in header if h.strip())}."
-        )
-    plan = ImportPlan(encoding=encoding, delimiter=delimiter, columns=sorted(present))
+        found = [_clip(h.strip(), 40) for h in header if h.strip()]
+        listed = ", ".join(found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
+        raise ValidationError(f"The file has no {' or '.join(missing)} column. Found: {listed or 'no headers'}.")
+    rows = list(table.rows)
+    hire = next((i for i, col in columns.items() if col == "hire_date"), None)
+    detected, ambiguous = date_order([raw[hire] for _line, raw in rows if hire is not None and hire < len(raw)])
+    order = dates or detected
+    plan = ImportPlan(
+        encoding=table.decoded.encoding,
+        delimiter=delimiter,
+        columns=sorted(present),
+        encoding_note=table.decoded.note,
+        date_order=order,
+        dates_ambiguous=ambiguous and dates is None,
+    )
     by_email = {p.email: p for p in list_participants(db)}
     default_tz = load_settings(db).timezone
     seen: dict[str, int] = {}
@@ -255,9 +534,9 @@ def plan_import(db: Database, path: str | Path) -> ImportPlan:
         try:
             if email in seen:
                 raise ValueError(f"{email} appears again (first on line {seen[email]})")
-            candidate = validate(_row_to_participant(cells, by_email.get(email), default_tz))
+            candidate = validate(_row_to_participant(cells, by_email.get(email), default_tz, order or "dmy"))
         except (ValueError, ValidationError) as exc:
-            plan.errors.append(RowError(line, _sentence(str(exc)), email))
+            plan.errors.append(RowError(line, _sentence(str(exc)), _clip(email, 120)))
             continue
         seen[candidate.email] = line
         old = by_email.get(candidate.email)
@@ -271,7 +550,7 @@ def plan_import(db: Database, path: str | Path) -> ImportPlan:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
+    text = _clip(text.strip().rstrip("."), 300)
     return text[:1].upper() + text[1:] if text else "Invalid row"
 
 
@@ -291,8 +570,11 @@ def apply_import(db: Database, plan: ImportPlan, *, good_rows: bool = False) -> 
 
 
 def neutralise(value: str) -> str:
-    """Make a cell safe for spreadsheets: a leading =, +, -, @ is never run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """Make a cell safe for spreadsheets: a leading =, +, -, @ is never run as a formula.
+
+    A genuine leading apostrophe is doubled, so that importing removes exactly what was added.
+    """
+    return "'" + value if value.startswith((*FORMULA_START, "'")) else value
 
 
 def participant_row(p: Participant) -> dict[str, str]:
@@ -316,11 +598,19 @@ def participant_row(p: Participant) -> dict[str, str]:
     }
 
 
-def export_participants(db: Database, path: str | Path, *, include_archived: bool = True) -> int:
-    """Write everyone to a UTF-8 CSV (with BOM, for spreadsheets); return the number of rows."""
+EXPORT_DELIMITERS = {",": "comma (most spreadsheets)", ";": "semicolon (Excel in much of Europe)", "\t": "tab"}
+
+
+def export_participants(db: Database, path: str | Path, *, include_archived: bool = True, delimiter: str = ",") -> int:
+    """Write everyone to a UTF-8 CSV (with BOM, for spreadsheets), owner-only; return the number of rows.
+
+    delimiter ";" is what Excel expects where the decimal separator is a comma (much of Europe).
+    """
+    if delimiter not in EXPORT_DELIMITERS:
+        raise ValidationError(f"The separator must be a comma, a semicolon or a tab, not {delimiter!r}.")
     people = list_participants(db, include_archived=include_archived)
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n", delimiter=delimiter)
     writer.writeheader()
     for p in people:
         writer.writerow({k: neutralise(v) for k, v in participant_row(p).items()})

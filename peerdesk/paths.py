@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
+from peerdesk.store.paths import user_data_dir
 
 
 def default_db_path() -> Path:
     """Where the coordinator's program file lives unless --db or PEERDESK_DB says otherwise."""
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False)) / "program.peerdesk.db"
+    return user_data_dir() / "program.peerdesk.db"

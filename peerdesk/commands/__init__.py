@@ -14,7 +14,8 @@ from peerdesk.paths import default_db_path
 from peerdesk.store import backups, open_db
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NeedsUpgrade
-from peerdesk.store.lock import WriterLock
+from peerdesk.store.lock import WriterLock, real_path
+from peerdesk.store.safefile import explain
 
 
 class UsageError(Exception):
@@ -39,6 +40,7 @@ def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Databa
     path = db_path(args)
     if not path.exists():
         raise CommandFailed(f"no program database at {path} (use --db PATH, or create one with 'peerdesk demo PATH')")
+    backups.clean_temporaries(path)
     if not readonly:
         _hold_writer_lock(path)
     try:
@@ -53,16 +55,23 @@ def open_for_write(args: argparse.Namespace) -> Database:
     """Open the --db file, creating it on first write (older formats are backed up, then upgraded)."""
     path = db_path(args)
     _hold_writer_lock(path)
+    backups.clean_temporaries(path)
     return open_db(path, before_migrate=backups.before_migrate)
 
 
 def _hold_writer_lock(path: Path) -> None:
-    """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it)."""
-    if not path.exists():
-        return  # created by this command; nobody else can hold it yet
-    key = path.resolve()
+    """One writer at a time: a file open in the window is not changed behind its back (exit 1, who has it).
+
+    A file this command creates is locked before it exists, so two commands creating it race for the lock.
+    """
+    key = real_path(path)
     if key in _HELD and _HELD[key].held:
         return  # an earlier command of this same process (tests call main() repeatedly)
+    if not path.exists():
+        try:
+            key.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise explain(exc, path) from exc
     lock = WriterLock.acquire(path)
     _HELD[key] = lock
     atexit.register(lock.release)

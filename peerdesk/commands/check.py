@@ -9,7 +9,7 @@ from pathlib import Path
 
 from peerdesk.commands import CommandFailed, db_path
 from peerdesk.store.backups import list_backups
-from peerdesk.store.db import inspect_file
+from peerdesk.store.db import connect_readonly, inspect_file
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lock import is_stale, read_lock
 from peerdesk.store.migrations import LATEST
@@ -28,7 +28,7 @@ class Finding:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    return connect_readonly(path)
 
 
 def check_file(path: Path) -> list[Finding]:

@@ -12,7 +12,7 @@ from peerdesk.wording import plural
 def run(args: argparse.Namespace) -> int:
     db = open_existing(args, readonly=True)
     try:
-        n = export_participants(db, args.file)
+        n = export_participants(db, args.file, delimiter="\t" if args.delimiter == "tab" else args.delimiter)
     finally:
         db.close()
     print(f"exported {plural(n, 'participant')} to {args.file}")

@@ -7,15 +7,22 @@ import sys
 from pathlib import Path
 
 from peerdesk.commands import CommandFailed, db_path, open_for_write
-from peerdesk.importing import ImportPlan, apply_import, encoding_name, plan_import
+from peerdesk.importing import DATE_ORDERS, ImportPlan, apply_import, encoding_name, plan_import
 from peerdesk.store.workspace import Workspace
 from peerdesk.wording import plural
 
 
 def _summary(plan: ImportPlan) -> str:
+    how = [
+        encoding_name(plan.encoding) + (f": {plan.encoding_note}" if plan.encoding_note else ""),
+        f"'{plan.delimiter}' separated",
+    ]
+    if plan.date_order:
+        guessed = ", assumed: every date reads both ways; --dates mdy to change" if plan.dates_ambiguous else ""
+        how.append(f"dates {DATE_ORDERS[plan.date_order]}{guessed}")
     return (
         f"{len(plan.added)} to add, {len(plan.updated)} to update, {plan.unchanged} unchanged, "
-        f"{plural(len(plan.errors), 'bad row')} ({encoding_name(plan.encoding)}, '{plan.delimiter}' separated)"
+        f"{plural(len(plan.errors), 'bad row')} ({'; '.join(how)})"
     )
 
 
@@ -31,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         db = open_for_write(args)
     try:
-        plan = plan_import(db, source)
+        plan = plan_import(db, source, encoding=args.encoding, dates=args.dates)
         for err in plan.errors:
             print(f"line {err.line}: {err.reason}", file=sys.stderr)
         print(_summary(plan))

@@ -283,8 +283,9 @@ def _series_events(plan: SeriesPlan, method: str, options: Options) -> list[Even
 
 
 def description(s: SessionItem) -> str:
-    """The agenda as typed, then what else helps to prepare: skills, program, hosts, link."""
-    parts = [clean_text(s.description).strip("\n")]
+    """The agenda as typed, the session guide of its meeting plan, then what else helps to prepare:
+    skills, program, hosts, link."""
+    parts = [clean_text(s.description).strip("\n"), clean_text(s.guide).strip("\n")]
     facts: list[str] = []
     if s.skills:
         facts.append("Skills: " + ", ".join(clean_line(k) for k in s.skills))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 from collections.abc import Sequence
+from email.charset import Charset
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -13,15 +15,18 @@ from email.utils import format_datetime, make_msgid
 from peerdesk.invites.build import CANCEL, Entry, Organizer, entry_sessions
 from peerdesk.invites.model import Person, SessionItem
 from peerdesk.invites.series import SeriesPlan
-from peerdesk.invites.text import clean_line, clean_text
+from peerdesk.invites.text import clean_line, clean_text, header_text
 from peerdesk.invites.timezones import zone
 from peerdesk.wording import plural
 
 UTC = dt.UTC
+# Headers set raw (encoded words made by email.header.Header) are written as they are.
+POLICY = email.policy.SMTP.clone(refold_source="none")
+UTF8 = Charset("utf-8")
 
 
 def _address(name: str, email_address: str) -> Address:
-    display = clean_line(name)
+    display = header_text(clean_line(name))
     addr = "".join(clean_line(email_address).split())
     try:
         return Address(display_name=display, addr_spec=addr)
@@ -30,7 +35,29 @@ def _address(name: str, email_address: str) -> Address:
         return Address(display_name=display, username=user or addr, domain=domain)
 
 
-def _when(s: SessionItem, tzname: str) -> str:
+def _plain(text: str) -> bool:
+    """Text the SMTP policy writes as it is (no encoded words needed, none to be mistaken for)."""
+    return text.isascii() and "=?" not in text
+
+
+def _set_address(msg: EmailMessage, header: str, address: Address) -> None:
+    if _plain(address.display_name):
+        msg[header] = address
+    else:
+        # One encoded word for the whole name: Python's folder drops or adds spaces in long names,
+        # and readers (Python's own among them) keep the white space between words of a phrase.
+        msg.set_raw(header, f"{UTF8.header_encode(address.display_name)} <{address.addr_spec}>")
+
+
+def _set_text(msg: EmailMessage, header: str, text: str) -> None:
+    if _plain(text):
+        msg[header] = text
+    else:
+        msg.set_raw(header, Header(text, "utf-8", header_name=header).encode())
+
+
+def when_text(s: SessionItem, tzname: str) -> str:
+    """A session's time in someone's zone: 'Thu 05 Nov 2026, 10:00–11:00 (Europe/Oslo)'."""
     tz = zone(tzname) or UTC
     start = s.start.astimezone(tz)
     end = s.end.astimezone(tz)
@@ -43,13 +70,15 @@ def _lines(e: Entry, person: Person, method: str) -> list[str]:
         s = e.master
         upcoming = [o for o in e.occurrences if not o.cancelled]
         first = upcoming[0] if upcoming else s
-        head = f"- {clean_line(s.title)}: a series, first {_when(first, person.timezone)}"
+        head = f"- {clean_line(s.title)}: a series, first {when_text(first, person.timezone)}"
         if e.exdates and method != CANCEL:
             head += f"; {plural(len(e.exdates), 'date')} called off"
     else:
         s = e
-        head = f"- {clean_line(s.title)}: {_when(s, person.timezone)}"
+        head = f"- {clean_line(s.title)}: {when_text(s, person.timezone)}"
     lines = [head]
+    if s.step_label:
+        lines.append(f"  {clean_line(s.step_label)}")
     where = clean_line(s.location)
     if where:
         lines.append(f"  Where: {where}")
@@ -67,6 +96,31 @@ def subject(items: Sequence[Entry], method: str) -> str:
     return f"{prefix}: {len(sessions)} peer-learning sessions"
 
 
+def new_draft(organizer: Organizer, person: Person, subject_line: str, body: str, stamp: dt.datetime) -> EmailMessage:
+    """An unsent message from the coordinator to the person (X-Unsent: 1, which Outlook opens as a
+    draft ready to send; Thunderbird and Apple Mail open any .eml as a message to send on).
+
+    Every header value is one clean line, so nothing typed (a name, a title, a template) can start
+    a header of its own; non-ASCII text is written as RFC 2047 encoded words, for any script.
+    """
+    msg = EmailMessage(policy=POLICY)
+    _set_address(msg, "From", _address(organizer.name, organizer.email))
+    _set_address(msg, "To", _address(person.name, person.email))
+    _set_text(msg, "Subject", header_text(subject_line))
+    msg["Date"] = format_datetime(stamp.astimezone(UTC))
+    domain = organizer.email.rpartition("@")[2] or "peerdesk.invalid"
+    msg["Message-ID"] = make_msgid(domain="".join(clean_line(domain).split()) or "peerdesk.invalid")
+    msg["X-Unsent"] = "1"
+    msg.set_content(clean_text(body).rstrip("\n") + "\n", cte="quoted-printable")
+    return msg
+
+
+def attach_calendar(msg: EmailMessage, calendar: bytes, method: str) -> None:
+    """The invitation inline (text/calendar, what mail programs show as an invite) and attached."""
+    msg.add_alternative(calendar, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"})
+    msg.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+
+
 def build_draft(
     organizer: Organizer,
     person: Person,
@@ -76,14 +130,6 @@ def build_draft(
     stamp: dt.datetime,
 ) -> bytes:
     """One unsent message from the coordinator to the person, the calendar inline and attached."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = _address(organizer.name, organizer.email)
-    msg["To"] = _address(person.name, person.email)
-    msg["Subject"] = subject(items, method)
-    msg["Date"] = format_datetime(stamp.astimezone(UTC))
-    domain = organizer.email.rpartition("@")[2] or "peerdesk.invalid"
-    msg["Message-ID"] = make_msgid(domain="".join(clean_line(domain).split()) or "peerdesk.invalid")
-    msg["X-Unsent"] = "1"  # Outlook opens the file as a draft ready to send
     name = clean_line(person.name)
     if method == CANCEL:
         intro = "The following peer-learning sessions are cancelled; your calendar removes them when you open the attachment."
@@ -93,7 +139,6 @@ def build_draft(
     for e in items:
         body.extend(_lines(e, person, method))
     body.extend(["", "Times are shown in your time zone.", "", clean_line(organizer.name) or "Your coordinator"])
-    msg.set_content(clean_text("\n".join(body)) + "\n")
-    msg.add_alternative(calendar, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"})
-    msg.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+    msg = new_draft(organizer, person, subject(items, method), "\n".join(body), stamp)
+    attach_calendar(msg, calendar, method)
     return msg.as_bytes()

@@ -31,6 +31,7 @@ from peerdesk.invites.text import UniqueNames
 from peerdesk.invites.timezones import zone
 from peerdesk.jobs import CancelCheck, Progress
 from peerdesk.store.db import Database
+from peerdesk.store.safefile import unfinished
 from peerdesk.store.settings import load_settings
 from peerdesk.wording import plural
 
@@ -247,7 +248,8 @@ def write_export(
         try:
             result.written.append(write_atomic(out / planned.name, data))
         except ExportError as exc:
-            raise ExportError(str(exc), result.written) from exc
+            missing = [p.name for p in plan.files[done:]]
+            raise ExportError(str(unfinished(exc, len(result.written), missing)), result.written) from exc
         if planned.is_draft:
             result.drafts += 1
         elif planned.method == CANCEL:

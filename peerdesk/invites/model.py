@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerdesk.store.db import Database
+from peerdesk.store.plans import steps_of_sessions
 
 UTC = dt.UTC
 
@@ -49,6 +50,8 @@ class SessionItem:
     modified: dt.datetime | None = None
     skills: tuple[str, ...] = ()
     people: tuple[Person, ...] = ()
+    guide: str = ""  # its step of the pairing's meeting plan, as text (peerdesk.store.plans)
+    step_label: str = ""  # 'Meeting 2 of 6: Skills plan'
 
     @property
     def end(self) -> dt.datetime:
@@ -184,6 +187,7 @@ def load_selection(db: Database, ids: Iterable[int]) -> Selection:
             people[sid].append(
                 Person(pid, name, email, tz or "UTC", role, None if attended is None else bool(attended))
             )
+    steps = steps_of_sessions(db, id_list)
     sessions: list[SessionItem] = []
     series_ids: set[int] = set()
     for r in rows:
@@ -213,6 +217,8 @@ def load_selection(db: Database, ids: Iterable[int]) -> Selection:
                 modified=parse_utc(updated),
                 skills=tuple(skills.get(sid, ())),
                 people=tuple(people.get(sid, ())),
+                guide=steps[sid].guide() if sid in steps else "",
+                step_label=steps[sid].label if sid in steps else "",
             )
         )
     sessions.sort(key=lambda s: (s.start, s.id))

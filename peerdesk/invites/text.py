@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 # C0 controls except TAB and LF, DEL, C1 controls; lone surrogates cannot be encoded.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and U+FEFF, a byte-order mark that readers drop (a title of just "\ufeff" would come back empty)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Everything a reader might take for the end of a line.
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -37,6 +38,12 @@ def clean_line(value: str) -> str:
     """
     value = clean_text(value).replace('"', "\u201d")
     return " ".join(value.split())
+
+
+def header_text(value: str) -> str:
+    """One line for a mail header (a subject, a display name): line breaks and runs of white
+    space become one space, so nothing typed can start a header of its own."""
+    return " ".join(clean_text(value).split())
 
 
 def clean_param(value: str) -> str:

@@ -220,6 +220,11 @@ def _pairs(f: Features, steps: Steps) -> Proposal:
             unmatched.append(Unmatched(p.id, p.email, p.name, reason if note is None else f"{reason}; {note}"))
     total = sum(g.objective for g in groups)
     bound = result.upper_bound
+    if bound is not None and result.trios:
+        # The relaxation bounds matchings; a trio scores three pairs where a matching has one,
+        # so each trio may add at most two pair scores beyond it.
+        best = float(result.block.score[result.block.allowed].max()) if result.block.allowed.any() else 0.0
+        bound += 2 * best * len(result.trios)
     return Proposal(
         mode=f.mode,
         groups=tuple(groups),

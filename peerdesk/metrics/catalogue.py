@@ -17,6 +17,7 @@ from typing import Any
 
 from peerdesk import clock
 from peerdesk.metrics import numbers
+from peerdesk.metrics.cadence import pairings_on_cadence
 from peerdesk.metrics.scope import (
     ACTIVE_PERSON,
     PRESENT,
@@ -668,6 +669,17 @@ CATALOGUE: tuple[Metric, ...] = (
         "Share of running pairings that held a session in the last N days of the period.",
         pairings_meeting_rate,
         (Param("days", "Met within the last days", 30, 1, 365),),
+        filters=_PAIRING_FILTERS,
+    ),
+    Metric(
+        "pairings_on_cadence",
+        "Pairings on cadence",
+        "Pairings",
+        "percent",
+        False,
+        "Share of running pairings that met within their program's cadence (plus 3 days' slack) at the end of "
+        "the period; a program without a cadence counts 30 days.",
+        pairings_on_cadence,
         filters=_PAIRING_FILTERS,
     ),
     Metric(

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from peerdesk import clock
+from peerdesk.metrics import cadence
 from peerdesk.metrics import catalogue as cat
 from peerdesk.metrics.goals import GoalProgress, evaluate_goals
 from peerdesk.metrics.scope import (
@@ -272,28 +273,20 @@ def upcoming_sessions(db: Database, scope: Scope, limit: int = 8) -> tuple[Upcom
 
 
 def stale_pairings(
-    db: Database, scope: Scope, days: int = STALE_DAYS, limit: int = 50, as_of: dt.date | None = None
+    db: Database, scope: Scope, days: int | None = None, limit: int = 50, as_of: dt.date | None = None
 ) -> ActionList:
-    """Pairings running on `as_of` (default today), older than `days`, without a held session
-    in the `days` days up to it."""
+    """Pairings running on `as_of` (default today) that are behind their program's cadence
+    (peerdesk.metrics.cadence); `days` sets one fixed gap for all instead."""
     today = as_of or clock.today()
-    since = (today - dt.timedelta(days=days - 1)).isoformat()
-    tomorrow = (today + dt.timedelta(days=1)).isoformat()
-    pr = pairing_filter(scope, Sql(), today).add("pr.started_on < ?", since)
-    inner = (
-        "SELECT pr.id, pr.kind, pr.started_on, (SELECT max(s.start_utc) FROM sessions s "
-        "WHERE s.pairing_id = pr.id AND +s.status = 'held' AND s.start_utc < ?) AS last, "
-        "(SELECT group_concat(p.name, ' & ') FROM pairing_members m JOIN participants p ON p.id = m.participant_id "
-        f"WHERE m.pairing_id = pr.id) AS names FROM pairings pr{pr.where()}"
-    )
-    pr.params.insert(0, tomorrow)  # the first placeholder of `inner`
-    total = db.execute(
-        f"SELECT count(*) FROM ({inner}) WHERE last IS NULL OR last < ?", [*pr.params, since]
-    ).fetchone()[0]
+    rows = cadence.pairing_rows(scope, today, days)
+    behind = f"SELECT * FROM ({rows.sql}) WHERE behind"
+    total = db.execute(f"SELECT count(*) FROM ({behind})", rows.params).fetchone()[0]
     items = []
-    for pid, kind, started, last, names in db.execute(
-        f"SELECT * FROM ({inner}) WHERE last IS NULL OR last < ? ORDER BY coalesce(last, started_on) LIMIT ?",
-        [*pr.params, since, limit],
+    for pid, kind, _program, started, last, gap, names in db.execute(
+        "SELECT b.id, b.kind, b.program_id, b.started_on, b.last, b.gap, (SELECT group_concat(p.name, ' & ') "
+        "FROM pairing_members m JOIN participants p ON p.id = m.participant_id WHERE m.pairing_id = b.id) "
+        f"FROM ({behind}) b ORDER BY coalesce(b.last, b.started_on) LIMIT ?",
+        [*rows.params, limit],
     ):
         if last:
             ago = (today - dt.date.fromisoformat(last[:10])).days
@@ -301,8 +294,11 @@ def stale_pairings(
         else:
             ago = (today - dt.date.fromisoformat(started)).days
             detail = f"{kind.replace('_', ' ')} · never met (paired {plural(ago, 'day')} ago)"
+        if days is None and gap != STALE_DAYS:
+            detail += f" · meets within {gap} days"
         items.append(ActionItem("pairing", pid, names or f"Pairing {pid}", detail))
-    return ActionList("stale_pairings", f"Pairs with no meeting for {days} days", int(total), tuple(items))
+    title = f"Pairs with no meeting for {days} days" if days is not None else "Pairs behind their cadence"
+    return ActionList("stale_pairings", title, int(total), tuple(items))
 
 
 def untrained_mentors(db: Database, scope: Scope, limit: int = 50) -> ActionList:

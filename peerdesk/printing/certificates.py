@@ -170,7 +170,8 @@ def write_files(
 ) -> list[Path]:
     """One PDF per certificate in a folder. On cancel, the files already complete stay
     and are listed in Cancelled.written."""
-    from peerdesk.store.safefile import atomic_path, check_folder
+    from peerdesk.store.errors import StoreError
+    from peerdesk.store.safefile import atomic_path, check_folder, unfinished
 
     if design not in designs.DESIGNS:
         raise ValueError(f"unknown design {design!r}")
@@ -180,11 +181,14 @@ def write_files(
     for i, cert in enumerate(certs):
         _check(cancel, written)
         target = where / file_name(cert)
-        with atomic_path(target) as tmp:
-            c = _canvas(str(tmp), settings, f"Certificate {cert.serial}")
-            designs.draw(c, view_of(cert, settings), design, page)
-            c.showPage()
-            c.save()
+        try:
+            with atomic_path(target) as tmp:
+                c = _canvas(str(tmp), settings, f"Certificate {cert.serial}")
+                designs.draw(c, view_of(cert, settings), design, page)
+                c.showPage()
+                c.save()
+        except StoreError as exc:  # a full disk: say which certificates are missing
+            raise unfinished(exc, len(written), [file_name(c) for c in certs[i:]]) from exc
         written.append(target)
         if progress:
             progress(i + 1, len(certs))

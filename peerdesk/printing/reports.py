@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from peerdesk import clock
 from peerdesk.jobs import CancelCheck, Cancelled, Progress
-from peerdesk.metrics import dashboard, feedback, people, summary
+from peerdesk.metrics import dashboard, feedback, people, rhythm, summary
 from peerdesk.metrics import printing_support as ps
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.goals import GoalProgress, evaluate_goals
@@ -51,6 +51,7 @@ from peerdesk.printing import charts, fonts, text
 from peerdesk.printing.certificates import award_date
 from peerdesk.printing.register import Issued
 from peerdesk.printing.register import register as certificate_register
+from peerdesk.store.cadence import GRACE_DAYS, allowed_gap
 from peerdesk.store.db import Database
 from peerdesk.store.programs import Program, get_program, list_goals, programs_of
 from peerdesk.store.recognition import Award, list_awards
@@ -60,7 +61,6 @@ from peerdesk.store.settings import load_settings
 from peerdesk.wording import plural, were
 
 PAGE_SIZES = {"A4": A4, "Letter": letter}
-QUIET_DAYS = dashboard.STALE_DAYS
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -82,6 +82,12 @@ class ProgramReport:
     contributors: list[people.LeaderboardEntry]
     feedback: feedback.FeedbackSummary
     generated: dt.datetime
+    cohorts: tuple[rhythm.CohortFigures, ...] = ()
+
+    @property
+    def quiet_days(self) -> int:
+        """After how many days without a meeting a pair counts as not meeting (its cadence)."""
+        return allowed_gap(self.program.cadence)
 
     @property
     def program(self) -> Program:
@@ -109,10 +115,11 @@ def gather_program(db: Database, program_id: int, period: Period | None = None) 
         by_kind_month=ps.by_kind_and_month(held),
         months=dashboard.months_of(db, scope),
         skills=ps.skills_learned(db, scope),
-        quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), QUIET_DAYS, limit=2000, as_of=scope.as_of),
+        quiet=dashboard.stale_pairings(db, Scope(program_id=program_id), limit=2000, as_of=scope.as_of),
         contributors=people.leaderboard(db, scope, limit=10),
         feedback=feedback.feedback_summary(db, scope, comments_limit=400, hosts=False),
         generated=clock.now(),
+        cohorts=tuple(rhythm.cohort_figures(db, program_id, as_of=scope.as_of)),
     )
 
 
@@ -480,7 +487,7 @@ def program_summary(r: ProgramReport) -> str:
         parts.append(f"Of {plural(len(goals), 'goal')}, {_and(said)}.")
     if r.quiet.total:
         parts.append(
-            f"{plural(r.quiet.total, 'running pairing')} {_have(r.quiet.total)} not met for {QUIET_DAYS} days or more."
+            f"{plural(r.quiet.total, 'running pairing')} {_have(r.quiet.total)} not met for {r.quiet_days} days or more."
         )
     if f.completed:
         parts.append(
@@ -824,16 +831,17 @@ def _pairings_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: fl
 
 def pairings_health(r: ProgramReport) -> str:
     """How many pairings run, and how many of them have stopped meeting, in words."""
-    running, quiet = r.figures.active_pairings, r.quiet.total
+    running, quiet, days, cadence = r.figures.active_pairings, r.quiet.total, r.quiet_days, r.program.cadence
+    rhythm_note = f" (they meet {cadence.words}, with {GRACE_DAYS} days' slack)" if cadence else ""
     if not running:
         return "No pairing was running at the end of the period."
     if not quiet:
         if running == 1:
-            return f"The one running pairing met in the last {QUIET_DAYS} days."
-        return f"All {_count(running)} running pairings met in the last {QUIET_DAYS} days."
+            return f"The one running pairing met in the last {days} days{rhythm_note}."
+        return f"All {_count(running)} running pairings met in the last {days} days{rhythm_note}."
     return (
         f"{plural(running, 'pairing')} {_are(running)} running; {_count(quiet)} of them "
-        f"{_have(quiet)} not met for {QUIET_DAYS} days or more."
+        f"{_have(quiet)} not met for {days} days or more{rhythm_note}."
     )
 
 

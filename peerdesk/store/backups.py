@@ -24,11 +24,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from peerdesk import clock
-from peerdesk.store.db import Database, inspect_file, known_errors
+from peerdesk.store.db import Database, connect_readonly, inspect_file, known_errors
 from peerdesk.store.errors import CorruptDatabase, StoreError
+from peerdesk.store.paths import user_data_dir
 
 ENV_DIR = "PEERDESK_BACKUP_DIR"
 DEFAULT_KEPT = 10
@@ -57,7 +56,7 @@ def backups_root() -> Path:
     chosen = os.environ.get(ENV_DIR)
     if chosen:
         return Path(chosen).expanduser()
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False)) / "backups"
+    return user_data_dir() / "backups"
 
 
 def backup_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -165,8 +164,7 @@ def _new_backup(source: sqlite3.Connection, folder: Path, reason: str) -> tuple[
 
 def _open_source(db_path: Path) -> sqlite3.Connection:
     """A read-only connection to a database file (sees its committed state, WAL included)."""
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    return conn
+    return connect_readonly(db_path)
 
 
 def _kept_setting(db_path: Path) -> int:
@@ -275,14 +273,27 @@ def daily_backup(db_path: str | os.PathLike[str] | None, *, db: Database | None 
 
 
 def prune(db_path: str | os.PathLike[str], kept: int) -> list[Path]:
-    """Delete all but the newest `kept` backups; return the deleted paths."""
+    """Delete all but the newest `kept` backups, and temporaries a crash left; return the deleted paths.
+
+    Only files named like a finished backup count as backups (and only those are kept or pruned);
+    hidden .part files are never counted, and go once stale.
+    """
     kept = max(1, kept)
-    removed = []
+    removed = clean_temporaries(db_path)
     for old in list_backups(db_path)[kept:]:
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()
             removed.append(old.path)
     return removed
+
+
+def clean_temporaries(db_path: str | os.PathLike[str]) -> list[Path]:
+    """Remove the stale .part files crashed backups, copies and restores of db_path left (on open, in prune)."""
+    from peerdesk.store.safefile import remove_stale_parts
+
+    path = Path(db_path)
+    removed = remove_stale_parts(backup_dir(path)) if backup_dir(path).is_dir() else []
+    return removed + remove_stale_parts(path.resolve().parent, f".{path.resolve().name}")
 
 
 def check_backup(backup: Backup | Path) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -11,12 +12,15 @@ from pathlib import Path
 import sqlite_utils
 
 from peerdesk.store.errors import (
+    CannotOpen,
     CorruptDatabase,
     DatabaseLocked,
     DiskFull,
+    DiskIOError,
     NeedsUpgrade,
     NewerVersionError,
     NotPeerDeskFile,
+    ReadOnlyDatabase,
     StoreError,
 )
 from peerdesk.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -29,18 +33,53 @@ Database = sqlite_utils.Database
 BeforeMigrate = Callable[[Path], None]
 
 
+def error_class(exc: sqlite3.Error) -> str:
+    """The kind of a SQLite error from its result code: busy, readonly, full, io, cantopen, corrupt,
+    notadb, or "" for the rest (constraint violations, SQL errors: bugs or rules, not the file)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return ""
+    return _CLASSES.get(code & 0xFF, "")
+
+
+_CLASSES = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_IOERR: "io",
+    sqlite3.SQLITE_CANTOPEN: "cantopen",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+    sqlite3.SQLITE_NOTADB: "notadb",
+}
+
+
 def translate(exc: sqlite3.Error, path: str | os.PathLike[str] = "") -> StoreError | None:
-    """Map a SQLite error to a known failure, or None when it is a bug."""
-    text = str(exc).lower()
+    """Map a SQLite error to a known failure by its result code (never its wording); None when it is a bug."""
+    kind = error_class(exc)
     where = f" ({path})" if path else ""
-    if "locked" in text or "busy" in text:
-        return DatabaseLocked(f"The program file is busy: another program is writing to it{where}.")
-    if "disk is full" in text or "database or disk is full" in text:
+    if kind == "busy":
+        return DatabaseLocked(f"The program file is busy: another program is writing to it{where}. Try again.")
+    if kind == "readonly":
+        return ReadOnlyDatabase(
+            f"The program file cannot be written{where}: it, its folder or its disk is read-only. Nothing was saved."
+        )
+    if kind == "full":
         return DiskFull(f"The disk is full; nothing was saved{where}. Free some space and retry.")
-    if "not a database" in text or "malformed" in text or "disk i/o" in text:
+    if kind == "io":
+        return DiskIOError(
+            f"The disk reported an error while reading or writing the program file{where} (a removed drive or a "
+            "lost network folder?). What was saved before is safe; check the disk and try again."
+        )
+    if kind == "cantopen":
+        return CannotOpen(
+            f"The program file cannot be opened{where}: its folder is missing, not accessible or read-only."
+        )
+    if kind == "corrupt":
         return CorruptDatabase(f"The program file is damaged{where}. Restore a backup.")
-    if "readonly" in text or "read-only" in text:
-        return StoreError(f"The program file is open read-only{where}; nothing was saved.")
+    if kind == "notadb":
+        return NotPeerDeskFile(f"The file{where} is not a database (or it is encrypted); PeerDesk cannot read it.")
     return None
 
 
@@ -61,30 +100,32 @@ def inspect_file(path: Path) -> int:
 
     Reads only; never writes. 0 means an empty file (safe to initialise).
     """
-    if path.stat().st_size == 0:
-        return 0
-    with path.open("rb") as fh:
-        header = fh.read(100)
+    try:
+        if path.stat().st_size == 0:
+            return 0
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise _os_error(exc, path) from exc
     if not header.startswith(SQLITE_HEADER):
         raise NotPeerDeskFile(f"{path.name} is not a PeerDesk program file.")
     if len(header) < 100:
         raise CorruptDatabase(f"{path.name} is truncated or damaged. Restore a backup.")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = connect_readonly(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         known = translate(exc, path.name)
-        if isinstance(known, DatabaseLocked):
-            raise known from exc
+        if known is not None and not isinstance(known, CorruptDatabase | NotPeerDeskFile):
+            raise known from exc  # busy, read-only, disk full, I/O: the file itself may be sound
         raise CorruptDatabase(f"{path.name} is damaged and cannot be read ({exc}).") from exc
-    if app_id == 0 and version == 0 and tables == 0:
+    if app_id == 0 and version == 0 and not tables:
         return 0
     if app_id != APPLICATION_ID:
         raise NotPeerDeskFile(f"{path.name} is a database, but not a PeerDesk program file.")
@@ -95,7 +136,111 @@ def inspect_file(path: Path) -> int:
             f"{path.name} was written by a newer PeerDesk (format {version}; this one reads "
             f"up to {LATEST}). Update PeerDesk to open it."
         )
+    missing = sorted(expected_tables(version) - tables)
+    if missing:
+        raise CorruptDatabase(
+            f"{path.name} is missing part of its content (table {', '.join(missing)}): it was changed outside "
+            "PeerDesk or damaged. Restore a backup."
+        )
     return int(version)
+
+
+@functools.cache
+def expected_tables(version: int) -> frozenset[str]:
+    """The tables a PeerDesk file of this format has (the migrations run in memory)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = Database(conn)
+        for step in MIGRATIONS[:version]:
+            step(db)
+        return frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+
+
+def connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection, also where SQLite cannot create the -shm file a WAL file needs.
+
+    In a read-only folder or on a read-only disk a file without pending log content is opened
+    immutable; one whose -wal holds changes is copied (with its log) into memory, so what it
+    shows is complete. On a full disk the error says so. Any other failure is raised as is.
+    """
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5, check_same_thread=check_same_thread)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    except sqlite3.Error as exc:
+        if error_class(exc) not in ("cantopen", "readonly", "io"):
+            raise
+        if folder_writable(path.parent):
+            if free_bytes(path.parent) < 64 * 1024:
+                raise DiskFull(
+                    f"The disk holding {path.name} is full: PeerDesk cannot open it until some space is freed."
+                ) from exc
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=check_same_thread)
+    return _copy_into_memory(path, wal, check_same_thread)
+
+
+def _copy_into_memory(path: Path, wal: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """Read a WAL file and its log where -shm cannot be made: copy both to a private folder, load into memory."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="peerdesk-") as folder:
+        copy = Path(folder) / "copy.db"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, Path(folder) / "copy.db-wal")
+        source = sqlite3.connect(copy)
+        memory = sqlite3.connect(":memory:", check_same_thread=check_same_thread)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    return memory
+
+
+def refuse_unwritable(file: Path) -> None:
+    """Raise ReadOnlyDatabase when the file, or the folder its journal files need, cannot be written."""
+    if not os.access(file, os.W_OK) or not folder_writable(file.parent):
+        where = "its disk or folder is read-only" if os.access(file, os.W_OK) else "it is read-only"
+        raise ReadOnlyDatabase(
+            f"{file.name} cannot be changed: {where}. It can be opened for reading; to change it, copy it "
+            "to a folder you can write to."
+        )
+
+
+def folder_writable(folder: Path) -> bool:
+    """Can files be created in folder (permissions, and a disk not mounted read-only)?"""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return False
+    except (OSError, AttributeError):
+        pass
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def free_bytes(folder: Path) -> int:
+    """Space left for this user on the disk holding folder (a large number where unknown)."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return 1 << 62
+    return st.f_bavail * st.f_frsize
+
+
+def _os_error(exc: OSError, path: Path) -> StoreError:
+    """An OSError met creating or opening the program file, in words (lazy: safefile imports this module)."""
+    from peerdesk.store.safefile import explain
+
+    return explain(exc, path)
 
 
 def _create_private(path: Path) -> None:
@@ -115,16 +260,39 @@ def configure(db: Database) -> None:
 
 
 def migrate(db: Database) -> int:
-    """Run pending migrations, each in its own transaction; return how many ran."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+    """Run pending migrations, each in its own transaction; return how many ran.
+
+    Each step takes the write lock first (BEGIN IMMEDIATE) and reads the version inside it, so
+    two processes upgrading or creating the same file take turns instead of running a step twice.
+    """
     ran = 0
-    for version in range(current + 1, LATEST + 1):
-        with db.atomic():
-            MIGRATIONS[version - 1](db)
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {version}")
+    while True:
+        if db.conn.in_transaction:  # only in-memory set-ups nest; a savepoint is enough there
+            with db.atomic():
+                if not _migrate_step(db):
+                    return ran
+        else:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                stepped = _migrate_step(db)
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.commit()
+            if not stepped:
+                return ran
         ran += 1
-    return ran
+
+
+def _migrate_step(db: Database) -> bool:
+    """Apply the next migration inside the caller's transaction; False when the schema is current."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current >= LATEST:
+        return False
+    MIGRATIONS[current](db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {current + 1}")
+    return True
 
 
 def open_db(
@@ -151,14 +319,23 @@ def open_db(
     if not file.exists():
         if not create or readonly:
             raise StoreError(f"{file} does not exist.")
-        _create_private(file)
-        version = 0
-    else:
-        version = inspect_file(file)
+        try:
+            _create_private(file)
+        except FileExistsError:
+            pass  # another PeerDesk created it a moment ago: the migrations below take turns
+        except OSError as exc:
+            raise _os_error(exc, file) from exc
+    if not readonly:
+        from peerdesk.store.lock import refuse_hard_links
+
+        refuse_hard_links(file)
+        refuse_unwritable(file)
+    version = inspect_file(file)
     if readonly:
         if version < LATEST:
             raise NeedsUpgrade(f"{file.name} needs an upgrade and cannot be opened read-only.")
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        with known_errors(file.name):
+            conn = connect_readonly(file, check_same_thread=False)  # a reader may serve a worker thread
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db

@@ -41,3 +41,15 @@ class NotFound(StoreError):
 
 class NeedsUpgrade(StoreError):
     """The file is in an older PeerDesk format, which only a writable opening can upgrade."""
+
+
+class ReadOnlyDatabase(StoreError):
+    """The file, its folder or its disk cannot be written (permissions, a read-only disk)."""
+
+
+class CannotOpen(StoreError):
+    """The file cannot be opened at all (missing or inaccessible folder, a folder in its place)."""
+
+
+class DiskIOError(StoreError):
+    """The disk reported an error while reading or writing (removed drive, lost network share)."""

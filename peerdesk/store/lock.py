@@ -9,21 +9,27 @@ machines, where a holder on another host counts until its heartbeat is very old.
 A lock left by a crash (its process gone from this machine, this machine rebooted
 since, or a heartbeat older than STALE_AFTER from another machine) is stale: it is
 cleared and reported, never obeyed.
+
+The lock follows the file, not the path string: the path is resolved (a symlink locks
+its target), the lock records the file's device and inode, and a lock file beside the
+same file under another spelling (a case-insensitive disk) counts too. A database file
+with more than one name (a hard link) is refused: two names would mean two locks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import getpass
 import json
 import os
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from peerdesk import clock
-from peerdesk.store.errors import DatabaseLocked, StoreError
+from peerdesk.store.errors import DatabaseLocked, DiskFull, ReadOnlyDatabase, StoreError
 
 try:  # POSIX
     import fcntl
@@ -44,6 +50,8 @@ class LockInfo:
     since: str  # ISO 8601 UTC
     heartbeat: str  # ISO 8601 UTC
     boot_id: str = ""
+    device: int = 0  # the locked file's st_dev and st_ino (0: unknown, an older lock)
+    inode: int = 0
 
     @property
     def since_time(self) -> dt.datetime:
@@ -73,9 +81,42 @@ class LockLost(StoreError):
     """Another PeerDesk took over a lock this one held (after it looked stale)."""
 
 
+class HardLinked(StoreError):
+    """The program file has several names (hard links): one lock could not cover them all."""
+
+
+def real_path(db_path: str | os.PathLike[str]) -> Path:
+    """The file a path names, symlinks followed."""
+    return Path(db_path).expanduser().resolve()
+
+
 def lock_path(db_path: str | os.PathLike[str]) -> Path:
-    path = Path(db_path)
+    """The lock file of a program file: beside the real file, whatever path led to it."""
+    path = real_path(db_path)
     return path.with_name(path.name + ".lock")
+
+
+def file_key(db_path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(device, inode) of an existing program file; None when it does not exist yet."""
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def refuse_hard_links(db_path: str | os.PathLike[str]) -> None:
+    """Raise HardLinked when the file has more than one name."""
+    try:
+        links = os.stat(db_path).st_nlink
+    except FileNotFoundError:
+        return
+    if links > 1:
+        name = Path(db_path).name
+        raise HardLinked(
+            f"{name} has {links} names on this disk (hard links), so another name could be written behind "
+            f"PeerDesk's back. Make a copy of its own ('peerdesk backup --out FILE') and open that instead."
+        )
 
 
 def _parse(text: str) -> dt.datetime:
@@ -109,9 +150,10 @@ def _boot_id() -> str:
         return ""
 
 
-def me() -> LockInfo:
+def me(key: tuple[int, int] | None = None) -> LockInfo:
     now = clock.now().replace(microsecond=0).isoformat()
-    return LockInfo(_user(), _host(), os.getpid(), now, now, _boot_id())
+    device, inode = key or (0, 0)
+    return LockInfo(_user(), _host(), os.getpid(), now, now, _boot_id(), device, inode)
 
 
 def _alive(pid: int) -> bool:
@@ -156,6 +198,8 @@ def _decode(text: str) -> LockInfo | None:
             since=str(data["since"]),
             heartbeat=str(data.get("heartbeat", data["since"])),
             boot_id=str(data.get("boot_id", "")),
+            device=int(data.get("device", 0)),
+            inode=int(data.get("inode", 0)),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -173,14 +217,21 @@ class WriterLock:
 
     @classmethod
     def acquire(cls, db_path: str | os.PathLike[str]) -> WriterLock:
-        """Take the lock, clearing a stale one; raise FileInUse naming a live holder."""
+        """Take the lock, clearing a stale one; raise FileInUse naming a live holder, HardLinked for a file
+        with several names. The file need not exist yet (a new file is locked before it is created)."""
         db = Path(db_path)
+        refuse_hard_links(db)
         path = lock_path(db)
+        key = file_key(db)
+        if key is not None:
+            other = _other_spelling(path, key)
+            if other is not None:
+                raise FileInUse(db, other)
         for _ in range(5):
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as exc:
-                raise StoreError(f"Cannot create the lock file beside {db.name}: {exc.strerror}.") from exc
+                raise _lock_failure(exc, db) from exc
             if fcntl is not None:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -204,8 +255,12 @@ class WriterLock:
                         os.close(fd)
                         raise FileInUse(db, previous)
                 stale = previous
-            info = me()
-            _write_fd(fd, info)
+            info = me(key)
+            try:
+                _write_fd(fd, info)
+            except OSError as exc:
+                os.close(fd)
+                raise _lock_failure(exc, db) from exc
             return cls(db, fd, info, stale)
         raise DatabaseLocked(f"Could not take the lock of {db.name}; try again.")
 
@@ -221,14 +276,7 @@ class WriterLock:
         if current is None or (current.pid, current.host) != (self.info.pid, self.info.host):
             who = current.describe() if current else "someone else"
             raise LockLost(f"{self.db_path.name} was taken over by {who}; your changes since then are not saved.")
-        self.info = LockInfo(
-            self.info.user,
-            self.info.host,
-            self.info.pid,
-            self.info.since,
-            clock.now().replace(microsecond=0).isoformat(),
-            self.info.boot_id,
-        )
+        self.info = replace(self.info, heartbeat=clock.now().replace(microsecond=0).isoformat())
         _write_fd(self._fd, self.info)
 
     def release(self) -> None:
@@ -249,6 +297,36 @@ class WriterLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _lock_failure(exc: OSError, db: Path) -> StoreError:
+    """Why the lock file could not be written, in words (full disk, read-only folder)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFull(f"The disk holding {db.name} is full: nothing can be saved to it. Free some space and retry.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return ReadOnlyDatabase(
+            f"{db.name} cannot be changed: its folder or disk is read-only. It can be opened for reading; to "
+            "change it, copy it to a folder you can write to."
+        )
+    return StoreError(f"Cannot create the lock file beside {db.name}: {exc.strerror}.")
+
+
+def _other_spelling(mine: Path, key: tuple[int, int]) -> LockInfo | None:
+    """A live lock on the same file (device and inode) under another name in its folder, if any."""
+    try:
+        entries = list(mine.parent.glob("*.lock"))
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.name == mine.name:
+            continue
+        try:
+            info = _decode(entry.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if info is not None and (info.device, info.inode) == key and not _is_mine(info) and not is_stale(info):
+            return info
+    return None
 
 
 def _is_mine(info: LockInfo) -> bool:

@@ -306,6 +306,74 @@ def _v4(db: sqlite_utils.Database) -> None:
 
 
 _V5 = """
+-- A program's meeting plan (session guide): its meetings in order. A session of a pairing
+-- takes one step (sessions.plan_step_id); a removed step leaves its sessions without one.
+CREATE TABLE IF NOT EXISTS plan_steps (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    agenda TEXT NOT NULL DEFAULT '',
+    questions TEXT NOT NULL DEFAULT '',
+    links TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS plan_steps_program ON plan_steps(program_id, position);
+
+-- Terms of a program with their own dates and enrolment.
+CREATE TABLE IF NOT EXISTS cohorts (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL CHECK (end_date >= start_date),
+    closed_on TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (program_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS cohort_members (
+    cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    enrolled_on TEXT NOT NULL,
+    completed_on TEXT,
+    PRIMARY KEY (cohort_id, participant_id)
+);
+CREATE INDEX IF NOT EXISTS cohort_members_participant ON cohort_members(participant_id);
+
+-- The coordinator's message templates (one per kind of drafted e-mail).
+CREATE TABLE IF NOT EXISTS message_templates (
+    kind TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Which messages were drafted for whom and when (so a reminder is not drafted twice in a week,
+-- and survey answers can be matched to the feedback requests they answer).
+CREATE TABLE IF NOT EXISTS draft_log (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('feedback', 'reminders', 'welcome', 'training')),
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+    pairing_id INTEGER REFERENCES pairings(id) ON DELETE CASCADE,
+    drafted_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS draft_log_person ON draft_log(kind, participant_id, drafted_at);
+CREATE INDEX IF NOT EXISTS draft_log_session ON draft_log(session_id, participant_id);
+CREATE INDEX IF NOT EXISTS draft_log_pairing ON draft_log(pairing_id);
+"""
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """Program rhythm: meeting plans, cohorts, message templates and the drafting log."""
+    for statement in _split(_V5):
+        db.execute(statement)
+    if "plan_step_id" not in {r[1] for r in db.execute("PRAGMA table_info(sessions)")}:
+        db.execute("ALTER TABLE sessions ADD COLUMN plan_step_id INTEGER REFERENCES plan_steps(id) ON DELETE SET NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS sessions_plan_step ON sessions(plan_step_id)")
+
+
+_V6 = """
 -- What a participant asked for: keep their current or previous mentor (participants.keep_mentor),
 -- up to five ranked preferred partners, and people not to be paired with (a hard rule, kept
 -- private to the coordinator: never exported, never shown to the people named).
@@ -331,11 +399,11 @@ CREATE INDEX avoided_partners_other ON avoided_partners(other_id);
 """
 
 
-def _v5(db: sqlite_utils.Database) -> None:
+def _v6(db: sqlite_utils.Database) -> None:
     """Stated preferences: a wish to keep one's mentor, ranked preferred partners, people to avoid."""
-    for statement in _split(_V5):
+    for statement in _split(_V6):
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)

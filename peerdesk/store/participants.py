@@ -66,6 +66,11 @@ def _check_characters(p: Participant) -> None:
             raise ValidationError(f"The skill {s.skill!r} contains invisible control characters.", "skills")
 
 
+def has_control(text: str, allowed: str = "") -> bool:
+    """Does text hold control characters (NUL, escapes) other than those allowed (e.g. line breaks)?"""
+    return _has_control(text, allowed)
+
+
 def _has_control(text: str, allowed: str = "") -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
 

@@ -347,6 +347,27 @@ def other_mentions(db: Database, pid: int) -> list[tuple[str, str, Any, str]]:
     return found
 
 
+_PLACES = {
+    ("participants", "notes"): "notes of",
+    ("feedback", "comment"): "feedback comment",
+    ("sessions", "title"): "session title",
+    ("sessions", "description"): "session description",
+    ("settings", "value"): "settings",
+}
+
+
+def mention_place(db: Database, table: str, col: str, rowid: Any) -> str:
+    """Where a mention is, in words: 'notes of Bo Berg', 'settings: coordinator name', 'session title'."""
+    label = _PLACES.get((table, col), f"{table}.{col}")
+    if table == "participants":
+        row = db.execute("SELECT name FROM participants WHERE rowid = ?", (rowid,)).fetchone()
+        return f"{label} {row[0]}" if row else label
+    if table == "settings":
+        row = db.execute("SELECT key FROM settings WHERE rowid = ?", (rowid,)).fetchone()
+        return f"{label}: {str(row[0]).replace('_', ' ')}" if row else label
+    return label
+
+
 def _owner(db: Database, table: str, rowid: Any) -> Any:
     row = db.execute(f"SELECT participant_id FROM [{table}] WHERE rowid = ?", (rowid,)).fetchone()
     return None if row is None else row[0]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from peerdesk import clock
+from peerdesk.store.cadence import Cadence, cadence_of, check_cadence
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
 from peerdesk.store.records import OBJECTIVES
@@ -42,6 +43,11 @@ class Program:
     def meeting_minutes(self) -> int:
         """How long the program's meetings last, in minutes (60 unless set)."""
         return meeting_minutes_of(self.config)
+
+    @property
+    def cadence(self) -> Cadence | None:
+        """How often its pairs are expected to meet (None: not set)."""
+        return cadence_of(self.config)
 
 
 def meeting_minutes_of(config: Mapping[str, Any]) -> int:
@@ -129,6 +135,7 @@ def validate_program(db: Database, p: Program) -> Program:
         isinstance(minutes, int) and not isinstance(minutes, bool) and low <= minutes <= high
     ):
         raise ValidationError(f"Meetings last {low} to {high} minutes.", "meeting_minutes")
+    check_cadence(p.config)
     return replace(p, name=name, description=p.description.strip(), config=dict(p.config))
 
 

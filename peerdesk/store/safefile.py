@@ -19,8 +19,8 @@ Use:
 
     write_bytes(path, data) / write_text(path, text)     # one-shot forms
 
-`private=True` makes the file readable by its owner only (0600): use it for files that
-hold personal data beyond a mail merge (participant data exports, database copies).
+Every file is readable by its owner only (0600), like the program file itself: exports hold
+names and e-mail addresses. `private=False` lets the umask decide, for files that hold none.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from typing import IO, Any
 from peerdesk.store.errors import DiskFull, StoreError
 
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+# A temporary file untouched this long was left by a crash (a write in progress keeps touching it).
+STALE_PART = 3600.0
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
@@ -104,6 +106,38 @@ def _final_mode(private: bool) -> int:
     return 0o666 & ~umask
 
 
+def remove_stale_parts(
+    folder: str | os.PathLike[str], prefix: str = ".", *, older_than: float = STALE_PART
+) -> list[Path]:
+    """Delete the hidden `<prefix>*.part` temporaries a crash left in folder; return what was deleted.
+
+    Only files matching PeerDesk's temporary pattern and untouched for older_than seconds go:
+    a temporary another PeerDesk is writing right now stays.
+    """
+    import time
+
+    removed = []
+    now = time.time()
+    try:
+        entries = list(Path(folder).glob(f"{glob_escape(prefix)}*.part"))
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            if not entry.name.startswith(".") or not entry.is_file() or now - entry.stat().st_mtime < older_than:
+                continue
+            entry.unlink()
+        except OSError:
+            continue
+        removed.append(entry)
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    """text as a literal glob pattern ([, *, ? matched as themselves)."""
+    return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
+
+
 def _new_temp(target: Path) -> tuple[int, Path]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
@@ -112,6 +146,7 @@ def _new_temp(target: Path) -> tuple[int, Path]:
         raise WriteFailed(f"{folder} is not a folder.")
     if target.is_dir():
         raise WriteFailed(f"{target} is a folder, not a file name.")
+    remove_stale_parts(folder, f".{target.name[:80]}.")  # what a crashed earlier write of this file left
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -132,7 +167,7 @@ def _commit(tmp: Path, target: Path, private: bool) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], *, private: bool = False) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], *, private: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside target; on success it replaces target, on failure it is removed.
 
     For code that writes by file name (sqlite backups, reportlab canvases).
@@ -160,7 +195,7 @@ def atomic_write(
     *,
     encoding: str | None = "utf-8",
     newline: str | None = None,
-    private: bool = False,
+    private: bool = True,
 ) -> Iterator[IO[Any]]:
     """Open a temporary file for writing; it becomes target only when the block ends without error.
 
@@ -199,7 +234,7 @@ def _about(exc: OSError, tmp: Path, final: Path) -> bool:
     return not names or bool(names & {str(tmp), str(final), os.fspath(tmp), os.fspath(final)})
 
 
-def write_bytes(target: str | os.PathLike[str], data: bytes, *, private: bool = False) -> Path:
+def write_bytes(target: str | os.PathLike[str], data: bytes, *, private: bool = True) -> Path:
     """Write data to target atomically."""
     with atomic_write(target, "wb", private=private) as fh:
         fh.write(data)
@@ -212,12 +247,25 @@ def write_text(
     *,
     encoding: str = "utf-8",
     newline: str | None = None,
-    private: bool = False,
+    private: bool = True,
 ) -> Path:
     """Write text to target atomically."""
     with atomic_write(target, "w", encoding=encoding, newline=newline, private=private) as fh:
         fh.write(text)
     return Path(target)
+
+
+def unfinished(exc: StoreError, written: int, not_written: list[str], shown: int = 5) -> StoreError:
+    """The same failure, saying which files of a set were not written (and how many were)."""
+    names = ", ".join(not_written[:shown]) + (
+        f" and {len(not_written) - shown} more" if len(not_written) > shown else ""
+    )
+    total = written + len(not_written)
+    text = f"{str(exc).rstrip('.')}. {written} of {total} files were written; not written: {names}."
+    try:
+        return type(exc)(text)
+    except TypeError:  # an exception class with other arguments
+        return StoreError(text)
 
 
 def _remove(path: Path) -> None:

@@ -18,7 +18,8 @@ from typing import NewType
 from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
-from peerdesk.store.participants import is_time_zone, skill_id
+from peerdesk.store.participants import has_control, is_time_zone, skill_id
+from peerdesk.store.plans import NEXT_STEP, resolve_step
 from peerdesk.store.records import PairingId, ParticipantId, ProgramId, SessionId
 
 SeriesId = NewType("SeriesId", int)
@@ -83,6 +84,9 @@ class Session:
     attendees: tuple[ParticipantId, ...] = field(default=())
     uid: str = ""
     sequence: int = 0
+    # The step of its pairing's meeting plan (peerdesk.store.plans); NEXT_STEP: the next one,
+    # decided when the session is saved; None: no step.
+    plan_step_id: int | None = NEXT_STEP
     id: SessionId | None = None
 
     @property
@@ -149,6 +153,10 @@ def validate_session(s: Session) -> Session:
     title = " ".join(s.title.split())
     if not title:
         raise ValidationError("A title is required.", "title")
+    for name, text, allowed in (("title", title, ""), ("description", s.description, "\n\t"),
+                                 ("location", s.location, ""), ("kind", s.kind, "")):  # fmt: skip
+        if has_control(text, allowed):
+            raise ValidationError(f"The {name} contains invisible control characters (such as NUL).", name)
     kind = kind_from_label(s.kind)
     if not kind:
         raise ValidationError("Choose a kind of session or type your own.", "kind")
@@ -225,11 +233,12 @@ def create_session(db: Database, s: Session) -> Session:
     uid = s.uid or f"{uuid.uuid4()}@peerdesk"
     with db.atomic():
         _check_refs(db, s)
+        step = resolve_step(db, s.pairing_id, s.plan_step_id)
         now = clock.stamp()
         cur = db.execute(
             "INSERT INTO sessions(uid, program_id, pairing_id, series_id, kind, title, description, location, "
             "online_url, start_utc, timezone, duration_min, status, original_start_utc, sequence, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "updated_at, plan_step_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid,
                 s.program_id,
@@ -248,11 +257,12 @@ def create_session(db: Database, s: Session) -> Session:
                 s.sequence,
                 now,
                 now,
+                step,
             ),
         )
         sid = SessionId(int(cur.lastrowid or 0))
         _write_children(db, sid, s)
-    return replace(s, id=sid, uid=uid)
+    return replace(s, id=sid, uid=uid, plan_step_id=step)
 
 
 def _significant(a: Session, b: Session) -> bool:
@@ -277,9 +287,11 @@ def update_session(db: Database, s: Session) -> Session:
         old = get_session(db, sid)
         _check_refs(db, s)
         sequence = old.sequence + (1 if _significant(old, s) else 0)
+        step = resolve_step(db, s.pairing_id, s.plan_step_id, sid)
         db.execute(
             "UPDATE sessions SET program_id=?, pairing_id=?, kind=?, title=?, description=?, location=?, "
-            "online_url=?, start_utc=?, timezone=?, duration_min=?, status=?, sequence=?, updated_at=? WHERE id=?",
+            "online_url=?, start_utc=?, timezone=?, duration_min=?, status=?, sequence=?, updated_at=?, "
+            "plan_step_id=? WHERE id=?",
             (
                 s.program_id,
                 s.pairing_id,
@@ -294,12 +306,18 @@ def update_session(db: Database, s: Session) -> Session:
                 s.status,
                 sequence,
                 clock.stamp(),
+                step,
                 sid,
             ),
         )
         _write_children(db, sid, s)
     return replace(
-        s, uid=old.uid, sequence=sequence, series_id=old.series_id, original_start_utc=old.original_start_utc
+        s,
+        uid=old.uid,
+        sequence=sequence,
+        series_id=old.series_id,
+        original_start_utc=old.original_start_utc,
+        plan_step_id=step,
     )
 
 
@@ -443,6 +461,8 @@ def set_feedback(
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError("A rating is a whole number from 1 to 5.", "rating")
     comment = comment.strip()
+    if has_control(comment, "\n\t"):
+        raise ValidationError("The comment contains invisible control characters (such as NUL).", "comment")
     stamp = submitted_at or clock.stamp()
     with db.atomic():
         if not db.execute("SELECT 1 FROM sessions WHERE id=?", (session_id,)).fetchone():
@@ -513,7 +533,7 @@ def feedback_for(db: Database, session_id: int) -> list[Feedback]:
 
 _COLS = (
     "id, uid, program_id, pairing_id, series_id, kind, title, description, location, online_url, "
-    "start_utc, timezone, duration_min, status, original_start_utc, sequence"
+    "start_utc, timezone, duration_min, status, original_start_utc, sequence, plan_step_id"
 )
 
 
@@ -563,6 +583,7 @@ def _load(db: Database, ids: Sequence[int]) -> list[Session]:
                     status=r[13],
                     original_start_utc=from_utc_text(r[14]) if r[14] else None,
                     sequence=r[15],
+                    plan_step_id=r[16],
                     skills=tuple(skills.get(sid, ())),
                     hosts=tuple(hosts.get(sid, ())),
                     attendees=tuple(attendees.get(sid, ())),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields, replace
 
 from peerdesk.store.db import Database
@@ -28,6 +29,7 @@ class Settings:
     backups_kept: int = 10
     reminder_minutes: int = 15
     buddy_no_repeat_rounds: int = 6
+    survey_url: str = ""  # the feedback survey that feedback requests link to
 
 
 def validate_settings(s: Settings) -> Settings:
@@ -44,7 +46,10 @@ def validate_settings(s: Settings) -> Settings:
         raise ValidationError("The reminder must be between 0 minutes and a week.", "reminder_minutes")
     if not 1 <= s.buddy_no_repeat_rounds <= 100:
         raise ValidationError("Rounds without repeats must be 1 to 100.", "buddy_no_repeat_rounds")
-    return replace(s, coordinator_email=email, organisation=s.organisation.strip())
+    survey = s.survey_url.strip()
+    if survey and not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", survey, re.IGNORECASE):
+        raise ValidationError(f"'{survey}' is not a web link (start it with https://).", "survey_url")
+    return replace(s, coordinator_email=email, organisation=s.organisation.strip(), survey_url=survey)
 
 
 def load_settings(db: Database) -> Settings:

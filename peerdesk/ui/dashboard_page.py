@@ -148,8 +148,8 @@ class DashboardPage(QWidget):
         self.data: Dashboard | None = None
         self.last_seconds = 0.0
         self._stale = True
-        # A program file is read on a pool thread (the window stays responsive on large
-        # programs); an in-memory store can only be read through its own connection.
+        # The figures are read on pool threads over their own connections to the program file
+        # (the window stays responsive on large programs).
         # Figures and goals are computed side by side (SQLite releases the GIL while it reads).
         self.runner = JobRunner(ctx.path, self)
         self.runner.finished.connect(self._computed)

@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from peerdesk.store.db import inspect_file
 from peerdesk.store.errors import CorruptDatabase, NotPeerDeskFile, StoreError
 from peerdesk.store.lock import is_stale, read_lock
+from peerdesk.store.paths import user_data_dir
 from peerdesk.ui import widgets
 
 DEMO_FILE = "demo.peerdesk.db"
@@ -27,7 +27,7 @@ NEW_MESSAGE = "Welcome to the demo program. New to PeerDesk? Help > User guide (
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("PeerDesk", appauthor=False))
+    return user_data_dir()
 
 
 def demo_path() -> Path:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
     QLabel,
     QTabWidget,
     QVBoxLayout,
@@ -54,15 +60,34 @@ def describe_changes(old: Participant, new: Participant) -> str:
     return "; ".join(parts)
 
 
-class ImportDialog(QDialog):
-    """Shows what an import would add, update and reject; Import writes it in one undoable step."""
+def _day(day: dt.date | None) -> str:
+    """A hire date as the preview shows it: '1 Sep 2025', unmistakable whichever order the file used."""
+    return f"{day.day} {day:%b %Y}" if day is not None else ""
 
-    def __init__(self, ctx: AppContext, plan: importing.ImportPlan, path: Path, parent: QWidget | None = None) -> None:
+
+Replan = Callable[[str | None, str | None], "importing.ImportPlan | None"]
+
+
+class ImportDialog(QDialog):
+    """Shows what an import would add, update and reject; Import writes it in one undoable step.
+
+    The encoding and the order of numeric dates are shown and can be changed: the file is read again.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan: importing.ImportPlan,
+        path: Path,
+        parent: QWidget | None = None,
+        replan: Replan | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan = plan
         self.path = Path(path)
         self.imported: int | None = None
+        self.replan = replan or (lambda enc, dates: importing.plan_import(ctx.db, self.path, encoding=enc, dates=dates))
         self.setWindowTitle(f"Import participants from {self.path.name}")
         self.resize(820, 520)
 
@@ -70,34 +95,33 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
+        self.encoding_combo = QComboBox(self)
+        self.encoding_combo.setAccessibleName("Text encoding")
+        self.dates_combo = QComboBox(self)
+        self.dates_combo.setAccessibleName("Order of dates")
+        for key, text in importing.DATE_ORDERS.items():
+            self.dates_combo.addItem(text[:1].upper() + text[1:], key)
+        self.dates_note = QLabel(self)
+        self.dates_note.setWordWrap(True)
+        reading = QFormLayout()
+        reading.addRow("Text &encoding:", self.encoding_combo)
+        reading.addRow("&Dates:", self.dates_combo)
+        reading.addRow("", self.dates_note)
+        self.dates_label = reading.labelForField(self.dates_combo)
+
         self.tabs = QTabWidget(self)
-        self.added_model = widgets.RowsModel(
-            ("Name", "E-mail", "Department", "Role"),
-            [(p.name, p.email, p.department, p.role) for p in plan.added],
-            self,
-        )
-        self.updated_model = widgets.RowsModel(
-            ("Name", "E-mail", "Changes"),
-            [(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated],
-            self,
-        )
-        self.errors_model = widgets.RowsModel(
-            ("Line", "Reason"), [(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)], self
-        )
+        self.added_model = widgets.RowsModel(("Name", "E-mail", "Department", "Role", "Hire date"), [], self)
+        self.updated_model = widgets.RowsModel(("Name", "E-mail", "Changes"), [], self)
+        self.errors_model = widgets.RowsModel(("Line", "Reason"), [], self)
         self.added_tab = widgets.preview_table(self, self.added_model)
         self.updated_tab = widgets.preview_table(self, self.updated_model)
         self.errors_tab = widgets.preview_table(self, self.errors_model)
-        self.tabs.addTab(self.added_tab, f"To add ({len(plan.added)})")
-        self.tabs.addTab(self.updated_tab, f"To update ({len(plan.updated)})")
-        self.tabs.addTab(self.errors_tab, f"Bad rows ({len(plan.errors)})")
-        if plan.errors:
-            self.tabs.setCurrentWidget(self.errors_tab)
-        elif not plan.added and plan.updated:
-            self.tabs.setCurrentWidget(self.updated_tab)
+        self.tabs.addTab(self.added_tab, "")
+        self.tabs.addTab(self.updated_tab, "")
+        self.tabs.addTab(self.errors_tab, "")
 
-        self.good_rows_check = QCheckBox(f"Import the {_plural(plan.changes, 'good row')} anyway", self)
+        self.good_rows_check = QCheckBox(self)
         self.good_rows_check.setToolTip("The bad rows are left out; fix them in the file and import it again later.")
-        self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
         self.good_rows_check.toggled.connect(self._update_button)
 
         self.message = widgets.InlineMessage(self)
@@ -108,15 +132,75 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(reading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.good_rows_check)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self._show_plan(plan)
+        self.encoding_combo.activated.connect(self._reread)
+        self.dates_combo.activated.connect(self._reread)
+
+    def _show_plan(self, plan: importing.ImportPlan) -> None:
+        """Fill every part of the preview from a plan (first, and after reading the file again)."""
+        self.plan = plan
+        self.encoding_combo.clear()
+        self.encoding_combo.addItem(f"{importing.encoding_label(plan.encoding)} (detected)", plan.encoding)
+        for codec, label in importing.ENCODINGS:
+            if codec != plan.encoding:
+                self.encoding_combo.addItem(label, codec)
+        self.encoding_combo.setToolTip(plan.encoding_note)
+        has_dates = plan.date_order is not None
+        self.dates_combo.setVisible(has_dates)
+        if self.dates_label is not None:
+            self.dates_label.setVisible(has_dates)
+        self.dates_note.setVisible(has_dates and plan.dates_ambiguous)
+        if has_dates:
+            self.dates_combo.setCurrentIndex(max(0, self.dates_combo.findData(plan.date_order)))
+            self.dates_note.setText(
+                "Every date in the file reads both ways (like 03/04/2025): check a few people below and change "
+                "this if their hire dates are wrong."
+            )
+        self.added_model.set_rows([(p.name, p.email, p.department, p.role, _day(p.hire_date)) for p in plan.added])
+        self.updated_model.set_rows([(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated])
+        self.errors_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)])
+        for view in (self.added_tab, self.updated_tab, self.errors_tab):  # fit the columns to the new rows
+            view.resizeColumnsToContents()
+            for col in range(view.model().columnCount() - 1):
+                view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
+        self.tabs.setTabText(0, f"To add ({len(plan.added)})")
+        self.tabs.setTabText(1, f"To update ({len(plan.updated)})")
+        self.tabs.setTabText(2, f"Bad rows ({len(plan.errors)})")
+        if plan.errors:
+            self.tabs.setCurrentWidget(self.errors_tab)
+        elif not plan.added and plan.updated:
+            self.tabs.setCurrentWidget(self.updated_tab)
+        else:
+            self.tabs.setCurrentWidget(self.added_tab)
+        self.good_rows_check.setText(f"Import the {_plural(plan.changes, 'good row')} anyway")
+        self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
+        self.summary.setText(self._summary_text())
         self._update_button()
+
+    def _reread(self) -> None:
+        """Read the file again in the encoding and date order chosen."""
+        encoding, dates = self.encoding_combo.currentData(), self.dates_combo.currentData()
+        try:
+            plan = self.replan(encoding, dates if self.plan.date_order is not None else None)
+        except StoreError as exc:
+            self.message.show_error(str(exc))
+            self.import_button.setEnabled(False)
+            return
+        if plan is None:  # cancelled
+            return
+        self.message.hide()
+        self._show_plan(plan)
 
     def _summary_text(self) -> str:
         plan = self.plan
         how = f"{importing.encoding_name(plan.encoding)}, {_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-separated"
+        if plan.encoding_note:
+            how += f"; {plan.encoding_note}"
         counts = [
             f"<b>{_plural(len(plan.added), 'person', 'people')}</b> to add",
             f"<b>{len(plan.updated)}</b> to update",
@@ -150,7 +234,7 @@ class ImportDialog(QDialog):
         super().accept()
 
 
-def read_plan(ctx: AppContext, path: Path, parent: QWidget | None) -> importing.ImportPlan | None:
+def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
     """Work out what importing path would do, on a worker thread over its own read-only connection.
 
     Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
@@ -158,7 +242,10 @@ def read_plan(ctx: AppContext, path: Path, parent: QWidget | None) -> importing.
     """
     try:
         plan = run_modal(
-            parent, f"Reading {path.name}…", lambda work: importing.plan_import(work.reader(), path), path=ctx.path
+            parent,
+            f"Reading {path.name}…",
+            lambda work: importing.plan_import(work.reader(), path, **options),
+            path=ctx.path,
         )
     except Cancelled:
         return None
@@ -183,22 +270,47 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
         return None
     if plan is None:
         return None
-    dialog = ImportDialog(ctx, plan, path, parent)
+    dialog = ImportDialog(
+        ctx, plan, path, parent, replan=lambda enc, dates: read_plan(ctx, path, parent, encoding=enc, dates=dates)
+    )
     if widgets.exec_dialog(dialog) and dialog.imported is not None:
         _say(parent, f"Imported {path.name}: {len(plan.added)} added, {len(plan.updated)} updated")
         return dialog.imported
     return None
 
 
-def export_participants_to_file(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
-    """Ask where to write, and export everyone to CSV; return the number of rows written."""
-    path = path or widgets.ask_save_file(parent, "Export participants", widgets.CSV_FILTER, "participants.csv")
-    if path is None:
+COMMA_FILTER = "CSV, comma-separated (*.csv)"
+SEMICOLON_FILTER = "CSV, semicolon-separated, for Excel where the decimal mark is a comma (*.csv)"
+
+
+def default_delimiter() -> str:
+    """';' where numbers are written 1,5 (Excel there expects semicolons), else ','."""
+    return ";" if QLocale().decimalPoint() == "," else ","
+
+
+def ask_export_target(parent: QWidget | None, suggested: str) -> tuple[Path, str] | None:
+    """Ask where to write the participant CSV and with which separator (the file type chosen)."""
+    filters = [COMMA_FILTER, SEMICOLON_FILTER]
+    chosen = SEMICOLON_FILTER if default_delimiter() == ";" else COMMA_FILTER
+    name, selected = QFileDialog.getSaveFileName(parent, "Export participants", suggested, ";;".join(filters), chosen)
+    if not name:
         return None
+    return Path(name), ";" if selected == SEMICOLON_FILTER else ","
+
+
+def export_participants_to_file(
+    ctx: AppContext, parent: QWidget | None, path: Path | None = None, delimiter: str = ","
+) -> int | None:
+    """Ask where to write (and the separator), and export everyone to CSV; return the number of rows written."""
+    if path is None:
+        target = ask_export_target(parent, "participants.csv")
+        if target is None:
+            return None
+        path, delimiter = target
     if not path.suffix:
         path = path.with_suffix(".csv")
     try:
-        n = importing.export_participants(ctx.db, path)
+        n = importing.export_participants(ctx.db, path, delimiter=delimiter)
     except (StoreError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         widgets.warn(parent, "Export participants", f"Could not write {path.name}: {reason}")

@@ -185,6 +185,7 @@ def run_modal(
     dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, total, parent)
     dialog.setObjectName("jobProgress")
     dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(380)  # room for the bar and a label such as "Finding first meetings (120 of 441)"
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

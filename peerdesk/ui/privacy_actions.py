@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +27,7 @@ from peerdesk.store.privacy import (
     erase_participant,
     erasure_preview,
     forget_freed_pages,
+    mention_place,
     other_mentions,
     write_participant_export,
 )
@@ -34,13 +37,6 @@ from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
 MENTIONS_SHOWN = 8
-_WHERE = {
-    ("participants", "notes"): "notes of",
-    ("feedback", "comment"): "feedback comment",
-    ("sessions", "title"): "session title",
-    ("sessions", "description"): "session description",
-    ("settings", "value"): "settings",
-}
 
 
 def _verb(n: int, one: str, many: str) -> str:
@@ -65,7 +61,7 @@ class EraseDialog(QDialog):
         text = QLabel(self)
         text.setWordWrap(True)
         lines = [
-            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and everything that names them?</b>",
+            f"<b>Erase {_escape(name)} ({_escape(self.email)}) and their records?</b>",
             "<ul>",
             f"<li>{_plural(counts['pairings'], 'pairing')} {_verb(counts['pairings'], 'stays', 'stay')} "
             "as history without them</li>",
@@ -110,18 +106,12 @@ class EraseDialog(QDialog):
             f"{_verb(len(found), 'it', 'them')} by hand:</p><ul>"
         ]
         for table, col, rowid, text in found[:MENTIONS_SHOWN]:
-            lines.append(f"<li>{_escape(self._where(table, col, rowid))}: “{_escape(_snippet(text))}”</li>")
+            where = mention_place(self.ctx.db, table, col, rowid)
+            lines.append(f"<li>{_escape(where)}: “{_escape(_snippet(text))}”</li>")
         if len(found) > MENTIONS_SHOWN:
             lines.append(f"<li>and {len(found) - MENTIONS_SHOWN} more</li>")
         lines.append("</ul>")
         return lines
-
-    def _where(self, table: str, col: str, rowid: Any) -> str:
-        label = _WHERE.get((table, col), f"{table}.{col}")
-        if table == "participants":
-            person = people_by_id(self.ctx.db, [int(rowid)]).get(int(rowid))
-            return f"{label} {person.name}" if person else label
-        return label
 
     def _backup_text(self) -> str:
         path = self.ctx.workspace.path
@@ -139,6 +129,13 @@ class EraseDialog(QDialog):
     def erase(self) -> None:
         if not self.erase_button.isEnabled():
             return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~1 s each for backup and VACUUM at 5,000
+        try:
+            self._erase()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _erase(self) -> None:
         try:
             self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)  # backs up first
             self.backup = self.ctx.last_changes.backup if self.ctx.last_changes else None
@@ -159,6 +156,12 @@ class EraseDialog(QDialog):
 
 
 def _snippet(text: str, width: int = 80) -> str:
+    try:
+        value = json.loads(text)  # a setting is stored as JSON: show the words, not the quotes
+        if isinstance(value, str):
+            text = value
+    except ValueError:
+        pass
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from peerdesk.jobs import Work
 from peerdesk.store import backups
-from peerdesk.store.db import inspect_file
+from peerdesk.store.db import folder_writable, inspect_file
 from peerdesk.store.errors import CorruptDatabase, StoreError
 from peerdesk.store.lock import HEARTBEAT_EVERY, FileInUse, LockLost, WriterLock
 from peerdesk.store.lock import this_host as lock_host
@@ -134,12 +134,13 @@ def open_workspace(parent: QWidget | None, path: Path, *, create: bool = False) 
         if not create:
             raise StoreError(f"{path} does not exist.")
     else:
+        backups.clean_temporaries(path)  # what crashed backups and copies left
         try:
             _off_thread(parent, path, lambda: inspect_file(path))
         except CorruptDatabase as exc:
             if not _offer_backup(parent, path, exc):
                 return None
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and not (os.access(path, os.W_OK) and folder_writable(path.parent)):
         return _off_thread(parent, path, lambda: Workspace.open(path, readonly=True))
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -130,10 +130,22 @@ def about(parent: QWidget | None, title: str, text: str) -> None:
 
 
 def report_bug(parent: QWidget | None, title: str, text: str, detail: str) -> None:
-    """Show an unexpected failure with its technical detail (expandable), instead of crashing."""
+    """Show an unexpected failure with its technical detail (expandable), instead of crashing; log it too."""
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close, parent)
     box.setDetailedText(detail)
+    box.setInformativeText(bug_log_note(title, detail))
     box.exec()
+
+
+def bug_log_note(title: str, detail: str) -> str:
+    """Write a bug's detail to the log file and say where it is, for the bug report."""
+    from peerdesk import logfile
+
+    logfile.log.error("%s\n%s", title, detail)
+    where = logfile.current()
+    if where is None:
+        return "No log file could be written."
+    return f"The details are also in the log file {where}; attach it to a bug report."
 
 
 def exec_dialog(dialog: QDialog) -> int:

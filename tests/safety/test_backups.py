@@ -240,3 +240,48 @@ def test_concurrent_backups_in_the_same_second_keep_both(demo_file):
     assert errors == []
     assert len({b.path for b in made}) == 6 == len(list_backups(demo_file))
     assert list(made[0].path.parent.glob(".*")) == []
+
+
+def test_stale_temporaries_are_cleaned_on_open_and_in_prune_and_never_counted(demo_file, backup_root):
+    import os
+    import time
+
+    from peerdesk.cli import main
+    from peerdesk.store.backups import backup_dir, clean_temporaries, list_backups, make_backup, prune
+    from peerdesk.store.safefile import STALE_PART
+
+    for n in range(3):
+        make_backup(demo_file, f"test {n}")
+    folder = backup_dir(demo_file)
+    old = time.time() - STALE_PART - 60
+    crashed = [folder / ".tmpab12.part", demo_file.with_name(f".{demo_file.name}.part"),
+               demo_file.with_name(f".{demo_file.name}.restore.part")]  # fmt: skip
+    for part in crashed:
+        part.write_bytes(b"half a backup that names people" * 100)
+        os.utime(part, (old, old))
+    writing = folder / ".tmpcd34.part"  # another PeerDesk is writing it right now
+    writing.write_bytes(b"in progress")
+    real = [b.path for b in list_backups(demo_file)]
+    assert len(real) == 3
+    removed = prune(demo_file, 3)
+    assert sorted(removed) == sorted(p for p in crashed)  # only the stale temporaries
+    assert [b.path for b in list_backups(demo_file)] == real and writing.exists()
+    for part in crashed:
+        part.write_bytes(b"x")
+        os.utime(part, (old, old))
+    assert main(["--db", str(demo_file), "list", "programs"]) == 0  # opening cleans them too
+    assert not any(p.exists() for p in crashed) and writing.exists()
+    assert clean_temporaries(demo_file) == []
+
+
+def test_a_crashed_export_temporary_is_removed_when_the_file_is_written_again(tmp_path):
+    import os
+    import time
+
+    from peerdesk.store.safefile import STALE_PART, write_text
+
+    left = tmp_path / ".people.csv.k3j2.part"
+    left.write_text("half")
+    os.utime(left, (time.time() - STALE_PART - 1,) * 2)
+    write_text(tmp_path / "people.csv", "name\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]

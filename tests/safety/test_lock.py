@@ -16,25 +16,6 @@ from peerdesk.store import lock as lockmod
 from peerdesk.store.db import open_db
 from peerdesk.store.lock import FileInUse, LockInfo, LockLost, WriterLock, is_stale, lock_path, read_lock
 
-HOLDER = """
-import sys, time
-from peerdesk.store.lock import WriterLock
-lock = WriterLock.acquire(sys.argv[1])
-print("ready", flush=True)
-time.sleep(60)
-"""
-
-
-@pytest.fixture
-def holder(demo_file):
-    """Another PeerDesk process holding the demo file's lock."""
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_file)], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "ready"
-    yield child
-    if child.poll() is None:
-        child.kill()
-    child.wait()
-
 
 def _write_lock(db_path, **fields):
     info = {

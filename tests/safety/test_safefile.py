@@ -29,13 +29,15 @@ def test_private_files_are_owner_only(tmp_path):
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o600
 
 
-def test_public_files_follow_the_umask(tmp_path):
-    old = os.umask(0o022)
+def test_exports_are_owner_only_like_the_database_whatever_the_umask(tmp_path):
+    old = os.umask(0o000)
     try:
         write_bytes(tmp_path / "a.ics", b"x")
+        write_bytes(tmp_path / "b.txt", b"x", private=False)
     finally:
         os.umask(old)
-    assert (tmp_path / "a.ics").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "a.ics").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "b.txt").stat().st_mode & 0o777 == 0o666
 
 
 def test_exception_in_the_block_keeps_the_old_file_and_removes_the_temp(tmp_path):

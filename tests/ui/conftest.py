@@ -42,6 +42,7 @@ class Prompts:
     confirm_answer: bool = True
     open_paths: list[Path | None] = field(default_factory=list)
     save_paths: list[Path | None] = field(default_factory=list)
+    delimiter: str = ","  # the separator chosen in the participant export's file dialog
 
 
 @pytest.fixture
@@ -59,6 +60,14 @@ def prompts(monkeypatch) -> Prompts:
     monkeypatch.setattr(widgets, "confirm", confirm)
     monkeypatch.setattr(widgets, "ask_open_file", lambda *a, **k: rec.open_paths.pop(0) if rec.open_paths else None)
     monkeypatch.setattr(widgets, "ask_save_file", lambda *a, **k: rec.save_paths.pop(0) if rec.save_paths else None)
+
+    def export_target(*a: Any, **k: Any) -> tuple[Path, str] | None:
+        path = rec.save_paths.pop(0) if rec.save_paths else None
+        return None if path is None else (path, rec.delimiter)
+
+    from peerdesk.ui import import_dialog
+
+    monkeypatch.setattr(import_dialog, "ask_export_target", export_target)
     return rec
 
 

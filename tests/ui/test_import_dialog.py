@@ -128,3 +128,34 @@ def test_a_program_file_is_read_on_a_worker_thread(tmp_path, qtbot, prompts, mon
     assert import_participants(ctx, None, bad) is None
     assert "no name or email column" in prompts.warnings[0][1]
     ctx.workspace.close()
+
+
+def test_the_preview_shows_the_encoding_and_date_order_and_both_can_be_changed(ctx, tmp_path, qtbot):
+    text = "name,email,hire date\nАнна Петрова,anna@example.org,03/04/2025\nИван Смирнов,ivan@example.org,05/06/2024\n"
+    path = write(tmp_path, text, encoding="koi8-r")
+    dialog = ImportDialog(ctx, importing.plan_import(ctx.db, path), path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.encoding_combo.currentText() == "KOI8-R (Russian) (detected)"
+    assert "KOI8-R" in dialog.summary.text()
+    assert dialog.added_model.index(0, 0).data() == "Анна Петрова"
+    assert dialog.dates_combo.isVisible() and dialog.dates_combo.currentData() == "dmy"
+    assert dialog.dates_note.isVisible() and "both ways" in dialog.dates_note.text()
+    assert dialog.plan.added[0].hire_date.isoformat() == "2025-04-03"
+    dialog.dates_combo.setCurrentIndex(dialog.dates_combo.findData("mdy"))
+    dialog.dates_combo.activated.emit(dialog.dates_combo.currentIndex())
+    assert dialog.plan.added[0].hire_date.isoformat() == "2025-03-04" and not dialog.dates_note.isVisible()
+    dialog.encoding_combo.setCurrentIndex(dialog.encoding_combo.findData("windows-1251"))
+    dialog.encoding_combo.activated.emit(dialog.encoding_combo.currentIndex())
+    assert dialog.plan.encoding == "windows-1251" and dialog.added_model.index(0, 0).data() != "Анна Петрова"
+    dialog.encoding_combo.setCurrentIndex(dialog.encoding_combo.findData("utf-8"))
+    dialog.encoding_combo.activated.emit(dialog.encoding_combo.currentIndex())
+    assert "cannot be read as UTF-8" in dialog.message.text() and not dialog.import_button.isEnabled()
+
+
+def test_export_can_write_semicolons(ctx, people, tmp_path, prompts):
+    out = tmp_path / "people.csv"
+    prompts.save_paths.append(out)
+    prompts.delimiter = ";"
+    assert export_participants_to_file(ctx, None) == len(people)
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("name;email;department")

@@ -148,3 +148,18 @@ def test_opening_the_file_already_open_here(program, qapp, prompts):
         assert prompts.confirms == []
     finally:
         ws.close()
+
+
+def test_opening_in_the_window_cleans_what_a_crashed_backup_left(program, qapp, prompts):
+    import os
+    import time
+
+    from peerdesk.store.safefile import STALE_PART
+
+    part = program.with_name(f".{program.name}.part")
+    part.write_bytes(b"half a copy")
+    os.utime(part, (time.time() - STALE_PART - 5,) * 2)
+    ws = open_workspace(None, program)
+    ws.wait_for_backup()
+    ws.close()
+    assert not part.exists()
