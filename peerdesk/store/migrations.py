@@ -396,11 +396,21 @@ CREATE TABLE avoided_partners (
     CHECK (participant_id != other_id)
 );
 CREATE INDEX avoided_partners_other ON avoided_partners(other_id);
+
+-- How the columns of a form export map to participant fields, remembered for files with the
+-- same headers (headers_key: a hash of them); mapping is the JSON of peerdesk.intake.
+CREATE TABLE column_mappings (
+    headers_key TEXT PRIMARY KEY,
+    headers TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    used_at TEXT NOT NULL
+);
 """
 
 
 def _v6(db: sqlite_utils.Database) -> None:
-    """Stated preferences: a wish to keep one's mentor, ranked preferred partners, people to avoid."""
+    """Stated preferences (a wish to keep one's mentor, ranked preferred partners, people to avoid)
+    and the remembered column mappings of form exports."""
     for statement in _split(_V6):
         db.execute(statement)
 

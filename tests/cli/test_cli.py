@@ -116,7 +116,7 @@ def test_reading_an_older_format_upgrades_it_once(tmp_path):
     path = tmp_path / "old.db"
     peerdesk("demo", str(path), check=True)
     conn = sqlite3.connect(path)
-    for table in ("preferred_partners", "avoided_partners"):  # what the latest migration adds
+    for table in ("preferred_partners", "avoided_partners", "column_mappings"):  # what the latest migration adds
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE participants DROP COLUMN keep_mentor")
     conn.execute(f"PRAGMA user_version = {LATEST - 1}")
