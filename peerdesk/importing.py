@@ -621,6 +621,7 @@ class Intake:
     mapping: ColumnMapping  # remembered for these headers, else suggested
     remembered: bool
     needs_mapping: bool  # the headers are not the participant columns
+    new_answers: bool = False  # the remembered mapping lacks availability answers of this file
 
 
 INTAKE_ROWS = 2000
@@ -638,8 +639,9 @@ def read_intake(db: Database, path: str | Path, *, encoding: str | None = None) 
         needs = any(c.field and i not in named for i, c in enumerate(suggested.columns))
     except NeedsMapping:
         needs = True
-    mapping = remembered or suggested
-    return Intake(table.header, rows, intake.with_answers(mapping, table.header, rows), remembered is not None, needs)
+    mapping = intake.with_answers(remembered or suggested, table.header, rows)
+    new_answers = remembered is not None and mapping != remembered
+    return Intake(table.header, rows, mapping, remembered is not None, needs, new_answers)
 
 
 def suggested_mapping(path: str | Path, *, encoding: str | None = None) -> ColumnMapping:

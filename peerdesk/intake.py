@@ -34,7 +34,7 @@ FIELDS: dict[str, str] = {
     "location": "Location",
     "timezone": "Time zone",
     "hire_date": "Hire date",
-    "role": "Role (mentor, mentee, both, peer)",
+    "role": "Role",
     "capacity": "Mentoring capacity",
     "manager_email": "Manager's e-mail",
     "teaches": "Teaches (skills)",

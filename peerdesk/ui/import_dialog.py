@@ -26,7 +26,7 @@ from peerdesk import importing, intake
 from peerdesk.intake import ColumnMapping
 from peerdesk.jobs import Cancelled
 from peerdesk.store.errors import StoreError
-from peerdesk.store.records import Participant
+from peerdesk.store.records import Participant, format_availability, format_email_list, format_skills
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.jobs import run_modal
@@ -124,7 +124,12 @@ class ImportDialog(QDialog):
         self.dates_label = reading.labelForField(self.dates_combo)
 
         self.tabs = QTabWidget(self)
-        self.added_model = widgets.RowsModel(("Name", "E-mail", "Department", "Role", "Hire date"), [], self)
+        self.added_model = widgets.RowsModel(
+            ("Name", "E-mail", "Department", "Role", "Hire date", "Teaches", "Wants to learn", "Availability",
+             "Preferred partners"),
+            [],
+            self,
+        )  # fmt: skip
         self.updated_model = widgets.RowsModel(("Name", "E-mail", "Changes"), [], self)
         self.errors_model = widgets.RowsModel(("Line", "Reason"), [], self)
         self.notes_model = widgets.RowsModel(("Line", "Left out"), [], self)
@@ -182,7 +187,13 @@ class ImportDialog(QDialog):
                 "Every date in the file reads both ways (like 03/04/2025): check a few people below and change "
                 "this if their hire dates are wrong."
             )
-        self.added_model.set_rows([(p.name, p.email, p.department, p.role, _day(p.hire_date)) for p in plan.added])
+        self.added_model.set_rows(
+            [
+                (p.name, p.email, p.department, p.role, _day(p.hire_date), format_skills(p.teaches),
+                 format_skills(p.learns), format_availability(p.availability), format_email_list(p.prefers))
+                for p in plan.added
+            ]
+        )  # fmt: skip
         self.updated_model.set_rows([(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated])
         self.errors_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)])
         self.notes_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.notes, key=lambda e: e.line)])
@@ -334,8 +345,10 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
         found = read_intake(ctx, path, parent)
         if found is None:
             return None
-        mapping = found.mapping if found.remembered else None
-        if found.needs_mapping and not found.remembered and any(c.field for c in found.mapping.columns):
+        mapping = None  # the file's own column names, or the mapping remembered for its headers
+        if found.new_answers or (
+            found.needs_mapping and not found.remembered and any(c.field for c in found.mapping.columns)
+        ):
             mapping = ask_mapping(found, path, parent)
             if mapping is None:
                 return None

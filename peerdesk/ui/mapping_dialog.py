@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +37,7 @@ HINTS = {
     "first_name": "Combined with the Last name column into their name.",
     "last_name": "Combined with the First name column into their name.",
     "email": "The key: importing again updates people instead of adding them twice.",
-    "role": "Answers like “Mentor”, “I'd like a mentor”, “Both”.",
+    "role": "Mentor, mentee, both or peer, from answers like “Mentor”, “I'd like a mentor”, “Both”.",
     "prefers": "E-mails, or names that exactly one participant has; the first named is their 1st choice.",
     "avoids": "E-mails or names. A hard rule, private to you: never exported.",
     "keep_mentor": "Yes or no: in mentoring rounds their current or previous mentor counts as their 1st choice.",
@@ -60,7 +60,12 @@ class ColumnMappingDialog(QDialog):
         intro = QLabel(
             "Each column of the file, with answers from it. Choose what each one fills, or Ignore it. "
             + (
-                "This is the mapping used last time for files with these headers. "
+                "This is the mapping used last time for files with these headers"
+                + (
+                    ": this file has availability answers it did not have, suggested below. "
+                    if found.new_answers
+                    else ". "
+                )
                 if found.remembered
                 else "The choices below are guessed from the questions: check them. "
             )
@@ -103,7 +108,6 @@ class ColumnMappingDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i, r=row: self._field_changed(r))
             self.table.setCellWidget(row, 2, combo)
             self.combos.append(combo)
-        self.table.resizeRowsToContents()
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
 
         self.details = QStackedWidget(self)
@@ -118,6 +122,7 @@ class ColumnMappingDialog(QDialog):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        split.setSizes([430, 190])
 
         self.message = widgets.InlineMessage(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -134,6 +139,11 @@ class ColumnMappingDialog(QDialog):
         self.table.setCurrentCell(first, 0)
         self._show_details(first)
         self._check()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Rows as tall as their wrapped text at the width shown (measured once the table has its size).
+        self.table.resizeRowsToContents()
 
     # -- the details of the selected column -------------------------------------------
 
