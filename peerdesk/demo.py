@@ -21,15 +21,23 @@ from typing import Any, cast
 
 from anyascii import anyascii
 
-from peerdesk import clock, shipped
+from peerdesk import clock, intake, shipped
 from peerdesk.demo_rhythm import add_rhythm
 from peerdesk.store import open_db
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import StoreError
+from peerdesk.store.mappings import remember_mapping
 from peerdesk.store.safefile import atomic_path
 from peerdesk.store.settings import Settings, save_settings
 
 MAX_PARTICIPANTS = 5000
+# The headers of the demo program's Microsoft Forms sign-up form.
+SIGN_UP_FORM = [
+    "ID", "Start time", "Completion time", "Email", "Name", "Which team are you in?",
+    "How would you like to take part?", "Which skills can you teach others?", "Which skills would you like to learn?",
+    "When are you usually available?", "Who would you like as a mentor? (their e-mail)",
+    "Would you like to keep your current mentor?",
+]  # fmt: skip
 
 
 # A pairing that meets: (pairing id, member ids, started, days between meetings, days it lasted or None).
@@ -650,6 +658,10 @@ class _Builder:
             "INSERT OR IGNORE INTO avoided_partners(participant_id, other_id) VALUES (?,?)", sorted(set(avoid))
         )
         self.db.conn.executemany("UPDATE participants SET keep_mentor = 1 WHERE id = ?", [(i,) for i in keep])
+        # The sign-up form they came through: its column mapping, remembered for the next export.
+        answers = [["", "", "", "", "", "", "", "", "", "Mornings;Thursday afternoons;", "", ""]]
+        mapping = intake.suggest_mapping(SIGN_UP_FORM, answers)
+        remember_mapping(self.db, intake.headers_key(SIGN_UP_FORM), SIGN_UP_FORM, mapping.to_json())
 
     def build_goals_and_awards(self, programs: dict[str, int]) -> None:
         for program_key, goals in _demo_goals(self.today).items():
