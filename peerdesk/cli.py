@@ -32,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH", help="program database file (default: $PEERDESK_DB or the user data folder)"
     )
-    parser.add_argument("--demo", action="store_true", help="open the app on a fresh copy of the demo program")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on the demo program (as you left it; File > Start the demo over for a fresh copy)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     p = sub.add_parser("demo", help="write a demo database")

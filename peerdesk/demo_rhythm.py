@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from peerdesk.cohorts import close_cohort
 from peerdesk.guides import apply_default_plan
+from peerdesk.printing.eligibility import Condition, KindRule, parse_rules, save_rules
 from peerdesk.store.cohorts import Cohort, add_cohort, enrol_in_cohort
 from peerdesk.store.db import Database
 from peerdesk.store.messages import Drafted, log_drafts, save_template
@@ -21,7 +22,7 @@ from peerdesk.store.programs import get_program, update_program
 from peerdesk.store.settings import load_settings, save_settings
 
 PLANS = {"onboarding": "buddy", "mentoring": "mentoring", "circles": "circle"}
-CADENCES = {"onboarding": "fortnightly", "mentoring": "fortnightly", "circles": "monthly"}
+CADENCES = {"onboarding": "weekly", "mentoring": "fortnightly", "circles": "monthly"}
 SURVEY = "https://forms.example.com/northwind/peer-learning-feedback"
 REQUEST_WEEKS = 8
 
@@ -47,6 +48,14 @@ def add_rhythm(db: Database, programs: dict[str, int], today: dt.date) -> None:
 
 
 def _cohorts(db: Database, program_id: int, today: dt.date) -> None:
+    # A buddy hosts about half of the pair's meetings: two attended make a completed onboarding.
+    rule = KindRule(
+        "completion",
+        True,
+        "Certificate of Completion",
+        (Condition("program_completed", 1), Condition("sessions_attended", 2)),
+    )
+    save_rules(db, program_id, {**parse_rules(get_program(db, program_id).config), "completion": rule})
     start = dt.date.fromisoformat(
         db.execute("SELECT start_date FROM programs WHERE id = ?", (program_id,)).fetchone()[0]
     )

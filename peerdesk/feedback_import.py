@@ -14,13 +14,14 @@ import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from peerdesk import clock
 from peerdesk.importing import RowError, normalise_header, read_table
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
+from peerdesk.store.messages import feedback_requests, requested_sessions
 from peerdesk.store.participants import normalise_email
 from peerdesk.store.sessions import from_utc_text, set_feedback
 from peerdesk.store.settings import load_settings
@@ -69,6 +70,7 @@ class FeedbackRow:
     comment: str
     submitted_at: str
     action: str  # 'add', 'update' or 'same'
+    requested: str = ""  # when a feedback request about this session was drafted for this person ('' if never)
 
 
 @dataclass
@@ -83,6 +85,11 @@ class FeedbackPlan:
     @property
     def changes(self) -> int:
         return sum(1 for r in self.rows if r.action != "same")
+
+    @property
+    def answering_requests(self) -> int:
+        """How many answers match a feedback request that was drafted (same session, same person)."""
+        return sum(1 for r in self.rows if r.requested)
 
 
 def match_columns(header: list[str]) -> dict[str, int]:
@@ -245,6 +252,10 @@ def match_session(
         if not candidates:
             raise ValueError(f"no session called '{title}' on {day.isoformat()}")
     if len(candidates) > 1 and pid is not None:
+        asked = requested_sessions(db, pid)  # the session they were asked about, when one of them was
+        if any(c[0] in asked for c in candidates):
+            candidates = [c for c in candidates if c[0] in asked]
+    if len(candidates) > 1 and pid is not None:
         theirs = _people_on(db, [c[0] for c in candidates], pid)
         if theirs:
             candidates = [c for c in candidates if c[0] in theirs]
@@ -314,6 +325,14 @@ def plan_feedback_import(db: Database, path: str | Path) -> FeedbackPlan:
                 continue
             seen[key] = len(plan.rows)
         plan.rows.append(FeedbackRow(line, sid, title, start, pid, email, rating, comment, stamp, action))
+    asked = feedback_requests(db, [(r.session_id, r.participant_id) for r in plan.rows if r.participant_id is not None])
+    plan.rows = [
+        replace(r, requested=asked.get((r.session_id, r.participant_id), "")) if r.participant_id is not None else r
+        for r in plan.rows
+    ]
+    if plan.answering_requests:
+        n = plan.answering_requests
+        plan.notes.append(f"{plural(n, 'answer')} match{'es' if n == 1 else ''} a feedback request you drafted.")
     return plan
 
 

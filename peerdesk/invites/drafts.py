@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import re
 from collections.abc import Sequence
 from email.charset import Charset
 from email.errors import HeaderParseError
 from email.header import Header
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -20,8 +21,24 @@ from peerdesk.invites.timezones import zone
 from peerdesk.wording import plural
 
 UTC = dt.UTC
+
+
 # Headers set raw (encoded words made by email.header.Header) are written as they are.
-POLICY = email.policy.SMTP.clone(refold_source="none")
+class _Registry(HeaderRegistry):
+    """The header classes of the standard registry, each made once (the registry makes a class per header set)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._made:
+            self._made[key] = super().__getitem__(name)
+        return self._made[key]
+
+
+POLICY = email.policy.SMTP.clone(refold_source="none", header_factory=_Registry())
 UTF8 = Charset("utf-8")
 
 
@@ -40,12 +57,18 @@ def _plain(text: str) -> bool:
     return text.isascii() and "=?" not in text
 
 
+# A display name written as it is: letters, digits and the atext symbols of RFC 5322, spaces between.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-/?^_`{|}~ ]*")
+
+
 def _set_address(msg: EmailMessage, header: str, address: Address) -> None:
-    if _plain(address.display_name):
+    if _PLAIN_NAME.fullmatch(address.display_name) and "=?" not in address.display_name:
         msg[header] = address
     else:
-        # One encoded word for the whole name: Python's folder drops or adds spaces in long names,
-        # and readers (Python's own among them) keep the white space between words of a phrase.
+        # Anything else (other scripts, quotes, ':' or '@', which Python's folder would let start a
+        # group or an address) is one encoded word for the whole name: Python's folder drops or adds
+        # spaces in long names, and readers (Python's own among them) keep the white space between
+        # encoded words of a phrase.
         msg.set_raw(header, f"{UTF8.header_encode(address.display_name)} <{address.addr_spec}>")
 
 

@@ -17,21 +17,25 @@ class ExportError(StoreError):
 
 
 def prepare_folder(folder: Path) -> Path:
-    """Create the output folder if needed and make sure files can be written into it."""
+    """Create the output folder if needed, make sure files can be written into it, and remove the
+    temporaries an interrupted earlier export left there (once, not before each file)."""
     try:
-        return safefile.check_folder(folder, create=True)
+        checked = safefile.check_folder(folder, create=True)
     except StoreError as exc:
         raise ExportError(str(exc)) from exc
+    safefile.remove_stale_parts(checked)
+    return checked
 
 
 def write_atomic(target: Path, data: bytes) -> Path:
-    """Write data to target through a temporary file in the same folder, then rename.
+    """Write data to target (in a folder made ready by prepare_folder) through a temporary file
+    in the same folder, then rename.
 
     Either the complete new file is in place or the previous one (if any) is untouched;
     the temporary file never outlives a failure (disk full, read-only folder, Ctrl+C).
     """
     try:
-        safefile.write_bytes(target, data)
+        safefile.write_bytes(target, data, sweep=False)
     except StoreError as exc:
         raise ExportError(str(exc)) from exc
     return target

@@ -8,6 +8,7 @@ path), so the same reminder is not drafted again within the week.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,17 @@ def file_stem(draft: Draft) -> str:
     return f"{FILE_PREFIX[draft.kind]} - {draft.recipient.name} - {draft.about.replace(' · ', ' - ')}"
 
 
+class DraftsError(ExportError):
+    """Drafting stopped on a write failure; `drafts` are those written before it (to log)."""
+
+    def __init__(self, message: str, written: list[Path], drafts: list[Draft]) -> None:
+        super().__init__(message, written)
+        self.drafts = list(drafts)
+
+
+WRITERS = 4  # files written (and synced to disk) while the next messages are composed
+
+
 def write_drafts(
     plan: DraftPlan,
     folder: str | Path,
@@ -77,29 +89,41 @@ def write_drafts(
 ) -> DraftResult:
     """Write every planned message into the folder (file names unique and safe on every system).
 
-    On a write failure an ExportError says why and lists the files already written; those are
-    the ones to log."""
+    Messages are composed here while a few threads write the files before them (writing waits
+    on the disk, composing on the processor). On a write failure a DraftsError says why and
+    carries the drafts already written, which are the ones to log."""
     out = prepare_folder(Path(folder))
     result = DraftResult(plan.kind, out, skipped=len(plan.skipped))
     names = UniqueNames()
     writer = CalendarWriter(plan.options)
     total = len(plan.drafts)
-    for done, draft in enumerate(plan.drafts):
-        if cancelled is not None and cancelled():
-            result.cancelled = True
-            break
-        if progress is not None and done % 25 == 0:
-            progress(done, total, draft.recipient.name)
-        data = compose(plan, draft, writer=writer)
-        target = out / f"{names.claim(file_stem(draft), FILE_PREFIX[draft.kind])}.eml"
-        try:
-            result.written.append(write_atomic(target, data))
-        except ExportError as exc:
-            raise ExportError(str(exc), result.written) from exc
-        result.drafts.append(draft)
-    else:
-        if progress is not None:
-            progress(total, total, "")
+    pending: list[tuple[Draft, Future[Path]]] = []
+    failure: ExportError | None = None
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="drafts") as pool:
+        for done, draft in enumerate(plan.drafts):
+            if cancelled is not None and cancelled():
+                result.cancelled = True
+                break
+            if any(f.done() and f.exception() is not None for _d, f in pending[-WRITERS:]):
+                break  # a write failed: stop composing, report below
+            if progress is not None and done % 25 == 0:
+                progress(done, total, draft.recipient.name)
+            data = compose(plan, draft, writer=writer)
+            target = out / f"{names.claim(file_stem(draft), FILE_PREFIX[draft.kind])}.eml"
+            pending.append((draft, pool.submit(write_atomic, target, data)))
+    for draft, future in pending:  # every write has finished once the pool is shut down
+        error = future.exception()
+        if error is None:
+            result.written.append(future.result())
+            result.drafts.append(draft)
+        elif failure is None and isinstance(error, ExportError):
+            failure = error
+        elif failure is None:
+            raise error
+    if failure is not None:
+        raise DraftsError(str(failure), result.written, result.drafts)
+    if progress is not None and not result.cancelled:
+        progress(total, total, "")
     return result
 
 
@@ -126,9 +150,9 @@ def draft_messages(
     plan = plan_drafts(ws.db, kind, program_id=program_id)
     try:
         result = write_drafts(plan, folder, progress=progress, cancelled=cancelled)
-    except ExportError as exc:
-        if exc.written:  # drafts are written in the plan's order: log those that made it
-            ws.run(f"Draft {KINDS[kind].lower()}", record_drafts, logged(plan.drafts[: len(exc.written)]))
+    except DraftsError as exc:
+        if exc.drafts:  # log those that made it
+            ws.run(f"Draft {KINDS[kind].lower()}", record_drafts, logged(exc.drafts))
         raise
     if result.drafts:
         ws.run(f"Draft {KINDS[kind].lower()}", record_drafts, logged(result.drafts))

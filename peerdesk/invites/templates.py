@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from peerdesk import shipped
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
-from peerdesk.store.messages import stored_template
+from peerdesk.store.messages import reset_template, save_template, stored_template
 
 KINDS: dict[str, str] = {
     "feedback": "Feedback requests",
@@ -165,3 +165,16 @@ def fill(t: Template, values: Mapping[str, str]) -> tuple[str, str]:
     body = re.sub(r"[ \t]+\n", "\n", body)
     body = re.sub(r"\n{3,}", "\n\n", body)
     return " ".join(subject.split()), body
+
+
+def save_checked_template(db: Database, t: Template) -> Template:
+    """Check a template and store it in the program file (the write the window runs for 'Save template')."""
+    checked = check_template(t)
+    save_template(db, checked.kind, checked.subject, checked.body)
+    return Template(checked.kind, checked.subject, checked.body)
+
+
+def restore_default(db: Database, kind: str) -> Template:
+    """Drop the coordinator's template of a kind: the shipped one is used again."""
+    reset_template(db, _kind(kind))
+    return default_template(kind)

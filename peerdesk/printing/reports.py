@@ -53,6 +53,7 @@ from peerdesk.printing.register import Issued
 from peerdesk.printing.register import register as certificate_register
 from peerdesk.store.cadence import GRACE_DAYS, allowed_gap
 from peerdesk.store.db import Database
+from peerdesk.store.plans import plan_progress, steps_of_sessions
 from peerdesk.store.programs import Program, get_program, list_goals, programs_of
 from peerdesk.store.recognition import Award, list_awards
 from peerdesk.store.records import OBJECTIVES
@@ -146,6 +147,8 @@ class ParticipantReport:
     certificates: list[Issued]
     programs: dict[int, str] = field(default_factory=dict)
     generated: dt.datetime = field(default_factory=clock.now)
+    steps: dict[int, str] = field(default_factory=dict)  # session id -> "meeting 2 of 6: Skills plan"
+    plans: dict[int, str] = field(default_factory=dict)  # pairing id -> where it is in its plan
 
 
 def gather_participant(db: Database, participant_id: int, period: Period | None = None) -> ParticipantReport:
@@ -163,6 +166,9 @@ def gather_participant(db: Database, participant_id: int, period: Period | None 
         for progress in evaluate_goals(db, list_goals(db, m.program_id)):
             goals.append((names[m.program_id], progress))
     as_of = scope.as_of  # nothing dated after the period (or today) counts
+    pairings = ps.pairings_of(db, participant_id, scope)
+    sessions = ps.sessions_of(db, participant_id, scope)
+    steps = steps_of_sessions(db, [s.session_id for s in sessions])
     awards = [
         a
         for a in list_awards(db, participant_id=participant_id)
@@ -180,13 +186,15 @@ def gather_participant(db: Database, participant_id: int, period: Period | None 
         learns=tuple((s.skill, s.level) for s in person.learns),
         period=period,
         figures=people.person_figures(db, participant_id, scope),
-        pairings=ps.pairings_of(db, participant_id, scope),
-        sessions=ps.sessions_of(db, participant_id, scope),
+        pairings=pairings,
+        sessions=sessions,
         feedback=ps.feedback_received(db, participant_id, scope),
         goals=goals,
         awards=awards,
         certificates=certificate_register(db, participant_id=participant_id),
         programs=names,
+        steps={sid: f"meeting {x.step.position} of {x.total}: {x.step.title}" for sid, x in steps.items()},
+        plans={pid: p.text for pid, p in plan_progress(db, [p.pairing_id for p in pairings]).items()},
     )
 
 
@@ -589,6 +597,8 @@ def _program_story(r: ProgramReport) -> Story:
     ]
     story.append(_objective_section(r, st, width))
     story.append(_participation_section(r, st, width))
+    if r.cohorts:
+        story.append(_cohorts_section(r, st, width))
     story.append(_engagement_section(r, st, width))
     story.append(_outcomes_section(r, st, width))
     story.append(_pairings_section(r, st, width))
@@ -818,6 +828,29 @@ def _outcomes_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: fl
     return section("Outcomes", st["h1"], out)
 
 
+def _cohorts_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
+    as_of = Scope(period=r.period).as_of
+    rows = []
+    for c in r.cohorts:
+        closed = c.cohort.closed_on if c.cohort.closed_on and c.cohort.closed_on <= as_of else None
+        rows.append(
+            [c.cohort.name, f"{_day(c.cohort.start_date)} – {_day(c.cohort.end_date)}",
+             f"closed {_day(closed)}" if closed else "open", _count(c.members), _count(c.completed),
+             _pct(c.completion_rate) if closed else "—"]
+        )  # fmt: skip
+    table = _table(
+        ["Cohort", "Dates", "Status", "Members", "Completed", "Completion"],
+        rows,
+        _cols(width, [1.7, 2.5, 1.8, 1.1, 1.25, 1.25]),
+        st,
+        numeric=(3, 4, 5),
+    )
+    note = Paragraph(
+        "Closing a cohort records who met the program's completion rule over the cohort's dates.", st["note"]
+    )
+    return section("Cohorts", st["h1"], [table, Spacer(1, 3), note])
+
+
 def _pairings_section(r: ProgramReport, st: dict[str, ParagraphStyle], width: float) -> Flowable:
     out: list[Flowable] = [Paragraph(escape(pairings_health(r)), st["base"])]
     if r.quiet.items:
@@ -942,13 +975,13 @@ def _participant_story(r: ParticipantReport) -> Story:
             [kind_label(p.kind) if p.kind not in ("mentoring", "buddy", "cross_functional", "circle") else p.kind.replace("_", " ").capitalize(),
              ", ".join(f"{n} ({role})" for n, role in p.others) or "—", p.role, p.program or "—",
              f"{_day(p.started_on)} – {_day(p.ended_on)}" if p.ended_on else f"since {_day(p.started_on)}",
-             _count(p.sessions_held)]
+             _count(p.sessions_held), r.plans.get(p.pairing_id, "—")]
             for p in r.pairings
         ]  # fmt: skip
         pairings: Flowable = _table(
-            ["Kind", "With", "Role", "Program", "Dates", "Met"],
+            ["Kind", "With", "Role", "Program", "Dates", "Met", "Meeting plan"],
             rows,
-            _cols(width, [1.3, 3, 0.9, 1.8, 1.9, 0.6]),
+            _cols(width, [1.15, 2.25, 0.9, 1.55, 1.7, 0.75, 1.9]),
             st,
             numeric=(5,),
         )
@@ -956,7 +989,11 @@ def _participant_story(r: ParticipantReport) -> Story:
         pairings = Paragraph("No pairing in the period.", st["note"])
     story.append(section("Pairings", st["h1"], [pairings]))
     if r.sessions:
-        rows = [[_day(s.day), s.title, kind_label(s.kind), s.took_part, f"{s.duration_min} min"] for s in r.sessions]
+        rows = [
+            [_day(s.day), s.title + (f" · {r.steps[s.session_id]}" if s.session_id in r.steps else ""),
+             kind_label(s.kind), s.took_part, f"{s.duration_min} min"]
+            for s in r.sessions
+        ]  # fmt: skip
         sessions: Flowable = _table(
             ["Date", "Session", "Kind", "Took part", "Length"],
             rows,

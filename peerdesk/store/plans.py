@@ -83,11 +83,12 @@ class PlanProgress:
 
     @property
     def text(self) -> str:
-        """'3 of 6 · next: Shadowing', 'not started · next: Goals', 'done (6 of 6)', '' without a plan."""
+        """'3 of 6 · next: Shadowing', 'not started · next: Goals', 'all 6 held', 'all 6 booked, 4 held';
+        '' without a plan."""
         if not self.total:
             return ""
         if self.reached >= self.total:
-            return f"done ({self.held} of {self.total} held)" if self.held < self.total else f"done ({self.total})"
+            return f"all {self.total} held" if self.held >= self.total else f"all {self.total} booked, {self.held} held"
         head = f"{self.reached} of {self.total}" if self.reached else "not started"
         return f"{head} · next: {self.next_title}"
 

@@ -138,7 +138,7 @@ def glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
 
 
-def _new_temp(target: Path) -> tuple[int, Path]:
+def _new_temp(target: Path, sweep: bool = True) -> tuple[int, Path]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise WriteFailed(f"The folder {folder} does not exist.")
@@ -146,7 +146,8 @@ def _new_temp(target: Path) -> tuple[int, Path]:
         raise WriteFailed(f"{folder} is not a folder.")
     if target.is_dir():
         raise WriteFailed(f"{target} is a folder, not a file name.")
-    remove_stale_parts(folder, f".{target.name[:80]}.")  # what a crashed earlier write of this file left
+    if sweep:  # (a writer of many files into one folder sweeps it once, with remove_stale_parts)
+        remove_stale_parts(folder, f".{target.name[:80]}.")  # what a crashed earlier write of this file left
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -196,6 +197,7 @@ def atomic_write(
     encoding: str | None = "utf-8",
     newline: str | None = None,
     private: bool = True,
+    sweep: bool = True,
 ) -> Iterator[IO[Any]]:
     """Open a temporary file for writing; it becomes target only when the block ends without error.
 
@@ -204,7 +206,7 @@ def atomic_write(
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_write mode must be 'w' or 'wb', not {mode!r}")
     final = Path(target)
-    fd, tmp = _new_temp(final)
+    fd, tmp = _new_temp(final, sweep)
     try:
         try:
             if mode == "wb":
@@ -234,9 +236,9 @@ def _about(exc: OSError, tmp: Path, final: Path) -> bool:
     return not names or bool(names & {str(tmp), str(final), os.fspath(tmp), os.fspath(final)})
 
 
-def write_bytes(target: str | os.PathLike[str], data: bytes, *, private: bool = True) -> Path:
-    """Write data to target atomically."""
-    with atomic_write(target, "wb", private=private) as fh:
+def write_bytes(target: str | os.PathLike[str], data: bytes, *, private: bool = True, sweep: bool = True) -> Path:
+    """Write data to target atomically (sweep=False: the caller removed stale temporaries of the folder)."""
+    with atomic_write(target, "wb", private=private, sweep=sweep) as fh:
         fh.write(data)
     return Path(target)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
+    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -163,9 +164,11 @@ class DashboardPage(QWidget):
         self._waiting = 0  # computations of the latest refresh still to arrive
 
         self.program_combo = QComboBox(self)
+        self.program_combo.setToolTip("Show the figures of one program, or of all programs together")
         self.program_combo.setAccessibleName("Program shown on the dashboard")
         self.program_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.department_combo = QComboBox(self)
+        self.department_combo.setToolTip("Show the figures of one department only")
         self.department_combo.setAccessibleName("Department shown on the dashboard")
         self.department_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.period_label = QLabel(self)
@@ -223,7 +226,7 @@ class DashboardPage(QWidget):
         self.action_tabs = QTabWidget(self)
         self.action_models: dict[str, ActionModel] = {}
         self.action_views: dict[str, QListView] = {}
-        for key in ("stale_pairings", "untrained_mentors", "unpaired", "awaiting_attendance", "awaiting_feedback"):
+        for key in ACTION_KEYS:
             model = ActionModel(self)
             view = QListView(self)
             view.setModel(model)
@@ -238,6 +241,17 @@ class DashboardPage(QWidget):
         self.action_tabs.setMinimumHeight(220)
         for view in self.action_views.values():
             view.setSpacing(2)
+        self.action_tabs.currentChanged.connect(lambda _i: self._update_draft_button())
+        # The attention lists that one message answers: draft it to everyone in the list.
+        self.draft_button = QPushButton(self)
+        self.draft_button.clicked.connect(self.draft_for_list)
+        self.welcome_button = QPushButton("Welcome new pairs…", self)
+        self.welcome_button.setToolTip("Draft a welcome e-mail to each member of the pairings of the last 30 days")
+        self.welcome_button.clicked.connect(lambda: self.draft("welcome"))
+        drafts_row = QHBoxLayout()
+        drafts_row.addWidget(self.draft_button)
+        drafts_row.addWidget(self.welcome_button)
+        drafts_row.addStretch(1)
 
         header = QHBoxLayout()
         header.addWidget(_section("Dashboard"))
@@ -253,6 +267,7 @@ class DashboardPage(QWidget):
         bottom = QVBoxLayout()
         bottom.addWidget(_section("Needs your attention"))
         bottom.addWidget(self.action_tabs)
+        bottom.addLayout(drafts_row)
         bottom.addWidget(_section("Upcoming sessions"))
         bottom.addWidget(self.upcoming_view)
 
@@ -275,6 +290,7 @@ class DashboardPage(QWidget):
 
         self._fill_programs()
         self._fill_departments()
+        self._update_draft_button()
         ctx.changed.connect(when_shown(self, self._on_changed))
         self.refresh()
 
@@ -472,6 +488,30 @@ class DashboardPage(QWidget):
             if widgets.exec_dialog(dialog) and dialog.saved_ids:
                 self.status_message.emit("Scheduled a meeting for the pair")
 
+    def current_action(self) -> str:
+        return ACTION_KEYS[self.action_tabs.currentIndex()]
+
+    def _update_draft_button(self) -> None:
+        kind = DRAFT_FOR.get(self.current_action())
+        self.draft_button.setVisible(kind is not None)
+        self.draft_button.setText(DRAFT_LABELS.get(self.current_action(), ""))
+        writable = not self.ctx.readonly
+        self.draft_button.setEnabled(writable)
+        self.welcome_button.setEnabled(writable)
+
+    def draft_for_list(self) -> None:
+        """Draft the message the list on show asks for, to everyone in it."""
+        kind = DRAFT_FOR.get(self.current_action())
+        if kind is not None:
+            self.draft(kind)
+
+    def draft(self, kind: str) -> None:
+        from peerdesk.ui.drafts_dialog import show_drafts_dialog
+
+        dialog = show_drafts_dialog(self.ctx, self, kind=kind, program_id=self.program_id())
+        if dialog.result_value is not None and dialog.result_value.written:
+            self.status_message.emit(dialog.result_value.summary())
+
     def _meeting_for(self, pairing_id: int, item: ActionItem | None) -> Session:
         people = members_of_pairing(self.ctx.db, pairing_id)
         program = program_of_pairing(self.ctx.db, pairing_id)
@@ -502,6 +542,15 @@ def _goals(db: Any, program_id: int | None) -> GoalsResult:
     goals, counts = dashboard_goals(db, program_id)
     names = {p.id: p.name for p in list_programs(db) if p.id is not None}
     return goals, counts, names
+
+
+ACTION_KEYS = ("stale_pairings", "untrained_mentors", "unpaired", "awaiting_attendance", "awaiting_feedback")
+DRAFT_FOR = {"stale_pairings": "reminders", "untrained_mentors": "training", "awaiting_feedback": "feedback"}
+DRAFT_LABELS = {
+    "stale_pairings": "Draft reminders to these pairs…",
+    "untrained_mentors": "Draft training reminders…",
+    "awaiting_feedback": "Draft feedback requests…",
+}
 
 
 def _short(key: str) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from peerdesk.metrics import NAMED_PERIODS, Scope, named_period, numbers
 from peerdesk.metrics.catalogue import format_value
 from peerdesk.metrics.feedback import FeedbackSummary, RatingGroup, feedback_summary
+from peerdesk.metrics.rhythm import ResponseGroup, ResponseRates, response_rates
 from peerdesk.store.programs import list_programs
 from peerdesk.store.records import SESSION_KINDS
 from peerdesk.ui import charts, page_parts, widgets
@@ -82,6 +83,33 @@ class CommentsModel(RecordsModel):
         return None
 
 
+class ResponseModel(RecordsModel):
+    """Feedback requests drafted for a group of sessions, and how many were answered."""
+
+    def __init__(self, first: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.HEADERS = (first, "Requests", "Answered", "Response rate")
+        self.rows: list[ResponseGroup] = []
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        g = self.rows[index.row()]
+        col = index.column()
+        if role == SORT_ROLE:
+            return (g.label.casefold(), g.requested, g.answered, g.rate or 0)[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (g.label, f"{g.requested:,}", f"{g.answered:,}", format_value(g.rate, "percent"))[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _figures(db: Any, scope: Scope) -> tuple[FeedbackSummary, ResponseRates]:
+    """The ratings and the response to feedback requests, read together."""
+    return feedback_summary(db, scope), response_rates(db, scope)
+
+
 class FeedbackPage(QWidget):
     """What participants think of the sessions, grouped so that patterns stand out."""
 
@@ -93,13 +121,16 @@ class FeedbackPage(QWidget):
         self.ctx = ctx
         self.summary: FeedbackSummary | None = None
         self.runner = JobRunner(ctx.path, self)
-        self.runner.finished.connect(self._show)
+        self.runner.finished.connect(self._computed)
+        self.responses: ResponseRates | None = None
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
+        self.period.setToolTip("Which sessions' feedback to count")
         for key in PERIODS:
             self.period.addItem(NAMED_PERIODS[key], key)
         self.program = QComboBox(self)
         self.kind = QComboBox(self)
+        self.kind.setToolTip("Only feedback on this kind of session")
         self.kind.addItem("Every kind", None)
         for key, label in SESSION_KINDS.items():
             self.kind.addItem(label, key)
@@ -140,6 +171,23 @@ class FeedbackPage(QWidget):
         self.tabs.addTab(self.host_view, "By host")
         self.tabs.addTab(self.month_view, "By month")
         self.tabs.addTab(comments, "Comments")
+        self.response_kind = ResponseModel("Session kind", self)
+        self.response_host = ResponseModel("Host", self)
+        self.response_kind_view, _ = widgets.sorted_table(
+            self, self.response_kind, "Response by session kind", stretch=0
+        )
+        self.response_host_view, _ = widgets.sorted_table(self, self.response_host, "Response by host", stretch=0)
+        self.response_kind_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.response_host_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.response_note = QLabel(self)
+        self.response_note.setWordWrap(True)
+        responses = QWidget(self)
+        rl = QGridLayout(responses)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.response_note, 0, 0, 1, 2)
+        rl.addWidget(self.response_kind_view, 1, 0)
+        rl.addWidget(self.response_host_view, 1, 1)
+        self.tabs.addTab(responses, "Response to requests")
 
         self.import_action = page_parts.action(
             self, "Import feedback…", self.import_feedback, "Import ratings and comments from a form's CSV export"
@@ -198,7 +246,7 @@ class FeedbackPage(QWidget):
     def _on_changed(self, changes: Any) -> None:
         if changes.touches("programs"):
             self._fill_programs()
-        if changes.touches("feedback", "sessions", "session_people", "participants", "programs"):
+        if changes.touches("feedback", "sessions", "session_people", "participants", "programs", "draft_log"):
             self.reload()
 
     def scope(self) -> Scope:
@@ -211,11 +259,35 @@ class FeedbackPage(QWidget):
     def reload(self) -> None:
         if self.runner.background:
             self.headline.setText("Computing…")
-        self.runner.read(feedback_summary, self.scope())
+        self.runner.read(_figures, self.scope())
 
     def _failed(self, exc: BaseException) -> None:
         detail = widgets.describe_exception(type(exc), exc, exc.__traceback__)
         widgets.report_bug(self, "Feedback", "The feedback summary could not be computed.", detail)
+
+    def _computed(self, result: tuple[FeedbackSummary, ResponseRates]) -> None:
+        summary, self.responses = result
+        self._show_responses(self.responses)
+        self._show(summary)
+
+    def _show_responses(self, r: ResponseRates) -> None:
+        t = r.total
+        if t.requested:
+            self.response_note.setText(
+                f"<b>{plural(t.requested, 'feedback request')}</b> drafted about sessions of the period, "
+                f"<b>{t.answered:,} answered ({format_value(t.rate, 'percent')})</b>. A request is answered when that "
+                "person's feedback for that session is recorded, imported from the survey or typed in."
+            )
+        else:
+            self.response_note.setText(
+                "No feedback request was drafted about sessions of the period: draft them from the dashboard "
+                "(Feedback missing) or the Sessions page (Draft e-mails…)."
+            )
+        self.response_kind.set_rows(r.by_kind)
+        self.response_host.set_rows(r.by_host)
+        for view in (self.response_kind_view, self.response_host_view):
+            for col in range(1, 4):
+                view.resizeColumnToContents(col)
 
     def _show(self, s: FeedbackSummary) -> None:
         self.summary = s

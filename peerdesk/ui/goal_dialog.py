@@ -74,6 +74,7 @@ class GoalDialog(QDialog):
         )
 
         self.metric_combo = QComboBox(self)
+        self.metric_combo.setToolTip("The figure PeerDesk computes from your data for this goal")
         for group in GROUPS:
             for m in CATALOGUE:
                 if m.group == group:
@@ -84,6 +85,7 @@ class GoalDialog(QDialog):
         self.explain.setWordWrap(True)
 
         self.comparison = QComboBox(self)
+        self.comparison.setToolTip("Whether the goal is met at, above or below the target")
         self.comparison.addItem("at least", ">=")
         self.comparison.addItem("at most", "<=")
         self.comparison.setCurrentIndex(0 if g.comparison == ">=" else 1)
@@ -123,6 +125,7 @@ class GoalDialog(QDialog):
 
         self.start = OptionalDate("From", g.start_date, self)
         self.deadline = QDateEdit(self)
+        self.deadline.setToolTip("The day by which the target must be reached")
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
         self.deadline.setDate(to_qdate(g.deadline))

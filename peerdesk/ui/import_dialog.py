@@ -112,6 +112,7 @@ class ImportDialog(QDialog):
         self.encoding_combo = QComboBox(self)
         self.encoding_combo.setAccessibleName("Text encoding")
         self.dates_combo = QComboBox(self)
+        self.dates_combo.setToolTip("How dates such as 01/09/2025 are read: day first or month first")
         self.dates_combo.setAccessibleName("Order of dates")
         for key, text in importing.DATE_ORDERS.items():
             self.dates_combo.addItem(text[:1].upper() + text[1:], key)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,12 +38,6 @@ from peerdesk.ui.jobs import JobRunner
 from peerdesk.wording import plural, were
 
 SETTINGS_KEY = "invites/folder"
-
-
-def ask_folder(parent: QWidget | None, title: str, start: str = "") -> Path | None:
-    """Ask for a folder; None when the user cancels (replaced in tests)."""
-    name = QFileDialog.getExistingDirectory(parent, title, start)
-    return Path(name) if name else None
 
 
 def open_folder(path: Path) -> None:
@@ -89,6 +82,7 @@ class InvitesDialog(QDialog):
         self.setMinimumWidth(520)
 
         self.scope_combo = QComboBox(self)
+        self.scope_combo.setToolTip("Which sessions get invitations")
         if self.session_ids:
             self.scope_combo.addItem(f"Selected sessions ({len(self.session_ids)})", (SESSIONS, None))
         if self.participant_ids:
@@ -102,12 +96,14 @@ class InvitesDialog(QDialog):
         self.scope_combo.currentIndexChanged.connect(self._scope_changed)
 
         self.layout_combo = QComboBox(self)
+        self.layout_combo.setToolTip("One file per participant, per session, or one file for everything")
         for code, label in LAYOUT_CHOICES:
             self.layout_combo.addItem(label, code)
 
         self.folder_edit = QLineEdit(str(default_folder()), self)
         self.folder_edit.setClearButtonEnabled(True)
         self.browse_button = QPushButton("Browse…", self)
+        self.browse_button.setToolTip("Choose the folder the files are written to")
         self.browse_button.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
@@ -173,7 +169,7 @@ class InvitesDialog(QDialog):
         self.status.setText(hints[code])
 
     def _browse(self) -> None:
-        chosen = ask_folder(self, "Folder for the invitations", self.folder_edit.text().strip())
+        chosen = widgets.ask_folder(self, "Folder for the invitations", self.folder_edit.text().strip())
         if chosen is not None:
             self.folder_edit.setText(str(chosen))
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.store import pairings as store
 from peerdesk.store.errors import StoreError
+from peerdesk.store.plans import plan_progress
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
 from peerdesk.ui import widgets
@@ -149,7 +150,9 @@ class ExclusionsTab(QWidget):
         for c, width in ((0, 200), (1, 200), (3, 95)):
             self.view.setColumnWidth(c, width)
         self.add_button = QPushButton("Add…", self)
+        self.add_button.setToolTip("Add someone to this pairing")
         self.remove_button = QPushButton("Remove", self)
+        self.remove_button.setToolTip("Take the selected person out of this pairing")
         self.filter_edit = _search("Filter by name or reason", self.proxy.setFilterFixedString, self)
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
@@ -250,7 +253,8 @@ class ActivePairingsTab(QWidget):
         keep = {p.id for p in self.selected()}
         db = self.ctx.db
         pairings = store.active_pairings(db)
-        self.model.set_rows(pairings, store.last_meetings(db, [p.id for p in pairings]), load_settings(db).timezone)
+        ids = [p.id for p in pairings]
+        self.model.set_rows(pairings, store.last_meetings(db, ids), load_settings(db).timezone, plan_progress(db, ids))
         selection = self.view.selectionModel()
         for row, p in enumerate(self.model.rows):
             if p.id in keep:

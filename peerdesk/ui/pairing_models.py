@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from peerdesk.matching.model import PART_LABELS, PARTS, Group, Pair, pair_key
 from peerdesk.store.pairings import Pairing
+from peerdesk.store.plans import PlanProgress
 from peerdesk.ui.table_models import RecordsModel
 from peerdesk.ui.widgets import SORT_ROLE
 from peerdesk.wording import plural
@@ -334,7 +335,7 @@ class ActivePairingsModel(RecordsModel):
     data() tens of thousands of times.
     """
 
-    HEADERS = ("Format", "Program", "Members", "Started", "Last meeting", "Locked")
+    HEADERS = ("Format", "Program", "Members", "Started", "Last meeting", "Locked", "Meeting plan")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -346,9 +347,14 @@ class ActivePairingsModel(RecordsModel):
         self._sort_order = Qt.SortOrder.DescendingOrder
 
     def set_rows(
-        self, rows: Sequence[Pairing], last_met: Mapping[int, dt.datetime] | None = None, zone: str = "UTC"
+        self,
+        rows: Sequence[Pairing],
+        last_met: Mapping[int, dt.datetime] | None = None,
+        zone: str = "UTC",
+        plans: Mapping[int, PlanProgress] | None = None,
     ) -> None:
-        """Pairings and, per pairing id, the start of its latest held session (shown as a local date)."""
+        """Pairings and, per pairing id, the start of its latest held session (shown as a local date)
+        and where it is in its program's meeting plan."""
         try:
             tz: dt.tzinfo = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -361,8 +367,22 @@ class ActivePairingsModel(RecordsModel):
             kind, members = ContactsModel.KINDS.get(p.kind, p.kind), members_text(p)
             started, met = p.started_on.isoformat(), last.get(p.id, "")
             program = p.program or "(everyone)"
-            self._display.append((kind, program, members, started, met or "never", LOCKED_MARK if p.locked else ""))
-            self._sort.append((kind, program.casefold(), members.casefold(), started, met, int(p.locked)))
+            plan = (plans or {}).get(p.id)
+            self._display.append(
+                (
+                    kind,
+                    program,
+                    members,
+                    started,
+                    met or "never",
+                    LOCKED_MARK if p.locked else "",
+                    plan.text if plan else "",
+                )
+            )
+            self._sort.append(
+                (kind, program.casefold(), members.casefold(), started, met, int(p.locked),
+                 (plan.reached / plan.total) if plan else -1.0)
+            )  # fmt: skip
             emails = " ".join(m.email for m in p.members)
             self.search.append(f"{kind} {program} {members} {emails}".casefold())
         self._reorder()

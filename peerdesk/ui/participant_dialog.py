@@ -376,6 +376,7 @@ class ParticipantDialog(QDialog):
         self.zone_combo.setCurrentText(p.timezone)
 
         self.hire_edit = QDateEdit(page)
+        self.hire_edit.setToolTip("The day they joined the organisation (new hires are paired with experienced staff)")
         self.hire_edit.setCalendarPopup(True)
         self.hire_edit.setDisplayFormat("yyyy-MM-dd")
         self.hire_edit.setMinimumDate(_NO_DATE)
@@ -390,6 +391,7 @@ class ParticipantDialog(QDialog):
         hire_row.addWidget(clear_hire)
 
         self.role_combo = QComboBox(page)
+        self.role_combo.setToolTip("Mentor, mentee, both, or peer (buddy rounds and circles)")
         for role in ROLES:
             self.role_combo.addItem(ROLE_LABELS[role], role)
         self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(p.role)))
@@ -414,6 +416,7 @@ class ParticipantDialog(QDialog):
         manager_row.addWidget(self.manager_name)
 
         self.status_combo = QComboBox(page)
+        self.status_combo.setToolTip("Paused and alumni are left out of new rounds")
         for status in STATUSES:
             self.status_combo.addItem(STATUS_LABELS[status], status)
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(p.status)))

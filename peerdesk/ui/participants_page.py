@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from peerdesk.store import participants as store
 from peerdesk.store.records import ROLES, STATUSES, Participant
 from peerdesk.store.training import trained_ids
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import page_parts, widgets
+from peerdesk.ui import icons, page_parts, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.participant_dialog import ParticipantDialog
 from peerdesk.ui.participants_model import (
@@ -98,11 +97,9 @@ class ParticipantsPage(QWidget):
 
     # --- building ----------------------------------------------------------------------
 
-    def _action(
-        self, text: str, icon: QStyle.StandardPixmap, slot: Any, shortcut: Any = None, table_only: bool = False
-    ) -> QAction:
+    def _action(self, text: str, icon: str, slot: Any, shortcut: Any = None, table_only: bool = False) -> QAction:
         """An action; its shortcut works in the page, or only in the table (Return, Delete)."""
-        action = QAction(self.style().standardIcon(icon), text, self)
+        action = QAction(icons.icon(icon), text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -115,24 +112,19 @@ class ParticipantsPage(QWidget):
         return action
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
         self._table_actions: list[QAction] = []
-        self.add_action = self._action(
-            "Add…", sp.SP_FileDialogNewFolder, self.add_participant, QKeySequence.StandardKey.New
-        )
+        self.add_action = self._action("Add…", "user-plus", self.add_participant, QKeySequence.StandardKey.New)
         self.add_action.setToolTip("Add a participant (Ctrl+N)")
-        self.edit_action = self._action(
-            "Edit…", sp.SP_FileDialogDetailedView, self.edit_selected, Qt.Key.Key_Return, table_only=True
-        )
-        self.archive_action = self._action("Archive", sp.SP_DialogSaveButton, self.toggle_archive)
+        self.edit_action = self._action("Edit…", "pencil", self.edit_selected, Qt.Key.Key_Return, table_only=True)
+        self.archive_action = self._action("Archive", "archive", self.toggle_archive)
         self.delete_action = self._action(
-            "Delete…", sp.SP_TrashIcon, self.delete_selected, QKeySequence.StandardKey.Delete, table_only=True
+            "Delete…", "trash-2", self.delete_selected, QKeySequence.StandardKey.Delete, table_only=True
         )
-        self.import_action = self._action("Import…", sp.SP_ArrowDown, self.import_csv)
+        self.import_action = self._action("Import…", "file-input", self.import_csv)
         self.import_action.setToolTip("Import participants from a CSV file")
-        self.export_action = self._action("Export…", sp.SP_ArrowUp, self.export_csv)
+        self.export_action = self._action("Export…", "file-output", self.export_csv)
         self.export_action.setToolTip("Export participants to a CSV file")
-        self.invites_action = self._action("Export invites…", sp.SP_DialogSaveButton, self.export_invites)
+        self.invites_action = self._action("Export invites…", "calendar-plus", self.export_invites)
         self.invites_action.setToolTip("Calendar invitations (.ics) with the selected participants' sessions")
         self.toolbar = page_parts.toolbar(
             self,
@@ -151,16 +143,19 @@ class ParticipantsPage(QWidget):
         find.activated.connect(self.focus_search)
 
         self.department_filter = QComboBox(self)
+        self.department_filter.setToolTip("Show one department only")
         self.department_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.department_filter.currentIndexChanged.connect(
             lambda _: self.proxy.set_department(self.department_filter.currentData())
         )
         self.role_filter = QComboBox(self)
+        self.role_filter.setToolTip("Show one role only")
         self.role_filter.addItem("All roles", None)
         for role in ROLES:
             self.role_filter.addItem(ROLE_LABELS[role], role)
         self.role_filter.currentIndexChanged.connect(lambda _: self.proxy.set_role(self.role_filter.currentData()))
         self.status_filter = QComboBox(self)
+        self.status_filter.setToolTip("Show active, paused or alumni")
         self.status_filter.addItem("All statuses", None)
         for status in STATUSES:
             self.status_filter.addItem(STATUS_LABELS[status], status)
@@ -171,6 +166,7 @@ class ParticipantsPage(QWidget):
         self.role_filter.setAccessibleName("Role filter")
         self.status_filter.setAccessibleName("Status filter")
         self.archived_check = QCheckBox("Show archived", self)
+        self.archived_check.setToolTip("Also list archived participants")
         self.archived_check.toggled.connect(self.proxy.set_show_archived)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")

@@ -88,6 +88,7 @@ class EraseDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.erase_button = QPushButton("&Erase", self)
+        self.erase_button.setToolTip("Remove this person and everything about them for good")
         self.erase_button.setEnabled(False)
         buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.rejected.connect(self.reject)

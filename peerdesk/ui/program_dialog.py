@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.store.cadence import CADENCES
 from peerdesk.store.errors import StoreError, ValidationError
 from peerdesk.store.lookups import person_names
 from peerdesk.store.programs import (
@@ -38,6 +40,15 @@ from peerdesk.store.programs import (
 from peerdesk.store.records import OBJECTIVES
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
+
+
+def with_cadence(config: dict[str, Any], cadence: str | None) -> dict[str, Any]:
+    """The config with the cadence set (None: no set rhythm)."""
+    if cadence is None:
+        config.pop("cadence", None)
+    else:
+        config["cadence"] = cadence
+    return config
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -90,6 +101,7 @@ class ProgramDialog(QDialog):
         self.name = QLineEdit(p.name, self)
         self.name.setPlaceholderText("e.g. New-Hire Buddies 2027")
         self.objective = QComboBox(self)
+        self.objective.setToolTip("What the program is for (faster onboarding, upskilling...)")
         for key, label in OBJECTIVES.items():
             self.objective.addItem(label, key)
         self.objective.setCurrentIndex(max(0, self.objective.findData(p.objective)))
@@ -99,6 +111,7 @@ class ProgramDialog(QDialog):
         self.start = OptionalDate("Starts", p.start_date, self)
         self.end = OptionalDate("Ends", p.end_date, self)
         self.status = QComboBox(self)
+        self.status.setToolTip("Only active programs are offered for new rounds")
         for s in PROGRAM_STATUSES:
             self.status.addItem(s.capitalize(), s)
         self.status.setCurrentIndex(max(0, self.status.findData(p.status)))
@@ -112,6 +125,14 @@ class ProgramDialog(QDialog):
             "How long the program's meetings last: first meetings are booked for this long, and matching "
             "asks people to share at least this much time a week"
         )
+
+        self.cadence = QComboBox(self)
+        self.cadence.setAccessibleName("Cadence")
+        self.cadence.addItem("No set rhythm (flagged after 30 days without a meeting)", None)
+        for c in CADENCES.values():
+            self.cadence.addItem(f"{c.label} (flagged after {c.allowed_gap} days without a meeting)", c.key)
+        self.cadence.setCurrentIndex(max(0, self.cadence.findData(p.cadence.key if p.cadence else None)))
+        self.cadence.setToolTip("How often the program's pairs are expected to meet: 'pairs not meeting' follows it")
 
         self.people = QStandardItemModel(self)
         enrolled = member_ids(ctx.db, program.id) if program and program.id is not None else set()
@@ -154,6 +175,7 @@ class ProgramDialog(QDialog):
         form.addRow("Dates", dates)
         form.addRow("&Status", self.status)
         form.addRow("&Meetings last", self.meeting)
+        form.addRow("Pairs &meet", self.cadence)
 
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.count, 1)
@@ -209,7 +231,7 @@ class ProgramDialog(QDialog):
             start_date=self.start.value(),
             end_date=self.end.value(),
             status=str(self.status.currentData()),
-            config={**base.config, "meeting_minutes": self.meeting.value()},
+            config=with_cadence({**base.config, "meeting_minutes": self.meeting.value()}, self.cadence.currentData()),
         )
 
     def accept(self) -> None:
@@ -220,7 +242,12 @@ class ProgramDialog(QDialog):
             self.saved = self.ctx.run(label, save_program, program, people)
         except ValidationError as exc:
             self.message.show_error(str(exc))
-            fields = {"name": self.name, "end_date": self.end.edit, "meeting_minutes": self.meeting}
+            fields = {
+                "name": self.name,
+                "end_date": self.end.edit,
+                "meeting_minutes": self.meeting,
+                "cadence": self.cadence,
+            }
             fields.get(exc.field or "", self.name).setFocus()
             return
         except StoreError as exc:

@@ -43,10 +43,12 @@ from peerdesk.store.programs import (
     set_completed_many,
 )
 from peerdesk.ui import charts, widgets
+from peerdesk.ui.cohorts_tab import CohortsTab
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.goal_dialog import GoalDialog
 from peerdesk.ui.goal_models import SORT_ROLE, GoalProgressModel, SparklineDelegate
 from peerdesk.ui.jobs import JobRunner
+from peerdesk.ui.plan_editor import PlanEditor
 from peerdesk.ui.program_dialog import ProgramDialog, from_qdate, to_qdate
 from peerdesk.ui.refresh import when_shown
 from peerdesk.ui.table_models import RecordsModel
@@ -65,6 +67,9 @@ WATCHED = (
     "feedback",
     "training_modules",
     "training_completions",
+    "plan_steps",
+    "cohorts",
+    "cohort_members",
 )
 
 
@@ -182,6 +187,7 @@ class ProgramsPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
 
         self.new_button = QPushButton("New program…", self)
+        self.new_button.setToolTip("Create a program with its objective and dates")
         self.new_button.clicked.connect(self.new_program)
         self.edit_button = QPushButton("Edit…", self)
         self.edit_button.clicked.connect(self.edit_program)
@@ -212,8 +218,10 @@ class ProgramsPage(QWidget):
         self.delete_goal_button = QPushButton("Delete goal", self)
         self.delete_goal_button.clicked.connect(self.delete_goal)
         self.up_button = QPushButton("Move up", self)
+        self.up_button.setToolTip("Move the selected goal up the list")
         self.up_button.clicked.connect(lambda: self.move_goal(-1))
         self.down_button = QPushButton("Move down", self)
+        self.down_button.setToolTip("Move the selected goal down the list")
         self.down_button.clicked.connect(lambda: self.move_goal(1))
 
         left = QWidget(self)
@@ -232,12 +240,15 @@ class ProgramsPage(QWidget):
         )
         self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.complete_day = QDateEdit(self)
+        self.complete_day.setToolTip("The day the selected people completed the program")
         self.complete_day.setCalendarPopup(True)
         self.complete_day.setDisplayFormat("yyyy-MM-dd")
         self.complete_day.setDate(to_qdate(clock.today()))
         self.complete_button = QPushButton("Mark completed on", self)
+        self.complete_button.setToolTip("Record that the selected people completed the program on the day beside")
         self.complete_button.clicked.connect(lambda: self.mark_completed(True))
         self.uncomplete_button = QPushButton("Not completed", self)
+        self.uncomplete_button.setToolTip("Remove the completion of the selected people")
         self.uncomplete_button.clicked.connect(lambda: self.mark_completed(False))
 
         goals_tab = QWidget(self)
@@ -267,6 +278,10 @@ class ProgramsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(goals_tab, "Goals")
         self.tabs.addTab(members_tab, "Members")
+        self.plan_editor = PlanEditor(ctx, self)
+        self.tabs.addTab(self.plan_editor, "Meeting plan")
+        self.cohorts = CohortsTab(ctx, self)
+        self.tabs.addTab(self.cohorts, "Cohorts")
 
         right = QWidget(self)
         rl = QVBoxLayout(right)
@@ -328,6 +343,8 @@ class ProgramsPage(QWidget):
 
     def _show_selected(self) -> None:
         p = self.selected_program()
+        self.plan_editor.set_program(p)
+        self.cohorts.set_program(p)
         if p is None or p.id is None:
             self.figures = None
             self.runner.drop()  # a computation under way is moot

@@ -192,6 +192,7 @@ class RecognitionPage(QWidget):
         self.runner.finished.connect(self._show_board)
         self.runner.failed.connect(self._failed)
         self.period = QComboBox(self)
+        self.period.setToolTip("The period the leaderboard counts")
         for key in PERIODS:
             self.period.addItem(NAMED_PERIODS[key], key)
         self.period.setCurrentIndex(PERIODS.index("this_quarter"))

@@ -34,6 +34,7 @@ class PeriodChooser(QWidget):
     def __init__(self, parent: QWidget | None = None, whole_label: str = "Program dates (a person: all time)") -> None:
         super().__init__(parent)
         self.choice = QComboBox()
+        self.choice.setToolTip("The period the report covers")
         self.choice.setObjectName("periodChoice")
         self.choice.addItem(whole_label, WHOLE)
         for q in quarters(clock.today()):

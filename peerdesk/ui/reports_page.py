@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -69,12 +68,6 @@ ONE_PDF, ONE_EACH = "one", "each"
 
 def _count(n: int) -> str:
     return f"{n:,}"
-
-
-def ask_folder(parent: QWidget | None, title: str) -> Path | None:
-    """Ask for a folder (replaced in tests, like the dialogs of peerdesk.ui.widgets)."""
-    name = QFileDialog.getExistingDirectory(parent, title)
-    return Path(name) if name else None
 
 
 def _table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
@@ -142,16 +135,19 @@ class ReportsPage(QWidget):
         self.eligible_view = _table(self.eligible_proxy, (200, 190, 110, 120, 260))
         self.eligible_view.setObjectName("eligibleView")
         self.show_choice = QComboBox()
+        self.show_choice.setToolTip("Everyone, only those who qualify, or those close to qualifying")
         self.show_choice.setObjectName("showChoice")
         self.show_choice.addItem("Qualify or nearly eligible", {QUALIFIES, CLOSE})
         self.show_choice.addItem("Qualify", {QUALIFIES})
         self.show_choice.addItem("Everyone considered", {QUALIFIES, CLOSE, NOT_YET})
         self.show_choice.currentIndexChanged.connect(self._show_verdicts)
         self.design = QComboBox()
+        self.design.setToolTip("The look of the certificates")
         self.design.setObjectName("design")
         for key, label in DESIGNS.items():
             self.design.addItem(label, key)
         self.output = QComboBox()
+        self.output.setToolTip("One PDF with a page each, or one file per person in a folder")
         self.output.setObjectName("output")
         self.output.addItem("One PDF, a page each", ONE_PDF)
         self.output.addItem("One file each", ONE_EACH)
@@ -401,7 +397,7 @@ class ReportsPage(QWidget):
             if target is not None and target.suffix.lower() != ".pdf":
                 target = target.with_suffix(".pdf")
         else:
-            target = ask_folder(self, "Folder for the certificates")
+            target = widgets.ask_folder(self, "Folder for the certificates")
         if target is None:
             return
         issued = widgets.run_write(self.ctx, self, "Issue certificates", certificates.issue, chosen)

@@ -204,7 +204,7 @@ def back_up_now(ctx: AppContext, parent: QWidget | None = None) -> Path | None:
     if path is None:
         widgets.warn(parent, "Back up", "This program is not stored in a file.")
         return None
-    suggested = str(Path.home() / f"{path.name.split('.')[0]}-{clock.now():%Y-%m-%d}.peerdesk.db")
+    suggested = f"{path.name.split('.')[0]}-{clock.now():%Y-%m-%d}.peerdesk.db"  # in the last or documents folder
     out = widgets.ask_save_file(parent, "Back up the program file", widgets.PROGRAM_FILTER, suggested)
     if out is None:
         return None

@@ -49,8 +49,9 @@ from peerdesk.recurrence import (
 )
 from peerdesk.scheduling import SlotSearch, suggest_slots
 from peerdesk.store.errors import StoreError, ValidationError
-from peerdesk.store.lookups import people_by_id, skill_names
+from peerdesk.store.lookups import people_by_id, program_of_pairing, skill_names
 from peerdesk.store.participants import departments
+from peerdesk.store.plans import NEXT_STEP, PlanStep, guide_text, next_step, plan_of
 from peerdesk.store.sessions import (
     KINDS,
     STATUSES,
@@ -173,6 +174,7 @@ class SessionDialog(QDialog):
         self.saved_ids: list[int] = []
         self.last_search: SlotSearch | None = None
         self.in_series = False
+        self._steps: dict[int | None, PlanStep] = {}  # the plan of the pairing's program, by step id
         self.setWindowTitle("Edit session" if self.original else "New session")
         self.setMinimumSize(760, 600)
 
@@ -215,6 +217,7 @@ class SessionDialog(QDialog):
         for pid, name in program_choices(self.db):
             self.program_combo.addItem(name, pid)
         self.pairing_combo = QComboBox(w)
+        self.pairing_combo.setToolTip("The pairing this meeting belongs to")
         self.pairing_combo.addItem("— not a pairing's meeting —", None)
         for pid, kind, names in pairing_choices(self.db):
             self.pairing_combo.addItem(f"{PAIRING_KINDS.get(kind, kind)}: {names}", pid)
@@ -231,6 +234,7 @@ class SessionDialog(QDialog):
         self.time_edit.setDisplayFormat("HH:mm")
         self.zone_combo = widgets.zone_combo(w)
         self.duration_spin = QSpinBox(w)
+        self.duration_spin.setToolTip("Length in minutes")
         self.duration_spin.setRange(5, 1440)
         self.duration_spin.setSingleStep(15)
         self.duration_spin.setSuffix(" min")
@@ -261,10 +265,23 @@ class SessionDialog(QDialog):
         self.description_edit.setPlaceholderText("Description or agenda")
         self.description_edit.setTabChangesFocus(True)
 
+        self.step_combo = QComboBox(w)
+        self.step_combo.setAccessibleName("Meeting of the plan")
+        self.step_combo.setToolTip("The meeting of the program's plan this session is (new meetings take the next one)")
+        self.step_combo.currentIndexChanged.connect(lambda _i: self._show_guide())
+        self.guide_label = QLabel(w)
+        self.guide_label.setWordWrap(True)
+        self.guide_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guide_label.setStyleSheet("color: palette(placeholder-text);")
+        self.guide_label.setAccessibleName("Session guide")
         form.addRow("&Title", self.title_edit)
         form.addRow("&Kind", self.kind_combo)
         form.addRow("P&rogram", self.program_combo)
         form.addRow("Pa&iring", self.pairing_combo)
+        self.step_label = QLabel("Pla&n", w)
+        self.step_label.setBuddy(self.step_combo)
+        form.addRow(self.step_label, self.step_combo)
+        form.addRow("", self.guide_label)
         form.addRow("Ski&lls", self.skills_edit)
         starts_label = QLabel("&Starts", w)
         starts_label.setBuddy(self.date_edit)
@@ -293,6 +310,7 @@ class SessionDialog(QDialog):
 
         group_row = QHBoxLayout()
         self.group_combo = QComboBox(w)
+        self.group_combo.setToolTip("Add every member of a pairing or circle at once")
         self.group_combo.addItem("Invite a whole group…", None)
         for pid, kind, names in pairing_choices(self.db, active_only=True):
             label = "Learning circle" if kind == "circle" else "Pairing"
@@ -302,6 +320,7 @@ class SessionDialog(QDialog):
         for pid, name in program_choices(self.db):
             self.group_combo.addItem(f"Program: {name}", ("program", pid))
         self.invite_button = QPushButton("Invite", w)
+        self.invite_button.setToolTip("Add the chosen group as attendees")
         self.invite_button.clicked.connect(self._invite_group)
         group_row.addWidget(self.group_combo, 1)
         group_row.addWidget(self.invite_button)
@@ -365,15 +384,18 @@ class SessionDialog(QDialog):
         for key, label in REPEATS:
             self.repeat_combo.addItem(label, key)
         self.interval_spin = QSpinBox(self.repeat_box)
+        self.interval_spin.setToolTip("Every how many days, weeks or months")
         self.interval_spin.setRange(1, 52)
         self.interval_spin.setMaximumWidth(160)
         self.count_radio = QRadioButton("After", self.repeat_box)
         self.count_spin = QSpinBox(self.repeat_box)
+        self.count_spin.setToolTip("How many occurrences in all")
         self.count_spin.setRange(2, 520)
         self.count_spin.setValue(6)
         self.count_spin.setSuffix(" times")
         self.until_radio = QRadioButton("On", self.repeat_box)
         self.until_edit = QDateEdit(self.repeat_box)
+        self.until_edit.setToolTip("The last day of the series")
         self.until_edit.setCalendarPopup(True)
         self.until_edit.setDisplayFormat("ddd dd MMM yyyy")
         self.count_radio.setChecked(True)
@@ -416,11 +438,13 @@ class SessionDialog(QDialog):
         intro.setWordWrap(True)
         row = QHBoxLayout()
         self.weeks_spin = QSpinBox(w)
+        self.weeks_spin.setToolTip("How many weeks ahead to look for a free time")
         self.weeks_spin.setRange(1, 26)
         self.weeks_spin.setValue(4)
         self.weeks_spin.setPrefix("within the next ")
         self.weeks_spin.setSuffix(" weeks")
         self.find_button = QPushButton("Find slots", w)
+        self.find_button.setToolTip("The earliest times inside everyone's availability, in their own zones")
         self.find_button.clicked.connect(self.find_slots)
         row.addWidget(self.weeks_spin)
         row.addWidget(self.find_button)
@@ -428,6 +452,7 @@ class SessionDialog(QDialog):
         self.slot_list = QListWidget(w)
         self.slot_list.itemDoubleClicked.connect(lambda _item: self.use_slot())
         self.use_slot_button = QPushButton("Use this time", w)
+        self.use_slot_button.setToolTip("Move the session to the selected time")
         self.use_slot_button.clicked.connect(self.use_slot)
         self.slot_message = QLabel(w)
         self.slot_message.setWordWrap(True)
@@ -448,6 +473,7 @@ class SessionDialog(QDialog):
         self.mark_held_button.setToolTip("Set the status to held; tick who attended below")
         self.mark_held_button.clicked.connect(self.mark_held)
         self.all_came_button = QPushButton("Everyone attended", w)
+        self.all_came_button.setToolTip("Tick every attendee as present")
         self.all_came_button.clicked.connect(lambda: self.people.set_all_attended(True))
         row.addWidget(self.mark_held_button)
         row.addWidget(self.all_came_button)
@@ -480,6 +506,7 @@ class SessionDialog(QDialog):
         self.pairing_combo.blockSignals(True)
         self.pairing_combo.setCurrentIndex(max(0, self.pairing_combo.findData(s.pairing_id)))
         self.pairing_combo.blockSignals(False)
+        self._fill_steps(s.pairing_id, s.plan_step_id)
         self.skills_edit.setText("; ".join(s.skills))
         self.zone_combo.setCurrentText(s.timezone)
         self._set_local_start(s.local_start)
@@ -619,8 +646,32 @@ class SessionDialog(QDialog):
         d = self.until_edit.date()
         return Recurrence(freq, self.interval_spin.value(), until=dt.date(d.year(), d.month(), d.day()))
 
+    def _fill_steps(self, pairing_id: int | None, step_id: int | None) -> None:
+        """The plan of the pairing's program in the plan combo, with `step_id` chosen (NEXT_STEP: the next one)."""
+        program = program_of_pairing(self.db, pairing_id) if pairing_id is not None else None
+        steps = plan_of(self.db, program) if program is not None else []
+        if step_id == NEXT_STEP and pairing_id is not None:
+            upcoming = next_step(self.db, pairing_id, exclude_session=self.original.id if self.original else None)
+            step_id = upcoming.id if upcoming else None
+        self.step_combo.blockSignals(True)
+        self.step_combo.clear()
+        self.step_combo.addItem("— not a meeting of the plan —", None)
+        self._steps = {s.id: s for s in steps}
+        for s in steps:
+            self.step_combo.addItem(f"{s.position} of {len(steps)}: {s.title}", s.id)
+        self.step_combo.setCurrentIndex(max(0, self.step_combo.findData(step_id)))
+        self.step_combo.blockSignals(False)
+        for widget in (self.step_label, self.step_combo, self.guide_label):
+            widget.setVisible(bool(steps))
+        self._show_guide()
+
+    def _show_guide(self) -> None:
+        step = self._steps.get(self.step_combo.currentData())
+        self.guide_label.setText(guide_text(step, len(self._steps)).split("\n\n", 1)[-1] if step else "")
+
     def _pairing_chosen(self, _index: int) -> None:
         pid = self.pairing_combo.currentData()
+        self._fill_steps(pid, NEXT_STEP)
         if pid is None:
             return
         kind = next((k for i, k, _n in pairing_choices(self.db) if i == pid), "mentoring")
@@ -732,6 +783,7 @@ class SessionDialog(QDialog):
             kind=kind,
             program_id=self.program_combo.currentData(),
             pairing_id=self.pairing_combo.currentData(),
+            plan_step_id=self.step_combo.currentData() if self.step_combo.count() > 1 else None,
             skills=tuple(k.strip() for k in self.skills_edit.text().replace(",", ";").split(";") if k.strip()),
             start_utc=self._start_utc(),
             timezone=self._zone(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -48,13 +50,15 @@ class FeedbackImportDialog(QDialog):
         )
         if plan.errors:
             text += f", <b style='color:#8a1c12'>{_plural(len(plan.errors), 'bad row')}</b>"
+        if plan.answering_requests:
+            text += f"; {plan.answering_requests} answer the feedback requests you drafted"
         text += f". Columns: {found}. Nothing is written until you click Import."
         self.summary = QLabel(text, self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self.rows_model = widgets.RowsModel(
-            ("Line", "Session", "When", "Person", "Rating", "Comment", ""),
+            ("Line", "Session", "When", "Person", "Rating", "Comment", "Request", ""),
             [
                 (
                     str(r.line),
@@ -63,6 +67,7 @@ class FeedbackImportDialog(QDialog):
                     r.email or "(anonymous)",
                     "★" * r.rating,
                     r.comment,
+                    _requested(r.requested, tz),
                     _ACTIONS[r.action],
                 )
                 for r in plan.rows
@@ -119,6 +124,14 @@ class FeedbackImportDialog(QDialog):
             self.message.show_error(str(exc))
             return
         super().accept()
+
+
+def _requested(stamp: str, tz: str) -> str:
+    """'asked 2 Nov' for an answer to a drafted feedback request, '' otherwise."""
+    if not stamp:
+        return ""
+    day = dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(tz))
+    return f"asked {day.day} {day:%b}"
 
 
 def import_feedback(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:

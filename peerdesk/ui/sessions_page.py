@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.recurrence import cancel_following
 from peerdesk.store.db import Database
+from peerdesk.store.plans import NEXT_STEP
 from peerdesk.store.sessions import (
     STATUSES,
     AgendaRow,
@@ -36,6 +36,7 @@ from peerdesk.store.sessions import (
     delete_sessions,
     find_clashes,
     get_session,
+    get_sessions,
     kind_label,
     kinds_in_use,
     move_session,
@@ -46,7 +47,7 @@ from peerdesk.store.sessions import (
 )
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
-from peerdesk.ui import page_parts, widgets
+from peerdesk.ui import icons, page_parts, widgets
 from peerdesk.ui.context import AppContext
 from peerdesk.ui.first_meetings import schedule_first_meetings
 from peerdesk.ui.jobs import JobRunner
@@ -106,56 +107,57 @@ class SessionsPage(QWidget):
 
     # --- building ------------------------------------------------------------------------------
 
-    def _action(self, text: str, icon: QStyle.StandardPixmap, slot: Any, tip: str = "") -> QAction:
-        action = QAction(self.style().standardIcon(icon), text, self)
+    def _action(self, text: str, icon: str, slot: Any, tip: str = "") -> QAction:
+        action = QAction(icons.icon(icon), text, self)
         action.triggered.connect(slot)
         if tip:
             action.setToolTip(tip)
         return action
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.new_action = self._action("New…", sp.SP_FileDialogNewFolder, self.new_session, "Plan a session (Ctrl+N)")
+        self.new_action = self._action("New…", "calendar-plus", self.new_session, "Plan a session (Ctrl+N)")
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.new_action)
-        self.edit_action = self._action("Edit…", sp.SP_FileDialogDetailedView, self.edit_selected)
+        self.edit_action = self._action("Edit…", "pencil", self.edit_selected)
         self.held_action = self._action(
-            "Attendance…", sp.SP_DialogApplyButton, self.record_attendance, "Mark held, tick who came, enter feedback"
+            "Attendance…", "check-check", self.record_attendance, "Mark held, tick who came, enter feedback"
         )
-        self.cancel_action = self._action("Cancel session", sp.SP_DialogCancelButton, self.cancel_selected)
-        self.cancel_following_action = self._action(
-            "Cancel this and following", sp.SP_DialogCancelButton, self.cancel_following
-        )
-        self.delete_action = self._action("Delete…", sp.SP_TrashIcon, self.delete_selected)
+        self.cancel_action = self._action("Cancel session", "calendar-x", self.cancel_selected)
+        self.cancel_following_action = self._action("Cancel this and following", "calendar-x", self.cancel_following)
+        self.delete_action = self._action("Delete…", "trash-2", self.delete_selected)
         self.duplicate_action = self._action(
-            "Duplicate…", sp.SP_FileLinkIcon, self.duplicate_selected, "Plan the same session again a week later"
+            "Duplicate…", "copy", self.duplicate_selected, "Plan the same session again a week later"
         )
         self.show_week_action = self._action(
-            "Show in week view", sp.SP_FileDialogListView, self.show_in_week, "Open the week of this session"
+            "Show in week view", "calendar-range", self.show_in_week, "Open the week of this session"
         )
-        self.slot_action = self._action(
-            "Find a slot…", sp.SP_FileDialogContentsView, self.find_slot, "Earliest times that suit everyone"
-        )
+        self.slot_action = self._action("Find a slot…", "search", self.find_slot, "Earliest times that suit everyone")
         self.first_meetings_action = self._action(
             "Schedule first meetings…",
-            sp.SP_BrowserReload,
+            "calendar-clock",
             self.schedule_first_meetings,
             "Book the first meeting of every active pairing that has none yet",
         )
         self.import_action = self._action(
-            "Import feedback…", sp.SP_ArrowDown, self.import_feedback, "Import a Microsoft Forms / Google Forms export"
+            "Import feedback…", "file-input", self.import_feedback, "Import a Microsoft Forms / Google Forms export"
         )
         self.invites_action = self._action(
             "Export invites…",
-            sp.SP_DialogSaveButton,
+            "calendar-plus",
             self.export_invites,
             "Calendar invitations (.ics) for the selected sessions, or for everything upcoming",
+        )
+        self.drafts_action = self._action(
+            "Draft e-mails…",
+            "mail",
+            self.draft_emails,
+            "Feedback requests for the selected sessions, welcomes to their pairs, reminders (.eml drafts)",
         )
         self.toolbar = page_parts.toolbar(
             self,
             (self.new_action, self.edit_action, self.held_action, self.cancel_action, self.delete_action),
-            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action),
+            (self.slot_action, self.first_meetings_action, self.import_action, self.invites_action, self.drafts_action),
         )
 
     def _build_filters(self) -> None:
@@ -171,16 +173,22 @@ class SessionsPage(QWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.when_combo = QComboBox(self)
+        self.when_combo.setToolTip("Upcoming, past or all sessions")
         for key, label in WHEN:
             self.when_combo.addItem(label, key)
         self.program_filter = QComboBox(self)
+        self.program_filter.setToolTip("Only the sessions of one program")
         self.kind_filter = QComboBox(self)
+        self.kind_filter.setToolTip("Only one kind of session (pair meetings, workshops...)")
         self.pairing_filter = QComboBox(self)
+        self.pairing_filter.setToolTip("Only the sessions of one pairing")
         self.status_filter = QComboBox(self)
+        self.status_filter.setToolTip("Planned, held or cancelled sessions")
         self.status_filter.addItem("Any status", None)
         for status in STATUSES:
             self.status_filter.addItem(STATUS_LABELS[status], status)
         self.person_filter = PersonCombo(self.ctx.db, self)
+        self.person_filter.setToolTip("Only the sessions one person hosts or attends")
         self.person_filter.lineEdit().setPlaceholderText("Anyone")
         self.person_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.person_filter.setMinimumContentsLength(14)
@@ -252,6 +260,7 @@ class SessionsPage(QWidget):
         self.empty_label = self.empty.label
         self.empty_new = self.empty.add_button("Plan a session…", self.new_session)
         self.empty_first = self.empty.add_button("Schedule first meetings…", self.schedule_first_meetings)
+        self.empty_first.setToolTip("Book the first meeting of every active pairing that has none yet")
         self.empty_clear = self.empty.add_button("Clear the filters", self.clear_filters)
 
     def _update_empty_state(self, shown: int) -> None:
@@ -294,10 +303,13 @@ class SessionsPage(QWidget):
         self.week.session_activated.connect(self._open)
         self.week.session_moved.connect(self.move_to)
         self.prev_week = QPushButton("◀ Previous", self.week_page)
+        self.prev_week.setToolTip("The week before")
         self.prev_week.clicked.connect(lambda: self.shift_week(-1))
         self.this_week = QPushButton("This week", self.week_page)
+        self.this_week.setToolTip("Back to the current week")
         self.this_week.clicked.connect(self.go_to_this_week)
         self.next_week = QPushButton("Next ▶", self.week_page)
+        self.next_week.setToolTip("The week after")
         self.next_week.clicked.connect(lambda: self.shift_week(1))
         self.week_label = QLabel(self.week_page)
         font = self.week_label.font()
@@ -464,7 +476,13 @@ class SessionsPage(QWidget):
     def _update_actions(self) -> None:
         ids = self.selected_session_ids()
         writable = not self.ctx.readonly
-        for a in (self.new_action, self.first_meetings_action, self.import_action, self.slot_action):
+        for a in (
+            self.new_action,
+            self.first_meetings_action,
+            self.import_action,
+            self.slot_action,
+            self.drafts_action,
+        ):
             a.setEnabled(writable)
         for a in (self.edit_action, self.held_action, self.duplicate_action):
             a.setEnabled(writable and len(ids) == 1)
@@ -493,12 +511,31 @@ class SessionsPage(QWidget):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.invites_action)
+        menu.addAction(self.drafts_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # --- commands ------------------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
         self.status_message.emit(text)
+
+    def draft_emails(self) -> None:
+        """E-mail drafts: feedback requests about the selected sessions (or the recent ones), welcomes
+        and reminders to the pairs they belong to."""
+        from peerdesk.ui.drafts_dialog import show_drafts_dialog
+
+        ids = self.selected_session_ids()
+        pairs = sorted({s.pairing_id for s in get_sessions(self.ctx.db, ids) if s.pairing_id is not None})
+        dialog = show_drafts_dialog(
+            self.ctx,
+            self,
+            kind="feedback",
+            session_ids=ids or None,
+            pairing_ids=pairs or None,
+            program_id=self.program_filter.currentData(),
+        )
+        if dialog.result_value is not None and dialog.result_value.written:
+            self._say(dialog.result_value.summary())
 
     def export_invites(self) -> None:
         """Calendar invitations for the selected sessions (or a wider choice in the dialog)."""
@@ -534,7 +571,15 @@ class SessionsPage(QWidget):
         local = s.local_start.replace(tzinfo=None) + dt.timedelta(days=7)
         start = local.replace(tzinfo=zoneinfo.ZoneInfo(s.timezone)).astimezone(dt.UTC)
         template = replace(
-            s, id=None, uid="", sequence=0, status="planned", series_id=None, original_start_utc=None, start_utc=start
+            s,
+            id=None,
+            uid="",
+            sequence=0,
+            status="planned",
+            series_id=None,
+            original_start_utc=None,
+            start_utc=start,
+            plan_step_id=NEXT_STEP,  # a pair's next meeting takes the next meeting of its plan
         )
         dialog = SessionDialog(self.ctx, None, template=template, parent=self)
         if widgets.exec_dialog(dialog) and dialog.saved_ids:

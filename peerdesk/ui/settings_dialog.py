@@ -44,6 +44,7 @@ class ImagePicker(QWidget):
         self.name_label = QLabel(self)
         self.name_label.setWordWrap(True)
         self.choose_button = QPushButton("Choose…", self)
+        self.choose_button.setToolTip("Choose an image file for the logo")
         self.remove_button = QPushButton("Remove", self)
         self.choose_button.clicked.connect(self.choose)
         self.remove_button.clicked.connect(lambda: self.set_path(""))
@@ -103,6 +104,7 @@ class SettingsDialog(QDialog):
         self.zone_combo = widgets.zone_combo(self)
         self.zone_combo.setCurrentText(s.timezone)
         self.paper_combo = QComboBox(self)
+        self.paper_combo.setToolTip("Paper size of certificates and reports")
         for value, label in PAPER_LABELS.items():
             self.paper_combo.addItem(label, value)
         self.paper_combo.setCurrentIndex(max(0, self.paper_combo.findData(s.paper_size)))
@@ -112,6 +114,9 @@ class SettingsDialog(QDialog):
         self.backups_spin = self._spin(1, 100, s.backups_kept, "")
         self.reminder_spin = self._spin(0, 7 * 24 * 60, s.reminder_minutes, " min")
         self.buddy_spin = self._spin(1, 100, s.buddy_no_repeat_rounds, " rounds")
+        self.survey_edit = QLineEdit(s.survey_url, self)
+        self.survey_edit.setPlaceholderText("https://forms.office.com/… or https://forms.gle/…")
+        self.survey_edit.setToolTip("The feedback survey that drafted feedback requests link to")
 
         organisation = QGroupBox("Organisation", self)
         form = QFormLayout(organisation)
@@ -131,6 +136,7 @@ class SettingsDialog(QDialog):
         other = QGroupBox("Invites, matching and backups", self)
         form = QFormLayout(other)
         form.addRow("Invite &reminder", self.reminder_spin)
+        form.addRow("Feedback &survey link", self.survey_edit)
         form.addRow("&Buddy rounds without repeats", self.buddy_spin)
         form.addRow("&Backups kept", self.backups_spin)
 
@@ -172,6 +178,7 @@ class SettingsDialog(QDialog):
             backups_kept=self.backups_spin.value(),
             reminder_minutes=self.reminder_spin.value(),
             buddy_no_repeat_rounds=self.buddy_spin.value(),
+            survey_url=self.survey_edit.text().strip(),
         )
 
     def accept(self) -> None:
@@ -188,6 +195,7 @@ class SettingsDialog(QDialog):
                     "backups_kept": self.backups_spin,
                     "reminder_minutes": self.reminder_spin,
                     "buddy_no_repeat_rounds": self.buddy_spin,
+                    "survey_url": self.survey_edit,
                 }.get(exc.field or "")
                 if target is not None:
                     target.setFocus()

@@ -211,6 +211,7 @@ class ModuleDialog(QDialog):
         self.description = QPlainTextEdit(module.description if module else "", self)
         self.description.setMaximumHeight(80)
         self.required = QCheckBox("Required to be a trained mentor", self)
+        self.required.setToolTip("A mentor counts as trained once every required module is completed")
         self.required.setChecked(module.required if module else True)
         self.message = widgets.InlineMessage(self)
         self.buttons = QDialogButtonBox(
@@ -346,6 +347,7 @@ class TrainingPage(QWidget):
         self.people_view.doubleClicked.connect(lambda _: self.record())
         self.search = page_parts.search_box(self, "Search name or department…", "Search mentors")
         self.mentors_only = QCheckBox("Mentors only", self)
+        self.mentors_only.setToolTip("List mentors only")
         self.mentors_only.setChecked(True)
         self.search.textChanged.connect(lambda _: self._filter())
         self.mentors_only.toggled.connect(lambda _: self._filter())

@@ -9,7 +9,7 @@ import string
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from peerdesk import clock
@@ -228,6 +228,9 @@ TEXT = st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | TR
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=TEXT, name=TEXT)
+# A long name that Python's folder unquotes into a group: the draft would go to x@evil.example.
+@example(value="", name="0" * 60 + "\r\nBcc: x@evil.example")
+@example(value="\r\nBcc: x@evil.example", name='"Pat" <pat@evil.example>, ')
 def test_placeholders_cannot_add_headers(small, value, name):
     plan = plan_drafts(small.db, "welcome")
     t = Template("welcome", "Welcome {first_name}: {partners} {program}", "Hello {name},\n{partner_details}\n{plan}\n")
@@ -246,3 +249,42 @@ def test_placeholders_cannot_add_headers(small, value, name):
     )  # as typed, on one line (a fold after "Subject:" leaves a space)
     assert msg["To"].addresses[0].display_name == header_text(clean_line(name))
     assert [p.get_content_type() for p in msg.walk()] == ["text/plain"]
+
+
+def test_a_write_failure_keeps_and_logs_what_was_written(small, tmp_path, monkeypatch):
+    from peerdesk.invites import outbox
+    from peerdesk.invites.files import ExportError
+
+    save_plan(small.db, small.prog["P1"], [PlanStep("Goals")])
+    real = outbox.write_atomic
+    calls = []
+
+    def flaky(target, data):
+        calls.append(target)
+        if len(calls) == 2:
+            raise ExportError(f"The disk is full; {target.name} was not written.")
+        return real(target, data)
+
+    monkeypatch.setattr(outbox, "write_atomic", flaky)
+    ws = Workspace(small.db)
+    with pytest.raises(outbox.DraftsError, match="disk is full") as failed:
+        draft_messages(ws, "reminders", tmp_path)
+    on_disk = sorted(p.name for p in tmp_path.glob("*.eml"))
+    assert on_disk == sorted(p.name for p in failed.value.written) and len(on_disk) == len(failed.value.drafts) >= 1
+    logged = plan_drafts(small.db, "reminders")
+    assert len(logged.skipped) == len(on_disk)  # what was written is logged, the rest is drafted next time
+    assert len(logged.drafts) == 4 - len(on_disk)
+
+
+def test_an_interrupted_export_leaves_no_temporary_behind(small, tmp_path):
+    import os
+    import time
+
+    from peerdesk.store.safefile import STALE_PART
+
+    stale = tmp_path / ".Reminder - Ana.eml.x1.part"
+    stale.write_bytes(b"half")
+    old = time.time() - STALE_PART - 10
+    os.utime(stale, (old, old))
+    write_drafts(plan_drafts(small.db, "reminders"), tmp_path)
+    assert not stale.exists() and len(list(tmp_path.glob("*.eml"))) == 4

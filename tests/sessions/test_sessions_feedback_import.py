@@ -173,3 +173,24 @@ def test_survey_timestamps(text, expected):
     from peerdesk.feedback_import import parse_timestamp
 
     assert parse_timestamp(text, zoneinfo.ZoneInfo("Europe/Berlin")).isoformat() == expected
+
+
+def test_answers_are_matched_to_the_requests_drafted(tmp_path, survey_db):
+    from peerdesk.store.messages import Drafted, log_drafts
+
+    db, ana, ben, lunch, weekly = survey_db
+    # Ana was asked about the first Show & Tell (15 Oct) and the lunch; Ben about nothing.
+    log_drafts(db, [Drafted("feedback", ana, weekly[0].id), Drafted("feedback", ana, lunch.id)])
+    path = write(
+        tmp_path,
+        "Timestamp,Email,Session,Rating\n"
+        "10/30/2026 09:00:00,ana.silva@example.com,Show & Tell,4\n"  # without the request: the latest, 29 Oct
+        f"10/30/2026 09:05:00,ana.silva@example.com,#{lunch.id},5\n"
+        "10/30/2026 09:10:00,ben.okafor@example.com,Show & Tell,3\n",
+    )
+    plan = plan_feedback_import(db, path)
+    by_line = {r.line: r for r in plan.rows}
+    assert by_line[2].session_id == weekly[0].id and by_line[2].requested.startswith("2026-11-02")
+    assert by_line[3].session_id == lunch.id and by_line[3].requested
+    assert by_line[4].session_id == weekly[2].id and by_line[4].requested == ""
+    assert plan.answering_requests == 2 and "2 answers match a feedback request you drafted." in plan.notes

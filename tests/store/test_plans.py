@@ -100,7 +100,7 @@ def test_new_meetings_take_the_next_step(pair):
     done = create_session(db, meeting(pid, people, 30))
     assert (last.plan_step_id, done.plan_step_id) == (steps[2].id, None)  # the plan is done
     progress = plan_progress(db, [pid])[pid]
-    assert (progress.total, progress.reached) == (3, 3) and progress.text.startswith("done")
+    assert (progress.total, progress.reached, progress.text) == (3, 3, "all 3 booked, 0 held")
 
 
 def test_an_explicit_step_or_none_is_kept(pair):
@@ -124,7 +124,9 @@ def test_a_repeating_pair_meeting_walks_through_the_plan(pair):
     made = create_series(db, meeting(pid, people, 3), Recurrence("weekly", 1, count=4))
     assert [s.plan_step_id for s in made] == [steps[0].id, steps[1].id, steps[2].id, None]
     progress = plan_progress(db, [pid])[pid]
-    assert progress.text == "done (0 of 3 held)"
+    assert progress.text == "all 3 booked, 0 held"
+    set_status(db, [s.id for s in made], "held")
+    assert plan_progress(db, [pid])[pid].text == "all 3 held"
 
 
 def test_where_a_pairing_is_in_its_plan(pair):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "invites"))
 from invites_fixtures import build_program, set_coordinator  # noqa: E402
 
-from peerdesk.ui import invites_dialog  # noqa: E402
+from peerdesk.ui import invites_dialog, widgets  # noqa: E402
 from peerdesk.ui.invites_dialog import InvitesDialog  # noqa: E402
 
 
@@ -62,7 +62,7 @@ def test_selected_sessions_one_file_per_participant_with_drafts(ctx, qtbot, prog
 
 
 def test_one_file_per_session_and_browse(ctx, qtbot, program, tmp_path, monkeypatch):
-    monkeypatch.setattr(invites_dialog, "ask_folder", lambda parent, title, start="": tmp_path / "picked")
+    monkeypatch.setattr(widgets, "ask_folder", lambda parent, title, start="": tmp_path / "picked")
     dialog = open_dialog(ctx, qtbot, session_ids=[program.series_moved])
     qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
     assert dialog.folder_edit.text() == str(tmp_path / "picked")

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from peerdesk.printing import certificates
-from peerdesk.ui import reports_page as page_module
 from peerdesk.ui import widgets
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
 from peerdesk.ui.report_preview import PdfPreviewDialog, render_pages
@@ -158,7 +157,7 @@ def test_batch_print_one_pdf_and_register_export(page, small_ctx, prompts, tmp_p
 def test_batch_one_file_each_can_be_cancelled(page, small_ctx, prompts, tmp_path, monkeypatch):
     ctx, fx = small_ctx
     folder = tmp_path / "each"
-    monkeypatch.setattr(page_module, "ask_folder", lambda parent, title: folder)
+    monkeypatch.setattr(widgets, "ask_folder", lambda parent, title, start="": folder)
     page.output.setCurrentIndex(page.output.findData("each"))
     real = certificates.write_files
 
