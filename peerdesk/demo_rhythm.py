@@ -63,7 +63,8 @@ def _cohorts(db: Database, program_id: int, today: dt.date) -> None:
     first = add_cohort(db, Cohort(program_id, "First cohort", start, split - dt.timedelta(days=1)))
     second = add_cohort(db, Cohort(program_id, "Second cohort", split, today + dt.timedelta(days=90)))
     assert first.id is not None and second.id is not None
-    early, late = [], []
+    early: list[tuple[int, dt.date]] = []
+    late: list[tuple[int, dt.date]] = []
     for pid, enrolled in db.execute(
         "SELECT participant_id, enrolled_on FROM program_members WHERE program_id = ?", (program_id,)
     ).fetchall():

@@ -261,7 +261,8 @@ def new_pairings(
     db: Database, since: dt.date, *, program_id: int | None = None, pairing_ids: Iterable[int] | None = None
 ) -> list[int]:
     """Active pairings that started on or after a day (or these ids, if active), oldest first."""
-    where, params = "status = 'active' AND ended_on IS NULL", []
+    where = "status = 'active' AND ended_on IS NULL"
+    params: list[object] = []
     if pairing_ids is not None:
         ids = sorted(set(pairing_ids))
         if not ids:
