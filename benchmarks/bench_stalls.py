@@ -6,7 +6,8 @@ Builds a demo program (`peerdesk demo PATH --participants N`) unless --db names 
 for each run, opens it in a real (offscreen) main window and drives the window as a user would:
 open the program, visit every page, accept a mentoring round on Pairings, undo and redo it, add a person and
 undo that, schedule the first meetings on Sessions, type a title search, change program on
-Reports and save a report (until the file dialog would open). A 5 ms QTimer heartbeat runs
+Reports, save a report (until the file dialog would open), and erase one participant (open the
+confirmation, then erase: backup, erase, VACUUM, checkpoint). A 5 ms QTimer heartbeat runs
 throughout; an operation's stall is the longest gap between two beats while it runs and
 until every worker it started has finished. Prints the median over the runs, per operation.
 Confirmations are answered yes and message boxes closed, as a user would.
@@ -164,6 +165,17 @@ def one_run(path: Path) -> dict[str, float]:
     other = 1 if reports.program.currentIndex() != 1 else 0
     out["change program (Reports)"] = measure(heart, window, lambda: reports.program.setCurrentIndex(other))
     out["save report (to dialog)"] = measure(heart, window, reports.save_report)
+
+    from peerdesk.ui.privacy_actions import EraseDialog
+
+    page(window, "Participants")
+    pid = ctx.db.execute("SELECT id FROM participants ORDER BY id LIMIT 1 OFFSET 100").fetchone()[0]
+    erase: dict[str, EraseDialog] = {}
+    out["open erase dialog"] = measure(heart, window, lambda: erase.setdefault("dialog", EraseDialog(ctx, pid, window)))
+    dialog = erase["dialog"]
+    dialog.confirm_edit.setText(dialog.email)
+    out["erase one person"] = measure(heart, window, dialog.erase)
+    dialog.deleteLater()
     window.close()
     window.close_program()
     window.deleteLater()

@@ -10,29 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reportlab.lib.units import mm
-
 from peerdesk.commands import CommandFailed, open_for_write
 from peerdesk.printing import certificates
 from peerdesk.printing.eligibility import candidates
-from peerdesk.printing.fonts import FontMissing, uncovered
-from peerdesk.printing.text import fit_block
+from peerdesk.printing.fonts import FontMissing
 from peerdesk.store.participants import find_by_email
 from peerdesk.store.programs import find_program
-from peerdesk.store.settings import Settings, load_settings
+from peerdesk.store.settings import load_settings
 from peerdesk.wording import plural
-
-LEGIBLE_PT = 12.0  # smaller, a name on a certificate is no longer read across a room
-
-
-def name_size(name: str, settings: Settings) -> float:
-    """About the size a certificate prints a name at: the larger design size, shrunk to the text width."""
-    width = certificates.page_size(settings)[0] - 60 * mm
-    return fit_block(name, "serif-bold", 40, width)[1]
-
-
-def _clip(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,20 +51,8 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(db)
     finally:
         db.close()
-    for cert in issued:
-        missing = uncovered(cert.name, "serif-bold")
-        if missing:
-            print(
-                f"peerdesk: warning: no font prints {' '.join(missing)} in the name of {cert.name} ({cert.serial})",
-                file=sys.stderr,
-            )
-        size = name_size(cert.name, settings)
-        if size < LEGIBLE_PT:
-            print(
-                f"peerdesk: warning: the name of {_clip(cert.name)} ({cert.serial}, {len(cert.name)} characters) "
-                f"prints at {size:.1f} pt, too small to read; shorten it in the participant's record",
-                file=sys.stderr,
-            )
+    for warning in certificates.print_warnings(issued, settings):
+        print(f"peerdesk: warning: {warning}", file=sys.stderr)
     try:
         if certificates.is_single_file(args.out):
             path = certificates.write_pdf(issued, settings, args.out, args.design)

@@ -269,7 +269,9 @@ class CircleSearch:
         sums = np.zeros((k, m), dtype=np.float64)
         for c, ms in enumerate(members):
             sums[c] = wp[ms].sum(axis=0)
-        sums_t = np.ascontiguousarray(sums.T)
+        # a copy: with one circle, sums.T is already contiguous and would be the same memory,
+        # so every update below would land twice
+        sums_t = sums.T.copy()
         own = np.zeros(m, dtype=np.float64)
         inside = where >= 0
         own[inside] = sums[where[inside], np.flatnonzero(inside)]

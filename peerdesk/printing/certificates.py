@@ -19,13 +19,18 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.units import mm
+
 from peerdesk.jobs import CancelCheck, Cancelled, Progress
 from peerdesk.printing import designs, fonts
 from peerdesk.printing.eligibility import FIGURES, Candidate, figure_value, format_figure
 from peerdesk.printing.register import Issued, Request
 from peerdesk.printing.register import issue as issue_requests
+from peerdesk.printing.text import fit_block
 from peerdesk.store.db import Database
 from peerdesk.store.settings import Settings
+
+LEGIBLE_PT = 12.0  # smaller, a name on a certificate is no longer read across a room
 
 # The figures printed on each kind (a custom award prints its own wording only).
 PRINTED_FIGURES = {
@@ -204,6 +209,33 @@ def pdf_bytes(certs: Sequence[Issued], settings: Settings, design: str = "classi
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def name_size(name: str, settings: Settings) -> float:
+    """About the size a certificate prints a name at: the larger design size, shrunk to the text width."""
+    width = page_size(settings)[0] - 60 * mm
+    return fit_block(name, "serif-bold", 40, width)[1]
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_warnings(certs: Iterable[Issued], settings: Settings) -> list[str]:
+    """What would print badly, one sentence per certificate and fault: letters no font prints
+    (boxes), and names too long to read (the command line and the window say the same)."""
+    warnings = []
+    for cert in certs:
+        missing = fonts.uncovered(cert.name, "serif-bold")
+        if missing:
+            warnings.append(f"no font prints {' '.join(missing)} in the name of {cert.name} ({cert.serial})")
+        size = name_size(cert.name, settings)
+        if size < LEGIBLE_PT:
+            warnings.append(
+                f"the name of {_clip(cert.name)} ({cert.serial}, {len(cert.name)} characters) "
+                f"prints at {size:.1f} pt, too small to read; shorten it in the participant's record"
+            )
+    return warnings
 
 
 def preview_issued(c: Candidate) -> Issued:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.jobs import Work
 from peerdesk.store import backups
+from peerdesk.store.db import Database
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lookups import people_by_id
 from peerdesk.store.privacy import (
@@ -33,6 +34,7 @@ from peerdesk.store.privacy import (
 )
 from peerdesk.ui import widgets
 from peerdesk.ui.context import AppContext
+from peerdesk.ui.jobs import run_modal
 from peerdesk.wording import plural as _plural
 
 ERASE_LABEL = "Erase participant"
@@ -41,6 +43,22 @@ MENTIONS_SHOWN = 8
 
 def _verb(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
+
+
+@dataclass(frozen=True)
+class _Preview:
+    """What the confirmation says erasing would touch, read on a worker (~2 s at 5,000 people:
+    every free text is searched for the name)."""
+
+    counts: dict[str, int]
+    mentions: list[tuple[str, str]]  # (where, text) of the first few texts by others that name them
+    mentioned: int  # how many such texts there are
+
+
+def _read_preview(db: Database, pid: int) -> _Preview:
+    found = other_mentions(db, pid)
+    shown = [(mention_place(db, table, col, rowid), text) for table, col, rowid, text in found[:MENTIONS_SHOWN]]
+    return _Preview(erasure_preview(db, pid), shown, len(found))
 
 
 class EraseDialog(QDialog):
@@ -55,7 +73,14 @@ class EraseDialog(QDialog):
         self.forgotten: Forgotten | None = None
         person = people_by_id(ctx.db, [participant_id])[participant_id]
         name, self.email = person.name, person.email
-        counts = erasure_preview(ctx.db, participant_id)
+        preview = run_modal(
+            parent,
+            f"Finding what names {name}",
+            lambda work: _read_preview(work.reader(), participant_id),
+            path=ctx.path,
+            cancellable=False,
+        )
+        counts = preview.counts
         self.setWindowTitle(f"Erase {name}")
         layout = QVBoxLayout(self)
         text = QLabel(self)
@@ -74,7 +99,7 @@ class EraseDialog(QDialog):
             " them as manager</li>",
             "<li>their name is replaced in the titles of their pairings' sessions</li>",
             "</ul>",
-            *self._mentions_text(),
+            *_mentions_text(preview),
             self._backup_text(),
         ]
         text.setText("".join(lines))
@@ -96,24 +121,6 @@ class EraseDialog(QDialog):
         layout.addWidget(buttons)
         self.confirm_edit.textChanged.connect(self._update)
 
-    def _mentions_text(self) -> list[str]:
-        found = other_mentions(self.ctx.db, self.participant_id)
-        if not found:
-            return []
-        lines = [
-            f"<p>{_plural(len(found), 'text')} written by or about other people "
-            f"{_verb(len(found), 'mentions', 'mention')} them and {_verb(len(found), 'is', 'are')} "
-            "<b>left as written</b> (PeerDesk never rewrites other people's words); review "
-            f"{_verb(len(found), 'it', 'them')} by hand:</p><ul>"
-        ]
-        for table, col, rowid, text in found[:MENTIONS_SHOWN]:
-            where = mention_place(self.ctx.db, table, col, rowid)
-            lines.append(f"<li>{_escape(where)}: “{_escape(_snippet(text))}”</li>")
-        if len(found) > MENTIONS_SHOWN:
-            lines.append(f"<li>and {len(found) - MENTIONS_SHOWN} more</li>")
-        lines.append("</ul>")
-        return lines
-
     def _backup_text(self) -> str:
         path = self.ctx.workspace.path
         if path is None:
@@ -130,30 +137,45 @@ class EraseDialog(QDialog):
     def erase(self) -> None:
         if not self.erase_button.isEnabled():
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~1 s each for backup and VACUUM at 5,000
-        try:
-            self._erase()
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-
-    def _erase(self) -> None:
-        try:
-            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)  # backs up first
+        try:  # a bulk write: backed up first, on a worker while the window waits
+            self.result_ = self.ctx.run(ERASE_LABEL, erase_participant, self.participant_id)
             self.backup = self.ctx.last_changes.backup if self.ctx.last_changes else None
         except StoreError as exc:
             self.message.show_error(str(exc))
             return
-        # The undo history would hold what was just erased; so would old copies of pages.
-        log = self.ctx.workspace.undo_log
-        if log is not None:
-            log.clear()
-        try:
-            self.forgotten = forget_freed_pages(self.ctx.db)
+        try:  # ~1 s at 5,000 people (VACUUM): on a worker too
+            self.forgotten = run_modal(
+                self, "Removing old copies of the erased records", self._forget, cancellable=False
+            )
         except StoreError as exc:  # erased already; only the clean-up of old pages failed
             self.forgotten = Forgotten(False, False)
             self.message.show_error(str(exc))
         self.ctx.undo_state_changed.emit()
         self.accept()
+
+    def _forget(self, _work: Work) -> Forgotten:
+        """The undo history would hold what was just erased; so would old copies of pages."""
+        workspace = self.ctx.workspace
+        with workspace.writing:
+            if workspace.undo_log is not None:
+                workspace.undo_log.clear()
+            return forget_freed_pages(workspace.db)
+
+
+def _mentions_text(preview: _Preview) -> list[str]:
+    n = preview.mentioned
+    if not n:
+        return []
+    lines = [
+        f"<p>{_plural(n, 'text')} written by or about other people {_verb(n, 'mentions', 'mention')} them and "
+        f"{_verb(n, 'is', 'are')} <b>left as written</b> (PeerDesk never rewrites other people's words); review "
+        f"{_verb(n, 'it', 'them')} by hand:</p><ul>"
+    ]
+    lines += [f"<li>{_escape(where)}: “{_escape(_snippet(text))}”</li>" for where, text in preview.mentions]
+    if n > MENTIONS_SHOWN:
+        lines.append(f"<li>and {n - MENTIONS_SHOWN} more</li>")
+    lines.append("</ul>")
+    return lines
 
 
 def _snippet(text: str, width: int = 80) -> str:

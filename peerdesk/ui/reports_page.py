@@ -427,8 +427,14 @@ class ReportsPage(QWidget):
         except (StoreError, FontMissing, OSError) as exc:
             widgets.warn(self, "Print certificates", str(exc))
             return
-        where = str(result) if one_pdf else f"{len(result)} files in {target}"
-        widgets.inform(self, "Print certificates", f"{len(issued)} certificates saved: {where}.")
+        where = str(result) if one_pdf else f"{plural(len(result), 'file')} in {target}"
+        done = f"{plural(len(issued), 'certificate')} saved: {where}."
+        warnings = certificates.print_warnings(issued, settings)
+        if warnings:
+            told = "\n".join(f"• {w[:1].upper()}{w[1:]}." for w in warnings)
+            widgets.warn(self, "Print certificates", f"{done}\n\nCheck these before handing them out:\n{told}")
+        else:
+            widgets.inform(self, "Print certificates", done)
 
     def reprint(self) -> None:
         chosen = self.selected_issued()

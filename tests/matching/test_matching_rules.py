@@ -306,6 +306,25 @@ def test_circle_members_all_want_its_skill_and_share_an_hour():
     assert reasons[6] == "shares no free hour a week with anyone else who wants to learn Excel"
 
 
+def test_a_lone_circle_keeps_its_rules_through_the_swaps():
+    """Found by the property test: with only one circle, every swap's gain was counted twice,
+    so a swap brought p5 in beside p12, their manager, for a gain of nothing."""
+    free = {
+        2: {"manager": "p10@example.com", "available": ""},
+        5: {"manager": "p12@example.com", "available": "Tue 00:00-01:00"},
+        10: {"available": "Mon 00:00-01:00"},
+        11: {"available": "Mon 00:00-01:00"},
+        12: {"available": ""},
+    }
+    people = tuple(person(k, learns="Python:1", **kw) for k, kw in free.items())
+    no_weights = Weights(0.0, 0.0, 0.0, 0.0, 0.0, novelty=0.2)
+    problem = Problem("circles", people, weights=no_weights, options=Options(group_size=3))
+    proposal = propose(problem)
+    assert violations(problem, proposal) == []
+    (circle,) = proposal.groups
+    assert {5, 12} - set(circle.ids) and {2, 10} - set(circle.ids)
+
+
 def test_the_referee_rejects_a_circle_without_a_shared_skill_or_hour():
     a, b = person(1, learns="SQL:2"), person(2, learns="SQL:2")
     c = person(3, learns="Python:2", available="Sat 09:00-10:00")

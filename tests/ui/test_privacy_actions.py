@@ -108,3 +108,29 @@ def test_erase_backs_up_first_says_where_and_lists_other_peoples_texts(tmp_path,
     (made,) = backups.list_backups(ws.path)
     assert made.reason == "before-erase" and str(made.path) in prompts.infos[0][1]
     ws.close()
+
+
+def test_erase_searches_and_vacuums_off_the_ui_thread(ctx, people, qtbot, prompts, monkeypatch):
+    """At 5,000 people the search for the name and the VACUUM take seconds: never on the UI thread."""
+    import threading
+
+    from peerdesk.ui import privacy_actions
+
+    threads = {}
+
+    def recording(name, fn):
+        def call(*args, **kwargs):
+            threads[name] = threading.current_thread()
+            return fn(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(privacy_actions, "other_mentions", recording("search", privacy_actions.other_mentions))
+    monkeypatch.setattr(privacy_actions, "forget_freed_pages", recording("vacuum", privacy_actions.forget_freed_pages))
+    dialog = EraseDialog(ctx, people[2].id)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.confirm_edit, people[2].email)
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_ is not None and dialog.forgotten is not None and dialog.forgotten.vacuumed
+    assert set(threads) == {"search", "vacuum"}
+    assert threading.main_thread() not in threads.values()

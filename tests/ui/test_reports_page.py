@@ -7,6 +7,7 @@ import json
 import pytest
 
 from peerdesk.printing import certificates
+from peerdesk.store.settings import load_settings
 from peerdesk.ui import widgets
 from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
 from peerdesk.ui.report_preview import PdfPreviewDialog, render_pages
@@ -152,6 +153,20 @@ def test_batch_print_one_pdf_and_register_export(page, small_ctx, prompts, tmp_p
     page.export_register()
     text = csv_path.read_text(encoding="utf-8-sig")
     assert all(s in text for s in serials) and NAMES["zoe"] in text
+
+
+def test_printing_a_name_too_long_to_read_warns_as_the_command_line_does(page, small_ctx, prompts, tmp_path):
+    ctx, fx = small_ctx
+    long_name = "Wolfeschlegelsteinhausen " * 20
+    ctx.db.execute("UPDATE participants SET name = ? WHERE email = 'zoe@example.com'", (long_name,))
+    page.reload()
+    prompts.save_paths.append(tmp_path / "all.pdf")
+    page.print_certificates()
+    (title, text) = prompts.warnings[-1]
+    assert title == "Print certificates" and "2 certificates saved" in text
+    issued = [i for i in page.register_model.rows if i.name == long_name]
+    assert issued and certificates.print_warnings(issued, load_settings(ctx.db))[0][1:] in text
+    assert "too small to read" in text and "500 characters" in text
 
 
 def test_batch_one_file_each_can_be_cancelled(page, small_ctx, prompts, tmp_path, monkeypatch):
