@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from peerdesk import shipped
 from peerdesk.store.db import Database
+from peerdesk.store.errors import ValidationError
 from peerdesk.store.plans import PlanStep, save_plan
 
 # Which shipped plan suits a program best, by its objective or its pairings' kind.
@@ -62,5 +63,9 @@ def suggested_plan(objective: str, pairing_kinds: set[str] | frozenset[str] = fr
 
 def apply_default_plan(db: Database, program_id: int, key: str) -> list[PlanStep]:
     """Replace a program's plan with a copy of a shipped one."""
-    plan = default_plans()[key]
+    plan = default_plans().get(key)
+    if plan is None:
+        raise ValidationError(
+            f"PeerDesk ships no plan called '{key}' (use one of {', '.join(default_plans())}).", "plan"
+        )
     return save_plan(db, program_id, list(plan.steps))

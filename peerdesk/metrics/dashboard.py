@@ -22,8 +22,9 @@ from peerdesk.metrics.scope import (
     session_day,
     session_filter,
 )
+from peerdesk.store.cadence import Cadence
 from peerdesk.store.db import Database
-from peerdesk.store.programs import list_goals
+from peerdesk.store.programs import get_program, list_goals
 from peerdesk.store.training import TRAINED_IDS_SQL
 from peerdesk.wording import plural
 
@@ -282,7 +283,8 @@ def stale_pairings(
     behind = f"SELECT * FROM ({rows.sql}) WHERE behind"
     total = db.execute(f"SELECT count(*) FROM ({behind})", rows.params).fetchone()[0]
     items = []
-    for pid, kind, _program, started, last, gap, names in db.execute(
+    cadences: dict[int | None, Cadence | None] = {}
+    for pid, kind, program_id, started, last, _gap, names in db.execute(
         "SELECT b.id, b.kind, b.program_id, b.started_on, b.last, b.gap, (SELECT group_concat(p.name, ' & ') "
         "FROM pairing_members m JOIN participants p ON p.id = m.participant_id WHERE m.pairing_id = b.id) "
         f"FROM ({behind}) b ORDER BY coalesce(b.last, b.started_on) LIMIT ?",
@@ -294,8 +296,11 @@ def stale_pairings(
         else:
             ago = (today - dt.date.fromisoformat(started)).days
             detail = f"{kind.replace('_', ' ')} · never met (paired {plural(ago, 'day')} ago)"
-        if days is None and gap != STALE_DAYS:
-            detail += f" · meets within {gap} days"
+        if program_id not in cadences:
+            cadences[program_id] = get_program(db, program_id).cadence if program_id is not None else None
+        rhythm = cadences[program_id]
+        if days is None and rhythm is not None:
+            detail += f" · meets {rhythm.words}"
         items.append(ActionItem("pairing", pid, names or f"Pairing {pid}", detail))
     title = f"Pairs with no meeting for {days} days" if days is not None else "Pairs behind their cadence"
     return ActionList("stale_pairings", title, int(total), tuple(items))

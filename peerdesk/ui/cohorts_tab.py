@@ -105,7 +105,7 @@ class CohortDialog(QDialog):
 
 
 class EnrolDialog(QDialog):
-    """Tick who takes part in a cohort (active participants; the program's members first)."""
+    """Tick who takes part in a cohort (every active participant, by name)."""
 
     def __init__(self, ctx: Any, cohort: Cohort, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -50,7 +50,7 @@ def test_a_weekly_program_allows_ten_days(small):
     assert behind_ids(small.db) == sorted([small.pair["pr1"], small.pair["pr2"], small.pair["pr4"]])
     assert compute(small.db, "pairings_on_cadence", Scope()) == 0.0
     listed = stale_pairings(small.db, Scope(program_id=small.prog["P2"]))
-    assert listed.total == 2 and "meets within 10 days" in listed.items[0].detail
+    assert listed.total == 2 and listed.items[0].detail.endswith("· meets every week")
 
 
 def test_every_two_weeks_and_monthly(small):

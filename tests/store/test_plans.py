@@ -12,7 +12,7 @@ from peerdesk.invites.model import load_selection
 from peerdesk.recurrence import Recurrence, create_series
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import add_participant
-from peerdesk.store.plans import NEXT_STEP, PlanStep, plan_of, plan_progress, save_plan, steps_of_sessions
+from peerdesk.store.plans import PlanStep, plan_of, plan_progress, save_plan, steps_of_sessions
 from peerdesk.store.programs import Program, add_program
 from peerdesk.store.records import Participant
 from peerdesk.store.sessions import Session, create_session, get_session, set_status, update_session
@@ -163,4 +163,5 @@ def test_the_shipped_plans(pair):
     assert [s.title for s in saved] == [s.title for s in plans["buddy"].steps]
     assert suggested_plan("onboarding") == "buddy" and suggested_plan("custom", {"circle"}) == "circle"
     assert suggested_plan("onboarding", {"mentoring", "circle"}) == "buddy"
-    assert NEXT_STEP == 0
+    with pytest.raises(ValidationError, match="ships no plan called 'yoga'"):
+        apply_default_plan(db, program, "yoga")
