@@ -147,8 +147,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
-    from peerdesk.ui.dashboard_page import DashboardPage
+    from peerdesk.ui.common.context import AppContext
+    from peerdesk.ui.dashboard.page import DashboardPage
 
     app = QApplication.instance() or QApplication([])
     ctx = AppContext(Workspace.open(path, readonly=True))

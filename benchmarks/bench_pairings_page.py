@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from peerdesk.matching.load import load_problem  # noqa: E402
 from peerdesk.store.workspace import Workspace  # noqa: E402
-from peerdesk.ui.context import AppContext  # noqa: E402
-from peerdesk.ui.pairings_page import PairingsPage  # noqa: E402
+from peerdesk.ui.common.context import AppContext  # noqa: E402
+from peerdesk.ui.pairings.page import PairingsPage  # noqa: E402
 
 
 def main() -> None:

@@ -111,8 +111,8 @@ def main() -> int:
 
     from peerdesk.store.participants import list_participants
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
-    from peerdesk.ui.participants_page import ParticipantsPage
+    from peerdesk.ui.common.context import AppContext
+    from peerdesk.ui.participants.page import ParticipantsPage
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.peerdesk.db"
@@ -155,7 +155,7 @@ def main() -> int:
                 painted.append(time.perf_counter() - started)
                 app.processEvents()
 
-        from peerdesk.ui import participants_page
+        from peerdesk.ui.participants import page as participants_page
 
         print(f"load before edits: {load()}")
         incremental = edit_and_undo(ctx, page, args.runs)

@@ -196,7 +196,7 @@ def worker(db_path: Path, program: int, out: Path) -> None:
                 "open_cpu": opened_cpu - start_cpu,
                 "gather_cpu": gathered_cpu - opened_cpu,
                 "draw_cpu": drawn_cpu - gathered_cpu,
-                "peerdesk": str(Path(reports.__file__).parents[2]),
+                "peerdesk": str(Path(reports.__file__).parents[3]),
             }
         )
     )

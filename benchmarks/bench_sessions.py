@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from peerdesk import clock
-from peerdesk.scheduling import pairings_without_sessions, schedule_first_meetings, suggest_slots
+from peerdesk.sessions.scheduling import pairings_without_sessions, schedule_first_meetings, suggest_slots
 from peerdesk.store import open_db
 from peerdesk.store.sessions import (
     SessionFilter,

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from peerdesk.store.participants import add_participant  # noqa: E402
 from peerdesk.store.records import Participant  # noqa: E402
-from peerdesk.ui import widgets  # noqa: E402
-from peerdesk.ui.main_window import MainWindow  # noqa: E402
+from peerdesk.ui.common import widgets  # noqa: E402
+from peerdesk.ui.window.main_window import MainWindow  # noqa: E402
 
 BEAT_MS = 5
 SETTLE_S = 0.4
@@ -104,7 +104,7 @@ def measure(
 
 
 def page(window: MainWindow, title: str) -> Any:
-    from peerdesk.ui.pages import PAGES
+    from peerdesk.ui.window.pages import PAGES
 
     row = [t for t, _ in PAGES].index(title)
     window.show_page(row)
@@ -125,7 +125,7 @@ def one_run(path: Path) -> dict[str, float]:
     out["open program"] = measure(heart, window, lambda: window.open_program(path))
     ctx = window.ctx
     assert ctx is not None
-    from peerdesk.ui.pages import PAGES
+    from peerdesk.ui.window.pages import PAGES
 
     for title, _spec in PAGES[1:]:  # a coordinator has been on every page: each refreshes on changes
         out[f"open page {title}"] = measure(heart, window, lambda title=title: page(window, title))
@@ -166,7 +166,7 @@ def one_run(path: Path) -> dict[str, float]:
     out["change program (Reports)"] = measure(heart, window, lambda: reports.program.setCurrentIndex(other))
     out["save report (to dialog)"] = measure(heart, window, reports.save_report)
 
-    from peerdesk.ui.privacy_actions import EraseDialog
+    from peerdesk.ui.participants.privacy_actions import EraseDialog
 
     page(window, "Participants")
     pid = ctx.db.execute("SELECT id FROM participants ORDER BY id LIMIT 1 OFFSET 100").fetchone()[0]

@@ -13,8 +13,9 @@ from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from peerdesk.store.errors import StoreError
-from peerdesk.ui import demo_program, first_launch, icons, screen_fonts, widgets
-from peerdesk.ui.main_window import LAST_FILE_KEY, MainWindow
+from peerdesk.ui.common import icons, widgets
+from peerdesk.ui.window import demo_program, first_launch, screen_fonts
+from peerdesk.ui.window.main_window import LAST_FILE_KEY, MainWindow
 
 EXIT_INTERRUPTED = 1  # as the command line's subcommands exit on Ctrl+C
 

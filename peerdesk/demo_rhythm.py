@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from peerdesk.cohorts import close_cohort
-from peerdesk.guides import apply_default_plan
 from peerdesk.printing.eligibility import Condition, KindRule, parse_rules, save_rules
+from peerdesk.programs.cohorts import close_cohort
+from peerdesk.programs.guides import apply_default_plan
 from peerdesk.store.cohorts import Cohort, add_cohort, enrol_in_cohort
 from peerdesk.store.db import Database
 from peerdesk.store.messages import Drafted, log_drafts, save_template

@@ -24,7 +24,7 @@ from peerdesk.matching.model import (
     Proposal,
     Weights,
 )
-from peerdesk.scheduling import first_meeting_problems
+from peerdesk.sessions.scheduling import first_meeting_problems
 from peerdesk.store import pairings as store
 from peerdesk.store.db import Database
 from peerdesk.store.participants import list_participants

@@ -1,7 +1,7 @@
 """Cohorts: terms of a program with their own dates and enrolment, closed with completions.
 
 Enrolling someone in a cohort enrols them in its program too (from the cohort's start, or
-as they were). Closing a cohort records who completed it (peerdesk.cohorts decides who met
+as they were). Closing a cohort records who completed it (peerdesk.programs.cohorts decides who met
 the completion rule): their cohort completion, and the program's completion when they had
 none yet, which is what completion certificates and the reports read.
 """

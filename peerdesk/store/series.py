@@ -1,6 +1,6 @@
 """Recurring sessions in the store: the series rows and how occurrences belong to them.
 
-The rules themselves (RRULE text, expanding them in a zone) live in peerdesk.recurrence;
+The rules themselves (RRULE text, expanding them in a zone) live in peerdesk.sessions.recurrence;
 this module only reads and writes the tables.
 """
 

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, Self, TypeVar
 from peerdesk.store import backups
 from peerdesk.store.db import Database, known_errors, migrate, open_db
 from peerdesk.store.errors import StoreError
+from peerdesk.store.readers import close_readers
 from peerdesk.store.undo import UndoLog, user_tables
 
 T = TypeVar("T")
@@ -134,6 +135,7 @@ class Workspace:
         if self.readonly or self.path is None:
             raise StoreError("Only a program file open for writing can be restored from a backup.")
         with self.writing:
+            close_readers(self.path)  # the jobs reading the file now end (and let go of it) first
             if self.undo_log is not None:
                 self.undo_log.uninstall()
             try:
@@ -145,4 +147,7 @@ class Workspace:
         return made, Changes(RESTORE_LABEL, frozenset(user_tables(self.db)))
 
     def close(self) -> None:
+        """Close the file: the workers' readers of it first, then the writer's connection."""
+        if self.path is not None:
+            close_readers(self.path)
         self.db.close()

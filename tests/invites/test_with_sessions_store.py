@@ -9,7 +9,7 @@ from invites_fixtures import add_person, set_coordinator
 from invites_helpers import events, occurrences, parse
 
 from peerdesk.invites import ExportRequest, export_invites
-from peerdesk.recurrence import Recurrence, create_series, make_recurring
+from peerdesk.sessions.recurrence import Recurrence, create_series, make_recurring
 from peerdesk.store.sessions import Session, cancel_session, create_session, move_session
 
 UTC = dt.UTC

@@ -13,13 +13,13 @@ from dataclasses import replace
 
 import pytest
 
-from peerdesk.cohorts import close_cohort, reenrol, verdicts
 from peerdesk.metrics import compute
 from peerdesk.metrics.cadence import behind_pairings, on_cadence_counts
 from peerdesk.metrics.dashboard import stale_pairings
 from peerdesk.metrics.rhythm import cohort_figures, response_rates
 from peerdesk.metrics.scope import Period, Scope
 from peerdesk.printing.eligibility import Condition, KindRule, candidates, save_rules
+from peerdesk.programs.cohorts import close_cohort, reenrol, verdicts
 from peerdesk.store.cohorts import Cohort, add_cohort, cohort_members, enrol_in_cohort
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.messages import Drafted, log_drafts

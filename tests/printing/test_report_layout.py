@@ -13,6 +13,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 from peerdesk.demo import build_demo
 from peerdesk.metrics.scope import Period
 from peerdesk.printing import charts, reports
+from peerdesk.printing.reports import layout
 from peerdesk.store import open_db
 from tests.printing.conftest import D
 from tests.printing.pdfcheck import folded, page_texts, text_runs, tinted_box
@@ -101,15 +102,15 @@ def test_no_heading_is_left_at_the_foot_of_a_page(tmp_path):
 
 
 def test_a_section_moves_to_the_next_page_rather_than_leave_its_heading(small):
-    st = reports._styles()
-    table = reports._table(["A", "B"], [[str(i), "x"] for i in range(30)], [80 * mm, 80 * mm], st)
+    st = layout._styles()
+    table = layout._table(["A", "B"], [[str(i), "x"] for i in range(30)], [80 * mm, 80 * mm], st)
     frame_height = A4[1] - 40 * mm
-    story = [Spacer(1, frame_height - 25 * mm), reports.section("Heading at the foot", st["h1"], [table])]
+    story = [Spacer(1, frame_height - 25 * mm), layout.section("Heading at the foot", st["h1"], [table])]
     data = _build(story)
     first, second = page_texts(data)[:2]
     assert "Heading at the foot" not in first and "Heading at the foot" in second
     # With room for the heading and the start of the table, the table starts here and breaks.
-    story = [Spacer(1, frame_height - 80 * mm), reports.section("Heading with room", st["h1"], [table])]
+    story = [Spacer(1, frame_height - 80 * mm), layout.section("Heading with room", st["h1"], [table])]
     first, second = page_texts(_build(story))[:2]
     assert "Heading with room" in first and "29" in second
 
@@ -126,7 +127,7 @@ def _build(story) -> bytes:
 
 def test_the_summary_box_covers_no_other_line(small):
     data = reports.write_program_report(reports.gather_program(small.db, small.program))
-    left, bottom, right, top = tinted_box(data, 0, reports.SUMMARY_TINT.hexval())
+    left, bottom, right, top = tinted_box(data, 0, layout.SUMMARY_TINT.hexval())
     assert left >= 18 * mm - 0.5 and right <= A4[0] - 18 * mm + 0.5  # inside the margins
     summary = reports.program_summary(reports.gather_program(small.db, small.program))
     for text, y, size in text_runs(data, 0):

@@ -59,7 +59,7 @@ def test_the_bug_dialog_names_the_log_file(tmp_path, qapp, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from peerdesk import logfile
-    from peerdesk.ui import widgets
+    from peerdesk.ui.common import widgets
 
     for handler in list(logfile.log.handlers):
         logfile.log.removeHandler(handler)

@@ -5,13 +5,13 @@ import pytest
 from session_fixtures import person, utc
 
 from peerdesk.cli import main
-from peerdesk.feedback_import import (
+from peerdesk.sessions.feedback_import import (
     apply_feedback_import,
     match_columns,
     parse_rating,
     plan_feedback_import,
 )
-from peerdesk.recurrence import Recurrence, create_series
+from peerdesk.sessions.recurrence import Recurrence, create_series
 from peerdesk.store import open_db
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.sessions import Session, create_session, feedback_for, set_feedback
@@ -170,7 +170,7 @@ def test_list_sessions_json(tmp_path, capsys):
 def test_survey_timestamps(text, expected):
     import zoneinfo
 
-    from peerdesk.feedback_import import parse_timestamp
+    from peerdesk.sessions.feedback_import import parse_timestamp
 
     assert parse_timestamp(text, zoneinfo.ZoneInfo("Europe/Berlin")).isoformat() == expected
 

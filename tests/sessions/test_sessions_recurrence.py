@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from session_fixtures import person, utc
 
-from peerdesk.recurrence import (
+from peerdesk.sessions.recurrence import (
     Recurrence,
     cancel_following,
     create_series,

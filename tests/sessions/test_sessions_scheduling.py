@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from session_fixtures import pairing, person, program, utc
 
-from peerdesk.scheduling import (
+from peerdesk.sessions.scheduling import (
     PersonCalendar,
     available,
     ceil_to_step,
@@ -228,6 +228,24 @@ def test_first_meetings_are_never_before_the_pairing_starts(workspace):
     assert start == utc(2026, 11, 12, 8)
     for zone in ("America/Los_Angeles", "Asia/Tokyo"):
         assert start.astimezone(zoneinfo.ZoneInfo(zone)).date() >= dt.date(2026, 11, 12)
+
+
+def test_a_slot_for_a_pairing_is_never_before_it_starts(db):
+    every_day = "; ".join(f"{d} 00:00-24:00" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+    la = person(db, "Lena", tz="America/Los_Angeles", avail=every_day)
+    tokyo = person(db, "Taro", tz="Asia/Tokyo", avail=every_day)
+    p = pairing(db, (la, "mentor"), (tokyo, "mentee"))
+    db.execute("UPDATE pairings SET started_on = '2026-11-12' WHERE id = ?", (p,))
+    assert suggest_slots(db, [la, tokyo], 60).slots[0].start_utc == utc(2026, 11, 2, 9)  # no pairing: from now
+    # 12 Nov has begun for both only at midnight in Los Angeles (08:00 UTC), as for a first meeting
+    assert suggest_slots(db, [la, tokyo], 60, pairing_id=p).slots[0].start_utc == utc(2026, 11, 12, 8)
+    ana, ben = person(db, "Ana", avail="Mon 09:00-10:30"), person(db, "Ben", avail="Mon 10:00-12:00")
+    later = pairing(db, (ana, "peer"), (ben, "peer"), kind="buddy")
+    db.execute("UPDATE pairings SET started_on = '2026-11-12' WHERE id = ?", (later,))
+    missing = suggest_slots(db, [ana, ben], 60, weeks=2, pairing_id=later)
+    assert missing.slots == () and "share no free hour in the 2 weeks from Thu 12 Nov" in missing.message
+    db.execute("UPDATE pairings SET started_on = '2026-10-01' WHERE id = ?", (p,))  # started already
+    assert suggest_slots(db, [la, tokyo], 60, pairing_id=p).slots[0].start_utc == utc(2026, 11, 2, 9)
 
 
 def test_first_meetings_last_the_programs_meeting_length(workspace):

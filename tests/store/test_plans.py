@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from peerdesk.guides import apply_default_plan, default_plans, suggested_plan
 from peerdesk.invites.build import description
 from peerdesk.invites.model import load_selection
-from peerdesk.recurrence import Recurrence, create_series
+from peerdesk.programs.guides import apply_default_plan, default_plans, suggested_plan
+from peerdesk.sessions.recurrence import Recurrence, create_series
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.participants import add_participant
 from peerdesk.store.plans import PlanStep, plan_of, plan_progress, save_plan, steps_of_sessions

@@ -6,7 +6,7 @@ from __future__ import annotations
 from peerdesk.cli import main
 from peerdesk.demo import build_demo
 from peerdesk.importing import apply_import
-from peerdesk.scheduling import book_first_meetings
+from peerdesk.sessions.scheduling import book_first_meetings
 from peerdesk.store.backups import backup_before, list_backups
 from peerdesk.store.pairings import list_rounds, record_round
 from peerdesk.store.participants import add_participant, list_participants

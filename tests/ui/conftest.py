@@ -15,8 +15,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant, SkillLevel, Window
 from peerdesk.store.workspace import Workspace
-from peerdesk.ui import widgets
-from peerdesk.ui.context import AppContext
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def prompts(monkeypatch) -> Prompts:
         path = rec.save_paths.pop(0) if rec.save_paths else None
         return None if path is None else (path, rec.delimiter)
 
-    from peerdesk.ui import import_dialog
+    from peerdesk.ui.participants import import_dialog
 
     monkeypatch.setattr(import_dialog, "ask_export_target", export_target)
     return rec
@@ -145,7 +145,7 @@ def _settle(*widgets: Any, timeout_s: float = 20.0) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from peerdesk.ui.jobs import JobRunner
+    from peerdesk.ui.common.jobs import JobRunner
 
     deadline = time.perf_counter() + timeout_s
     while True:
@@ -168,7 +168,7 @@ def settle(qapp):
 def jobs_awaited(monkeypatch, qapp):
     """Every background job is awaited right after it starts: it still runs on a pool thread over
     its own reader of the program file, and the test reads its outcome as a user would, once shown."""
-    from peerdesk.ui.jobs import JobRunner
+    from peerdesk.ui.common.jobs import JobRunner
 
     start = JobRunner.run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from peerdesk.ui.pairings_page import PairingsPage
+from peerdesk.ui.pairings.page import PairingsPage
 
 
 def run(qtbot, page: PairingsPage) -> None:

@@ -12,9 +12,10 @@ from peerdesk.store import open_db
 from peerdesk.store.errors import DatabaseLocked
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
-from peerdesk.ui import demo_program, first_launch, widgets
-from peerdesk.ui.guide import GuideWindow
-from peerdesk.ui.main_window import LAST_FILE_KEY, MainWindow
+from peerdesk.ui.common import widgets
+from peerdesk.ui.window import demo_program, first_launch
+from peerdesk.ui.window.guide import GuideWindow
+from peerdesk.ui.window.main_window import LAST_FILE_KEY, MainWindow
 
 
 @pytest.fixture
@@ -212,7 +213,7 @@ def test_shipped_fonts_show_every_script_on_screen(qapp):
     """This machine has no Hangul font: without the shipped ones Korean names are boxes."""
     from PySide6.QtGui import QTextLayout
 
-    from peerdesk.ui import screen_fonts
+    from peerdesk.ui.window import screen_fonts
 
     before = qapp.font()
     try:

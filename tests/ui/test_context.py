@@ -6,7 +6,7 @@ from peerdesk.store.backups import list_backups
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.store.workspace import Workspace, bulk
-from peerdesk.ui.context import AppContext
+from peerdesk.ui.common.context import AppContext
 
 
 def test_run_announces_and_undoes(qtbot, tmp_path):

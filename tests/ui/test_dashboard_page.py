@@ -8,9 +8,9 @@ import pytest
 
 from peerdesk.store.programs import Goal, Program, add_goal, add_program, enrol
 from peerdesk.store.sessions import Session, create_session, mark_held
-from peerdesk.ui import widgets
-from peerdesk.ui.dashboard_page import DashboardPage
-from peerdesk.ui.pages import PAGES
+from peerdesk.ui.common import widgets
+from peerdesk.ui.dashboard.page import DashboardPage
+from peerdesk.ui.window.pages import PAGES
 
 D = dt.date
 
@@ -64,7 +64,7 @@ def page(ctx, setup, qtbot, settle):
 
 
 def test_dashboard_is_the_first_page():
-    assert PAGES[0] == ("Dashboard", "peerdesk.ui.dashboard_page:DashboardPage")
+    assert PAGES[0] == ("Dashboard", "peerdesk.ui.dashboard.page:DashboardPage")
 
 
 def test_key_figures_and_lists(page, setup):
@@ -153,7 +153,7 @@ def test_a_program_file_is_computed_in_the_background(tmp_path, qtbot):
     from peerdesk.store.participants import add_participant
     from peerdesk.store.records import Participant
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
+    from peerdesk.ui.common.context import AppContext
 
     ws = Workspace.open(tmp_path / "program.db")
     try:
@@ -203,7 +203,7 @@ def test_department_filter(page, ctx, setup, settle):
 
 
 def test_a_failing_goal_is_reported_and_the_figures_still_show(ctx, setup, qtbot, prompts, monkeypatch, settle):
-    import peerdesk.ui.dashboard_page as module
+    import peerdesk.ui.dashboard.page as module
 
     def broken(db, program_id):
         raise KeyError("metric that does not exist")

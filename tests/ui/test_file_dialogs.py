@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from peerdesk.ui import widgets
+from peerdesk.ui.common import widgets
 
 
 class Recorder:

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from peerdesk import importing
 from peerdesk.store.participants import find_by_email, list_participants
-from peerdesk.ui import widgets
-from peerdesk.ui.import_dialog import ImportDialog, export_participants_to_file, import_participants
+from peerdesk.ui.common import widgets
+from peerdesk.ui.participants.import_dialog import ImportDialog, export_participants_to_file, import_participants
 
 CSV = (
     "Full name;E-mail address;Team;Role;Teaches\n"
@@ -107,7 +107,7 @@ def test_a_program_file_is_read_on_a_worker_thread(tmp_path, qtbot, prompts, mon
     import threading
 
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
+    from peerdesk.ui.common.context import AppContext
 
     threads = []
     real_plan = importing.plan_import

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QWidget
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "invites"))
 from invites_fixtures import build_program, set_coordinator  # noqa: E402
 
-from peerdesk.ui import invites_dialog, widgets  # noqa: E402
-from peerdesk.ui.invites_dialog import InvitesDialog  # noqa: E402
+from peerdesk.ui.common import widgets  # noqa: E402
+from peerdesk.ui.sessions import invites_dialog
+from peerdesk.ui.sessions.invites_dialog import InvitesDialog  # noqa: E402
 
 
 @pytest.fixture
@@ -142,8 +143,8 @@ def test_stop_leaves_only_whole_files(ctx, qtbot, program, tmp_path, monkeypatch
 
 
 def test_entry_points_start_from_the_page_selection(ctx, qtbot, program, monkeypatch):
-    from peerdesk.ui import widgets
-    from peerdesk.ui.invites_dialog import selection_of, show_invites_dialog
+    from peerdesk.ui.common import widgets
+    from peerdesk.ui.sessions.invites_dialog import selection_of, show_invites_dialog
 
     shown = []
 
@@ -173,7 +174,7 @@ def test_entry_points_start_from_the_page_selection(ctx, qtbot, program, monkeyp
 @pytest.fixture
 def captured(monkeypatch, qtbot):
     """Dialogs the code opened, instead of running them modally."""
-    from peerdesk.ui import widgets
+    from peerdesk.ui.common import widgets
 
     shown: list = []
 
@@ -187,7 +188,7 @@ def captured(monkeypatch, qtbot):
 
 
 def test_sessions_page_toolbar_and_context_menu(ctx, qtbot, program, captured):
-    from peerdesk.ui.sessions_page import SessionsPage
+    from peerdesk.ui.sessions.page import SessionsPage
 
     page = SessionsPage(ctx)
     qtbot.addWidget(page)
@@ -200,7 +201,7 @@ def test_sessions_page_toolbar_and_context_menu(ctx, qtbot, program, captured):
 
 
 def test_participants_page_toolbar(ctx, qtbot, program, captured):
-    from peerdesk.ui.participants_page import ParticipantsPage
+    from peerdesk.ui.participants.page import ParticipantsPage
 
     page = ParticipantsPage(ctx)
     qtbot.addWidget(page)
@@ -213,8 +214,8 @@ def test_participants_page_toolbar(ctx, qtbot, program, captured):
 
 
 def test_file_menu_export_calendar_invites(ctx, qtbot, program, captured):
-    from peerdesk.ui.main_window import MainWindow
-    from peerdesk.ui.pages import PAGES
+    from peerdesk.ui.window.main_window import MainWindow
+    from peerdesk.ui.window.pages import PAGES
 
     win = MainWindow(ctx)
     qtbot.addWidget(win)

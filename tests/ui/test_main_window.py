@@ -10,11 +10,12 @@ from peerdesk.store import open_db
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.store.workspace import Workspace
-from peerdesk.ui import main_window as mw
-from peerdesk.ui import safe_open, widgets
-from peerdesk.ui.context import AppContext
-from peerdesk.ui.pages import PAGES
-from peerdesk.ui.participants_page import ParticipantsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.participants.page import ParticipantsPage
+from peerdesk.ui.window import main_window as mw
+from peerdesk.ui.window import safe_open
+from peerdesk.ui.window.pages import PAGES
 
 
 def program_file(path, *names):
@@ -160,7 +161,7 @@ def test_settings_and_about(window, ctx, monkeypatch, prompts):
 
 def test_about_gives_the_version_and_every_shipped_licence(qtbot):
     from peerdesk import __version__
-    from peerdesk.ui.about_dialog import AboutDialog
+    from peerdesk.ui.window.about_dialog import AboutDialog
 
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
@@ -181,7 +182,7 @@ def test_the_licence_shipped_for_about_is_the_repository_licence():
 
 
 def test_help_user_guide_opens_the_shipped_guide_at_its_sections(window, qtbot):
-    from peerdesk.ui.guide import GuideWindow, show_guide
+    from peerdesk.ui.window.guide import GuideWindow, show_guide
 
     assert window.guide_action.shortcut().matches(QKeySequence(QKeySequence.StandardKey.HelpContents))
     window.guide_action.trigger()
@@ -203,7 +204,7 @@ def test_help_user_guide_opens_the_shipped_guide_at_its_sections(window, qtbot):
 
 
 def test_sidebar_and_menus_have_real_icons_drawn_in_the_palette(window):
-    from peerdesk.ui import icons
+    from peerdesk.ui.common import icons
 
     images = [window.sidebar.item(i).icon().pixmap(22, 22).toImage() for i in range(window.sidebar.count())]
     assert len({img.constBits().tobytes() for img in images}) == len(PAGES)  # one icon per page, all different

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from peerdesk import importing
 from peerdesk.store.participants import find_by_email, list_participants
 from peerdesk.store.records import Window
-from peerdesk.ui import widgets
-from peerdesk.ui.import_dialog import ImportDialog, import_participants
-from peerdesk.ui.mapping_dialog import ColumnMappingDialog
+from peerdesk.ui.common import widgets
+from peerdesk.ui.participants.import_dialog import ImportDialog, import_participants
+from peerdesk.ui.participants.mapping_dialog import ColumnMappingDialog
 
 FORMS = Path(__file__).resolve().parents[1] / "importing" / "forms"
 MS = FORMS / "microsoft_forms.csv"

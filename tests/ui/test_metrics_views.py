@@ -14,12 +14,12 @@ from peerdesk.store.programs import Goal, Program, add_goal, add_program, list_g
 from peerdesk.store.recognition import Award, give_award, list_awards
 from peerdesk.store.sessions import Session, create_session, mark_held, set_feedback
 from peerdesk.store.training import add_default_modules, list_modules
-from peerdesk.ui import charts
-from peerdesk.ui.feedback_page import CommentsModel, GroupsModel
-from peerdesk.ui.goal_models import ActionModel, GoalProgressModel
-from peerdesk.ui.programs_page import ProgramsModel
-from peerdesk.ui.recognition_page import AwardsModel, LeaderboardModel
-from peerdesk.ui.training_page import ModulesModel, TraineesModel, load_trainees
+from peerdesk.ui.common import charts
+from peerdesk.ui.engagement.feedback import CommentsModel, GroupsModel
+from peerdesk.ui.engagement.recognition import AwardsModel, LeaderboardModel
+from peerdesk.ui.engagement.training import ModulesModel, TraineesModel, load_trainees
+from peerdesk.ui.programs.goal_models import ActionModel, GoalProgressModel
+from peerdesk.ui.programs.page import ProgramsModel
 
 D = dt.date
 

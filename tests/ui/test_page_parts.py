@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QToolBar
 
 from peerdesk.store.programs import Goal, Program, add_goal, add_program
 from peerdesk.store.training import add_default_modules
-from peerdesk.ui import charts, page_parts
-from peerdesk.ui.dashboard_page import DashboardPage
-from peerdesk.ui.feedback_page import FeedbackPage
-from peerdesk.ui.participants_page import ParticipantsPage
-from peerdesk.ui.recognition_page import RecognitionPage
-from peerdesk.ui.reports_page import ReportsPage
-from peerdesk.ui.sessions_page import SessionsPage
-from peerdesk.ui.training_page import TrainingPage
+from peerdesk.ui.common import charts, page_parts
+from peerdesk.ui.dashboard.page import DashboardPage
+from peerdesk.ui.engagement.feedback import FeedbackPage
+from peerdesk.ui.engagement.recognition import RecognitionPage
+from peerdesk.ui.engagement.training import TrainingPage
+from peerdesk.ui.participants.page import ParticipantsPage
+from peerdesk.ui.printing.page import ReportsPage
+from peerdesk.ui.sessions.page import SessionsPage
 
 pytestmark = pytest.mark.usefixtures("jobs_awaited")
 
@@ -134,7 +134,7 @@ def test_hours_and_rates_have_round_gridlines():
 
 def test_the_import_preview_does_not_say_utf_8_sig(ctx, tmp_path, qtbot):
     from peerdesk import importing
-    from peerdesk.ui.import_dialog import ImportDialog
+    from peerdesk.ui.participants.import_dialog import ImportDialog
 
     path = tmp_path / "people.csv"
     path.write_bytes("\ufeffname,email\nZoë Ødegård,zoe@example.com\n".encode())  # Excel's "CSV UTF-8"

@@ -10,10 +10,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant
-from peerdesk.ui import widgets
-from peerdesk.ui.pairing_manage import ActivePairingsTab, ExclusionDialog, ExclusionsTab
-from peerdesk.ui.pairing_models import LOCKED_MARK, ActivePairingsModel, ExclusionsModel
-from peerdesk.ui.pairings_page import PairingsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.pairings.manage import ActivePairingsTab, ExclusionDialog, ExclusionsTab
+from peerdesk.ui.pairings.models import LOCKED_MARK, ActivePairingsModel, ExclusionsModel
+from peerdesk.ui.pairings.page import PairingsPage
 
 
 @pytest.fixture
@@ -229,8 +229,8 @@ def test_with_a_program_file_the_problem_is_loaded_off_the_ui_thread(qtbot, tmp_
 
     from peerdesk.matching import load as matching_load
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui import pairings_page
-    from peerdesk.ui.context import AppContext
+    from peerdesk.ui.common.context import AppContext
+    from peerdesk.ui.pairings import page as pairings_page
 
     ws = Workspace.open(tmp_path / "program.peerdesk.db")
     try:

@@ -14,8 +14,8 @@ from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant, update_participant
 from peerdesk.store.programs import Program, add_program, enrol
 from peerdesk.store.records import Participant, parse_availability, parse_skills
-from peerdesk.ui.objective_compare import FIGURES, ComparisonModel
-from peerdesk.ui.pairings_page import PairingsPage
+from peerdesk.ui.pairings.compare import FIGURES, ComparisonModel
+from peerdesk.ui.pairings.page import PairingsPage
 
 DEPTS = ("Sales", "Engineering", "Design", "Finance")
 HOURS = ("Mon 09:00-17:00; Wed 09:00-12:00", "Mon 13:00-17:00; Tue 09:00-17:00", "Wed 09:00-17:00")

@@ -16,9 +16,9 @@ from peerdesk.store.participants import add_participant
 from peerdesk.store.programs import Program, add_program, enrol, get_program, update_program
 from peerdesk.store.records import Participant, parse_availability
 from peerdesk.store.sessions import SessionFilter, count_sessions
-from peerdesk.ui import widgets
-from peerdesk.ui.first_meetings import nothing_to_schedule, schedule_first_meetings
-from peerdesk.ui.pairings_page import PairingsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.pairings.page import PairingsPage
+from peerdesk.ui.sessions.first_meetings import nothing_to_schedule, schedule_first_meetings
 
 WEEK = parse_availability("Mon 09:00-17:00; Wed 09:00-17:00")
 
@@ -139,7 +139,7 @@ def test_after_accepting_the_page_offers_first_meetings_then_invites(qtbot, ctx,
     assert page.invites_button.isEnabled() and "1 planned meeting of this round" in page.invites_note.text()
     exported: list[list[int]] = []
     monkeypatch.setattr(
-        "peerdesk.ui.invites_dialog.show_invites_dialog",
+        "peerdesk.ui.sessions.invites_dialog.show_invites_dialog",
         lambda ctx, parent, session_ids=(), **kw: exported.append(list(session_ids)),
     )
     qtbot.mouseClick(page.invites_button, Qt.MouseButton.LeftButton)

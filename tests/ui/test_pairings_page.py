@@ -12,8 +12,8 @@ from peerdesk.store import pairings as store
 from peerdesk.store.participants import add_participant
 from peerdesk.store.programs import Program, add_program, enrol
 from peerdesk.store.records import Participant, parse_availability, parse_skills
-from peerdesk.ui.pairing_models import ContactsModel, MatrixModel, ProposalModel, RoundsModel, UnmatchedModel
-from peerdesk.ui.pairings_page import PairingsPage
+from peerdesk.ui.pairings.models import ContactsModel, MatrixModel, ProposalModel, RoundsModel, UnmatchedModel
+from peerdesk.ui.pairings.page import PairingsPage
 
 WEEK = parse_availability("Mon 09:00-17:00; Wed 09:00-17:00")
 DEPTS = ("Sales", "Engineering", "Design")

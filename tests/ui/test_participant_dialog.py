@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTime
 
 from peerdesk.store.participants import find_by_email, list_participants
 from peerdesk.store.records import Window
-from peerdesk.ui.participant_dialog import ParticipantDialog
+from peerdesk.ui.participants.dialog import ParticipantDialog
 
 
 @pytest.fixture

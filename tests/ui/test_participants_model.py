@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from peerdesk.store.participants import list_participants, set_archived
-from peerdesk.ui.participants_model import (
+from peerdesk.ui.participants.model import (
     CAPACITY,
     COLUMNS,
     DEPARTMENT,

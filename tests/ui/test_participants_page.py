@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from peerdesk.store.participants import find_by_email, list_participants
-from peerdesk.ui import widgets
-from peerdesk.ui.participants_model import NAME
-from peerdesk.ui.participants_page import ParticipantsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.participants.model import NAME
+from peerdesk.ui.participants.page import ParticipantsPage
 
 
 @pytest.fixture
@@ -230,7 +230,7 @@ def test_keyboard_return_edits_and_delete_deletes(page, ctx, qtbot, monkeypatch,
 
 
 def test_clicking_a_header_sorts_and_keeps_the_selection(page, qtbot):
-    from peerdesk.ui.participants_model import CAPACITY
+    from peerdesk.ui.participants.model import CAPACITY
 
     select(page, "zoe.odegard@example.com")
     header = page.table.horizontalHeader()

@@ -17,9 +17,9 @@ from peerdesk.importing import apply_import, plan_import
 from peerdesk.store import participants as store
 from peerdesk.store.privacy import erase_participant
 from peerdesk.store.records import Participant, SkillLevel, Window
-from peerdesk.ui import participants_page
-from peerdesk.ui.participants_model import CAPACITY, DEPARTMENT, ID_ROLE, NAME, ParticipantsFilter, ParticipantsModel
-from peerdesk.ui.participants_page import ParticipantsPage
+from peerdesk.ui.participants import page as participants_page
+from peerdesk.ui.participants.model import CAPACITY, DEPARTMENT, ID_ROLE, NAME, ParticipantsFilter, ParticipantsModel
+from peerdesk.ui.participants.page import ParticipantsPage
 
 
 @pytest.fixture

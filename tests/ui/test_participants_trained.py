@@ -8,8 +8,8 @@ import pytest
 
 from peerdesk.store import participants as store
 from peerdesk.store.training import Module, add_module, record_completion, remove_completion, update_module
-from peerdesk.ui.participants_model import COLUMNS, ID_ROLE, TRAINED, TRAINED_MARK, ParticipantsModel
-from peerdesk.ui.participants_page import ParticipantsPage
+from peerdesk.ui.participants.model import COLUMNS, ID_ROLE, TRAINED, TRAINED_MARK, ParticipantsModel
+from peerdesk.ui.participants.page import ParticipantsPage
 
 
 @pytest.fixture

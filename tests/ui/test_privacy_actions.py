@@ -8,8 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from peerdesk.store.participants import list_participants
-from peerdesk.ui import widgets
-from peerdesk.ui.privacy_actions import EraseDialog, erase_participant_dialog, export_participant_data_dialog
+from peerdesk.ui.common import widgets
+from peerdesk.ui.participants.privacy_actions import (
+    EraseDialog,
+    erase_participant_dialog,
+    export_participant_data_dialog,
+)
 
 
 def test_erase_needs_the_email_typed(ctx, people, qtbot):
@@ -85,7 +89,7 @@ def test_erase_backs_up_first_says_where_and_lists_other_peoples_texts(tmp_path,
     from peerdesk.store.participants import add_participant
     from peerdesk.store.records import Participant
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
+    from peerdesk.ui.common.context import AppContext
 
     ws = Workspace.open(tmp_path / "p.peerdesk.db")
     ana = add_participant(ws.db, Participant(name="Ana Silva", email="ana@example.org"))
@@ -114,7 +118,7 @@ def test_erase_searches_and_vacuums_off_the_ui_thread(ctx, people, qtbot, prompt
     """At 5,000 people the search for the name and the VACUUM take seconds: never on the UI thread."""
     import threading
 
-    from peerdesk.ui import privacy_actions
+    from peerdesk.ui.participants import privacy_actions
 
     threads = {}
 

@@ -19,10 +19,10 @@ from peerdesk.store.programs import (
     member_ids,
 )
 from peerdesk.store.sessions import Session, create_session, mark_held
-from peerdesk.ui import widgets
-from peerdesk.ui.goal_dialog import GoalDialog
-from peerdesk.ui.program_dialog import ProgramDialog, to_qdate
-from peerdesk.ui.programs_page import ProgramsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.programs.dialog import ProgramDialog, to_qdate
+from peerdesk.ui.programs.goal_dialog import GoalDialog
+from peerdesk.ui.programs.page import ProgramsPage
 
 pytestmark = pytest.mark.usefixtures("jobs_awaited")
 
@@ -185,7 +185,7 @@ def test_program_file_figures_come_from_the_background(tmp_path, qtbot):
     from peerdesk.store.participants import add_participant
     from peerdesk.store.records import Participant
     from peerdesk.store.workspace import Workspace
-    from peerdesk.ui.context import AppContext
+    from peerdesk.ui.common.context import AppContext
 
     ws = Workspace.open(tmp_path / "program.db")
     try:
@@ -215,7 +215,7 @@ def test_program_file_figures_come_from_the_background(tmp_path, qtbot):
 
 
 def test_a_failing_computation_is_reported_not_raised(ctx, people, qtbot, prompts, monkeypatch):
-    import peerdesk.ui.programs_page as module
+    import peerdesk.ui.programs.page as module
 
     add_program(ctx.db, Program("P"))
 

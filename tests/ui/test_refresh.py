@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from peerdesk.store.workspace import Changes
-from peerdesk.ui.refresh import when_shown
+from peerdesk.ui.common.refresh import when_shown
 
 
 def test_a_page_off_screen_handles_the_changes_it_missed_when_shown(qtbot):

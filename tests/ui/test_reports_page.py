@@ -8,10 +8,10 @@ import pytest
 
 from peerdesk.printing import certificates
 from peerdesk.store.settings import load_settings
-from peerdesk.ui import widgets
-from peerdesk.ui.certificate_rules_dialog import CertificateRulesDialog
-from peerdesk.ui.report_preview import PdfPreviewDialog, render_pages
-from peerdesk.ui.reports_page import ReportsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.printing.certificate_rules_dialog import CertificateRulesDialog
+from peerdesk.ui.printing.page import ReportsPage
+from peerdesk.ui.printing.preview import PdfPreviewDialog, render_pages
 from tests.printing.conftest import NAMES, build
 from tests.printing.pdfcheck import contains_name, page_texts
 

@@ -12,8 +12,8 @@ from peerdesk.store import backups
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.store.workspace import Workspace
-from peerdesk.ui.context import AppContext
-from peerdesk.ui.restore_dialog import BackupsModel, RestoreDialog, back_up_now, human_size
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.window.restore_dialog import BackupsModel, RestoreDialog, back_up_now, human_size
 
 
 @pytest.fixture

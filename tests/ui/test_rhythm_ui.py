@@ -16,13 +16,13 @@ from peerdesk.store.plans import PlanStep, plan_of, save_plan
 from peerdesk.store.programs import Program, add_program, enrol, get_program, set_members
 from peerdesk.store.sessions import Session, create_session, get_session, mark_held
 from peerdesk.store.settings import Settings, save_settings
-from peerdesk.ui import widgets
-from peerdesk.ui.dashboard_page import DashboardPage
-from peerdesk.ui.drafts_dialog import DraftsDialog
-from peerdesk.ui.feedback_page import FeedbackPage
-from peerdesk.ui.programs_page import ProgramsPage
-from peerdesk.ui.session_dialog import SessionDialog
-from peerdesk.ui.sessions_page import SessionsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.dashboard.page import DashboardPage
+from peerdesk.ui.engagement.feedback import FeedbackPage
+from peerdesk.ui.programs.drafts_dialog import DraftsDialog
+from peerdesk.ui.programs.page import ProgramsPage
+from peerdesk.ui.sessions.dialog import SessionDialog
+from peerdesk.ui.sessions.page import SessionsPage
 
 D = dt.date
 

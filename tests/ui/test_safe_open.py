@@ -15,7 +15,7 @@ from peerdesk.store.lock import lock_path, read_lock
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.store.workspace import Workspace
-from peerdesk.ui.safe_open import LockedWorkspace, open_workspace
+from peerdesk.ui.window.safe_open import LockedWorkspace, open_workspace
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from peerdesk.store.lock import read_lock
 from peerdesk.store.participants import add_participant, list_participants
 from peerdesk.store.records import Participant
 from peerdesk.store.workspace import Workspace
-from peerdesk.ui import widgets
-from peerdesk.ui.main_window import MainWindow
-from peerdesk.ui.pages import PAGES
+from peerdesk.ui.common import widgets
+from peerdesk.ui.window.main_window import MainWindow
+from peerdesk.ui.window.pages import PAGES
 
 PARTICIPANTS = [title for title, _ in PAGES].index("Participants")
 

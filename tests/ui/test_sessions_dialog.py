@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialogButtonBox
 
-from peerdesk.recurrence import Recurrence, create_series, get_series, occurrences
+from peerdesk.sessions.recurrence import Recurrence, create_series, get_series, occurrences
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant, parse_availability
 from peerdesk.store.sessions import (
@@ -20,10 +20,10 @@ from peerdesk.store.sessions import (
     set_feedback,
 )
 from peerdesk.store.settings import Settings, save_settings
-from peerdesk.ui import widgets
-from peerdesk.ui.context import AppContext
-from peerdesk.ui.session_dialog import SessionDialog
-from peerdesk.ui.session_models import PeopleModel
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.sessions.dialog import SessionDialog
+from peerdesk.ui.sessions.models import PeopleModel
 
 UTC = dt.UTC
 
@@ -256,8 +256,32 @@ def test_find_a_slot_proposals_and_bottleneck(ctx, qtbot):
     assert "Chloé Martin is the bottleneck" in d.slot_message.text()
 
 
+def test_find_a_slot_for_a_pairing_that_starts_later_searches_from_its_start(ctx, qtbot):
+    db = ctx.db
+    pairing = db.execute(
+        "INSERT INTO pairings(kind, started_on, created_at) VALUES ('buddy', '2026-11-16', '2026-11-02')"
+    ).lastrowid
+    for first in ("ana", "ben"):
+        db.execute("INSERT INTO pairing_members VALUES (?, ?, 'peer')", (pairing, pid(ctx, first)))
+    d = SessionDialog(ctx, tab="slot")  # opened now, Mon 2 Nov: both are free today and every Monday
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    d.pairing_combo.setCurrentIndex(d.pairing_combo.findData(pairing))  # its members become attendees
+    assert d.people.rowCount() == 2
+    d.duration_spin.setValue(60)
+    d.weeks_spin.setValue(1)
+    qtbot.mouseClick(d.find_button, Qt.MouseButton.LeftButton)
+    starts = [d.slot_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(d.slot_list.count())]
+    assert starts, d.slot_message.text()
+    assert min(starts) == dt.datetime(2026, 11, 16, 8, tzinfo=UTC)  # Mon 16 Nov 09:00 Berlin
+    d.pairing_combo.setCurrentIndex(0)  # not a pairing's meeting: from now
+    qtbot.mouseClick(d.find_button, Qt.MouseButton.LeftButton)
+    assert d.slot_list.item(0).data(Qt.ItemDataRole.UserRole) == dt.datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
 def test_people_model_passes_the_model_tester(qtmodeltester):
-    from peerdesk.ui.session_models import PersonRow
+    from peerdesk.ui.sessions.models import PersonRow
 
     model = PeopleModel()
     model.set_rows(

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from peerdesk.recurrence import Recurrence, create_series
+from peerdesk.sessions.recurrence import Recurrence, create_series
 from peerdesk.store.participants import add_participant
 from peerdesk.store.records import Participant, parse_availability
 from peerdesk.store.sessions import (
@@ -17,12 +17,12 @@ from peerdesk.store.sessions import (
     get_session,
 )
 from peerdesk.store.settings import Settings, save_settings
-from peerdesk.ui import widgets
-from peerdesk.ui.context import AppContext
-from peerdesk.ui.session_models import PAGE_SIZE, AgendaModel
-from peerdesk.ui.session_week import HOUR_H
-from peerdesk.ui.session_widgets import ParticipantSessionsWidget
-from peerdesk.ui.sessions_page import SessionsPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.sessions.models import PAGE_SIZE, AgendaModel
+from peerdesk.ui.sessions.page import SessionsPage
+from peerdesk.ui.sessions.people import ParticipantSessionsWidget
+from peerdesk.ui.sessions.week import HOUR_H
 
 pytestmark = pytest.mark.usefixtures("jobs_awaited")
 
@@ -377,7 +377,7 @@ def test_duplicate_and_show_in_week(page, ctx, qtbot, monkeypatch):
 
 def test_participant_dialog_has_a_sessions_tab(ctx, qtbot):
     from peerdesk.store.participants import get_participant
-    from peerdesk.ui.participant_dialog import ParticipantDialog
+    from peerdesk.ui.participants.dialog import ParticipantDialog
 
     ana, ben, _cleo = ctx.ids
     dialog = ParticipantDialog(ctx, get_participant(ctx.db, ben))

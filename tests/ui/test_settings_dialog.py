@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from peerdesk.store.settings import Settings, load_settings, save_settings
-from peerdesk.ui.settings_dialog import SettingsDialog
+from peerdesk.ui.window.settings_dialog import SettingsDialog
 
 
 def make_image(path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QPushButton
 
-from peerdesk.ui.pairings_page import PairingsPage
-from peerdesk.ui.participants_page import ParticipantsPage
-from peerdesk.ui.programs_page import ProgramsPage
-from peerdesk.ui.sessions_page import SessionsPage
+from peerdesk.ui.pairings.page import PairingsPage
+from peerdesk.ui.participants.page import ParticipantsPage
+from peerdesk.ui.programs.page import ProgramsPage
+from peerdesk.ui.sessions.page import SessionsPage
 
 # Their text says all there is to say.
 OBVIOUS = {"OK", "Cancel", "Close", "Clear the filters", "Edit…", "Delete", "Delete…", "Remove", "Add a participant…",

@@ -10,11 +10,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from peerdesk.store.recognition import list_awards
 from peerdesk.store.sessions import Session, create_session, mark_held, set_feedback
 from peerdesk.store.training import Module, add_module, is_trained, list_modules
-from peerdesk.ui import widgets
-from peerdesk.ui.feedback_page import FeedbackPage
-from peerdesk.ui.program_dialog import to_qdate
-from peerdesk.ui.recognition_page import AwardDialog, RecognitionPage
-from peerdesk.ui.training_page import ModuleDialog, TrainingPage
+from peerdesk.ui.common import widgets
+from peerdesk.ui.engagement.feedback import FeedbackPage
+from peerdesk.ui.engagement.recognition import AwardDialog, RecognitionPage
+from peerdesk.ui.engagement.training import ModuleDialog, TrainingPage
+from peerdesk.ui.programs.dialog import to_qdate
 
 pytestmark = pytest.mark.usefixtures("jobs_awaited")
 

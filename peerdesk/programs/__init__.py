@@ -1,0 +1,1 @@
+"""Programs beyond the store: closing cohorts, the meeting plans PeerDesk ships."""

@@ -1,0 +1,1 @@
+"""Sessions beyond the store: scheduling first meetings, recurrence, importing feedback."""

@@ -1,0 +1,1 @@
+"""Training, Recognition and Feedback: the pages that follow how people take part."""

@@ -1,0 +1,1 @@
+"""Pairings: proposing, adjusting and accepting a round; active pairings and exclusions."""

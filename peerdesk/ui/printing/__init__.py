@@ -1,0 +1,1 @@
+"""Reports and certificates: the Reports page, report periods, previews, certificate rules."""
