@@ -216,7 +216,7 @@ class ReportsPage(QWidget):
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.report_preview_action = page_parts.action(self, "Preview", self.preview_report, icon="eye")
-        self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report, icon="file-text")
+        self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report, icon="file-down")
         bar = page_parts.toolbar(self, (self.report_save_action, self.report_preview_action))
         row = QHBoxLayout()
         row.addWidget(self.participant_kind)
