@@ -612,8 +612,8 @@ def plan_import(
             plan.unchanged += 1
         else:
             plan.updated.append((old, candidate))
-    names = [p.name for p in plan.added] + [new.name for old, new in plan.updated if new.name != old.name]
-    plan.name_warnings = [warning for name in names for warning in name_warnings(name, settings)]
+    named = [p.name for p in plan.added] + [new.name for old, new in plan.updated if new.name != old.name]
+    plan.name_warnings = [warning for name in named for warning in name_warnings(name, settings)]
     return plan
 
 
