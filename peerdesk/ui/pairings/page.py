@@ -183,6 +183,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.overlap_spin.setSuffix(" h/week")
         self.overlap_spin.setPrefix("min. common ")
         self.overlap_spin.setAccessibleName("Minimum common hours a week")
+        self.overlap_spin.setMinimumWidth(self.overlap_spin.sizeHint().width())  # never "min. common 1.00 h/wee"
         self.propose_button = QPushButton(icons.icon("sparkles"), "Propose round")
         self.propose_button.setToolTip("Work out the best round under the rules above")
         self.propose_button.setDefault(True)
@@ -332,6 +333,8 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.lock_button.clicked.connect(self.toggle_lock)
         self.reject_button.clicked.connect(self.reject_selected)
         self.swap_button.clicked.connect(self.swap)
+        for combo in (self.swap_a, self.swap_b):
+            combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         self.accept_button.clicked.connect(self.accept)
         self.start_edit.dateChanged.connect(self._start_changed)
         area.addWidget(middle)
@@ -482,7 +485,13 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.progress.setVisible(busy)
         self.lock_button.setEnabled(has and selected and not busy)
         self.reject_button.setEnabled(has and selected and not busy)
-        self.swap_button.setEnabled(has and not busy and self.swap_a.count() > 1)
+        apart = self._swap_apart()
+        self.swap_button.setEnabled(has and not busy and apart)
+        self.swap_button.setToolTip(
+            "Exchange the two people between their groups"
+            if apart or not has
+            else "Choose two people in different groups to swap them"
+        )
         self.accept_button.setEnabled(has and not busy and not self.ctx.readonly)
         rows = self._selected_rows()
         if rows and self.proposal is not None:
@@ -731,6 +740,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         p = self.proposal
         if p is not None and p.mode == "circles" and len(p.groups) <= 400:
             self.proposal_view.resizeRowsToContents()
+
+    def _swap_apart(self) -> bool:
+        """Whether the two people chosen to swap are in different proposed groups."""
+        if self.proposal is None:
+            return False
+        group = {m.id: k for k, g in enumerate(self.proposal.groups) for m in g.members}
+        a, b = self.swap_a.currentData(), self.swap_b.currentData()
+        return a in group and b in group and group[a] != group[b]
 
     def _fill_swap(self) -> None:
         for combo in (self.swap_a, self.swap_b):

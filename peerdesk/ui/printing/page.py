@@ -215,6 +215,11 @@ class ReportsPage(QWidget):
         self.person.setObjectName("person")
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person.setToolTip("Choosing a person here selects their participant report")
+        self.person.activated.connect(lambda _i: self.participant_kind.setChecked(True))
+        line = self.person.lineEdit()
+        if line is not None:
+            line.textEdited.connect(lambda _text: self.participant_kind.setChecked(True))
         self.report_preview_action = page_parts.action(self, "Preview", self.preview_report, icon="eye")
         self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report, icon="file-down")
         bar = page_parts.toolbar(self, (self.report_save_action, self.report_preview_action))

@@ -55,6 +55,7 @@ from peerdesk.ui.programs.plan_editor import PlanEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
+PROGRAM_ROWS_SHOWN = 4  # the list of programs shows at least this many whole rows
 WATCHED = (
     "programs",
     "program_members",
@@ -286,6 +287,8 @@ class ProgramsPage(QWidget):
         rl.addWidget(self.summary)
         rl.addWidget(self.tabs, 1)
 
+        rows = self.view.verticalHeader().defaultSectionSize() * PROGRAM_ROWS_SHOWN
+        self.view.setMinimumHeight(rows + self.view.horizontalHeader().sizeHint().height() + 2 * self.view.frameWidth())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
