@@ -26,7 +26,7 @@ from peerdesk.ui.common import charts, page_parts, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
-from peerdesk.ui.common.table_models import RecordsModel
+from peerdesk.ui.common.table_models import RecordsModel, SelfSortingModel
 from peerdesk.ui.common.widgets import SORT_ROLE
 from peerdesk.wording import plural
 
@@ -66,7 +66,7 @@ class GroupsModel(RecordsModel):
         return None
 
 
-class CommentsModel(RecordsModel):
+class CommentsModel(SelfSortingModel):  # can be thousands long
     HEADERS = ("Date", "Session", "Kind", "Rating", "Comment", "From")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
