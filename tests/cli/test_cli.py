@@ -116,16 +116,9 @@ def test_reading_an_older_format_upgrades_it_once(tmp_path):
     path = tmp_path / "old.db"
     peerdesk("demo", str(path), check=True)
     conn = sqlite3.connect(path)
-    for statement in (  # what the latest migration adds
-        "DROP TABLE draft_log",
-        "DROP TABLE message_templates",
-        "DROP TABLE cohort_members",
-        "DROP TABLE cohorts",
-        "DROP INDEX sessions_plan_step",
-        "ALTER TABLE sessions DROP COLUMN plan_step_id",
-        "DROP TABLE plan_steps",
-    ):
-        conn.execute(statement)
+    for table in ("preferred_partners", "avoided_partners", "column_mappings"):  # what the latest migration adds
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE participants DROP COLUMN keep_mentor")
     conn.execute(f"PRAGMA user_version = {LATEST - 1}")
     conn.commit()
     conn.close()

@@ -111,6 +111,7 @@ class RoundAccepting:
                 self.locks[key] = LockedGroup(tuple((m.id, m.role) for m in groups[r].members))
             groups[r] = replace(groups[r], locked=not unlock)
         self.proposal = replace(self.proposal, groups=tuple(groups))
+        self._clear_comparison()  # the other objectives' rounds do not hold these locks
         self._show_proposal()
 
     def reject_selected(self) -> None:
@@ -139,6 +140,7 @@ class RoundAccepting:
             if g.locked:
                 self.locks[frozenset(g.ids)] = LockedGroup(tuple((m.id, m.role) for m in g.members))
         self.previous, self.proposal = self.proposal, swapped
+        self._clear_comparison()
         self._show_proposal()
 
     def start_date(self) -> dt.date:
@@ -188,6 +190,7 @@ class RoundAccepting:
         )
         self.proposal = None
         self.previous = None
+        self._clear_comparison()
         self.locks.clear()
         self.rejected.clear()
         self.proposal_model.set_groups([])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,10 +44,13 @@ from peerdesk.matching.load import (
 )
 from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
+    OBJECTIVE_MODES,
+    OBJECTIVES,
     PART_LABELS,
     PARTS,
     LockedGroup,
     Mode,
+    Objective,
     Options,
     Pair,
     Problem,
@@ -62,6 +67,14 @@ from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.pairings.accepting import AcceptedRound, RoundAccepting
+from peerdesk.ui.pairings.compare import (
+    OBJECTIVE_HINTS,
+    OBJECTIVE_NAMES,
+    Comparison,
+    ComparisonModel,
+    load_and_compare,
+    placed,
+)
 from peerdesk.ui.pairings.history import RoundHistory, _read_history
 from peerdesk.ui.pairings.models import (
     CANNOT_MEET_TEXT,
@@ -95,6 +108,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.problem: Problem | None = None
         self.proposal: Proposal | None = None
         self.previous: Proposal | None = None
+        self.comparison: Comparison = {}  # each objective's round of the same pool, while it stands
         self.rejected: set[Pair] = set()
         self.locks: dict[frozenset[int], LockedGroup] = {}
         self.job: JobRunner | None = None  # while a round is being loaded, solved and checked
@@ -152,6 +166,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.odd_combo.setToolTip("What to do with the person left over when the number is odd")
         self.odd_combo.addItem("Odd one out joins a trio", "trio")
         self.odd_combo.addItem("Odd one out sits out in turn", "sitout")
+        self.objective_combo = QComboBox()
+        self.objective_combo.setAccessibleName("Objective")
+        for objective in OBJECTIVES:
+            self.objective_combo.addItem(OBJECTIVE_NAMES[objective], objective)
+            self.objective_combo.setItemData(
+                self.objective_combo.count() - 1, OBJECTIVE_HINTS[objective], Qt.ItemDataRole.ToolTipRole
+            )
+        self.objective_combo.setToolTip("What the round is best at: the total, the worst-off pair, or stability")
         self.trained_check = QCheckBox("Only trained mentors")
         self.trained_check.setToolTip("Propose only mentors who completed the required training")
         self.overlap_spin = QDoubleSpinBox()
@@ -164,6 +186,10 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.propose_button = QPushButton("Propose round")
         self.propose_button.setToolTip("Work out the best round under the rules above")
         self.propose_button.setDefault(True)
+        self.compare_button = QPushButton("Compare objectives")
+        self.compare_button.setToolTip(
+            "Solve the same pool for best total, fairest and stable, and show their figures side by side"
+        )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop working out the round")
         self.progress = QProgressBar()
@@ -172,14 +198,16 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.progress.setTextVisible(False)
         for w in (QLabel("Program:"), self.program_combo, QLabel("Format:"), self.mode_combo, self.size_spin):
             row.addWidget(w)
-        for w in (self.odd_combo, self.trained_check, self.overlap_spin):
+        for w in (self.odd_combo, self.trained_check, self.overlap_spin, self.objective_combo):
             row.addWidget(w)
         row.addStretch(1)
-        for w in (self.progress, self.cancel_button, self.propose_button):
+        for w in (self.progress, self.cancel_button, self.compare_button, self.propose_button):
             row.addWidget(w)
         self.program_combo.currentIndexChanged.connect(self._scope_changed)
         self.mode_combo.currentIndexChanged.connect(self._scope_changed)
         self.propose_button.clicked.connect(self.propose)
+        self.compare_button.clicked.connect(self.compare_objectives)
+        self.objective_combo.currentIndexChanged.connect(self._objective_changed)
         self.cancel_button.clicked.connect(self.cancel)
         return box
 
@@ -229,6 +257,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.summary_label = QLabel("Choose a program and a format, then propose a round.")
         self.summary_label.setWordWrap(True)
         col.addWidget(self.summary_label)
+        col.addWidget(self._comparison_area())
         self.proposal_model = ProposalModel(self)
         self.proposal_view, self.proposal_proxy = _table(self, self.proposal_model, "Proposed groups")
         self.proposal_view.setItemDelegateForColumn(2, BreakdownDelegate(self.proposal_view))
@@ -324,6 +353,43 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         area.setSizes([250, 780, 470])
         return area
 
+    def _comparison_area(self) -> QWidget:
+        """Each objective's round of the same pool, side by side; a click shows that round's groups."""
+        self.comparison_box = QWidget()
+        layout = QVBoxLayout(self.comparison_box)
+        layout.setContentsMargins(0, 0, 0, 4)
+        note = QLabel(
+            "The same pool for each objective. Click a column to see its groups; Accept records the one shown."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.comparison_model = ComparisonModel(self)
+        self.comparison_view = QTableView()
+        self.comparison_view.setModel(self.comparison_model)
+        self.comparison_view.setAccessibleName("Objectives compared")
+        self.comparison_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.comparison_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.comparison_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.comparison_view.horizontalHeader().setSectionsClickable(True)
+        self.comparison_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.comparison_view.clicked.connect(
+            lambda index: self.show_objective(self.comparison_model.objective_at(index.column()))
+        )
+        self.comparison_view.horizontalHeader().sectionClicked.connect(
+            lambda column: self.show_objective(self.comparison_model.objective_at(column))
+        )
+        layout.addWidget(self.comparison_view)
+        self.comparison_box.setVisible(False)
+        return self.comparison_box
+
+    def _fit_comparison(self) -> None:
+        view = self.comparison_view
+        view.resizeRowsToContents()
+        height = view.horizontalHeader().height() + 2 * view.frameWidth()
+        height += sum(view.rowHeight(r) for r in range(self.comparison_model.rowCount()))
+        view.setFixedHeight(height)
+
     # -- state ------------------------------------------------------------------------
 
     @property
@@ -354,6 +420,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         for part in PARTS:
             self.sliders[part].setValue(round(100 * getattr(weights, part) / max(weights.total, 1e-9)))
         self.odd_combo.setCurrentIndex(max(0, self.odd_combo.findData(options.odd_person)))
+        self.objective_combo.setCurrentIndex(max(0, self.objective_combo.findData(options.objective)))
         self.trained_check.setChecked(options.only_trained_mentors)
         self.meeting_minutes = program_meeting_minutes(self.ctx.db, self.program_id)
         meeting_hours = self.meeting_minutes / 60
@@ -385,14 +452,21 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
             only_trained_mentors=self.trained_check.isChecked(),
             min_overlap_hours=hours,
             odd_person=self.odd_combo.currentData(),
+            objective=self.objective if self.mode in OBJECTIVE_MODES else "best",
             group_size=self.size_spin.value(),
         )
+
+    @property
+    def objective(self) -> Objective:
+        return self.objective_combo.currentData()
 
     def _update_visibility(self) -> None:
         mode = self.mode
         self.size_spin.setVisible(mode == "circles")
         self.odd_combo.setVisible(mode in ("buddies", "cross_functional"))
         self.trained_check.setVisible(mode == "mentoring")
+        self.objective_combo.setVisible(mode in OBJECTIVE_MODES)
+        self.compare_button.setVisible(mode in OBJECTIVE_MODES)
 
     def _update_slider_labels(self) -> None:
         for part in PARTS:
@@ -403,6 +477,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         has = self.proposal is not None and bool(self.proposal.groups)
         selected = bool(self._selected_rows())
         self.propose_button.setEnabled(not busy and not self.ctx.readonly)
+        self.compare_button.setEnabled(not busy and not self.ctx.readonly)
         self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
         self.lock_button.setEnabled(has and selected and not busy)
@@ -426,6 +501,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.locks.clear()
         self.proposal = None
         self.previous = None
+        self._clear_comparison()
         self._load_settings()
         self._show_proposal()
         self.summary_label.setText("Propose a round to see the best pairs for these settings.")
@@ -465,8 +541,18 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
 
     def propose(self) -> None:
         """Load the problem from the store and solve it on a worker thread."""
+        if self._start(_load_and_solve, self._matched):
+            self._clear_comparison()
+
+    def compare_objectives(self) -> None:
+        """Solve the same pool for every objective on a worker thread, and show them side by side."""
+        if self.mode in OBJECTIVE_MODES:
+            self._start(load_and_compare, self._compared)
+
+    def _start(self, solve: Callable[..., Any], done: Callable[[Any], None]) -> bool:
+        """Run solve(load, check, work) on a worker; done(result) follows (False when a job runs already)."""
         if self.job is not None:
-            return
+            return False
         if self.program_id is not None and not self.ctx.readonly:
             options = options_to_dict(self.options())
             if options != options_to_dict(stored_options(self.ctx.db, self.program_id)):
@@ -493,13 +579,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         check = partial(flag_unschedulable, starts_on=self.checked_from, duration_min=self.meeting_minutes)
         job = JobRunner(self.ctx.path, self)
         job.progressed.connect(self._progressed)
-        job.finished.connect(self._matched)
+        job.finished.connect(done)
         job.failed.connect(self._match_failed)
         self.job = job
         self.summary_label.setText("Loading people, availability and history…")
         self.progress.setValue(0)
-        job.run(partial(_load_and_solve, load, check))
+        job.run(partial(solve, load, check))
         self._update_buttons()
+        return True
 
     def _loaded(self, problem: Problem) -> None:
         self.problem = problem
@@ -529,6 +616,39 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         if proposal is not None:
             self._solved(proposal)
         self._job_finished()
+
+    def _compared(self, result: tuple[Problem, Comparison]) -> None:
+        problem, comparison = result
+        self._loaded(problem)
+        if comparison:
+            self.comparison = comparison
+            shown = self.objective if self.objective in comparison else next(iter(comparison))
+            self.comparison_model.set_comparison(comparison, shown)
+            self.comparison_box.setVisible(True)
+            self._fit_comparison()
+            self._solved(comparison[shown])
+        self._job_finished()
+
+    def show_objective(self, objective: Objective | None) -> None:
+        """Show the compared round of this objective (and choose the objective for the next runs)."""
+        if objective is None or objective not in self.comparison or self.job is not None:
+            return
+        self.objective_combo.blockSignals(True)
+        self.objective_combo.setCurrentIndex(self.objective_combo.findData(objective))
+        self.objective_combo.blockSignals(False)
+        self.comparison_model.set_shown(objective)
+        if self.proposal is not self.comparison[objective]:
+            self._solved(self.comparison[objective])
+
+    def _objective_changed(self) -> None:
+        if self.comparison:
+            self.show_objective(self.objective)
+
+    def _clear_comparison(self) -> None:
+        """The comparison no longer describes what is shown (new settings, an edit, a new run)."""
+        self.comparison = {}
+        self.comparison_model.set_comparison({}, None)
+        self.comparison_box.setVisible(False)
 
     def _match_failed(self, error: BaseException) -> None:
         if isinstance(error, Cancelled):
@@ -581,13 +701,6 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
             quality = " — optimal"
         elif p.upper_bound:
             quality = f" — at least {100 * p.total_score / p.upper_bound:.1f}% of the best possible"
-        if p.mode == "mentoring":
-            mentees = sum(1 for g in p.groups for m in g.members if m.role == "mentee" and not g.locked)
-            placed = f"{mentees} of {p.eligible} mentees matched"
-        else:
-            placed = (
-                f"{len(p.matched_ids)} of {p.eligible + sum(len(g.ids) for g in p.groups if g.locked)} people placed"
-            )
         stuck = sum(1 for g in p.groups if g.cannot_meet)
         warning = ""
         if stuck and self.checked_from is not None:
@@ -596,9 +709,17 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
                 f"{self.meeting_minutes} minutes within 4 weeks from {self.checked_from.isoformat()} "
                 "(marked in red; select one to see why).</span>"
             )
+        figures = ""
+        if p.lowest_score is not None:
+            figures += f" Lowest pair score {p.lowest_score:.2f}"
+            if p.blocking_pairs is not None:
+                figures += f", {_count(p.blocking_pairs, 'blocking pair')}"
+            figures += "."
+        if p.choices.stated:
+            figures += f" {html.escape(p.choices.summary())}"
         self.summary_label.setText(
-            f"{_count(len(p.groups), 'group')}, {placed}, {len(p.unmatched)} unmatched; "
-            f"total score {p.total_score:.2f}{quality}.{warning}"
+            f"{OBJECTIVE_NAMES[p.objective]}: {_count(len(p.groups), 'group')}, {placed(p)} placed, "
+            f"{len(p.unmatched)} unmatched; total score {p.total_score:.2f}{quality}.{figures}{warning}"
         )
         self._fill_swap()
         self._show_detail()
