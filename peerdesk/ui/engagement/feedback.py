@@ -190,7 +190,11 @@ class FeedbackPage(QWidget):
         self.tabs.addTab(responses, "Response to requests")
 
         self.import_action = page_parts.action(
-            self, "Import feedback…", self.import_feedback, "Import ratings and comments from a form's CSV export"
+            self,
+            "Import feedback…",
+            self.import_feedback,
+            "Import ratings and comments from a form's CSV export",
+            icon="file-input",
         )
         self.toolbar = page_parts.toolbar(self, (self.import_action,))
         filters = QHBoxLayout()

@@ -299,13 +299,19 @@ class TrainingPage(QWidget):
         self.modules_view.setAccessibleName("Training modules")
 
         act = page_parts.action
-        self.add_action = act(self, "Add module…", self.add_module)
-        self.edit_action = act(self, "Edit module…", self.edit_module)
-        self.delete_action = act(self, "Delete module", self.delete_module)
-        self.defaults_action = act(self, "Add the standard modules", self.add_defaults)
-        self.record_action = act(self, "Record completion…", self.record, "Record a module for the selected people")
+        self.add_action = act(self, "Add module…", self.add_module, icon="plus")
+        self.edit_action = act(self, "Edit module…", self.edit_module, icon="pencil")
+        self.delete_action = act(self, "Delete module", self.delete_module, icon="trash-2")
+        self.defaults_action = act(self, "Add the standard modules", self.add_defaults, icon="list-checks")
+        self.record_action = act(
+            self, "Record completion…", self.record, "Record a module for the selected people", icon="check"
+        )
         self.clear_action = act(
-            self, "Remove completion", self.remove_completion, "Remove the completion in the selected module column"
+            self,
+            "Remove completion",
+            self.remove_completion,
+            "Remove the completion in the selected module column",
+            icon="x",
         )
         self.toolbar = page_parts.toolbar(
             self,

@@ -369,6 +369,7 @@ class ParticipantsPage(QWidget):
         self.archive_action.setEnabled(writable and bool(people))
         unarchive = bool(people) and all(p.archived for p in people)
         self.archive_action.setText("Unarchive" if unarchive else "Archive")
+        self.archive_action.setIcon(icons.icon("archive-restore" if unarchive else "archive"))
         self.archive_action.setToolTip(
             "Bring back the selected participants"
             if unarchive
