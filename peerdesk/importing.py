@@ -16,6 +16,7 @@ from pathlib import Path
 
 from peerdesk import intake
 from peerdesk.intake import ColumnMapping
+from peerdesk.printing.certificates import name_warnings
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.mappings import remember_mapping, remembered_mapping
@@ -108,6 +109,7 @@ class ImportPlan:
     notes: list[RowError] = field(default_factory=list)  # what was left out of good rows, and why
     ignored: list[str] = field(default_factory=list)  # headers of the columns not read
     header: list[str] = field(default_factory=list)
+    name_warnings: list[str] = field(default_factory=list)  # names a certificate would print badly
     mapping: ColumnMapping | None = None  # the column mapping the file was read with (None: its own headers)
     mapping_source: str = ""  # "given" or "remembered" (for files with the same headers)
 
@@ -570,7 +572,8 @@ def plan_import(
     )
     existing = list_participants(db)
     by_email = {p.email: p for p in existing}
-    default_tz = load_settings(db).timezone
+    settings = load_settings(db)
+    default_tz = settings.timezone
     read: list[tuple[int, dict[str, str]]] = []
     for line, raw in rows:
         try:
@@ -609,6 +612,8 @@ def plan_import(
             plan.unchanged += 1
         else:
             plan.updated.append((old, candidate))
+    named = [p.name for p in plan.added] + [new.name for old, new in plan.updated if new.name != old.name]
+    plan.name_warnings = [warning for name in named for warning in name_warnings(name, settings)]
     return plan
 
 

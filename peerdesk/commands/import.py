@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         if plan.ignored and plan.mapping is None:
             shown = ", ".join(f"'{h[:40]}'" for h in plan.ignored[:6]) + (" ..." if len(plan.ignored) > 6 else "")
             print(f"columns not read: {shown} (to read them, --suggest-mapping MAP.json, edit it, then --mapping)")
+        for warning in plan.name_warnings:
+            print(f"peerdesk: warning: {warning}", file=sys.stderr)
         print(_summary(plan))
         if args.dry_run:
             return 0

@@ -60,7 +60,7 @@ from peerdesk.store import pairings as store
 from peerdesk.store.db import Database
 from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, list_programs, program_meeting_minutes
 from peerdesk.store.workspace import Changes
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.common.jobs import JobRunner
@@ -181,14 +181,14 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
         self.overlap_spin.setSuffix(" h/week")
         self.overlap_spin.setPrefix("min. common ")
         self.overlap_spin.setAccessibleName("Minimum common hours a week")
-        self.propose_button = QPushButton("Propose round")
+        self.propose_button = QPushButton(icons.icon("sparkles"), "Propose round")
         self.propose_button.setToolTip("Work out the best round under the rules above")
         self.propose_button.setDefault(True)
-        self.compare_button = QPushButton("Compare objectives")
+        self.compare_button = QPushButton(icons.icon("scale"), "Compare objectives")
         self.compare_button.setToolTip(
             "Solve the same pool for best total, fairest and stable, and show their figures side by side"
         )
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(icons.icon("x"), "Cancel")
         self.cancel_button.setToolTip("Stop working out the round")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -232,7 +232,7 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
             grid.addWidget(value, r, 3)
             self.sliders[part] = slider
             self.slider_values[part] = value
-        self.defaults_button = QPushButton("Default weights")
+        self.defaults_button = QPushButton(icons.icon("rotate-ccw"), "Default weights")
         self.defaults_button.setToolTip("Put every weight back to PeerDesk's default")
         self.defaults_button.clicked.connect(self._reset_weights)
         grid.addWidget(self.defaults_button, len(PARTS), 1, 1, 3)
@@ -296,9 +296,9 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
         self.proposal_stack.addWidget(self._next_steps())
         col.addWidget(self.proposal_stack, 1)
         actions = QHBoxLayout()
-        self.lock_button = QPushButton("Lock")
+        self.lock_button = QPushButton(icons.icon("lock"), "Lock")
         self.lock_button.setToolTip("Keep the selected group as it is when re-running")
-        self.reject_button = QPushButton("Reject && re-run")
+        self.reject_button = QPushButton(icons.icon("refresh-cw"), "Reject && re-run")
         self.reject_button.setToolTip("Never propose the selected pairs again in this session; re-run for the rest")
         self.swap_a = QComboBox()
         self.swap_a.setToolTip("First person to swap")
@@ -309,12 +309,12 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
         for combo in (self.swap_a, self.swap_b):
             combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.swap_button = QPushButton("Swap")
+        self.swap_button = QPushButton(icons.icon("arrow-left-right"), "Swap")
         self.swap_button.setToolTip("Exchange the two people between their pairs")
         self.start_edit = date_edit(
             tip="The day the accepted pairings start (no meeting is booked before it)", name="Start date"
         )
-        self.accept_button = QPushButton("Accept round")
+        self.accept_button = QPushButton(icons.icon("check"), "Accept round")
         self.accept_button.setToolTip("Record this round as the new pairings (can be undone)")
         for w in (self.lock_button, self.reject_button, QLabel("Swap"), self.swap_a, QLabel("⇄"), self.swap_b):
             actions.addWidget(w)
@@ -449,6 +449,7 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
         if rows and self.proposal is not None:
             all_locked = all(self.proposal.groups[r].locked for r in rows)
             self.lock_button.setText("Unlock" if all_locked else "Lock")
+            self.lock_button.setIcon(icons.icon("lock-open" if all_locked else "lock"))
 
     def _selected_rows(self) -> list[int]:
         rows = {self.proposal_proxy.mapToSource(i).row() for i in self.proposal_view.selectionModel().selectedRows()}

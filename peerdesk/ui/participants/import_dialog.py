@@ -31,6 +31,7 @@ from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import run_modal
 from peerdesk.ui.participants.mapping_dialog import ask_mapping
+from peerdesk.wording import bullets
 from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -108,6 +109,10 @@ class ImportDialog(QDialog):
         self.summary = QLabel(self._summary_text(), self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.names_note = QLabel(self)  # names a certificate would print badly (as the command line warns)
+        self.names_note.setObjectName("namesNote")
+        self.names_note.setWordWrap(True)
+        self.names_note.setTextFormat(Qt.TextFormat.PlainText)
 
         self.encoding_combo = QComboBox(self)
         self.encoding_combo.setAccessibleName("Text encoding")
@@ -159,6 +164,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.names_note)
         layout.addLayout(reading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.good_rows_check)
@@ -216,6 +222,8 @@ class ImportDialog(QDialog):
         self.good_rows_check.setText(f"Import the {_plural(plan.changes, 'good row')} anyway")
         self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
         self.summary.setText(self._summary_text())
+        self.names_note.setText(names_text(plan.name_warnings))
+        self.names_note.setVisible(bool(plan.name_warnings))
         self._update_button()
 
     def _reread(self) -> None:
@@ -285,6 +293,16 @@ class ImportDialog(QDialog):
             self.message.show_error(str(exc))
             return
         super().accept()
+
+
+NAMES_SHOWN = 5
+
+
+def names_text(warnings: list[str]) -> str:
+    """The warnings about names a certificate would print badly, as the window shows them."""
+    if not warnings:
+        return ""
+    return "Check these names before printing certificates:\n" + bullets(warnings, NAMES_SHOWN)
 
 
 def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
@@ -371,7 +389,10 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
         remap=_remap(ctx, path, parent),
     )
     if widgets.exec_dialog(dialog) and dialog.imported is not None:
-        _say(parent, f"Imported {path.name}: {len(dialog.plan.added)} added, {len(dialog.plan.updated)} updated")
+        done = f"Imported {path.name}: {len(dialog.plan.added)} added, {len(dialog.plan.updated)} updated"
+        if dialog.plan.name_warnings:
+            widgets.warn(parent, "Import participants", f"{done}.\n\n{names_text(dialog.plan.name_warnings)}")
+        _say(parent, done)
         return dialog.imported
     return None
 
