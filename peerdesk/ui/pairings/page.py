@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -71,8 +70,7 @@ from peerdesk.ui.pairings.compare import (
     OBJECTIVE_HINTS,
     OBJECTIVE_NAMES,
     Comparison,
-    ComparisonModel,
-    load_and_compare,
+    ObjectiveComparing,
     placed,
 )
 from peerdesk.ui.pairings.history import RoundHistory, _read_history
@@ -97,7 +95,7 @@ MODES: tuple[tuple[Mode, str], ...] = (
 WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
 
 
-class PairingsPage(RoundAccepting, RoundHistory, QWidget):
+class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
     """Propose, explain, adjust and accept matching rounds; review who met whom."""
 
     proposal_ready = Signal()
@@ -356,43 +354,6 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         area.setSizes([250, 780, 470])
         return area
 
-    def _comparison_area(self) -> QWidget:
-        """Each objective's round of the same pool, side by side; a click shows that round's groups."""
-        self.comparison_box = QWidget()
-        layout = QVBoxLayout(self.comparison_box)
-        layout.setContentsMargins(0, 0, 0, 4)
-        note = QLabel(
-            "The same pool for each objective. Click a column to see its groups; Accept records the one shown."
-        )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.comparison_model = ComparisonModel(self)
-        self.comparison_view = QTableView()
-        self.comparison_view.setModel(self.comparison_model)
-        self.comparison_view.setAccessibleName("Objectives compared")
-        self.comparison_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
-        self.comparison_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.comparison_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.comparison_view.horizontalHeader().setSectionsClickable(True)
-        self.comparison_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.comparison_view.clicked.connect(
-            lambda index: self.show_objective(self.comparison_model.objective_at(index.column()))
-        )
-        self.comparison_view.horizontalHeader().sectionClicked.connect(
-            lambda column: self.show_objective(self.comparison_model.objective_at(column))
-        )
-        layout.addWidget(self.comparison_view)
-        self.comparison_box.setVisible(False)
-        return self.comparison_box
-
-    def _fit_comparison(self) -> None:
-        view = self.comparison_view
-        view.resizeRowsToContents()
-        height = view.horizontalHeader().height() + 2 * view.frameWidth()
-        height += sum(view.rowHeight(r) for r in range(self.comparison_model.rowCount()))
-        view.setFixedHeight(height)
-
     # -- state ------------------------------------------------------------------------
 
     @property
@@ -554,11 +515,6 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         if self._start(_load_and_solve, self._matched):
             self._clear_comparison()
 
-    def compare_objectives(self) -> None:
-        """Solve the same pool for every objective on a worker thread, and show them side by side."""
-        if self.mode in OBJECTIVE_MODES:
-            self._start(load_and_compare, self._compared)
-
     def _start(self, solve: Callable[..., Any], done: Callable[[Any], None]) -> bool:
         """Run solve(load, check, work) on a worker; done(result) follows (False when a job runs already)."""
         if self.job is not None:
@@ -626,39 +582,6 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         if proposal is not None:
             self._solved(proposal)
         self._job_finished()
-
-    def _compared(self, result: tuple[Problem, Comparison]) -> None:
-        problem, comparison = result
-        self._loaded(problem)
-        if comparison:
-            self.comparison = comparison
-            shown = self.objective if self.objective in comparison else next(iter(comparison))
-            self.comparison_model.set_comparison(comparison, shown)
-            self.comparison_box.setVisible(True)
-            self._fit_comparison()
-            self._solved(comparison[shown])
-        self._job_finished()
-
-    def show_objective(self, objective: Objective | None) -> None:
-        """Show the compared round of this objective (and choose the objective for the next runs)."""
-        if objective is None or objective not in self.comparison or self.job is not None:
-            return
-        self.objective_combo.blockSignals(True)
-        self.objective_combo.setCurrentIndex(self.objective_combo.findData(objective))
-        self.objective_combo.blockSignals(False)
-        self.comparison_model.set_shown(objective)
-        if self.proposal is not self.comparison[objective]:
-            self._solved(self.comparison[objective])
-
-    def _objective_changed(self) -> None:
-        if self.comparison:
-            self.show_objective(self.objective)
-
-    def _clear_comparison(self) -> None:
-        """The comparison no longer describes what is shown (new settings, an edit, a new run)."""
-        self.comparison = {}
-        self.comparison_model.set_comparison({}, None)
-        self.comparison_box.setVisible(False)
 
     def _match_failed(self, error: BaseException) -> None:
         if isinstance(error, Cancelled):
