@@ -217,3 +217,17 @@ def test_the_minimum_common_hours_show_whole(qtbot, ctx):
     page = _page(qtbot, ctx)
     spin = page.overlap_spin
     assert spin.minimumWidth() >= spin.fontMetrics().horizontalAdvance(spin.text()) + 20
+
+
+def test_the_disabled_round_buttons_say_what_they_wait_for(qtbot, ctx, org, prompts):
+    people, program = org
+    page = _page(qtbot, ctx)
+    for button in (page.lock_button, page.reject_button, page.swap_button, page.accept_button):
+        assert not button.isEnabled() and button.toolTip().startswith("Propose a round first.")
+    page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
+    run(qtbot, page)
+    page.proposal_view.clearSelection()
+    assert page.accept_button.isEnabled() and not page.accept_button.toolTip().startswith("Propose")
+    assert not page.lock_button.isEnabled() and page.lock_button.toolTip().startswith("Select a group")
+    select(page, 0)
+    assert page.lock_button.isEnabled() and page.lock_button.toolTip().startswith("Keep the selected group")

@@ -446,10 +446,17 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
         self.progress.setVisible(busy)
         self.lock_button.setEnabled(has and selected and not busy)
         self.reject_button.setEnabled(has and selected and not busy)
+        first = "" if has else "Propose a round first. "  # a disabled button says what it waits for
+        pick = "" if not has or selected else "Select a group of the proposal first. "
+        self.lock_button.setToolTip(first + pick + "Keep the selected group as it is when re-running")
+        self.reject_button.setToolTip(
+            first + pick + "Never propose the selected pairs again in this session; re-run for the rest"
+        )
+        self.accept_button.setToolTip(first + "Record this round as the new pairings (can be undone)")
         apart = self._swap_apart()
         self.swap_button.setEnabled(has and not busy and apart)
         self.swap_button.setToolTip(
-            "Exchange the two people between their groups"
+            first + "Exchange the two people between their groups"
             if apart or not has
             else "Choose two people in different groups to swap them"
         )
