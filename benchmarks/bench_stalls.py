@@ -16,7 +16,10 @@ Confirmations are answered yes and message boxes closed, as a user would.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
+import gc
+import json
 import os
 import shutil
 import statistics
@@ -33,6 +36,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QDate, QEventLoop, QSettings, QThreadPool, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+import peerdesk  # noqa: E402
 from peerdesk.store.participants import add_participant  # noqa: E402
 from peerdesk.store.records import Participant  # noqa: E402
 from peerdesk.ui.common import widgets  # noqa: E402
@@ -63,6 +67,21 @@ class Heartbeat:
         self.worst = 0.0
 
 
+class GcWatch:
+    """The longest garbage collection since reset() (a collection holds the GIL, whichever thread runs it)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.worst = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.worst = max(self.worst, time.perf_counter() - self.started)
+
+
 def spin(seconds: float) -> None:
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
@@ -79,14 +98,19 @@ def workers_idle(window: MainWindow) -> bool:
     return True
 
 
+GC = GcWatch()
+
+
 def measure(
     heart: Heartbeat, window: MainWindow, start: Callable[[], Any], done: Callable[[], bool] = lambda: True
-) -> float:
-    """Run start() from the event loop; the longest stall (ms) until done() and every worker is idle."""
+) -> tuple[float, float]:
+    """Run start() from the event loop; the longest stall and garbage collection (ms) until done() and every
+    worker is idle."""
     spin(0.2)
     while not workers_idle(window):
         spin(0.05)
     heart.reset()
+    GC.worst = 0.0
     finished = {"at": 0.0}
 
     def go() -> None:
@@ -100,14 +124,21 @@ def measure(
         if finished["at"] and done() and workers_idle(window):
             break
     spin(SETTLE_S)
-    return 1000 * (heart.worst - BEAT_MS / 1000)
+    return 1000 * (heart.worst - BEAT_MS / 1000), 1000 * GC.worst
+
+
+def row_of(title: str) -> int:
+    from peerdesk.ui.window.pages import PAGES
+
+    return [t for t, _ in PAGES].index(title)
 
 
 def page(window: MainWindow, title: str) -> Any:
-    from peerdesk.ui.window.pages import PAGES
-
-    row = [t for t, _ in PAGES].index(title)
+    """Show a page and return it once it is built (its module and data may load on a worker)."""
+    row = row_of(title)
     window.show_page(row)
+    while row not in window.pages:
+        spin(0.02)
     return window.pages[row]
 
 
@@ -116,19 +147,24 @@ def page_stalls_first(runs: list[dict[str, float]]) -> list[str]:
     return [n for n in names if not n.startswith("open page")] + [n for n in names if n.startswith("open page")]
 
 
-def one_run(path: Path) -> dict[str, float]:
+def one_run(path: Path) -> dict[str, tuple[float, float]]:
     heart = Heartbeat()
     window = MainWindow()
     window.resize(1440, 900)
     window.show()
-    out: dict[str, float] = {}
-    out["open program"] = measure(heart, window, lambda: window.open_program(path))
+    out: dict[str, tuple[float, float]] = {}
+    out["open program"] = measure(heart, window, lambda: window.open_program(path), lambda: 0 in window.pages)
     ctx = window.ctx
     assert ctx is not None
     from peerdesk.ui.window.pages import PAGES
 
     for title, _spec in PAGES[1:]:  # a coordinator has been on every page: each refreshes on changes
-        out[f"open page {title}"] = measure(heart, window, lambda title=title: page(window, title))
+        out[f"open page {title}"] = measure(
+            heart,
+            window,
+            lambda title=title: window.show_page(row_of(title)),
+            lambda t=title: row_of(t) in window.pages,
+        )
 
     pairings = page(window, "Pairings")
     spin(0.5)
@@ -189,7 +225,11 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a run in this process, on this copy
     args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(measured_run(args.one)))
+        return
     work = Path(tempfile.mkdtemp())
     source = args.db
     if source is None:
@@ -198,27 +238,41 @@ def main() -> None:
             [sys.executable, "-m", "peerdesk.cli", "demo", str(source), "--participants", str(args.participants)],
             check=True,
         )
-    app = QApplication.instance() or QApplication(sys.argv)
-    QCoreApplication.setOrganizationName("PeerDeskBench")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(work / "settings"))
-    QSettings().clear()
-    widgets.confirm = lambda *a, **k: True  # type: ignore[assignment]
-    widgets.inform = lambda *a, **k: None  # type: ignore[assignment]
-    widgets.warn = lambda parent, title, text, *a, **k: print(f"  warning: {title}: {text}")  # type: ignore[assignment]
-    widgets.ask_save_file = lambda *a, **k: None  # type: ignore[assignment]
-    os.environ.setdefault("PEERDESK_BACKUP_DIR", str(work / "backups"))
-    runs: list[dict[str, float]] = []
+    compileall.compile_dir(Path(peerdesk.__file__).parent, quiet=1, legacy=False)  # as a wheel installs it
+    runs: list[dict[str, tuple[float, float]]] = []
     for k in range(args.runs):
         path = work / f"run{k}.peerdesk.db"
         shutil.copyfile(source, path)
-        runs.append(one_run(path))
-        app.processEvents()
-        print(f"run {k + 1}: " + ", ".join(f"{name} {ms:.0f}" for name, ms in runs[-1].items()), flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(path)], check=True, capture_output=True, text=True
+        )
+        runs.append({name: (ms[0], ms[1]) for name, ms in json.loads(done.stdout.splitlines()[-1]).items()})
+        print(f"run {k + 1}: " + ", ".join(f"{name} {ms[0]:.0f}" for name, ms in runs[-1].items()), flush=True)
     print(f"\n{source} ({args.participants} people), load average {os.getloadavg()[0]:.2f}, {dt.date.today()}")
-    print(f"longest event-loop stall, median of {args.runs} runs (ms):")
+    print(f"longest event-loop stall and longest garbage collection in it, median of {args.runs} runs (ms):")
     for name in page_stalls_first(runs):
-        print(f"  {name:<28} {statistics.median(r[name] for r in runs):8.0f}")
+        stall = statistics.median(r[name][0] for r in runs)
+        collection = statistics.median(r[name][1] for r in runs)
+        print(f"  {name:<28} {stall:8.0f}   gc {collection:4.0f}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def measured_run(path: Path) -> dict[str, tuple[float, float]]:
+    """One run in this process (a fresh one, started by main)."""
+    sys.dont_write_bytecode = True
+    app = QApplication.instance() or QApplication(sys.argv)
+    QCoreApplication.setOrganizationName("PeerDeskBench")
+    settings = path.with_name(path.name + ".settings")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(settings))
+    QSettings().clear()
+    widgets.confirm = lambda *a, **k: True  # type: ignore[assignment]
+    widgets.inform = lambda *a, **k: None  # type: ignore[assignment]
+    widgets.warn = lambda parent, title, text, *a, **k: print(f"  warning: {title}: {text}", file=sys.stderr)  # type: ignore[assignment]
+    widgets.ask_save_file = lambda *a, **k: None  # type: ignore[assignment]
+    os.environ.setdefault("PEERDESK_BACKUP_DIR", str(path.parent / "backups"))
+    out = one_run(path)
+    app.processEvents()
+    return out
 
 
 if __name__ == "__main__":

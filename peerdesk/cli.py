@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--good-rows", action="store_true", help="import the good rows even if some rows are bad")
     p.add_argument("--encoding", metavar="NAME", help="the file's text encoding, when the detected one is wrong")
     p.add_argument("--dates", choices=["dmy", "mdy"], help="numeric dates are day first (dmy) or month first (mdy)")
+    p.add_argument("--mapping", metavar="MAP.json", help="read a form export's columns through this column mapping")
+    p.add_argument(
+        "--suggest-mapping", metavar="MAP.json", help="write a first column mapping of the file to edit, import nothing"
+    )
 
     p = sub.add_parser("export", help="export participants to CSV")
     p.add_argument("what", choices=["participants"])

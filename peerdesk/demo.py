@@ -3,7 +3,8 @@
 Deterministic for the same seed and day. Fills every table so every screen has content:
 participants with skills, availability and managers; programs with goals; pairings and
 rounds; sessions of every kind (held with attendance and feedback, planned ahead, a
-recurring series with a cancelled occurrence); training; awards.
+recurring series with a cancelled occurrence); training; awards; the partners people would
+like (or not) to be paired with.
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ from typing import Any, cast
 
 from anyascii import anyascii
 
-from peerdesk import clock, shipped
+from peerdesk import clock, intake, shipped
 from peerdesk.demo_rhythm import add_rhythm
 from peerdesk.store import open_db
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import StoreError
+from peerdesk.store.mappings import remember_mapping
 from peerdesk.store.safefile import atomic_path
 from peerdesk.store.settings import Settings, save_settings
 
 MAX_PARTICIPANTS = 5000
+# The headers of the demo program's Microsoft Forms sign-up form.
+SIGN_UP_FORM = [
+    "ID", "Start time", "Completion time", "Email", "Name", "Which team are you in?",
+    "How would you like to take part?", "Which skills can you teach others?", "Which skills would you like to learn?",
+    "When are you usually available?", "Who would you like as a mentor? (their e-mail)",
+    "Would you like to keep your current mentor?",
+]  # fmt: skip
 
 
 # A pairing that meets: (pairing id, member ids, started, days between meetings, days it lasted or None).
@@ -580,6 +589,80 @@ class _Builder:
                 [(p.id, *w) for w in _with_window(p.windows, (3, 600, 900))],
             )
 
+    def build_choices(self, programs: dict[str, int]) -> None:
+        """What people asked for, as a sign-up form collects it: mentees name the mentors they would
+        like (about half of those still without one), new hires a buddy or two, a few ask to keep
+        their mentor, and a handful ask not to be paired with someone. Done last, like focus_circles."""
+        rng = self.rng
+        active = [p for p in self.people if p.status == "active"]
+        mentored = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT m.participant_id FROM pairing_members m JOIN pairings p ON p.id = m.pairing_id "
+                "WHERE p.kind = 'mentoring' AND p.status = 'active' AND m.role = 'mentee'"
+            )
+        }
+        mentors = [p for p in active if p.role in ("mentor", "both") and p.teaches]
+        managers = dict(self.db.execute("SELECT id, manager_email FROM participants").fetchall())
+        emails = {p.id: p.email for p in self.people}
+
+        def likely(p: _Person, others: list[_Person]) -> list[_Person]:
+            """Whom p would name: mostly colleagues they could meet (same zone, an hour in common, not
+            their manager), now and then someone they could not."""
+            fits = [
+                q
+                for q in others
+                if q.zone == p.zone
+                and managers.get(p.id) != emails[q.id]
+                and managers.get(q.id) != emails[p.id]
+                and any(a[0] == b[0] and min(a[2], b[2]) - max(a[1], b[1]) >= 60 for a in p.windows for b in q.windows)
+            ]
+            return fits if fits and rng.random() < 0.9 else others
+
+        prefer: list[tuple[int, int, int]] = []
+        keep: list[int] = []
+        for p in active:
+            if p.role not in ("mentee", "both") or not p.learns:
+                continue
+            if p.id in mentored:
+                if rng.random() < 0.15:
+                    keep.append(p.id)
+                continue
+            if rng.random() < 0.5:
+                fits = likely(p, [m for m in mentors if m.id != p.id and set(m.teaches) & set(p.learns)])
+                rng.shuffle(fits)
+                fits.sort(key=lambda m: -len(set(m.teaches) & set(p.learns[:1])))  # their first wish first
+                prefer += [(p.id, m.id, rank) for rank, m in enumerate(fits[: rng.randint(1, 3)], start=1)]
+        named = {a for a, _, _ in prefer}
+        buddies = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT participant_id FROM program_members WHERE program_id = ?", (programs["onboarding"],)
+            )
+        }
+        for p in active:
+            if p.id not in buddies or p.id in named or rng.random() >= 0.4:
+                continue
+            near = likely(p, [q for q in active if q.id in buddies and q.id != p.id])
+            picks = rng.sample(near, min(len(near), rng.randint(1, 2)))
+            prefer += [(p.id, q.id, rank) for rank, q in enumerate(picks, start=1)]
+        avoid = []
+        for p in rng.sample(active, max(1, len(active) // 30)):
+            other = rng.choice([q for q in active if q.id != p.id and q.department == p.department] or active)
+            if other.id != p.id and not any(a == p.id and b == other.id for a, b, _ in prefer):
+                avoid.append((p.id, other.id))
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO preferred_partners(participant_id, partner_id, rank) VALUES (?,?,?)", prefer
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO avoided_partners(participant_id, other_id) VALUES (?,?)", sorted(set(avoid))
+        )
+        self.db.conn.executemany("UPDATE participants SET keep_mentor = 1 WHERE id = ?", [(i,) for i in keep])
+        # The sign-up form they came through: its column mapping, remembered for the next export.
+        answers = [["", "", "", "", "", "", "", "", "", "Mornings;Thursday afternoons;", "", ""]]
+        mapping = intake.suggest_mapping(SIGN_UP_FORM, answers)
+        remember_mapping(self.db, intake.headers_key(SIGN_UP_FORM), SIGN_UP_FORM, mapping.to_json())
+
     def build_goals_and_awards(self, programs: dict[str, int]) -> None:
         for program_key, goals in _demo_goals(self.today).items():
             for pos, (title, metric, params, comparison, target, start, deadline) in enumerate(goals):
@@ -679,6 +762,7 @@ def _build_into(target: Path, participants: int, seed: int, progress: Callable[[
             b.build_sessions(programs, meet)
             b.build_goals_and_awards(programs)
             b.focus_circles(programs)
+            b.build_choices(programs)
             add_rhythm(db, programs, b.today)
         db.execute("PRAGMA optimize")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

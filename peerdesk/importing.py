@@ -14,14 +14,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from peerdesk import intake
+from peerdesk.intake import ColumnMapping
+from peerdesk.printing.certificates import name_warnings
 from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
-from peerdesk.store.participants import add_participant, list_participants, update_participant, validate
+from peerdesk.store.mappings import remember_mapping, remembered_mapping
+from peerdesk.store.participants import (
+    add_participant,
+    list_participants,
+    update_participant,
+    validate,
+    write_choices,
+)
 from peerdesk.store.records import (
     Participant,
     format_availability,
+    format_email_list,
     format_skills,
     parse_availability,
+    parse_email_list,
     parse_skills,
 )
 from peerdesk.store.safefile import write_bytes
@@ -33,7 +45,9 @@ MAX_BYTES = 50 * 1024 * 1024
 EXPORT_COLUMNS = (
     "name", "email", "department", "title", "location", "timezone", "hire_date", "role",
     "capacity", "manager_email", "teaches", "learns", "availability", "status", "notes",
+    "preferred_partners", "keep_mentor",
 )  # fmt: skip
+# Whom someone asked not to be paired with is private to the coordinator: imported, never exported.
 
 # Normalised header (lower case, no spaces, dashes, underscores or dots) -> column.
 SYNONYMS: dict[str, str] = {
@@ -55,6 +69,11 @@ SYNONYMS: dict[str, str] = {
     "learns": "learns", "wantstolearn": "learns", "learninggoals": "learns", "interests": "learns",
     "availability": "availability", "available": "availability",
     "status": "status", "notes": "notes", "comments": "notes", "comment": "notes",
+    "preferredpartners": "prefers", "preferredpartner": "prefers", "prefers": "prefers",
+    "preferredmentors": "prefers", "preferredmentor": "prefers", "preferredbuddies": "prefers",
+    "keepmentor": "keep_mentor", "keepmymentor": "keep_mentor", "keepcurrentmentor": "keep_mentor",
+    "avoid": "avoids", "avoids": "avoids", "neverpairwith": "avoids", "donotpairwith": "avoids",
+    "notpairedwith": "avoids",
 }  # fmt: skip
 
 ROLE_WORDS = {"mentor": "mentor", "mentee": "mentee", "both": "both", "peer": "peer", "buddy": "peer",
@@ -87,6 +106,12 @@ class ImportPlan:
     encoding_note: str = ""  # what needed care reading it (stray bytes, no byte-order mark)
     date_order: str | None = None  # "dmy" or "mdy" for files with numeric dates like 01.09.2025
     dates_ambiguous: bool = False  # every date read both ways: the order was assumed
+    notes: list[RowError] = field(default_factory=list)  # what was left out of good rows, and why
+    ignored: list[str] = field(default_factory=list)  # headers of the columns not read
+    header: list[str] = field(default_factory=list)
+    name_warnings: list[str] = field(default_factory=list)  # names a certificate would print badly
+    mapping: ColumnMapping | None = None  # the column mapping the file was read with (None: its own headers)
+    mapping_source: str = ""  # "given" or "remembered" (for files with the same headers)
 
     @property
     def good_rows(self) -> int:
@@ -490,18 +515,156 @@ def _row_to_participant(
         values["learns"] = parse_skills(cells["learns"])
     if "availability" in cells:
         values["availability"] = parse_availability(cells["availability"])
+    for key in ("prefers", "avoids"):
+        if key in cells:
+            values[key] = parse_email_list(cells[key])
+    if "keep_mentor" in cells:
+        values["keep_mentor"] = intake.yes_no(cells["keep_mentor"])
     return replace(base, **values)  # type: ignore[arg-type]
 
 
-def plan_import(db: Database, path: str | Path, *, encoding: str | None = None, dates: str | None = None) -> ImportPlan:
+class NeedsMapping(ValidationError):
+    """The file's headers are not the participant columns (a form export): map its columns first."""
+
+
+def plan_import(
+    db: Database,
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    dates: str | None = None,
+    mapping: ColumnMapping | None = None,
+) -> ImportPlan:
     """Read a participant CSV and work out what importing it would add, update and reject.
 
     encoding and dates ("dmy"/"mdy") override what is detected; the plan says what was used.
+    The columns are read through `mapping` when given, else through the mapping remembered for
+    files with the same headers, else by their names (the CSV contract); NeedsMapping is raised
+    when none of these finds a name and an e-mail column.
     """
     if dates is not None and dates not in DATE_ORDERS:
         raise ValidationError(f"The date order must be one of {', '.join(DATE_ORDERS)}, not {dates!r}.")
     table = open_table(path, encoding)
     header, delimiter = table.header, table.delimiter
+    source = "given" if mapping is not None else ""
+    if mapping is None:
+        mapping = _remembered(db, header)
+        source = "remembered" if mapping is not None else ""
+    rows = list(table.rows)
+    positions: list[tuple[int, str | intake.ColumnMap]] = (
+        list(mapping.resolve(header)) if mapping is not None else _named_columns(header)
+    )
+    hire = next((i for i, col in positions if _field(col) == "hire_date"), None)
+    detected, ambiguous = date_order([raw[hire] for _line, raw in rows if hire is not None and hire < len(raw)])
+    order = dates or detected
+    present = {_field(col) for _i, col in positions}
+    plan = ImportPlan(
+        encoding=table.decoded.encoding,
+        delimiter=delimiter,
+        columns=sorted(present),
+        encoding_note=table.decoded.note,
+        date_order=order,
+        dates_ambiguous=ambiguous and dates is None,
+        header=list(header),
+        mapping=mapping,
+        mapping_source=source,
+        ignored=[h.strip() for i, h in enumerate(header) if h.strip() and i not in {i for i, _c in positions}],
+    )
+    existing = list_participants(db)
+    by_email = {p.email: p for p in existing}
+    settings = load_settings(db)
+    default_tz = settings.timezone
+    read: list[tuple[int, dict[str, str]]] = []
+    for line, raw in rows:
+        try:
+            if mapping is not None:
+                cells = intake.cells_of([(i, c) for i, c in positions if isinstance(c, intake.ColumnMap)], raw)
+            else:
+                cells = {
+                    col: _unneutralise(raw[i]) if i < len(raw) else "" for i, col in positions if isinstance(col, str)
+                }
+        except ValueError as exc:
+            plan.errors.append(RowError(line, _sentence(str(exc)), _clip(_email_in(raw, positions), 120)))
+            continue
+        read.append((line, cells))
+    names = _names(existing, [cells for _line, cells in read])
+    seen: dict[str, int] = {}
+    good: list[tuple[int, Participant]] = []
+    for line, cells in read:
+        email = cells.get("email", "").strip().lower()
+        try:
+            if email in seen:
+                raise ValueError(f"{email} appears again (first on line {seen[email]})")
+            cells = _choices_by_email(cells, names, line, plan.notes)
+            candidate = validate(_row_to_participant(cells, by_email.get(email), default_tz, order or "dmy"))
+        except (ValueError, ValidationError) as exc:
+            plan.errors.append(RowError(line, _sentence(str(exc)), _clip(email, 120)))
+            continue
+        seen[candidate.email] = line
+        good.append((line, candidate))
+    known = set(by_email) | set(seen)
+    for line, candidate in good:
+        candidate = _known_choices(candidate, known, line, plan.notes)
+        old = by_email.get(candidate.email)
+        if old is None:
+            plan.added.append(candidate)
+        elif replace(old, id=None) == replace(candidate, id=None):
+            plan.unchanged += 1
+        else:
+            plan.updated.append((old, candidate))
+    named = [p.name for p in plan.added] + [new.name for old, new in plan.updated if new.name != old.name]
+    plan.name_warnings = [warning for name in named for warning in name_warnings(name, settings)]
+    return plan
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the mapping step shows of a file: its header, a few rows, and the mapping to start from."""
+
+    header: list[str]
+    rows: list[list[str]]  # the first rows (samples and availability answers come from them)
+    mapping: ColumnMapping  # remembered for these headers, else suggested
+    remembered: bool
+    needs_mapping: bool  # the headers are not the participant columns
+    new_answers: bool = False  # the remembered mapping lacks availability answers of this file
+
+
+INTAKE_ROWS = 2000
+
+
+def read_intake(db: Database, path: str | Path, *, encoding: str | None = None) -> Intake:
+    """Open a file for the mapping step: its header and first rows, and the mapping to start from."""
+    table = open_table(path, encoding)
+    rows = _first_rows(table)
+    remembered = _remembered(db, table.header)
+    suggested = intake.suggest_mapping(table.header, rows, SYNONYMS)
+    try:
+        named = {i for i, _col in _named_columns(table.header)}
+        # a form export: questions the column names do not cover, which the words of the question would map
+        needs = any(c.field and i not in named for i, c in enumerate(suggested.columns))
+    except NeedsMapping:
+        needs = True
+    mapping = intake.with_answers(remembered or suggested, table.header, rows)
+    new_answers = remembered is not None and mapping != remembered
+    return Intake(table.header, rows, mapping, remembered is not None, needs, new_answers)
+
+
+def suggested_mapping(path: str | Path, *, encoding: str | None = None) -> ColumnMapping:
+    """A first column mapping of a file (its own column names, then the words of its questions)."""
+    table = open_table(path, encoding)
+    return intake.suggest_mapping(table.header, _first_rows(table), SYNONYMS)
+
+
+def _first_rows(table: Table) -> list[list[str]]:
+    return [cells for _k, (_line, cells) in zip(range(INTAKE_ROWS), table.rows, strict=False)]
+
+
+def _field(col: str | intake.ColumnMap) -> str:
+    return col if isinstance(col, str) else col.field or ""
+
+
+def _named_columns(header: list[str]) -> list[tuple[int, str | intake.ColumnMap]]:
+    """The contract's columns by their names (synonyms too); NeedsMapping when there is no name or e-mail."""
     columns: dict[int, str] = {}
     for i, cell in enumerate(header):
         col = SYNONYMS.get(normalise_header(cell))
@@ -512,41 +675,83 @@ def plan_import(db: Database, path: str | Path, *, encoding: str | None = None, 
         missing = [c for c in ("name", "email") if c not in present and not (c == "name" and "first_name" in present)]
         found = [_clip(h.strip(), 40) for h in header if h.strip()]
         listed = ", ".join(found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
-        raise ValidationError(f"The file has no {' or '.join(missing)} column. Found: {listed or 'no headers'}.")
-    rows = list(table.rows)
-    hire = next((i for i, col in columns.items() if col == "hire_date"), None)
-    detected, ambiguous = date_order([raw[hire] for _line, raw in rows if hire is not None and hire < len(raw)])
-    order = dates or detected
-    plan = ImportPlan(
-        encoding=table.decoded.encoding,
-        delimiter=delimiter,
-        columns=sorted(present),
-        encoding_note=table.decoded.note,
-        date_order=order,
-        dates_ambiguous=ambiguous and dates is None,
-    )
-    by_email = {p.email: p for p in list_participants(db)}
-    default_tz = load_settings(db).timezone
-    seen: dict[str, int] = {}
-    for line, raw in rows:
-        cells = {col: _unneutralise(raw[i]) if i < len(raw) else "" for i, col in columns.items()}
+        raise NeedsMapping(
+            f"The file has no {' or '.join(missing)} column. Found: {listed or 'no headers'}. "
+            "Map its columns to participant fields first."
+        )
+    return list(columns.items())
+
+
+def _remembered(db: Database, header: list[str]) -> ColumnMapping | None:
+    data = remembered_mapping(db, intake.headers_key(header))
+    if data is None:
+        return None
+    try:
+        mapping = ColumnMapping.from_json(data)
+        mapping.resolve(header)
+    except ValidationError:
+        return None  # kept by an older version, or for headers that only look the same: map again
+    return mapping
+
+
+def _email_in(raw: list[str], positions: list[tuple[int, str | intake.ColumnMap]]) -> str:
+    at = next((i for i, col in positions if _field(col) == "email"), None)
+    return raw[at].strip().lower() if at is not None and at < len(raw) else ""
+
+
+def _names(existing: list[Participant], rows: list[dict[str, str]]) -> dict[str, set[str]]:
+    """Everyone's e-mails by their name (in the program file and in this file), for choices given by name."""
+    names: dict[str, set[str]] = {}
+    for p in existing:
+        names.setdefault(" ".join(p.name.split()).casefold(), set()).add(p.email)
+    for cells in rows:
+        name = cells.get("name", "").strip() or f"{cells.get('first_name', '')} {cells.get('last_name', '')}"
         email = cells.get("email", "").strip().lower()
-        try:
-            if email in seen:
-                raise ValueError(f"{email} appears again (first on line {seen[email]})")
-            candidate = validate(_row_to_participant(cells, by_email.get(email), default_tz, order or "dmy"))
-        except (ValueError, ValidationError) as exc:
-            plan.errors.append(RowError(line, _sentence(str(exc)), _clip(email, 120)))
+        if " ".join(name.split()) and email:
+            names.setdefault(" ".join(name.split()).casefold(), set()).add(email)
+    return names
+
+
+_CHOICE_WORDS = {"prefers": "preferred partner", "avoids": "person to avoid"}
+
+
+def _choices_by_email(
+    cells: dict[str, str], names: dict[str, set[str]], line: int, notes: list[RowError]
+) -> dict[str, str]:
+    """The row's preferred and avoided partners as e-mails: a name that exactly one person has
+    becomes their e-mail; any other name is left out, with a note."""
+    out = dict(cells)
+    for key, what in _CHOICE_WORDS.items():
+        if key not in cells:
             continue
-        seen[candidate.email] = line
-        old = by_email.get(candidate.email)
-        if old is None:
-            plan.added.append(candidate)
-        elif replace(old, id=None) == replace(candidate, id=None):
-            plan.unchanged += 1
-        else:
-            plan.updated.append((old, candidate))
-    return plan
+        emails = []
+        for entry in intake.split_answers(cells[key]):
+            if "@" in entry:
+                emails.append(entry.strip("<> ").lower())
+                continue
+            found = names.get(" ".join(entry.split()).casefold(), set())
+            if len(found) == 1:
+                emails.append(next(iter(found)))
+            else:
+                why = "several people have that name" if found else "nobody has that name or e-mail"
+                notes.append(
+                    RowError(line, f"{what.capitalize()} '{_clip(entry)}' left out: {why}", cells.get("email", ""))
+                )
+        out[key] = "; ".join(emails)
+    return out
+
+
+def _known_choices(p: Participant, known: set[str], line: int, notes: list[RowError]) -> Participant:
+    """The participant without choices of people who are neither in the program file nor in this file."""
+    kept: dict[str, tuple[str, ...]] = {}
+    for key, what in _CHOICE_WORDS.items():
+        emails: tuple[str, ...] = getattr(p, key)
+        for e in emails:
+            if e not in known:
+                note = f"{what.capitalize()} {e} left out: not a participant here or in the file"
+                notes.append(RowError(line, note, p.email))
+        kept[key] = tuple(e for e in emails if e in known)
+    return replace(p, prefers=kept["prefers"], avoids=kept["avoids"])
 
 
 def _sentence(text: str) -> str:
@@ -562,10 +767,13 @@ def apply_import(db: Database, plan: ImportPlan, *, good_rows: bool = False) -> 
             f"{plural(len(plan.errors), 'row')} {have(len(plan.errors))} problems; nothing was imported. Fix them or import the good rows only."
         )
     with db.atomic():
-        for p in plan.added:
-            add_participant(db, p)
-        for _old, new in plan.updated:
-            update_participant(db, new)
+        # Everyone first, then whom they chose: a choice may name someone further down the file.
+        written = [add_participant(db, p, choices=False) for p in plan.added]
+        written += [update_participant(db, new, choices=False) for _old, new in plan.updated]
+        for p in written:
+            write_choices(db, p)
+        if plan.mapping is not None:
+            remember_mapping(db, intake.headers_key(plan.header), plan.header, plan.mapping.to_json())
     return plan.changes
 
 
@@ -595,6 +803,8 @@ def participant_row(p: Participant) -> dict[str, str]:
         "availability": format_availability(p.availability),
         "status": p.status,
         "notes": p.notes,
+        "preferred_partners": format_email_list(p.prefers),
+        "keep_mentor": "yes" if p.keep_mentor else "",
     }
 
 

@@ -17,3 +17,12 @@ def were(n: int) -> str:
 def have(n: int) -> str:
     """'has' for one, 'have' for any other number."""
     return "has" if n == 1 else "have"
+
+
+def bullets(sentences: list[str], shown: int | None = None) -> str:
+    """Sentences as a bulleted list, each capitalised and ended with a full stop; past `shown`,
+    one line says how many more."""
+    told = [f"• {s[:1].upper()}{s[1:]}." for s in sentences[:shown]]
+    if shown is not None and len(sentences) > shown:
+        told.append(f"• And {len(sentences) - shown} more.")
+    return "\n".join(told)

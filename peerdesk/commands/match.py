@@ -88,6 +88,8 @@ def _print_text(proposal: Proposal, round_id: int | None) -> None:
             f"Objective: {OBJECTIVE_LABELS[proposal.objective]}; lowest score {lowest}; "
             f"{plural(proposal.blocking_pairs, 'blocking pair')}"
         )
+    if proposal.choices.stated:
+        print(f"Stated choices: {proposal.choices.summary()}")
     stuck = sum(1 for g in proposal.groups if g.cannot_meet)
     if stuck:
         print(f"{stuck} of them cannot hold a first meeting in the next 4 weeks (see 'cannot meet').")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from peerdesk.matching import rules
 from peerdesk.matching.model import Group, Pair, Problem, Proposal
 from peerdesk.matching.scoring import Features
-from peerdesk.matching.solve import _make_groups
+from peerdesk.matching.solve import _make_groups, with_choices
 from peerdesk.wording import plural
 
 
@@ -67,7 +67,9 @@ def swap_members(problem: Problem, proposal: Proposal, a: int, b: int) -> Propos
     groups[ga] = replace(score_group(problem, new_a), locked=True)
     groups[gb] = replace(score_group(problem, new_b), locked=True)
     total = sum(g.objective for g in groups)
-    return replace(proposal, groups=tuple(groups), total_score=total, optimal=False, blocking_pairs=None)
+    return with_choices(
+        problem, replace(proposal, groups=tuple(groups), total_score=total, optimal=False, blocking_pairs=None)
+    )
 
 
 @dataclass(frozen=True)

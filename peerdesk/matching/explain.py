@@ -10,6 +10,7 @@ from peerdesk.matching.availability import SLOT_MIN
 from peerdesk.matching.circles import CircleResult
 from peerdesk.matching.model import PARTS, Person
 from peerdesk.matching.scoring import Features, gap_fit, priority, score_block
+from peerdesk.wording import plural
 
 CHUNK = 256
 
@@ -221,10 +222,79 @@ RULE_WORDS = {
     "little_overlap": "too few common hours",
     "manager": "is their manager",
     "excluded": "marked never to pair",
+    "avoids": "they asked not to be paired",
+    "avoided_by": "asked not to be paired with them",
     "recent": "met in the last rounds",
     "same_department": "same department",
     "no_skill": "teaches nothing they want",
 }
+# Rules that rule out a pair because someone asked (or the coordinator decided), not because it
+# cannot work: a candidate ruled out by these alone is a feasible partner kept apart on request.
+REQUEST_RULES = ("avoids", "avoided_by", "excluded")
+NAMES_SHOWN = 3
+
+
+def _rule_masks(f: Features, person: int, others: np.ndarray, role: str) -> dict[str, np.ndarray]:
+    """Each hard rule over the candidates, from the person's side (avoids: they asked)."""
+    if role == "mentor":
+        block = score_block(f, others, np.array([person]), keep=True)
+        masks = {k: v[:, 0] for k, v in (block.rules or {}).items()}
+        masks["avoids"], masks["avoided_by"] = masks["avoided_by"], masks["avoids"]
+    else:
+        block = score_block(f, np.array([person]), others, keep=True)
+        masks = {k: v[0] for k, v in (block.rules or {}).items()}
+    return masks
+
+
+def _names(f: Features, positions: list[int]) -> str:
+    names = [f.people[k].name for k in positions[:NAMES_SHOWN]]
+    if len(positions) > NAMES_SHOWN:
+        names.append(plural(len(positions) - NAMES_SHOWN, "other"))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def kept_apart(f: Features, person: int, others: np.ndarray, role: str, *, only: bool) -> str | None:
+    """Why the candidates who would fit but for a request are kept apart from the person, or None
+    when there are none. only: they are the person's only feasible ones (the reason they are left
+    out); else a note after the reason (others fit, and are taken)."""
+    others = others[others != person]
+    if not len(others):
+        return None
+    masks = _rule_masks(f, person, others, role)
+    structural = np.zeros(len(others), dtype=bool)
+    for name, mask in masks.items():
+        if name not in REQUEST_RULES and name != "self":
+            structural |= mask
+    asked = masks["avoids"] & ~structural
+    asked_by = masks["avoided_by"] & ~structural
+    marked = masks["excluded"] & ~structural & ~asked & ~asked_by
+    near = np.flatnonzero(asked | asked_by | marked)
+    if not len(near):
+        return None
+    if only and len(near) == 1:
+        k = int(others[near[0]])
+        them = f"their only feasible {role} ({f.people[k].name})"
+        if asked[near[0]] and asked_by[near[0]]:
+            return f"asked not to be paired with {them}, who asked the same"
+        if asked[near[0]]:
+            return f"asked not to be paired with {them}"
+        if asked_by[near[0]]:
+            return f"{them} asked not to be paired with them"
+        return f"{them} is marked never to pair with them"
+    pieces = []
+    who_asked = [int(others[i]) for i in np.flatnonzero(asked)]
+    by = [int(others[i]) for i in np.flatnonzero(asked_by & ~asked)]
+    never = [int(others[i]) for i in np.flatnonzero(marked)]
+    if who_asked:
+        pieces.append(f"asked not to be paired with {_names(f, who_asked)}")
+    if by:
+        pieces.append(f"{_names(f, by)} asked not to be paired with them")
+    if never:
+        pieces.append(f"marked never to pair with {_names(f, never)}")
+    if only:
+        return f"all {len(near)} feasible {role}s are kept apart on request: " + "; ".join(pieces)
+    who = f"{plural(len(near), role)} who would fit {'is' if len(near) == 1 else 'are'}"
+    return f"besides, {who} kept apart on request: " + "; ".join(pieces)
 
 
 def blocked_reason(f: Features, person: int, others: np.ndarray, role: str = "anyone") -> str:
@@ -232,12 +302,11 @@ def blocked_reason(f: Features, person: int, others: np.ndarray, role: str = "an
     others = others[others != person]
     if not len(others):
         return f"no {role} to pair with"
-    if role == "mentor":
-        block = score_block(f, others, np.array([person]), keep=True)
-        masks = {k: v[:, 0] for k, v in (block.rules or {}).items()}
-    else:
-        block = score_block(f, np.array([person]), others, keep=True)
-        masks = {k: v[0] for k, v in (block.rules or {}).items()}
+    if role in ("partner", "mentor"):
+        apart = kept_apart(f, person, others, role, only=True)
+        if apart is not None:
+            return apart
+    masks = _rule_masks(f, person, others, role)
     counts = {k: int(v.sum()) for k, v in masks.items() if k != "self" and v.any()}
     if not counts:
         return f"no {role} could be paired with them"
@@ -261,11 +330,15 @@ def mentee_reason(f: Features, mentee: int, capacity: dict[int, int], allowed_me
     if not mentors_all:
         return "no mentor is taking part"
     if allowed_mentors:
-        return (
+        full = (
             "the mentor who fits is full with mentees they fit better"
             if allowed_mentors == 1
             else f"the {allowed_mentors} mentors who fit are full with mentees they fit better"
         )
+        only_trained = f.problem.options.only_trained_mentors
+        taking = [k for k in mentors_all if capacity.get(k, 0) > 0 and (f.people[k].trained or not only_trained)]
+        note = kept_apart(f, mentee, np.array(taking, dtype=np.int64), "mentor", only=False)
+        return full if note is None else f"{full}; {note}"
     wanted = ", ".join(s.skill for s in p.learns[:3])
     require = f.problem.options.require_skill and p.learns
     teachers = [k for k in mentors_all if best_skill(f.people[k], p) is not None] if require else mentors_all

@@ -93,8 +93,10 @@ def load_problem(
     previous: Iterable[Pair] = (),
 ) -> Problem:
     """Everything a round needs from the store: people (the program's members, or everyone),
-    free mentoring capacity, training, exclusions (plus pairs rejected in this session),
-    who met whom, who sat out, and locked pairings that carry on."""
+    free mentoring capacity, training, what they asked for (preferred partners and people to
+    avoid among the people loaded, and in mentoring the current or latest mentor to keep),
+    exclusions (plus pairs rejected in this session), who met whom, who sat out, and locked
+    pairings that carry on."""
     settings = load_settings(db)
     participants = list_participants(db, include_archived=False)
     if program_id is not None:
@@ -112,11 +114,15 @@ def load_problem(
                 mentoring_load[m.participant_id] += sum(1 for x in pairing.members if x.role == "mentee")
             elif m.role == "mentee" and pairing.program_id == program_id:
                 has_mentor_here.add(m.participant_id)
+    ids_of = {p.email: p.id for p in participants}
+    known = set(ids_of.values())
+    mentor_of = store.latest_mentors(db) if mode == "mentoring" else {}
     people = []
     for p in participants:
         assert p.id is not None
         if mode == "mentoring" and p.id in has_mentor_here and p.role == "mentee":
             continue  # already has a mentor in this program
+        keep = mentor_of.get(p.id) if p.keep_mentor else None
         people.append(
             Person(
                 id=p.id,
@@ -135,6 +141,9 @@ def load_problem(
                 teaches=p.teaches,
                 learns=p.learns,
                 availability=p.availability,
+                prefers=tuple(i for i in (ids_of.get(e) for e in p.prefers) if i is not None),
+                keep_mentor=keep if keep in known else None,
+                avoids=tuple(i for i in (ids_of.get(e) for e in p.avoids) if i is not None),
             )
         )
     kind = store.KINDS[mode]

@@ -21,7 +21,7 @@ OddPolicy = Literal["trio", "sitout"]
 Objective = Literal["best", "fairest", "stable"]
 OBJECTIVES: tuple[Objective, ...] = ("best", "fairest", "stable")
 OBJECTIVE_MODES: tuple[Mode, ...] = ("mentoring", "buddies", "cross_functional")
-PARTS = ("skills", "availability", "timezone", "cross_functional", "seniority", "novelty")
+PARTS = ("skills", "availability", "timezone", "cross_functional", "seniority", "novelty", "preferences")
 PART_LABELS = {
     "skills": "Skill fit",
     "availability": "Common hours",
@@ -29,6 +29,7 @@ PART_LABELS = {
     "cross_functional": "Cross-functional",
     "seniority": "Seniority",
     "novelty": "New contact",
+    "preferences": "Stated choice",
 }
 MIN_GROUP, MAX_GROUP = 3, 6
 # A Monday used to turn local weekly windows into UTC when no date is given.
@@ -62,6 +63,9 @@ class Person:
     teaches: tuple[SkillLevel, ...] = ()
     learns: tuple[SkillLevel, ...] = ()  # in order of priority, first = most wanted
     availability: tuple[Window, ...] = ()  # in their own time zone
+    prefers: tuple[int, ...] = ()  # ids of up to five preferred partners, 1st choice first
+    keep_mentor: int | None = None  # mentoring: the id of the current or previous mentor they ask to keep
+    avoids: tuple[int, ...] = ()  # ids of people they asked not to be paired with (a hard rule)
 
     @property
     def matchable(self) -> bool:
@@ -86,6 +90,7 @@ class Weights:
     cross_functional: float = 0.15
     seniority: float = 0.1
     novelty: float = 0.1
+    preferences: float = 0.0  # a granted stated choice (matching/choices.py)
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: float(getattr(self, f.name)) for f in fields(self)}
@@ -108,13 +113,23 @@ class Weights:
 
 DEFAULT_WEIGHTS: dict[str, Weights] = {
     "mentoring": Weights(
-        skills=0.45, availability=0.2, timezone=0.1, cross_functional=0.05, seniority=0.15, novelty=0.05
+        skills=0.45,
+        availability=0.2,
+        timezone=0.1,
+        cross_functional=0.05,
+        seniority=0.15,
+        novelty=0.05,
+        preferences=0.25,
     ),
-    "buddies": Weights(skills=0.15, availability=0.25, timezone=0.1, cross_functional=0.2, seniority=0.1, novelty=0.2),
+    "buddies": Weights(
+        skills=0.15, availability=0.25, timezone=0.1, cross_functional=0.2, seniority=0.1, novelty=0.2, preferences=0.2
+    ),
     "cross_functional": Weights(
-        skills=0.2, availability=0.25, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.2
+        skills=0.2, availability=0.25, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.2, preferences=0.2
     ),
-    "circles": Weights(skills=0.4, availability=0.2, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.05),
+    "circles": Weights(
+        skills=0.4, availability=0.2, timezone=0.1, cross_functional=0.15, seniority=0.1, novelty=0.05, preferences=0.1
+    ),
 }
 
 
@@ -236,6 +251,33 @@ class Unmatched:
 
 
 @dataclass(frozen=True)
+class ChoicesGranted:
+    """How many of the people who stated choices got their 1st, one of their top 3, or none."""
+
+    stated: int = 0  # people in the round with a preferred partner (or a mentor to keep) in the pool
+    first: int = 0  # got their 1st choice (or kept their mentor, as asked)
+    top3: int = 0  # got one of their first three choices (the 1st included)
+    none: int = 0  # got none of their choices
+
+    def to_json(self) -> dict[str, int]:
+        return {"stated": self.stated, "first": self.first, "top3": self.top3, "none": self.none}
+
+    def summary(self) -> str:
+        """'Of the 14 people who stated a choice, 9 got their 1st choice, 12 one of their top 3 and 2 none.'"""
+        if not self.stated:
+            return "Nobody in this round stated a choice of partner."
+        who = (
+            "the 1 person who stated a choice"
+            if self.stated == 1
+            else f"the {self.stated:,} people who stated a choice"
+        )
+        return (
+            f"Of {who}, {self.first:,} got their 1st choice, {self.top3:,} one of their top 3 "
+            f"and {self.none:,} none of them."
+        )
+
+
+@dataclass(frozen=True)
 class Proposal:
     """The result of one matching run."""
 
@@ -247,6 +289,7 @@ class Proposal:
     optimal: bool = False  # proved optimal (exact solver or bound reached)
     eligible: int = 0  # people in the pool
     could_match: int = 0  # of them, people with at least one allowed partner
+    choices: ChoicesGranted = ChoicesGranted()
     objective: Objective = "best"
     # Two people who would both score higher together than with their partners; None for
     # circles, and after a manual edit until the round is solved again.
@@ -295,4 +338,5 @@ class Proposal:
             "objective": self.objective,
             "lowest_score": None if self.lowest_score is None else round(self.lowest_score, 4),
             "blocking_pairs": self.blocking_pairs,
+            "preferences_granted": self.choices.to_json(),
         }

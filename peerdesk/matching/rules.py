@@ -36,6 +36,9 @@ def pair_violations(problem: Problem, a: Person, b: Person) -> list[str]:
     key = pair_key(a.id, b.id)
     if key in problem.exclusions:
         out.append(f"{a.email} and {b.email} are excluded")
+    for asker, other in ((a, b), (b, a)):
+        if other.id in asker.avoids:
+            out.append(f"{asker.email} asked not to be paired with {other.email}")
     minutes = overlap_minutes(a, b, problem)
     needed = max(15, problem.min_overlap_minutes)  # two people must have some common time
     if minutes is not None and minutes < needed:

@@ -1,6 +1,6 @@
 """Pair scores, built for whole blocks of people at once with numpy.
 
-A pair's score is the weighted mean of six parts, each 0..1 (see PARTS). Every part is
+A pair's score is the weighted mean of seven parts, each 0..1 (see PARTS). Every part is
 computed for a block of rows x columns in a few array operations, never pair by pair in
 Python: at thousands of people building the matrix is what costs, not solving it.
 The same block code scores a single pair for its explanation, so what the window shows is
@@ -17,7 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from peerdesk.matching.availability import SlotTable, utc_offset_minutes
-from peerdesk.matching.model import PAIR_MODES, PARTS, Mode, Person, Problem, Weights
+from peerdesk.matching.choices import pair_values
+from peerdesk.matching.model import PAIR_MODES, PARTS, Mode, Pair, Person, Problem, Weights
 
 FULL_OVERLAP_HOURS = 4.0  # this many common hours a week or more scores 1
 UNKNOWN_OVERLAP = 0.5  # someone who stated no availability: neither good nor bad
@@ -126,13 +127,27 @@ class Features:
                 arr = np.array(entries, dtype=np.float64)
                 target[key] = _SkillIndex(arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int8), arr[:, 2])
         self.learns_any = np.array([bool(p.learns) for p in people], dtype=bool)
-        self.pair_sets = self._pair_arrays(problem)
+        # Who asked not to be paired with whom: (asker, other) positions, one order.
+        asked = [(k, self.index[o]) for k, p in enumerate(people) for o in p.avoids if self.index.get(o, k) != k]
+        self.avoid_dir = (
+            np.array([a for a, _ in asked], dtype=np.int64),
+            np.array([b for _, b in asked], dtype=np.int64),
+        )
+        self.pair_sets = self._pair_arrays(problem, frozenset((people[a].id, people[b].id) for a, b in asked))
+        # Stated choices: (row, column) positions and the pair's choice part (choices.pair_values).
+        chosen = pair_values(people, self.index, self.mode)
+        self.choices = (
+            np.array([a for a, _ in chosen], dtype=np.int64),
+            np.array([b for _, b in chosen], dtype=np.int64),
+            np.array(list(chosen.values()), dtype=np.float32),
+        )
 
-    def _pair_arrays(self, problem: Problem) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Exclusions, recent contacts and earlier contacts as position arrays (both orders)."""
+    def _pair_arrays(self, problem: Problem, avoided: frozenset[Pair]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Exclusions, requests to be kept apart, recent and earlier contacts as position arrays (both orders)."""
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         sources = {
             "excluded": problem.exclusions,
+            "avoided": avoided,
             "recent": problem.history.recent,
             "met": frozenset(problem.history.met),
         }
@@ -226,11 +241,31 @@ class Features:
 
     def _place(self, name: str, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.pair_sets[name]
+        return self._place_arrays(a, b, rows, cols)[:2]
+
+    def _place_arrays(
+        self, a: np.ndarray, b: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The (row, column) places in this block of the pairs (a[k], b[k]), with their values if given."""
         if not len(a):
-            return a, b
+            return a, b, values
         ra, cb = self._positions(rows)[a], self._positions(cols)[b]
         keep = (ra >= 0) & (cb >= 0)
-        return ra[keep], cb[keep]
+        return ra[keep], cb[keep], None if values is None else values[keep]
+
+    def placed_choices(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The stated choices inside this block: row places, column places, the pair's choice part."""
+        a, b, v = self.choices
+        ra, cb, values = self._place_arrays(a, b, rows, cols, v)
+        assert values is not None
+        return ra, cb, values
+
+    def preferences(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The stated-choice part of each pair (0 where neither chose the other)."""
+        out = np.zeros((len(rows), len(cols)), dtype=np.float32)
+        ra, cb, values = self.placed_choices(rows, cols)
+        out[ra, cb] = values
+        return out
 
     def novelty(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         out = np.ones((len(rows), len(cols)), dtype=np.float32)
@@ -254,6 +289,11 @@ class Features:
         excluded = np.zeros((len(rows), len(cols)), dtype=bool)
         excluded[self._place("excluded", rows, cols)] = True
         masks["excluded"] = excluded
+        asker, other = self.avoid_dir
+        for name, (a, b) in (("avoids", (asker, other)), ("avoided_by", (other, asker))):
+            mask = np.zeros((len(rows), len(cols)), dtype=bool)
+            mask[self._place_arrays(a, b, rows, cols)[:2]] = True
+            masks[name] = mask  # avoids: the row asked not to be paired with the column; avoided_by: the other way
         known = self.slots.has_windows[rows][:, None] & self.slots.has_windows[cols][None, :]
         needed = self.min_overlap_minutes()
         masks["no_overlap"] = known & (overlap < min(15.0, needed))
@@ -281,6 +321,7 @@ class Features:
             keep = (ra >= 0) & (cb >= 0)
             allowed[ra[keep], cb[keep]] = False
         allowed[self._place("excluded", rows, cols)] = False
+        allowed[self._place("avoided", rows, cols)] = False
         if self.mode in PAIR_MODES:
             allowed[self._place("recent", rows, cols)] = False
         if self.mode == "cross_functional":
@@ -344,8 +385,17 @@ def score_block(f: Features, rows: np.ndarray, cols: np.ndarray, *, keep: bool =
             part = f.cross_functional(rows, cols)
         elif name == "seniority":
             part = f.seniority_fit(rows, cols)
-        else:
+        elif name == "novelty":
             part = f.novelty(rows, cols)
+        elif not keep:
+            # Stated choices are few (at most five a person): added where they are, no matrix.
+            weight = np.float32(getattr(w, name) / total_weight)
+            if weight:
+                ra, cb, values = f.placed_choices(rows, cols)
+                score[ra, cb] += weight * values
+            continue
+        else:
+            part = f.preferences(rows, cols)
         weight = np.float32(getattr(w, name) / total_weight)
         if keep:
             parts[name] = part

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from peerdesk.matching import explain, rounds
+from peerdesk.matching import choices, explain, rounds
 from peerdesk.matching.circles import solve_circles
 from peerdesk.matching.common import CancelCheck, Progress, Steps
 from peerdesk.matching.mentoring import mentoring_sides
@@ -60,8 +60,24 @@ def propose(problem: Problem, progress: Progress | None = None, cancel: CancelCh
             total_score=total,
             upper_bound=None if proposal.upper_bound is None else proposal.upper_bound + total - proposal.total_score,
         )
+    proposal = with_choices(problem, proposal)
     steps(1.0, "Done")
     return proposal
+
+
+def with_choices(problem: Problem, proposal: Proposal) -> Proposal:
+    """The proposal with its count of choices granted, over everyone who takes part in the round:
+    the people placed and left out, and in mentoring the mentors with a free place."""
+    population = proposal.matched_ids | {u.id for u in proposal.unmatched}
+    if problem.mode == "mentoring":
+        people, capacity = pool_of(problem)
+        only_trained = problem.options.only_trained_mentors
+        population |= {
+            p.id
+            for k, p in enumerate(people)
+            if p.can_mentor and capacity.get(k, 0) > 0 and (p.trained or not only_trained)
+        }
+    return replace(proposal, choices=choices.granted(problem, proposal.groups, population))
 
 
 def _member(p: Person, role: str) -> Member:
@@ -119,6 +135,7 @@ def _make_groups(
         else:
             facts = explain.pair_facts(f, members[0], members[1], directed=False)
             facts.append(f"{explain._first(f.people[members[2]].name)} joins as the odd one out")
+        facts = choices.choice_facts([f.people[m] for m in members], list(member_roles), f.mode) + facts
         out.append(
             Group(
                 members=tuple(_member(f.people[m], r) for m, r in zip(members, member_roles, strict=True)),
@@ -194,16 +211,13 @@ def _pairs(f: Features, steps: Steps) -> Proposal:
             unmatched.append(Unmatched(p.id, p.email, p.name, explain.blocked_reason(f, k, everyone, "partner")))
         else:
             n = int(allowed[k].sum())
-            unmatched.append(
-                Unmatched(
-                    p.id,
-                    p.email,
-                    p.name,
-                    "the one possible partner is paired with someone who has fewer options or fits better"
-                    if n == 1
-                    else f"all {n} possible partners are paired with people who have fewer options or fit better",
-                )
+            reason = (
+                "the one possible partner is paired with someone who has fewer options or fits better"
+                if n == 1
+                else f"all {n} possible partners are paired with people who have fewer options or fit better"
             )
+            note = explain.kept_apart(f, k, everyone, "partner", only=False)
+            unmatched.append(Unmatched(p.id, p.email, p.name, reason if note is None else f"{reason}; {note}"))
     total = sum(g.objective for g in groups)
     bound = result.upper_bound
     if bound is not None and result.trios:

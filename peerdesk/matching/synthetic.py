@@ -130,6 +130,30 @@ def _windows(rng: random.Random, span: int) -> tuple[Window, ...]:
     return merge_windows(windows)
 
 
+def with_choices(people: list[Person], seed: int = 0, *, share: float = 0.4) -> list[Person]:
+    """The people with stated choices, as a sign-up form collects them: `share` of them name 1-5
+    preferred partners (mostly in their department or time zone), one in thirty someone to avoid."""
+    rng = random.Random(seed + 3)
+    by_group: dict[str, list[int]] = {}
+    for p in people:
+        by_group.setdefault(p.department, []).append(p.id)
+        by_group.setdefault(p.timezone, []).append(p.id)
+    ids = [p.id for p in people]
+    out = []
+    for p in people:
+        prefers: tuple[int, ...] = ()
+        avoids: tuple[int, ...] = ()
+        if rng.random() < share:
+            near = by_group[p.department] if rng.random() < 0.6 else by_group[p.timezone]
+            picks = rng.sample(near, min(len(near), rng.randint(1, 5)))
+            prefers = tuple(dict.fromkeys(i for i in picks if i != p.id))
+        if rng.random() < 1 / 30:
+            other = rng.choice(ids)
+            avoids = (other,) if other != p.id and other not in prefers else ()
+        out.append(Person(**{**p.__dict__, "prefers": prefers, "avoids": avoids}))
+    return out
+
+
 def history(people: list[Person], seed: int = 0, *, met_share: float = 0.002) -> History:
     """Random earlier contacts: some recent (not to repeat), some older."""
     rng = random.Random(seed + 1)

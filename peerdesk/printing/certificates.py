@@ -221,21 +221,28 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def print_warnings(certs: Iterable[Issued], settings: Settings) -> list[str]:
-    """What would print badly, one sentence per certificate and fault: letters no font prints
-    (boxes), and names too long to read (the command line and the window say the same)."""
+def name_warnings(name: str, settings: Settings, serial: str = "") -> list[str]:
+    """What would print badly in a name on a certificate, one sentence per fault: letters no font
+    prints (boxes), and a name too long to read. The one rule for the command line and the window,
+    when certificates are printed and when participants are imported."""
     warnings = []
-    for cert in certs:
-        missing = fonts.uncovered(cert.name, "serif-bold")
-        if missing:
-            warnings.append(f"no font prints {' '.join(missing)} in the name of {cert.name} ({cert.serial})")
-        size = name_size(cert.name, settings)
-        if size < LEGIBLE_PT:
-            warnings.append(
-                f"the name of {_clip(cert.name)} ({cert.serial}, {len(cert.name)} characters) "
-                f"prints at {size:.1f} pt, too small to read; shorten it in the participant's record"
-            )
+    of = f"the name of {_clip(name)}" if not serial else f"the name of {_clip(name)} ({serial})"
+    missing = fonts.uncovered(name, "serif-bold")
+    if missing:
+        warnings.append(f"no font prints {' '.join(missing)} in {of}")
+    size = name_size(name, settings)
+    if size < LEGIBLE_PT:
+        where = f"{serial}, " if serial else ""
+        warnings.append(
+            f"the name of {_clip(name)} ({where}{len(name)} characters) "
+            f"prints at {size:.1f} pt on a certificate, too small to read; shorten it in the participant's record"
+        )
     return warnings
+
+
+def print_warnings(certs: Iterable[Issued], settings: Settings) -> list[str]:
+    """What would print badly, one sentence per certificate and fault (see name_warnings)."""
+    return [warning for cert in certs for warning in name_warnings(cert.name, settings, cert.serial)]
 
 
 def preview_issued(c: Candidate) -> Issued:

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -255,8 +256,23 @@ def configure(db: Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     if not db.memory:
-        db.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(db)
         db.execute("PRAGMA synchronous = FULL")
+
+
+def _switch_to_wal(db: Database, seconds: float = 5.0) -> None:
+    """Put the file in WAL mode. SQLite answers "locked" at once, without waiting out the busy
+    timeout, when another connection is switching the same new file at that moment (two PeerDesks
+    creating one file): try again for as long as the busy timeout would have waited."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def migrate(db: Database) -> int:

@@ -373,5 +373,47 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS sessions_plan_step ON sessions(plan_step_id)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+_V6 = """
+-- What a participant asked for: keep their current or previous mentor (participants.keep_mentor),
+-- up to five ranked preferred partners, and people not to be paired with (a hard rule, kept
+-- private to the coordinator: never exported, never shown to the people named).
+ALTER TABLE participants ADD COLUMN keep_mentor INTEGER NOT NULL DEFAULT 0 CHECK (keep_mentor IN (0, 1));
+
+CREATE TABLE preferred_partners (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    partner_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    rank INTEGER NOT NULL CHECK (rank BETWEEN 1 AND 5),
+    PRIMARY KEY (participant_id, partner_id),
+    UNIQUE (participant_id, rank),
+    CHECK (participant_id != partner_id)
+);
+CREATE INDEX preferred_partners_partner ON preferred_partners(partner_id);
+
+CREATE TABLE avoided_partners (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    other_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    PRIMARY KEY (participant_id, other_id),
+    CHECK (participant_id != other_id)
+);
+CREATE INDEX avoided_partners_other ON avoided_partners(other_id);
+
+-- How the columns of a form export map to participant fields, remembered for files with the
+-- same headers (headers_key: a hash of them); mapping is the JSON of peerdesk.intake.
+CREATE TABLE column_mappings (
+    headers_key TEXT PRIMARY KEY,
+    headers TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    used_at TEXT NOT NULL
+);
+"""
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    """Stated preferences (a wish to keep one's mentor, ranked preferred partners, people to avoid)
+    and the remembered column mappings of form exports."""
+    for statement in _split(_V6):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)

@@ -254,6 +254,20 @@ def met_counts(db: Database) -> dict[tuple[int, int], int]:
     return dict(counts)
 
 
+def latest_mentors(db: Database, mentee: int | None = None) -> dict[int, int]:
+    """Each mentee's current mentor, else their most recent one (any program): mentee id -> mentor id
+    (for everyone, or for one mentee)."""
+    rows = db.execute(
+        "SELECT e.participant_id, m.participant_id FROM pairings p "
+        "JOIN pairing_members e ON e.pairing_id = p.id AND e.role = 'mentee' "
+        "JOIN pairing_members m ON m.pairing_id = p.id AND m.role = 'mentor' "
+        f"WHERE p.kind = 'mentoring' {'' if mentee is None else 'AND e.participant_id = ?'} "
+        "ORDER BY p.status = 'active', coalesce(p.ended_on, p.started_on), p.started_on, p.id",
+        () if mentee is None else (mentee,),
+    )
+    return {who: mentor for who, mentor in rows}  # later rows win: the active or latest pairing
+
+
 def recent_pairs(db: Database, program_id: int | None, rounds: int) -> frozenset[tuple[int, int]]:
     """Pairs not to repeat: paired now (any format), or since the program's K-th last round.
 

@@ -17,6 +17,7 @@ from peerdesk import clock
 from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, ValidationError
 from peerdesk.store.records import (
+    MAX_PREFERRED,
     ROLES,
     STATUSES,
     Participant,
@@ -31,7 +32,7 @@ MAX_CAPACITY = 20
 
 _COLUMNS = (
     "id, name, email, department, title, location, timezone, hire_date, role, capacity, "
-    "manager_email, status, archived, notes"
+    "manager_email, status, archived, notes, keep_mentor"
 )
 
 
@@ -107,11 +108,23 @@ def validate(p: Participant) -> Participant:
     for w in p.availability:
         if not (0 <= w.weekday <= 6 and 0 <= w.start_min < w.end_min <= 1440):
             raise ValidationError(f"Availability window {w} is not valid.", "availability")
+    prefers = _choice_list(p.prefers, email, "prefers", "preferred partner")
+    if len(prefers) > MAX_PREFERRED:
+        raise ValidationError(
+            f"At most {MAX_PREFERRED} preferred partners can be named, not {len(prefers)}.", "prefers"
+        )
+    avoids = _choice_list(p.avoids, email, "avoids", "person to avoid")
+    both = [e for e in prefers if e in avoids]
+    if both:
+        raise ValidationError(f"{both[0]} is both a preferred partner and someone to avoid.", "avoids")
     return replace(
         p,
         name=name,
         email=email,
         manager_email=manager,
+        prefers=prefers,
+        avoids=avoids,
+        keep_mentor=bool(p.keep_mentor),
         timezone=tz,
         department=" ".join(p.department.split()),
         title=" ".join(p.title.split()),
@@ -119,8 +132,28 @@ def validate(p: Participant) -> Participant:
     )
 
 
+def _choice_list(emails: tuple[str, ...], own: str, field: str, what: str) -> tuple[str, ...]:
+    """Preferred or avoided partners' e-mails, tidied: well-formed, each once, never the person themselves."""
+    out: list[str] = []
+    for raw in emails:
+        e = normalise_email(raw)
+        if not e:
+            continue
+        if not EMAIL.match(e):
+            raise ValidationError(f"'{raw.strip()}' ({what}) is not a well-formed e-mail address.", field)
+        if e == own:
+            raise ValidationError(f"A participant cannot name themselves as a {what}.", field)
+        if e in out:
+            raise ValidationError(f"{e} is named twice as a {what}.", field)
+        out.append(e)
+    return tuple(out)
+
+
 def _from_row(
-    row: tuple[Any, ...], skills: dict[int, dict[str, list[SkillLevel]]], windows: dict[int, list[Window]]
+    row: tuple[Any, ...],
+    skills: dict[int, dict[str, list[SkillLevel]]],
+    windows: dict[int, list[Window]],
+    choices: dict[str, dict[int, list[str]]],
 ) -> Participant:
     pid = row[0]
     s = skills.get(pid, {})
@@ -142,7 +175,17 @@ def _from_row(
         teaches=tuple(s.get("teach", ())),
         learns=tuple(s.get("learn", ())),
         availability=tuple(windows.get(pid, ())),
+        keep_mentor=bool(row[14]),
+        prefers=tuple(choices["prefers"].get(pid, ())),
+        avoids=tuple(choices["avoids"].get(pid, ())),
     )
+
+
+# Preferred and avoided partners: (table, column naming the other person, order).
+_CHOICES = {
+    "prefers": ("preferred_partners", "partner_id", "c.rank"),
+    "avoids": ("avoided_partners", "other_id", "o.email"),
+}
 
 
 def _load(db: Database, where: str = "", params: tuple[Any, ...] = ()) -> list[Participant]:
@@ -156,9 +199,10 @@ def _load(db: Database, where: str = "", params: tuple[Any, ...] = ()) -> list[P
         marks = ",".join("?" * len(ids))
         skill_sql = f"WHERE ps.participant_id IN ({marks})"
         win_sql = f"WHERE participant_id IN ({marks})"
+        choice_sql = f"WHERE c.participant_id IN ({marks})"
         args: tuple[Any, ...] = tuple(ids)
     else:
-        skill_sql = win_sql = ""
+        skill_sql = win_sql = choice_sql = ""
         args = ()
     skills: dict[int, dict[str, list[SkillLevel]]] = defaultdict(lambda: defaultdict(list))
     for pid, direction, name, level in db.execute(
@@ -174,7 +218,16 @@ def _load(db: Database, where: str = "", params: tuple[Any, ...] = ()) -> list[P
         args,
     ):
         windows[pid].append(Window(day, start, end))
-    return [_from_row(r, skills, windows) for r in rows]
+    choices: dict[str, dict[int, list[str]]] = {}
+    for key, (table, other, order) in _CHOICES.items():
+        choices[key] = defaultdict(list)
+        for pid, email in db.execute(
+            f"SELECT c.participant_id, o.email FROM {table} c JOIN participants o ON o.id = c.{other} "
+            f"{choice_sql} ORDER BY c.participant_id, {order}",
+            args,
+        ):
+            choices[key][pid].append(email)
+    return [_from_row(r, skills, windows, choices) for r in rows]
 
 
 def list_participants(db: Database, *, include_archived: bool = True) -> list[Participant]:
@@ -182,6 +235,7 @@ def list_participants(db: Database, *, include_archived: bool = True) -> list[Pa
     return _load(db, "" if include_archived else "WHERE archived = 0")
 
 
+_CHOICE_TABLES = tuple(table for table, _other, _order in _CHOICES.values())
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # Stays below SQLite's smallest default limit on bound variables (999 before 3.32).
 _CHUNK = 500
@@ -213,11 +267,11 @@ def participants_concerned(db: Database, changes: Changes, most: int) -> set[int
     undo or redo of any of them) also writes the owner's participants row, which is relied on
     whenever some participants row changed, and a reload is asked for otherwise.
     """
-    watched = ("participants", "participant_skills", "availability", "skills")
+    watched = ("participants", "participant_skills", "availability", "skills", *_CHOICE_TABLES)
     if not changes.knows_rows(*watched):
         return None
     ids = set(changes.ids("participants"))
-    for table in ("participant_skills", "availability"):
+    for table in ("participant_skills", "availability", *_CHOICE_TABLES):
         rowids = changes.ids(table)
         if len(rowids) > 50 * most:
             return None
@@ -288,6 +342,23 @@ def _check_unique_email(db: Database, email: str, pid: int | None) -> None:
         raise ValidationError(f"{email} is already used by {row[1]}.", "email")
 
 
+def _write_choices(db: Database, pid: int, p: Participant) -> None:
+    """Store whom p prefers (ranked) and avoids; each must be a participant already."""
+    for key, (table, other, _order) in _CHOICES.items():
+        db.execute(f"DELETE FROM {table} WHERE participant_id = ?", (pid,))
+        for pos, email in enumerate(getattr(p, key)):
+            row = db.execute("SELECT id FROM participants WHERE email = ?", (email,)).fetchone()
+            if row is None:
+                what = "preferred partner" if key == "prefers" else "person to avoid"
+                raise ValidationError(f"{email} ({what}) is not a participant.", key)
+            if key == "prefers":
+                db.execute(
+                    f"INSERT INTO {table}(participant_id, {other}, rank) VALUES (?, ?, ?)", (pid, row[0], pos + 1)
+                )
+            else:
+                db.execute(f"INSERT INTO {table}(participant_id, {other}) VALUES (?, ?)", (pid, row[0]))
+
+
 def _write_children(db: Database, pid: int, p: Participant) -> None:
     db.execute("DELETE FROM participant_skills WHERE participant_id = ?", (pid,))
     db.execute("DELETE FROM availability WHERE participant_id = ?", (pid,))
@@ -320,28 +391,34 @@ def _values(p: Participant) -> tuple[Any, ...]:
         p.status,
         int(p.archived),
         p.notes,
+        int(p.keep_mentor),
     )
 
 
-def add_participant(db: Database, p: Participant) -> Participant:
-    """Validate and insert a participant; return it with its id."""
+def add_participant(db: Database, p: Participant, *, choices: bool = True) -> Participant:
+    """Validate and insert a participant; return it with its id.
+
+    choices=False leaves their preferred and avoided partners unwritten, for a caller that adds
+    the people they name first (an import) and then calls write_choices."""
     p = validate(p)
     with db.atomic():
         _check_unique_email(db, p.email, None)
         now = clock.stamp()
         cur = db.execute(
             "INSERT INTO participants(name, email, department, title, location, timezone, hire_date, role, "
-            "capacity, manager_email, status, archived, notes, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "capacity, manager_email, status, archived, notes, keep_mentor, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*_values(p), now, now),
         )
         pid = ParticipantId(int(cur.lastrowid or 0))
         _write_children(db, pid, p)
+        if choices:
+            _write_choices(db, pid, p)
     return replace(p, id=pid)
 
 
-def update_participant(db: Database, p: Participant) -> Participant:
-    """Validate and save changes to an existing participant."""
+def update_participant(db: Database, p: Participant, *, choices: bool = True) -> Participant:
+    """Validate and save changes to an existing participant (choices: as add_participant)."""
     if p.id is None:
         raise NotFound("Cannot update a participant that was never saved.")
     p = validate(p)
@@ -353,12 +430,22 @@ def update_participant(db: Database, p: Participant) -> Participant:
         _check_unique_email(db, p.email, p.id)
         db.execute(
             "UPDATE participants SET name=?, email=?, department=?, title=?, location=?, timezone=?, "
-            "hire_date=?, role=?, capacity=?, manager_email=?, status=?, archived=?, notes=?, updated_at=? "
-            "WHERE id=?",
+            "hire_date=?, role=?, capacity=?, manager_email=?, status=?, archived=?, notes=?, keep_mentor=?, "
+            "updated_at=? WHERE id=?",
             (*_values(p), clock.stamp(), p.id),
         )
         _write_children(db, pid, p)
+        if choices:
+            _write_choices(db, pid, p)
     return p
+
+
+def write_choices(db: Database, p: Participant) -> None:
+    """Store the preferred and avoided partners of a saved participant (see add_participant)."""
+    if p.id is None:
+        raise NotFound("Cannot store the choices of a participant that was never saved.")
+    with db.atomic():
+        _write_choices(db, p.id, p)
 
 
 def same_content(a: Participant, b: Participant) -> bool:
@@ -380,9 +467,22 @@ def set_archived(db: Database, ids: Iterable[int], archived: bool) -> int:
 
 
 def delete_participants(db: Database, ids: Iterable[int]) -> int:
-    """Delete participants and what belongs to them only (skills, availability, memberships)."""
+    """Delete participants and what belongs to them only (skills, availability, memberships).
+
+    Whoever named one of them as a preferred partner or someone to avoid loses that choice;
+    their record is marked changed too, so views showing it refresh."""
     with db.atomic():
         n = 0
         for pid in ids:
+            touch_choosers(db, pid)
             n += db.execute("DELETE FROM participants WHERE id = ?", (pid,)).rowcount
     return n
+
+
+def touch_choosers(db: Database, pid: int) -> None:
+    """Mark changed everyone who names pid as a preferred partner or someone to avoid (before pid goes)."""
+    for table, other, _order in _CHOICES.values():
+        db.execute(
+            f"UPDATE participants SET updated_at = ? WHERE id IN (SELECT participant_id FROM {table} WHERE {other} = ?)",
+            (clock.stamp(), pid),
+        )

@@ -22,6 +22,7 @@ from typing import Any
 from peerdesk import clock
 from peerdesk.store.db import Database, known_errors
 from peerdesk.store.errors import NotFound
+from peerdesk.store.participants import touch_choosers
 from peerdesk.store.workspace import bulk
 
 ERASED = "[erased]"
@@ -33,6 +34,12 @@ _STRUCTURED = {
     ("participants", "timezone"), ("participants", "role"), ("participants", "status"),
     ("skills", "name"), ("training_modules", "name"),
 }  # fmt: skip
+
+
+# Other people's stated choices about the person (who would like them as a partner, who asked
+# not to be paired with them) are those people's data, private to the coordinator: an export
+# for the person leaves them out. Their own choices are in it.
+THIRD_PARTY_CHOICES = {("preferred_partners", "partner_id"), ("avoided_partners", "other_id")}
 
 
 @dataclass(frozen=True)
@@ -249,6 +256,7 @@ def _erase(db: Database, pid: int) -> Erasure:
             "UPDATE participants SET manager_email = '', updated_at = ? WHERE manager_email = ? AND id != ?",
             (clock.stamp(), email, pid),
         ).rowcount
+        touch_choosers(db, pid)  # their choices of this person go with them
         db.execute("DELETE FROM participants WHERE id = ?", (pid,))
         ended = 0
         for pairing in pairings:
@@ -410,6 +418,8 @@ def export_participant_data(db: Database, pid: int) -> dict[str, Any]:
     record = _row_dict(cur, cur.fetchone())
     related: dict[str, list[dict[str, Any]]] = {}
     for table, column in _references(db, "participants"):
+        if (table, column) in THIRD_PARTY_CHOICES:
+            continue
         fks = [(r[3], r[2]) for r in db.execute(f"PRAGMA main.foreign_key_list([{table}])")]
         cur = db.execute(f"SELECT * FROM [{table}] WHERE [{column}] = ? ORDER BY rowid", (pid,))
         rows = []

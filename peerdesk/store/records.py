@@ -16,6 +16,7 @@ ROLES = ("mentor", "mentee", "both", "peer")
 STATUSES = ("active", "paused", "alumni")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_LEVEL = 3
+MAX_PREFERRED = 5  # ranked preferred partners a participant may name
 
 _WEEKDAY_NAMES = {
     **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
@@ -76,6 +77,10 @@ class Participant:
     teaches: tuple[SkillLevel, ...] = field(default=())
     learns: tuple[SkillLevel, ...] = field(default=())
     availability: tuple[Window, ...] = field(default=())
+    # What they asked for (validated against the other participants when saved):
+    prefers: tuple[str, ...] = field(default=())  # e-mails of up to five preferred partners, 1st choice first
+    keep_mentor: bool = False  # asks to keep their current or previous mentor
+    avoids: tuple[str, ...] = field(default=())  # e-mails of people never to be paired with (private)
     id: ParticipantId | None = None
 
     @property
@@ -128,6 +133,22 @@ def parse_skills(text: str) -> tuple[SkillLevel, ...]:
         seen.add(key)
         result.append(SkillLevel(name, level))
     return tuple(result)
+
+
+def parse_email_list(text: str) -> tuple[str, ...]:
+    """'ana@example.com; bo@example.com' (or comma, space or line separated) in order, lower case,
+    each once. Whether each is a well-formed address is checked when the participant is validated."""
+    out: list[str] = []
+    for part in re.split(r"[;,\s]+", text or ""):
+        email = part.strip().strip("<>").lower()
+        if email and email not in out:
+            out.append(email)
+    return tuple(out)
+
+
+def format_email_list(emails: tuple[str, ...] | list[str]) -> str:
+    """'ana@example.com; bo@example.com' — the CSV form of preferred or avoided partners."""
+    return "; ".join(emails)
 
 
 def format_availability(windows: tuple[Window, ...] | list[Window]) -> str:

@@ -65,6 +65,15 @@ def test_import_creates_the_database_on_first_write(tmp_path):
     assert [p["email"] for p in listed] == ["zoe@example.com"]
 
 
+def test_import_warns_of_a_name_too_long_for_a_certificate(tmp_path):
+    long_name = ("Wolfeschlegelsteinhausen " * 20).strip()
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text(f"name,email\n{long_name},long@example.com\nZoë,zoe@example.com\n", encoding="utf-8")
+    result = peerdesk("import", "participants", str(csv_file), db=tmp_path / "new.db", check=True)
+    (warning,) = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert "too small to read" in warning and "499 characters" in warning and "Zoë" not in result.stderr
+
+
 def test_import_with_bad_rows_fails_and_writes_nothing(tmp_path):
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("name,email\nAda,ada@example.com\nBad,not-an-email\n", encoding="utf-8")
@@ -116,16 +125,9 @@ def test_reading_an_older_format_upgrades_it_once(tmp_path):
     path = tmp_path / "old.db"
     peerdesk("demo", str(path), check=True)
     conn = sqlite3.connect(path)
-    for statement in (  # what the latest migration adds
-        "DROP TABLE draft_log",
-        "DROP TABLE message_templates",
-        "DROP TABLE cohort_members",
-        "DROP TABLE cohorts",
-        "DROP INDEX sessions_plan_step",
-        "ALTER TABLE sessions DROP COLUMN plan_step_id",
-        "DROP TABLE plan_steps",
-    ):
-        conn.execute(statement)
+    for table in ("preferred_partners", "avoided_partners", "column_mappings"):  # what the latest migration adds
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE participants DROP COLUMN keep_mentor")
     conn.execute(f"PRAGMA user_version = {LATEST - 1}")
     conn.commit()
     conn.close()

@@ -27,6 +27,9 @@ def person(
     archived: bool = False,
     trained: bool = True,
     name: str | None = None,
+    prefers: tuple[int, ...] = (),
+    avoids: tuple[int, ...] = (),
+    keep_mentor: int | None = None,
 ) -> Person:
     return Person(
         id=pid,
@@ -45,4 +48,7 @@ def person(
         teaches=parse_skills(teaches),
         learns=parse_skills(learns),
         availability=parse_availability(available),
+        prefers=prefers,
+        avoids=avoids,
+        keep_mentor=keep_mentor,
     )

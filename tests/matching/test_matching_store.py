@@ -166,15 +166,30 @@ def demo_file(tmp_path):
     return path
 
 
+JSON_KEYS = {
+    "mode",
+    "groups",
+    "unmatched",
+    "total_score",
+    "objective",
+    "lowest_score",
+    "blocking_pairs",
+    "preferences_granted",
+}
+
+
 def test_match_json_follows_the_design_contract(demo_file, capsys):
     capsys.readouterr()
     assert main(["--db", str(demo_file), "match", "--program", "New-Hire Buddies", "--mode", "buddies", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["mode"] == "buddies"
-    assert set(out) == {"mode", "groups", "unmatched", "total_score", "objective", "lowest_score", "blocking_pairs"}
+    assert set(out) == JSON_KEYS
     assert out["objective"] == "best"
     assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
     assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0
+    granted = out["preferences_granted"]
+    assert set(granted) == {"stated", "first", "top3", "none"}
+    assert granted["first"] <= granted["top3"] <= granted["stated"] - granted["none"]
     group = out["groups"][0]
     assert {"members", "score", "breakdown"} <= set(group)
     assert {m["role"] for g in out["groups"] for m in g["members"]} == {"peer"}
@@ -291,7 +306,7 @@ def test_match_json_flags_groups_that_cannot_meet_as_an_addition(tmp_path, capsy
     args = ["--db", str(path), "match", "--program", "Buddies", "--mode", "buddies"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"mode", "groups", "unmatched", "total_score", "objective", "lowest_score", "blocking_pairs"}
+    assert set(out) == JSON_KEYS
     assert out["objective"] == "best"
     assert out["lowest_score"] == pytest.approx(min(g["score"] for g in out["groups"]), abs=1e-4)
     assert isinstance(out["blocking_pairs"], int) and out["blocking_pairs"] >= 0

@@ -159,6 +159,18 @@ def _settle(*widgets: Any, timeout_s: float = 20.0) -> None:
 
 
 @pytest.fixture
+def first_read():
+    """first_read(PageClass, ctx): what the window reads on a worker before it builds such a page
+    (the class's load(), over a reader of its own), to hand to the page as `data`."""
+    from peerdesk.jobs import Work
+
+    def read(page_class: Any, ctx: Any) -> Any:
+        return Work(ctx.path).perform(lambda work: page_class.load(work.reader()))
+
+    return read
+
+
+@pytest.fixture
 def settle(qapp):
     """settle(page, ...): wait for the page's figures, computed on worker threads, to show."""
     return _settle

@@ -159,3 +159,41 @@ def test_export_can_write_semicolons(ctx, people, tmp_path, prompts):
     prompts.delimiter = ";"
     assert export_participants_to_file(ctx, None) == len(people)
     assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("name;email;department")
+
+
+LONG_NAME = "Wolfeschlegelsteinhausen " * 20  # 500 characters: a certificate prints it too small to read
+
+
+def test_importing_a_name_too_long_for_a_certificate_warns_as_the_command_line_does(
+    ctx, tmp_path, qtbot, prompts, monkeypatch
+):
+    from peerdesk.printing import certificates
+    from peerdesk.store.settings import load_settings
+
+    path = write(tmp_path, f"name,email\n{LONG_NAME.strip()},long@example.com\nNgozi Okafor,ngozi@example.com\n")
+    shown = []
+
+    def drive(dialog):
+        shown.append((dialog.names_note.isVisibleTo(dialog), dialog.names_note.text()))
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(widgets, "exec_dialog", drive)
+    prompts.open_paths.append(path)
+    assert import_participants(ctx, None) == 2
+    expected = certificates.name_warnings(LONG_NAME.strip(), load_settings(ctx.db))
+    assert len(expected) == 1 and "too small to read" in expected[0] and "499 characters" in expected[0]
+    (visible, note) = shown[0]
+    assert visible and expected[0][1:] in note  # in the preview, before anything is written
+    (title, text) = prompts.warnings[-1]
+    assert title == "Import participants" and "1 added" not in text and "2 added" in text
+    assert expected[0][1:] in text  # and in the result message
+    assert "Ngozi" not in note
+
+
+def test_names_that_print_well_raise_no_warning(ctx, tmp_path, qtbot):
+    path = write(tmp_path, "name,email\nNgozi Okafor,ngozi@example.com\n")
+    dialog = ImportDialog(ctx, importing.plan_import(ctx.db, path), path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.names_note.isVisible() and importing.plan_import(ctx.db, path).name_warnings == []

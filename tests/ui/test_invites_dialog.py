@@ -223,6 +223,7 @@ def test_file_menu_export_calendar_invites(ctx, qtbot, program, captured):
     assert win.invites_action in file_menu.actions()
     assert win.invites_action.text() == "Export calendar &invites…"
     win.sidebar.setCurrentRow([t for t, _ in PAGES].index("Participants"))
+    assert win.wait_for_pages()
     win.current_page().select_ids([program.people["li@example.com"]])
     win.invites_action.trigger()
     (dialog,) = captured

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
 
 from peerdesk.jobs import Cancelled, Work
 from peerdesk.store.errors import StoreError
@@ -176,3 +177,30 @@ def test_restoring_a_backup_first_ends_the_jobs_reading_the_file(ctx, qtbot):
     assert open_readers(ctx.path) == 0
     assert [p.name for p in list_participants(ctx.db)] == ["Ada"]
     assert runner.wait(10) and isinstance(errors[0], Cancelled)
+
+
+def test_a_runner_kept_only_by_its_parent_still_gets_its_outcome(qtbot):
+    parent = QObject()
+    seen: list[object] = []
+    runner = JobRunner(None, parent)
+    runner.finished.connect(seen.append)
+    runner.run(lambda work: "done")
+    del runner
+    gc.collect()
+    qtbot.waitUntil(lambda: seen == ["done"], timeout=10_000)
+
+
+def test_a_runner_deleted_while_its_job_runs_is_not_signalled(qtbot):
+    parent = QObject()  # a page, closed while its job runs
+    seen: list[object] = []
+    runner = JobRunner(None, parent)
+    runner.finished.connect(seen.append)
+    release = threading.Event()
+    runner.run(lambda work: release.wait(5))
+    del runner
+    parent.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)  # the outcome reaches the one relay, which finds no runner
+    assert seen == []

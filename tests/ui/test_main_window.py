@@ -35,6 +35,7 @@ def window(ctx, people, qtbot, prompts):
     qtbot.addWidget(win)
     win.sidebar.setCurrentRow(PARTICIPANTS)
     win.show()
+    assert win.wait_for_pages()  # a page's module and first data are read on a worker
     return win
 
 
@@ -90,6 +91,7 @@ def test_open_another_file_replaces_the_context(window, ctx, prompts, tmp_path):
     other = program_file(tmp_path / "other.peerdesk.db", "Kofi Mensah", "Mei Chen")
     prompts.open_paths.append(other)
     window.open_action.trigger()
+    assert window.wait_for_pages()
     assert window.ctx is not ctx
     assert window.windowTitle() == "other.peerdesk.db — PeerDesk"
     page = window.current_page()
@@ -113,6 +115,7 @@ def test_a_file_that_is_not_a_program_is_refused_with_a_message(window, ctx, pro
 def test_new_program_creates_an_empty_file(window, prompts, tmp_path):
     prompts.save_paths.append(tmp_path / "fresh")
     window.new_action.trigger()
+    assert window.wait_for_pages()
     assert (tmp_path / "fresh.peerdesk.db").exists()
     assert window.windowTitle() == "fresh.peerdesk.db — PeerDesk"
     assert window.current_page().model.rowCount() == 0
@@ -127,6 +130,7 @@ def test_read_only_file_says_so_and_disables_writing(window, prompts, tmp_path, 
     path = program_file(tmp_path / "shared.peerdesk.db", "Kofi Mensah")
     monkeypatch.setattr(safe_open.os, "access", lambda p, mode: False)
     assert window.open_program(path)
+    assert window.wait_for_pages()
     assert window.windowTitle() == "shared.peerdesk.db (read-only) — PeerDesk"
     assert not window.import_action.isEnabled() and not window.settings_action.isEnabled()
     page = window.current_page()
@@ -228,9 +232,48 @@ def test_a_broken_page_is_reported_not_fatal(ctx, people, qtbot, prompts, monkey
     win = mw.MainWindow(ctx)
     qtbot.addWidget(win)
     win.sidebar.setCurrentRow(1)
+    assert win.wait_for_pages()
     assert isinstance(win.current_page(), mw._PageError)
     assert prompts.bugs and "could not be opened" in prompts.bugs[0][0]
     assert "ModuleNotFoundError" in prompts.bugs[0][1]
+
+
+def test_a_page_shows_loading_then_is_built_from_what_a_worker_read(ctx, people, qtbot, prompts):
+    win = mw.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.sidebar.setCurrentRow(PARTICIPANTS)
+    assert win.current_page() is None  # its module and first data are being read on a worker
+    assert win.stack.currentWidget().findChild(mw.QLabel, "loadingLabel").text() == "Loading Participants…"
+    assert win.wait_for_pages()
+    page = win.current_page()
+    assert isinstance(page, ParticipantsPage) and win.stack.currentWidget() is page
+    assert sorted(p.name for p in page.model.participants()) == sorted(p.name for p in people)
+    assert not prompts.bugs
+
+
+def test_a_page_whose_first_read_was_cut_off_reads_for_itself(ctx, people, qtbot, prompts, monkeypatch):
+    from peerdesk.jobs import Cancelled
+
+    def cut(db):
+        raise Cancelled("The program file was closed.")
+
+    monkeypatch.setattr(ParticipantsPage, "load", staticmethod(cut))
+    win = mw.MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.sidebar.setCurrentRow(PARTICIPANTS)
+    assert win.wait_for_pages()
+    page = win.current_page()
+    assert isinstance(page, ParticipantsPage) and page.model.rowCount() == len(people)
+    assert not prompts.bugs
+
+
+def test_a_page_read_for_a_file_since_closed_is_not_built(window, prompts, tmp_path):
+    other = program_file(tmp_path / "other.peerdesk.db", "Kofi Mensah")
+    assert window.open_program(other)
+    assert window.pages == {}  # the Participants page of the new file is being prepared
+    window.close_program()
+    assert window.wait_for_pages()
+    assert window.pages == {} and not prompts.bugs
 
 
 def test_newer_and_damaged_files_are_explained(window, ctx, prompts, tmp_path):

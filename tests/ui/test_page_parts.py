@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLineEdit, QPushButton, QToolBar
 
 from peerdesk.store.programs import Goal, Program, add_goal, add_program
@@ -80,13 +81,58 @@ def test_every_page_has_the_same_toolbar(ctx, qtbot):
         bars = page.findChildren(QToolBar)
         assert bars, f"{cls.__name__} has no toolbar"
         for bar in bars:
-            assert bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextOnly
+            assert bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
             assert not bar.isMovable()
+            for action in bar.actions():
+                if not action.isSeparator():
+                    assert _drawn(action.icon()), f"{cls.__name__}: {action.text()} has no icon"
         if cls is SessionsPage:
             continue  # its week view has its own Previous / Next buttons
         # Actions live on the toolbar: the only push buttons are an empty state's next steps.
         loose = [b.text() for b in page.findChildren(QPushButton) if not isinstance(b.parent(), page_parts.EmptyState)]
         assert not loose, f"{cls.__name__} has buttons outside its toolbar: {loose}"
+
+
+def _drawn(icon: QIcon) -> bool:
+    """An icon with lines in it (not a null icon, not an empty square)."""
+    image = icon.pixmap(16, 16).toImage()
+    return sum(image.pixelColor(x, y).alpha() > 120 for x in range(16) for y in range(16)) > 4
+
+
+def test_the_main_buttons_of_pages_without_a_toolbar_have_icons(ctx, qtbot):
+    """Pairings and Programs keep their actions in button rows beside what they act on."""
+    from peerdesk.ui.pairings.page import PairingsPage
+    from peerdesk.ui.programs.page import ProgramsPage
+
+    pairings = _page(PairingsPage, ctx, qtbot)
+    for button in (pairings.propose_button, pairings.lock_button, pairings.swap_button, pairings.accept_button):
+        assert _drawn(button.icon()), button.text()
+    for button in (pairings.first_button, pairings.invites_button, pairings.again_button):
+        assert _drawn(button.icon()), button.text()  # the next steps after accepting
+    programs = _page(ProgramsPage, ctx, qtbot)
+    loose = [b.text() for b in programs.findChildren(QPushButton) if b.isVisibleTo(programs) and b.text()]
+    assert loose and all(_drawn(b.icon()) for b in programs.findChildren(QPushButton) if b.text() in loose)
+
+
+def test_every_shipped_icon_is_used_and_every_used_icon_is_shipped():
+    """Only the icons the window shows are shipped (resources/icons/lucide, ISC)."""
+    import ast
+    from pathlib import Path
+
+    import peerdesk.ui
+    from peerdesk.ui.common import icons
+
+    shipped = set(icons.names())
+    ui = Path(peerdesk.ui.__file__).parent
+    literals = {
+        node.value
+        for file in ui.rglob("*.py")
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert shipped - literals == set(), "shipped icons that nothing shows"
+    for name in shipped:
+        assert _drawn(icons.icon(name)), name
 
 
 def test_search_hints_are_never_clipped(ctx, qtbot):

@@ -193,3 +193,41 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx, org):
     matrix = MatrixModel()
     matrix.set_matrix(["A", "B"], [[1, 2], [2, 0]])
     qtmodeltester.check(matrix)
+
+
+def test_swap_is_offered_only_for_two_people_in_different_groups(qtbot, ctx, org, prompts):
+    people, program = org
+    page = _page(qtbot, ctx)
+    page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
+    page.mode_combo.setCurrentIndex(page.mode_combo.findData("mentoring"))
+    run(qtbot, page)
+    groups = page.proposal_model.groups
+    mentor, mentee, other = groups[0].members[0].id, groups[0].members[1].id, groups[1].members[1].id
+    page.swap_a.setCurrentIndex(page.swap_a.findData(mentee))
+    page.swap_b.setCurrentIndex(page.swap_b.findData(mentor))  # the same group: nothing to swap
+    assert not page.swap_button.isEnabled() and "different groups" in page.swap_button.toolTip()
+    page.swap_b.setCurrentIndex(page.swap_b.findData(mentee))  # the same person
+    assert not page.swap_button.isEnabled()
+    page.swap_b.setCurrentIndex(page.swap_b.findData(other))
+    assert page.swap_button.isEnabled() and "different groups" not in page.swap_button.toolTip()
+    assert not prompts.warnings
+
+
+def test_the_minimum_common_hours_show_whole(qtbot, ctx):
+    page = _page(qtbot, ctx)
+    spin = page.overlap_spin
+    assert spin.minimumWidth() >= spin.fontMetrics().horizontalAdvance(spin.text()) + 20
+
+
+def test_the_disabled_round_buttons_say_what_they_wait_for(qtbot, ctx, org, prompts):
+    people, program = org
+    page = _page(qtbot, ctx)
+    for button in (page.lock_button, page.reject_button, page.swap_button, page.accept_button):
+        assert not button.isEnabled() and button.toolTip().startswith("Propose a round first.")
+    page.program_combo.setCurrentIndex(page.program_combo.findData(program.id))
+    run(qtbot, page)
+    page.proposal_view.clearSelection()
+    assert page.accept_button.isEnabled() and not page.accept_button.toolTip().startswith("Propose")
+    assert not page.lock_button.isEnabled() and page.lock_button.toolTip().startswith("Select a group")
+    select(page, 0)
+    assert page.lock_button.isEnabled() and page.lock_button.toolTip().startswith("Keep the selected group")

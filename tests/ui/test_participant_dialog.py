@@ -31,7 +31,11 @@ def ok(qtbot, dialog) -> None:
 def test_every_field_is_saved(ctx, dialog_for, qtbot):
     dialog = dialog_for()
     assert dialog.windowTitle() == "Add participant"
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["Details", "Skills && availability"]
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Details",
+        "Skills && availability",
+        "Preferences",
+    ]
     qtbot.keyClicks(dialog.name_edit, "  Ngozi   Okafor ")
     qtbot.keyClicks(dialog.email_edit, "ngozi@example.com")
     assert dialog.department_combo.findText("Platform Engineering") >= 0  # existing departments offered
@@ -180,3 +184,71 @@ def test_blank_skill_rows_are_ignored_and_midnight_is_end_of_day(ctx, dialog_for
     p = find_by_email(ctx.db, "owl@example.com")
     assert p.teaches == ()
     assert p.availability == (Window(0, 20 * 60, 1440),)
+
+
+def _pick(qtbot, people_list, text: str) -> None:
+    people_list.picker.clear()
+    if text.isascii():
+        qtbot.keyClicks(people_list.picker, text)
+    else:  # QTest types ASCII only
+        people_list.picker.insert(text)
+    qtbot.mouseClick(people_list.add_button, Qt.MouseButton.LeftButton)
+
+
+def test_preferences_are_picked_ranked_and_saved(ctx, dialog_for, qtbot):
+    dialog = dialog_for("zoe.odegard@example.com")
+    dialog.tabs.setCurrentIndex(2)
+    prefers = dialog.choices.prefers
+    _pick(qtbot, prefers, "Ana Silva <ana.silva@example.com>")  # as the completer offers it
+    _pick(qtbot, prefers, "emile.durand@example.com")  # an e-mail
+    _pick(qtbot, prefers, "Łukasz Nowak")  # a name only one person has
+    assert [prefers.list.item(i).text() for i in range(prefers.list.count())] == [
+        "1st choice: Ana Silva <ana.silva@example.com>",
+        "2nd choice: Émile Durand <emile.durand@example.com>",
+        "3rd choice: Łukasz Nowak <lukasz.nowak@example.com>",
+    ]
+    prefers.list.setCurrentRow(2)
+    qtbot.mouseClick(prefers.up_button, Qt.MouseButton.LeftButton)  # Łukasz before Émile
+    _pick(qtbot, prefers, "Nobody Known")
+    assert prefers.problem.isVisible() and "is not a participant" in prefers.problem.text()
+    _pick(qtbot, prefers, "ana.silva@example.com")
+    assert "listed already" in prefers.problem.text()
+    dialog.choices.keep_check.setChecked(True)
+    _pick(qtbot, dialog.choices.avoids, "Émile")  # not a whole name: refused
+    assert dialog.choices.avoids.emails() == ()
+    ok(qtbot, dialog)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    p = find_by_email(ctx.db, "zoe.odegard@example.com")
+    assert p.prefers == ("ana.silva@example.com", "lukasz.nowak@example.com", "emile.durand@example.com")
+    assert p.keep_mentor and p.avoids == ()
+
+
+def test_someone_both_preferred_and_avoided_is_refused_on_the_preferences_tab(ctx, dialog_for, qtbot):
+    dialog = dialog_for("zoe.odegard@example.com")
+    _pick(qtbot, dialog.choices.prefers, "ana.silva@example.com")
+    _pick(qtbot, dialog.choices.avoids, "Ana Silva <ana.silva@example.com>")
+    _pick(qtbot, dialog.choices.avoids, "lukasz.nowak@example.com")
+    ok(qtbot, dialog)
+    assert dialog.message.text() == "ana.silva@example.com is both a preferred partner and someone to avoid."
+    assert dialog.tabs.currentIndex() == 2
+    dialog.choices.avoids.list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.choices.avoids.remove_button, Qt.MouseButton.LeftButton)
+    ok(qtbot, dialog)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    p = find_by_email(ctx.db, "zoe.odegard@example.com")
+    assert p.prefers == ("ana.silva@example.com",) and p.avoids == ("lukasz.nowak@example.com",)
+
+
+def test_at_most_five_preferred_partners_can_be_added(ctx, dialog_for, qtbot):
+    from peerdesk.store.participants import add_participant
+    from peerdesk.store.records import Participant
+
+    for k in range(6):
+        add_participant(ctx.db, Participant(name=f"Extra Person{k}", email=f"extra{k}@example.com"))
+    dialog = dialog_for("zoe.odegard@example.com")
+    prefers = dialog.choices.prefers
+    for k in range(5):
+        _pick(qtbot, prefers, f"extra{k}@example.com")
+    assert len(prefers.emails()) == 5
+    assert not prefers.add_button.isEnabled() and "At most 5" in prefers.picker.placeholderText()
+    assert not prefers.add("extra5@example.com")

@@ -274,3 +274,15 @@ def test_program_dialog_sets_the_meeting_length(ctx, people, qtbot):
     again = ProgramDialog(ctx, saved)
     qtbot.addWidget(again)
     assert again.meeting.value() == 90
+
+
+def test_the_list_of_programs_shows_a_few_whole_rows(ctx, people, qtbot):
+    for name in ("Mentoring", "Buddies", "Circles"):
+        add_program(ctx.db, Program(name))
+    page = ProgramsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)
+    last = page.view.visualRect(page.proxy.index(2, 0))
+    assert page.view.viewport().rect().contains(last)  # the third program is not cut off

@@ -249,3 +249,13 @@ def test_hidden_page_refreshes_when_shown(qtbot, small_ctx, prompts):
     p.show()
     qtbot.waitExposed(p)
     assert (NAMES["kim"], "Star", "Qualifies") in _names(p)
+
+
+def test_choosing_a_person_chooses_their_participant_report(page, small_ctx):
+    ctx, fx = small_ctx
+    assert page.program_kind.isChecked()
+    page.person.activated.emit(page.person.findData(fx.p["kim"]))
+    assert page.participant_kind.isChecked()
+    page.program_kind.setChecked(True)
+    page.person.lineEdit().textEdited.emit("Ki")
+    assert page.participant_kind.isChecked()

@@ -39,6 +39,7 @@ def window(qtbot, prompts, program):
     qtbot.addWidget(win)
     assert win.open_program(program)
     win.sidebar.setCurrentRow(PARTICIPANTS)
+    assert win.wait_for_pages()  # a page's module and first data are read on a worker
     yield win
     win.close_program()
 

@@ -65,9 +65,9 @@ def ctx(workspace):
     return context
 
 
-@pytest.fixture
-def page(ctx, qtbot):
-    p = SessionsPage(ctx)
+@pytest.fixture(params=["reads itself", "shows what the window read"])
+def page(ctx, qtbot, request, first_read):
+    p = SessionsPage(ctx) if request.param == "reads itself" else SessionsPage(ctx, data=first_read(SessionsPage, ctx))
     qtbot.addWidget(p)
     p.resize(1300, 800)
     return p

@@ -59,8 +59,11 @@ def held(ctx, people):
 # --- training --------------------------------------------------------------------------------
 
 
-def test_standard_modules_then_record_completion_makes_a_trained_mentor(ctx, people, qtbot, monkeypatch):
-    page = TrainingPage(ctx)
+@pytest.mark.parametrize("built", ["reads itself", "shows what the window read"])
+def test_standard_modules_then_record_completion_makes_a_trained_mentor(
+    ctx, people, qtbot, monkeypatch, built, first_read
+):
+    page = TrainingPage(ctx) if built == "reads itself" else TrainingPage(ctx, data=first_read(TrainingPage, ctx))
     qtbot.addWidget(page)
     assert page.modules_model.rowCount() == 0
     page.add_defaults()

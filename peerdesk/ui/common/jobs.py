@@ -13,7 +13,10 @@ connection of the worker's own to the program file) run on Qt's shared thread po
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -43,14 +46,49 @@ class _Failure:
 
 
 class _Relay(QObject):
-    progressed = Signal(int, int, int, str)  # generation, done, total, message
-    done = Signal(int, object)  # generation, result | _Failure
+    """Carries a job's progress and outcome from its worker to the UI thread.
+
+    One relay lives as long as the program, so a worker never signals through an object that the
+    UI thread may be deleting (a page closed while its job ran); the outcome then finds no runner.
+    """
+
+    progressed = Signal(int, int, int, int, str)  # runner key, generation, done, total, message
+    done = Signal(int, int, object)  # runner key, generation, result | _Failure
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runners: weakref.WeakValueDictionary[int, JobRunner] = weakref.WeakValueDictionary()  # alive, by key
+        self.done.connect(self._done)
+        self.progressed.connect(self._progressed)
+
+    def _done(self, key: int, generation: int, outcome: object) -> None:
+        runner = self.runners.get(key)
+        if runner is not None:
+            with contextlib.suppress(RuntimeError):  # its C++ side went with its page meanwhile
+                runner._done(generation, outcome)
+
+    def _progressed(self, key: int, generation: int, done: int, total: int, message: str) -> None:
+        runner = self.runners.get(key)
+        if runner is not None:
+            with contextlib.suppress(RuntimeError):
+                runner._progressed(generation, done, total, message)
+
+
+_RELAY: _Relay | None = None
+_KEYS = itertools.count(1)
+
+
+def _relay() -> _Relay:
+    global _RELAY
+    if _RELAY is None:
+        _RELAY = _Relay()
+    return _RELAY
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[Work], Any], work: Work, generation: int, relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[Work], Any], work: Work, key: int, generation: int) -> None:
         super().__init__()
-        self.fn, self.work, self.generation, self.relay = fn, work, generation, relay
+        self.fn, self.work, self.key, self.generation = fn, work, key, generation
 
     def run(self) -> None:
         outcome: object
@@ -58,10 +96,7 @@ class _Task(QRunnable):
             outcome = self.work.perform(self.fn)
         except BaseException as exc:  # handed to the UI thread, which shows or re-raises it
             outcome = _Failure(exc)
-        try:
-            self.relay.done.emit(self.generation, outcome)
-        except RuntimeError:  # the runner was deleted meanwhile (its page closed)
-            pass
+        _relay().done.emit(self.key, self.generation, outcome)
 
 
 class JobRunner(QObject):
@@ -78,9 +113,10 @@ class JobRunner(QObject):
         self.started = 0.0
         self.seconds = 0.0
         self._stop = False
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._done)
-        self._relay.progressed.connect(self._progressed)
+        self.key = key = next(_KEYS)
+        relay = _relay()
+        relay.runners[key] = self
+        self.destroyed.connect(lambda *_: relay.runners.pop(key, None))
 
     @property
     def busy(self) -> bool:
@@ -97,16 +133,13 @@ class JobRunner(QObject):
         generation = self.generation
         self.started = time.perf_counter()
         self._stop = False
-        relay = self._relay
+        relay, key = _relay(), self.key
 
         def progress(done: int, total: int, message: str = "", /) -> None:
-            try:
-                relay.progressed.emit(generation, done, total, message)
-            except RuntimeError:
-                pass
+            relay.progressed.emit(key, generation, done, total, message)
 
         work = Work(self.path, progress, lambda: self._stop or generation != self.generation)
-        QThreadPool.globalInstance().start(_Task(fn, work, generation, relay))
+        QThreadPool.globalInstance().start(_Task(fn, work, key, generation))
 
     def read(self, fn: Callable[..., Any], *args: Any) -> None:
         """Start fn(db, *args) over the worker's own read-only connection to the program file."""

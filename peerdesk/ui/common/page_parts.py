@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from peerdesk.ui.common import icons
 
 
 class EmptyState(QWidget):
@@ -78,11 +80,15 @@ class EmptyView(QStackedWidget):
         return self.currentWidget() is self.empty
 
 
+TOOLBAR_ICON = 16  # device-independent pixels: the size of the page's text
+
+
 def toolbar(parent: QWidget, *groups: Sequence[QAction]) -> QToolBar:
-    """The row of actions at the top of a page, alike on every page: text buttons, groups
-    split by a separator."""
+    """The row of actions at the top of a page, alike on every page: a line icon beside each
+    action's text, groups split by a separator."""
     bar = QToolBar(parent)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.setIconSize(QSize(TOOLBAR_ICON, TOOLBAR_ICON))
     bar.setMovable(False)
     for i, group in enumerate(groups):
         if i:
@@ -92,13 +98,19 @@ def toolbar(parent: QWidget, *groups: Sequence[QAction]) -> QToolBar:
     return bar
 
 
-def action(parent: QWidget, text: str, slot: Callable[[], Any], tip: str = "") -> QAction:
-    """An action of a page's toolbar."""
-    act = QAction(text, parent)
+def action(parent: QWidget, text: str, slot: Callable[[], Any], tip: str = "", *, icon: str) -> QAction:
+    """An action of a page's toolbar, with its line icon (a name from icons.names())."""
+    act = QAction(icons.icon(icon), text, parent)
     act.triggered.connect(lambda _checked=False: slot())
     if tip:
         act.setToolTip(tip)
     return act
+
+
+def icon_after(button: QPushButton) -> QPushButton:
+    """Put a button's icon after its text ("Next >")."""
+    button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    return button
 
 
 def search_box(parent: QWidget, placeholder: str, name: str) -> QLineEdit:

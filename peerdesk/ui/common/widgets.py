@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from peerdesk.store.errors import StoreError
 from peerdesk.store.participants import time_zones
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.table_models import SORT_ROLE, SortingProxy
 
 T = TypeVar("T")
 
@@ -231,9 +232,6 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by when that is not its text
-
-
 def sorted_table(
     parent: QWidget,
     model: QAbstractItemModel,
@@ -247,7 +245,7 @@ def sorted_table(
     on every column, case-insensitively (or behind the given proxy, as it is set up);
     column `stretch` takes the spare width."""
     if proxy is None:
-        proxy = QSortFilterProxyModel(parent)
+        proxy = SortingProxy(parent)  # a SelfSortingModel sorts itself
         proxy.setSortRole(SORT_ROLE)
         proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         proxy.setFilterKeyColumn(-1)

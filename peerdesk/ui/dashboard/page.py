@@ -36,7 +36,7 @@ from peerdesk.store.participants import departments, get_participant
 from peerdesk.store.programs import list_programs
 from peerdesk.store.sessions import Session, from_utc_text, members_of_pairing
 from peerdesk.store.settings import load_settings
-from peerdesk.ui.common import charts, page_parts, widgets
+from peerdesk.ui.common import charts, icons, page_parts, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
@@ -243,9 +243,9 @@ class DashboardPage(QWidget):
             view.setSpacing(2)
         self.action_tabs.currentChanged.connect(lambda _i: self._update_draft_button())
         # The attention lists that one message answers: draft it to everyone in the list.
-        self.draft_button = QPushButton(self)
+        self.draft_button = QPushButton(icons.icon("mail"), "", self)
         self.draft_button.clicked.connect(self.draft_for_list)
-        self.welcome_button = QPushButton("Welcome new pairs…", self)
+        self.welcome_button = QPushButton(icons.icon("mail"), "Welcome new pairs…", self)
         self.welcome_button.setToolTip("Draft a welcome e-mail to each member of the pairings of the last 30 days")
         self.welcome_button.clicked.connect(lambda: self.draft("welcome"))
         drafts_row = QHBoxLayout()

@@ -26,7 +26,7 @@ from peerdesk.ui.common import charts, page_parts, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
-from peerdesk.ui.common.table_models import RecordsModel
+from peerdesk.ui.common.table_models import SelfSortingModel
 from peerdesk.ui.common.widgets import SORT_ROLE
 from peerdesk.wording import plural
 
@@ -34,8 +34,8 @@ Index = QModelIndex | QPersistentModelIndex
 PERIODS = ("last_90_days", "this_month", "last_month", "this_quarter", "this_half", "this_year", "all")
 
 
-class GroupsModel(RecordsModel):
-    """Rating groups (by kind, host or month)."""
+class GroupsModel(SelfSortingModel):
+    """Rating groups (by kind, host or month); thousands of hosts in a large organisation."""
 
     def __init__(self, first: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -49,7 +49,7 @@ class GroupsModel(RecordsModel):
         col = index.column()
         if role == SORT_ROLE:
             return (g.key if g.key[:2].isdigit() else g.label.casefold(), g.sessions, g.ratings,
-                    g.average or 0, g.good_share or 0, g.low)[col]  # fmt: skip
+                    float(g.average or 0), float(g.good_share or 0), g.low)[col]  # fmt: skip
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 g.label,
@@ -66,7 +66,7 @@ class GroupsModel(RecordsModel):
         return None
 
 
-class CommentsModel(RecordsModel):
+class CommentsModel(SelfSortingModel):  # can be thousands long
     HEADERS = ("Date", "Session", "Kind", "Rating", "Comment", "From")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -83,7 +83,7 @@ class CommentsModel(RecordsModel):
         return None
 
 
-class ResponseModel(RecordsModel):
+class ResponseModel(SelfSortingModel):
     """Feedback requests drafted for a group of sessions, and how many were answered."""
 
     def __init__(self, first: str, parent: Any = None) -> None:
@@ -97,7 +97,7 @@ class ResponseModel(RecordsModel):
         g = self.rows[index.row()]
         col = index.column()
         if role == SORT_ROLE:
-            return (g.label.casefold(), g.requested, g.answered, g.rate or 0)[col]
+            return (g.label.casefold(), g.requested, g.answered, float(g.rate or 0))[col]
         if role == Qt.ItemDataRole.DisplayRole:
             return (g.label, f"{g.requested:,}", f"{g.answered:,}", format_value(g.rate, "percent"))[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col:
@@ -190,7 +190,11 @@ class FeedbackPage(QWidget):
         self.tabs.addTab(responses, "Response to requests")
 
         self.import_action = page_parts.action(
-            self, "Import feedback…", self.import_feedback, "Import ratings and comments from a form's CSV export"
+            self,
+            "Import feedback…",
+            self.import_feedback,
+            "Import ratings and comments from a form's CSV export",
+            icon="file-input",
         )
         self.toolbar = page_parts.toolbar(self, (self.import_action,))
         filters = QHBoxLayout()

@@ -204,9 +204,13 @@ class RecognitionPage(QWidget):
         self.awards_view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
         self.award_action = page_parts.action(
-            self, "Give award…", self.give_award, "Give an award, to the selected person on the leaderboard"
+            self,
+            "Give award…",
+            self.give_award,
+            "Give an award, to the selected person on the leaderboard",
+            icon="award",
         )
-        self.revoke_action = page_parts.action(self, "Revoke award", self.revoke, "Revoke the selected award")
+        self.revoke_action = page_parts.action(self, "Revoke award", self.revoke, "Revoke the selected award", icon="x")
         self.toolbar = page_parts.toolbar(self, (self.award_action, self.revoke_action))
 
         filters = QHBoxLayout()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk import clock
+from peerdesk.store.db import Database
 from peerdesk.store.errors import ValidationError
 from peerdesk.store.lookups import active_people, completion_counts, completions, mentee_counts
 from peerdesk.store.training import (
@@ -47,7 +48,7 @@ from peerdesk.ui.common import charts, page_parts, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.forms import FormDialog, date_edit
 from peerdesk.ui.common.refresh import when_shown
-from peerdesk.ui.common.table_models import RecordsModel
+from peerdesk.ui.common.table_models import RecordsModel, SelfSortingModel, SortingProxy
 from peerdesk.ui.common.widgets import SORT_ROLE
 from peerdesk.ui.programs.dialog import from_qdate
 from peerdesk.wording import plural
@@ -83,6 +84,14 @@ def load_trainees(db: Any) -> list[TraineeRow]:
     ]
 
 
+class TrainingRead(NamedTuple):
+    """What the page shows, read in one go (on a worker when the window first opens the page)."""
+
+    modules: list[Module]
+    counts: dict[int, int]
+    trainees: list[TraineeRow]
+
+
 class ModulesModel(RecordsModel):
     HEADERS = ("Module", "Required", "Completed by", "Description")
 
@@ -113,7 +122,7 @@ class ModulesModel(RecordsModel):
         return None
 
 
-class TraineesModel(RecordsModel):
+class TraineesModel(SelfSortingModel):
     """People × modules: the completion date in each cell, and the trained-mentor status."""
 
     FIXED = ("Name", "Department", "Mentees", "Trained mentor")
@@ -125,7 +134,8 @@ class TraineesModel(RecordsModel):
 
     def load(self, rows: list[TraineeRow], modules: list[Module]) -> None:
         self.beginResetModel()
-        self.rows, self.modules = rows, modules
+        self.rows, self.modules = list(rows), modules
+        self.arrange()
         self.endResetModel()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -173,7 +183,7 @@ class TraineesModel(RecordsModel):
         return None
 
 
-class MentorFilter(QSortFilterProxyModel):
+class MentorFilter(SortingProxy):
     """Text search on name and department, and optionally mentors only."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -268,7 +278,12 @@ class TrainingPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    @staticmethod
+    def load(db: Database) -> TrainingRead:
+        """The modules, how many completed each, and everyone's completions: the page's data."""
+        return TrainingRead(list_modules(db), completion_counts(db), load_trainees(db))
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, data: TrainingRead | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.modules_model = ModulesModel(self)
@@ -284,13 +299,19 @@ class TrainingPage(QWidget):
         self.modules_view.setAccessibleName("Training modules")
 
         act = page_parts.action
-        self.add_action = act(self, "Add module…", self.add_module)
-        self.edit_action = act(self, "Edit module…", self.edit_module)
-        self.delete_action = act(self, "Delete module", self.delete_module)
-        self.defaults_action = act(self, "Add the standard modules", self.add_defaults)
-        self.record_action = act(self, "Record completion…", self.record, "Record a module for the selected people")
+        self.add_action = act(self, "Add module…", self.add_module, icon="plus")
+        self.edit_action = act(self, "Edit module…", self.edit_module, icon="pencil")
+        self.delete_action = act(self, "Delete module", self.delete_module, icon="trash-2")
+        self.defaults_action = act(self, "Add the standard modules", self.add_defaults, icon="list-checks")
+        self.record_action = act(
+            self, "Record completion…", self.record, "Record a module for the selected people", icon="check"
+        )
         self.clear_action = act(
-            self, "Remove completion", self.remove_completion, "Remove the completion in the selected module column"
+            self,
+            "Remove completion",
+            self.remove_completion,
+            "Remove the completion in the selected module column",
+            icon="x",
         )
         self.toolbar = page_parts.toolbar(
             self,
@@ -349,18 +370,17 @@ class TrainingPage(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.body, 1)
         ctx.changed.connect(when_shown(self, self._on_changed))
-        self.reload()
+        self.reload(data)
 
     def _on_changed(self, changes: Any) -> None:
         if changes.touches("training_modules", "training_completions", "participants", "pairings", "pairing_members"):
             self.reload()
 
-    def reload(self) -> None:
-        modules = list_modules(self.ctx.db)
-        counts = completion_counts(self.ctx.db)
+    def reload(self, data: TrainingRead | None = None) -> None:
+        """Read the page's data again (or show what was read already)."""
+        modules, counts, rows = data or self.load(self.ctx.db)
         self.modules_model.load(modules, counts)
         self.modules_view.resizeColumnsToContents()
-        rows = load_trainees(self.ctx.db)
         self.people_model.load(rows, modules)
         self.people_view.resizeColumnsToContents()
         writable = not self.ctx.readonly

@@ -29,7 +29,7 @@ from peerdesk.sessions.scheduling import pairings_without_sessions
 from peerdesk.store import pairings as store
 from peerdesk.store.sessions import get_session
 from peerdesk.store.settings import load_settings
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.pairings.parts import _count
 from peerdesk.ui.sessions.first_meetings import schedule_first_meetings
 from peerdesk.ui.sessions.models import when_text
@@ -62,15 +62,15 @@ class RoundAccepting:
         self.next_title.setWordWrap(True)
         self.next_title.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.next_title)
-        self.first_button = QPushButton("Schedule first meetings…")
+        self.first_button = QPushButton(icons.icon("calendar-clock"), "Schedule first meetings…")
         self.first_button.setToolTip(
             "Book each new pairing's first meeting at the earliest time that suits its members"
         )
         self.first_button.clicked.connect(self.schedule_first_meetings)
-        self.invites_button = QPushButton("Export invites…")
+        self.invites_button = QPushButton(icons.icon("calendar-plus"), "Export invites…")
         self.invites_button.setToolTip("Calendar invitations (.ics) for the meetings booked for this round")
         self.invites_button.clicked.connect(self.export_invites)
-        self.again_button = QPushButton("Propose another round")
+        self.again_button = QPushButton(icons.icon("sparkles"), "Propose another round")
         self.again_button.setToolTip("Start a new proposal for this program")
         self.again_button.clicked.connect(self._show_table)
         self.first_note = QLabel()
@@ -111,6 +111,7 @@ class RoundAccepting:
                 self.locks[key] = LockedGroup(tuple((m.id, m.role) for m in groups[r].members))
             groups[r] = replace(groups[r], locked=not unlock)
         self.proposal = replace(self.proposal, groups=tuple(groups))
+        self._clear_comparison()  # the other objectives' rounds do not hold these locks
         self._show_proposal()
 
     def reject_selected(self) -> None:
@@ -139,6 +140,7 @@ class RoundAccepting:
             if g.locked:
                 self.locks[frozenset(g.ids)] = LockedGroup(tuple((m.id, m.role) for m in g.members))
         self.previous, self.proposal = self.proposal, swapped
+        self._clear_comparison()
         self._show_proposal()
 
     def start_date(self) -> dt.date:
@@ -188,6 +190,7 @@ class RoundAccepting:
         )
         self.proposal = None
         self.previous = None
+        self._clear_comparison()
         self.locks.clear()
         self.rejected.clear()
         self.proposal_model.set_groups([])

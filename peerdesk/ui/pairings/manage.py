@@ -27,7 +27,7 @@ from peerdesk.store.errors import StoreError
 from peerdesk.store.plans import plan_progress
 from peerdesk.store.settings import load_settings
 from peerdesk.store.workspace import Changes
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.pairings.models import (
@@ -149,9 +149,9 @@ class ExclusionsTab(QWidget):
         self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         for c, width in ((0, 200), (1, 200), (3, 95)):
             self.view.setColumnWidth(c, width)
-        self.add_button = QPushButton("Add…", self)
+        self.add_button = QPushButton(icons.icon("user-plus"), "Add…", self)
         self.add_button.setToolTip("Add someone to this pairing")
-        self.remove_button = QPushButton("Remove", self)
+        self.remove_button = QPushButton(icons.icon("user-round-x"), "Remove", self)
         self.remove_button.setToolTip("Take the selected person out of this pairing")
         self.filter_edit = _search("Filter by name or reason", self.proxy.setFilterFixedString, self)
         top = QHBoxLayout()
@@ -219,9 +219,9 @@ class ActivePairingsTab(QWidget):
             self.view.setColumnWidth(c, width)
         self.filter_edit = _search("Filter by name, e-mail, program or format", self.filter.set_text, self)
         self.count_label = QLabel(self)
-        self.lock_button = QPushButton("Lock", self)
+        self.lock_button = QPushButton(icons.icon("lock"), "Lock", self)
         self.lock_button.setToolTip("Locked pairings carry on unchanged through future rounds")
-        self.end_button = QPushButton("End pairing…", self)
+        self.end_button = QPushButton(icons.icon("flag-triangle-right"), "End pairing…", self)
         self.end_button.setToolTip("The pairing stops (it stays in the history of who met whom)")
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
@@ -278,7 +278,9 @@ class ActivePairingsTab(QWidget):
         writable = not self.ctx.readonly and bool(chosen)
         self.end_button.setEnabled(writable)
         self.lock_button.setEnabled(writable)
-        self.lock_button.setText("Unlock" if chosen and all(p.locked for p in chosen) else "Lock")
+        unlock = bool(chosen) and all(p.locked for p in chosen)
+        self.lock_button.setText("Unlock" if unlock else "Lock")
+        self.lock_button.setIcon(icons.icon("lock-open" if unlock else "lock"))
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(*ACTIVE_TABLES):

@@ -33,6 +33,7 @@ PART_COLOURS = {
     "cross_functional": QColor("#e08a2c"),
     "seniority": QColor("#c94f6d"),
     "novelty": QColor("#7f8c8d"),
+    "preferences": QColor("#d4a017"),
 }
 BREAKDOWN_ROLE = Qt.ItemDataRole.UserRole + 1
 NEW_BACKGROUND = QColor(255, 244, 204)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -42,10 +43,13 @@ from peerdesk.matching.load import (
 )
 from peerdesk.matching.model import (
     DEFAULT_WEIGHTS,
+    OBJECTIVE_MODES,
+    OBJECTIVES,
     PART_LABELS,
     PARTS,
     LockedGroup,
     Mode,
+    Objective,
     Options,
     Pair,
     Problem,
@@ -56,12 +60,19 @@ from peerdesk.store import pairings as store
 from peerdesk.store.db import Database
 from peerdesk.store.programs import DEFAULT_MEETING_MINUTES, list_programs, program_meeting_minutes
 from peerdesk.store.workspace import Changes
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.pairings.accepting import AcceptedRound, RoundAccepting
+from peerdesk.ui.pairings.compare import (
+    OBJECTIVE_HINTS,
+    OBJECTIVE_NAMES,
+    Comparison,
+    ObjectiveComparing,
+    placed,
+)
 from peerdesk.ui.pairings.history import RoundHistory, _read_history
 from peerdesk.ui.pairings.models import (
     CANNOT_MEET_TEXT,
@@ -84,7 +95,7 @@ MODES: tuple[tuple[Mode, str], ...] = (
 WATCHED = ("participants", "pairings", "pairing_members", "match_rounds", "programs", "program_members", "settings")
 
 
-class PairingsPage(RoundAccepting, RoundHistory, QWidget):
+class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
     """Propose, explain, adjust and accept matching rounds; review who met whom."""
 
     proposal_ready = Signal()
@@ -95,6 +106,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.problem: Problem | None = None
         self.proposal: Proposal | None = None
         self.previous: Proposal | None = None
+        self.comparison: Comparison = {}  # each objective's round of the same pool, while it stands
         self.rejected: set[Pair] = set()
         self.locks: dict[frozenset[int], LockedGroup] = {}
         self.job: JobRunner | None = None  # while a round is being loaded, solved and checked
@@ -152,6 +164,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.odd_combo.setToolTip("What to do with the person left over when the number is odd")
         self.odd_combo.addItem("Odd one out joins a trio", "trio")
         self.odd_combo.addItem("Odd one out sits out in turn", "sitout")
+        self.objective_combo = QComboBox()
+        self.objective_combo.setAccessibleName("Objective")
+        for objective in OBJECTIVES:
+            self.objective_combo.addItem(OBJECTIVE_NAMES[objective], objective)
+            self.objective_combo.setItemData(
+                self.objective_combo.count() - 1, OBJECTIVE_HINTS[objective], Qt.ItemDataRole.ToolTipRole
+            )
+        self.objective_combo.setToolTip("What the round is best at: the total, the worst-off pair, or stability")
         self.trained_check = QCheckBox("Only trained mentors")
         self.trained_check.setToolTip("Propose only mentors who completed the required training")
         self.overlap_spin = QDoubleSpinBox()
@@ -161,10 +181,15 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.overlap_spin.setSuffix(" h/week")
         self.overlap_spin.setPrefix("min. common ")
         self.overlap_spin.setAccessibleName("Minimum common hours a week")
-        self.propose_button = QPushButton("Propose round")
+        self.overlap_spin.setMinimumWidth(self.overlap_spin.sizeHint().width())  # never "min. common 1.00 h/wee"
+        self.propose_button = QPushButton(icons.icon("sparkles"), "Propose round")
         self.propose_button.setToolTip("Work out the best round under the rules above")
         self.propose_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.compare_button = QPushButton(icons.icon("scale"), "Compare objectives")
+        self.compare_button.setToolTip(
+            "Solve the same pool for best total, fairest and stable, and show their figures side by side"
+        )
+        self.cancel_button = QPushButton(icons.icon("x"), "Cancel")
         self.cancel_button.setToolTip("Stop working out the round")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -172,14 +197,16 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.progress.setTextVisible(False)
         for w in (QLabel("Program:"), self.program_combo, QLabel("Format:"), self.mode_combo, self.size_spin):
             row.addWidget(w)
-        for w in (self.odd_combo, self.trained_check, self.overlap_spin):
+        for w in (self.odd_combo, self.trained_check, self.overlap_spin, self.objective_combo):
             row.addWidget(w)
         row.addStretch(1)
-        for w in (self.progress, self.cancel_button, self.propose_button):
+        for w in (self.progress, self.cancel_button, self.compare_button, self.propose_button):
             row.addWidget(w)
         self.program_combo.currentIndexChanged.connect(self._scope_changed)
         self.mode_combo.currentIndexChanged.connect(self._scope_changed)
         self.propose_button.clicked.connect(self.propose)
+        self.compare_button.clicked.connect(self.compare_objectives)
+        self.objective_combo.currentIndexChanged.connect(self._objective_changed)
         self.cancel_button.clicked.connect(self.cancel)
         return box
 
@@ -206,7 +233,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
             grid.addWidget(value, r, 3)
             self.sliders[part] = slider
             self.slider_values[part] = value
-        self.defaults_button = QPushButton("Default weights")
+        self.defaults_button = QPushButton(icons.icon("rotate-ccw"), "Default weights")
         self.defaults_button.setToolTip("Put every weight back to PeerDesk's default")
         self.defaults_button.clicked.connect(self._reset_weights)
         grid.addWidget(self.defaults_button, len(PARTS), 1, 1, 3)
@@ -229,6 +256,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.summary_label = QLabel("Choose a program and a format, then propose a round.")
         self.summary_label.setWordWrap(True)
         col.addWidget(self.summary_label)
+        col.addWidget(self._comparison_area())
         self.proposal_model = ProposalModel(self)
         self.proposal_view, self.proposal_proxy = _table(self, self.proposal_model, "Proposed groups")
         self.proposal_view.setItemDelegateForColumn(2, BreakdownDelegate(self.proposal_view))
@@ -269,9 +297,9 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.proposal_stack.addWidget(self._next_steps())
         col.addWidget(self.proposal_stack, 1)
         actions = QHBoxLayout()
-        self.lock_button = QPushButton("Lock")
+        self.lock_button = QPushButton(icons.icon("lock"), "Lock")
         self.lock_button.setToolTip("Keep the selected group as it is when re-running")
-        self.reject_button = QPushButton("Reject && re-run")
+        self.reject_button = QPushButton(icons.icon("refresh-cw"), "Reject && re-run")
         self.reject_button.setToolTip("Never propose the selected pairs again in this session; re-run for the rest")
         self.swap_a = QComboBox()
         self.swap_a.setToolTip("First person to swap")
@@ -282,12 +310,12 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         for combo in (self.swap_a, self.swap_b):
             combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.swap_button = QPushButton("Swap")
+        self.swap_button = QPushButton(icons.icon("arrow-left-right"), "Swap")
         self.swap_button.setToolTip("Exchange the two people between their pairs")
         self.start_edit = date_edit(
             tip="The day the accepted pairings start (no meeting is booked before it)", name="Start date"
         )
-        self.accept_button = QPushButton("Accept round")
+        self.accept_button = QPushButton(icons.icon("check"), "Accept round")
         self.accept_button.setToolTip("Record this round as the new pairings (can be undone)")
         for w in (self.lock_button, self.reject_button, QLabel("Swap"), self.swap_a, QLabel("⇄"), self.swap_b):
             actions.addWidget(w)
@@ -303,6 +331,8 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.lock_button.clicked.connect(self.toggle_lock)
         self.reject_button.clicked.connect(self.reject_selected)
         self.swap_button.clicked.connect(self.swap)
+        for combo in (self.swap_a, self.swap_b):
+            combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         self.accept_button.clicked.connect(self.accept)
         self.start_edit.dateChanged.connect(self._start_changed)
         area.addWidget(middle)
@@ -354,6 +384,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         for part in PARTS:
             self.sliders[part].setValue(round(100 * getattr(weights, part) / max(weights.total, 1e-9)))
         self.odd_combo.setCurrentIndex(max(0, self.odd_combo.findData(options.odd_person)))
+        self.objective_combo.setCurrentIndex(max(0, self.objective_combo.findData(options.objective)))
         self.trained_check.setChecked(options.only_trained_mentors)
         self.meeting_minutes = program_meeting_minutes(self.ctx.db, self.program_id)
         meeting_hours = self.meeting_minutes / 60
@@ -385,14 +416,21 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
             only_trained_mentors=self.trained_check.isChecked(),
             min_overlap_hours=hours,
             odd_person=self.odd_combo.currentData(),
+            objective=self.objective if self.mode in OBJECTIVE_MODES else "best",
             group_size=self.size_spin.value(),
         )
+
+    @property
+    def objective(self) -> Objective:
+        return self.objective_combo.currentData()
 
     def _update_visibility(self) -> None:
         mode = self.mode
         self.size_spin.setVisible(mode == "circles")
         self.odd_combo.setVisible(mode in ("buddies", "cross_functional"))
         self.trained_check.setVisible(mode == "mentoring")
+        self.objective_combo.setVisible(mode in OBJECTIVE_MODES)
+        self.compare_button.setVisible(mode in OBJECTIVE_MODES)
 
     def _update_slider_labels(self) -> None:
         for part in PARTS:
@@ -403,16 +441,31 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         has = self.proposal is not None and bool(self.proposal.groups)
         selected = bool(self._selected_rows())
         self.propose_button.setEnabled(not busy and not self.ctx.readonly)
+        self.compare_button.setEnabled(not busy and not self.ctx.readonly)
         self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
         self.lock_button.setEnabled(has and selected and not busy)
         self.reject_button.setEnabled(has and selected and not busy)
-        self.swap_button.setEnabled(has and not busy and self.swap_a.count() > 1)
+        first = "" if has else "Propose a round first. "  # a disabled button says what it waits for
+        pick = "" if not has or selected else "Select a group of the proposal first. "
+        self.lock_button.setToolTip(first + pick + "Keep the selected group as it is when re-running")
+        self.reject_button.setToolTip(
+            first + pick + "Never propose the selected pairs again in this session; re-run for the rest"
+        )
+        self.accept_button.setToolTip(first + "Record this round as the new pairings (can be undone)")
+        apart = self._swap_apart()
+        self.swap_button.setEnabled(has and not busy and apart)
+        self.swap_button.setToolTip(
+            first + "Exchange the two people between their groups"
+            if apart or not has
+            else "Choose two people in different groups to swap them"
+        )
         self.accept_button.setEnabled(has and not busy and not self.ctx.readonly)
         rows = self._selected_rows()
         if rows and self.proposal is not None:
             all_locked = all(self.proposal.groups[r].locked for r in rows)
             self.lock_button.setText("Unlock" if all_locked else "Lock")
+            self.lock_button.setIcon(icons.icon("lock-open" if all_locked else "lock"))
 
     def _selected_rows(self) -> list[int]:
         rows = {self.proposal_proxy.mapToSource(i).row() for i in self.proposal_view.selectionModel().selectedRows()}
@@ -426,6 +479,7 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         self.locks.clear()
         self.proposal = None
         self.previous = None
+        self._clear_comparison()
         self._load_settings()
         self._show_proposal()
         self.summary_label.setText("Propose a round to see the best pairs for these settings.")
@@ -465,8 +519,13 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
 
     def propose(self) -> None:
         """Load the problem from the store and solve it on a worker thread."""
+        if self._start(_load_and_solve, self._matched):
+            self._clear_comparison()
+
+    def _start(self, solve: Callable[..., Any], done: Callable[[Any], None]) -> bool:
+        """Run solve(load, check, work) on a worker; done(result) follows (False when a job runs already)."""
         if self.job is not None:
-            return
+            return False
         if self.program_id is not None and not self.ctx.readonly:
             options = options_to_dict(self.options())
             if options != options_to_dict(stored_options(self.ctx.db, self.program_id)):
@@ -493,13 +552,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         check = partial(flag_unschedulable, starts_on=self.checked_from, duration_min=self.meeting_minutes)
         job = JobRunner(self.ctx.path, self)
         job.progressed.connect(self._progressed)
-        job.finished.connect(self._matched)
+        job.finished.connect(done)
         job.failed.connect(self._match_failed)
         self.job = job
         self.summary_label.setText("Loading people, availability and history…")
         self.progress.setValue(0)
-        job.run(partial(_load_and_solve, load, check))
+        job.run(partial(solve, load, check))
         self._update_buttons()
+        return True
 
     def _loaded(self, problem: Problem) -> None:
         self.problem = problem
@@ -581,13 +641,6 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
             quality = " — optimal"
         elif p.upper_bound:
             quality = f" — at least {100 * p.total_score / p.upper_bound:.1f}% of the best possible"
-        if p.mode == "mentoring":
-            mentees = sum(1 for g in p.groups for m in g.members if m.role == "mentee" and not g.locked)
-            placed = f"{mentees} of {p.eligible} mentees matched"
-        else:
-            placed = (
-                f"{len(p.matched_ids)} of {p.eligible + sum(len(g.ids) for g in p.groups if g.locked)} people placed"
-            )
         stuck = sum(1 for g in p.groups if g.cannot_meet)
         warning = ""
         if stuck and self.checked_from is not None:
@@ -596,9 +649,17 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
                 f"{self.meeting_minutes} minutes within 4 weeks from {self.checked_from.isoformat()} "
                 "(marked in red; select one to see why).</span>"
             )
+        figures = ""
+        if p.lowest_score is not None:
+            figures += f" Lowest pair score {p.lowest_score:.2f}"
+            if p.blocking_pairs is not None:
+                figures += f", {_count(p.blocking_pairs, 'blocking pair')}"
+            figures += "."
+        if p.choices.stated:
+            figures += f" {html.escape(p.choices.summary())}"
         self.summary_label.setText(
-            f"{_count(len(p.groups), 'group')}, {placed}, {len(p.unmatched)} unmatched; "
-            f"total score {p.total_score:.2f}{quality}.{warning}"
+            f"{OBJECTIVE_NAMES[p.objective]}: {_count(len(p.groups), 'group')}, {placed(p)} placed, "
+            f"{len(p.unmatched)} unmatched; total score {p.total_score:.2f}{quality}.{figures}{warning}"
         )
         self._fill_swap()
         self._show_detail()
@@ -609,6 +670,14 @@ class PairingsPage(RoundAccepting, RoundHistory, QWidget):
         p = self.proposal
         if p is not None and p.mode == "circles" and len(p.groups) <= 400:
             self.proposal_view.resizeRowsToContents()
+
+    def _swap_apart(self) -> bool:
+        """Whether the two people chosen to swap are in different proposed groups."""
+        if self.proposal is None:
+            return False
+        group = {m.id: k for k, g in enumerate(self.proposal.groups) for m in g.members}
+        a, b = self.swap_a.currentData(), self.swap_b.currentData()
+        return a in group and b in group and group[a] != group[b]
 
     def _fill_swap(self) -> None:
         for combo in (self.swap_a, self.swap_b):

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from peerdesk.store import participants as store
 from peerdesk.store.errors import StoreError, ValidationError
+from peerdesk.store.lookups import people_by_id
+from peerdesk.store.pairings import latest_mentors
 from peerdesk.store.records import (
     ROLES,
     STATUSES,
@@ -43,6 +45,7 @@ from peerdesk.store.records import (
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.forms import date_edit
+from peerdesk.ui.participants.choices_editor import ChoicesTab
 from peerdesk.ui.participants.model import ROLE_LABELS, STATUS_LABELS
 from peerdesk.ui.sessions.people import ParticipantSessionsWidget
 
@@ -327,6 +330,7 @@ class ParticipantDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._details_tab(p), "Details")
         self.tabs.addTab(self._skills_tab(p), "Skills && availability")
+        self.tabs.addTab(self._choices_tab(p), "Preferences")
         if participant is not None and participant.id is not None:
             self.tabs.addTab(ParticipantSessionsWidget(ctx, participant.id, self), "Sessions")
 
@@ -462,6 +466,16 @@ class ParticipantDialog(QDialog):
         layout.addWidget(self.availability)
         return page
 
+    def _choices_tab(self, p: Participant) -> QWidget:
+        mentor = None
+        if p.id is not None:
+            mentor_id = latest_mentors(self.ctx.db, p.id).get(p.id)
+            if mentor_id is not None:
+                found = people_by_id(self.ctx.db, [mentor_id]).get(mentor_id)
+                mentor = found.name if found is not None else None
+        self.choices = ChoicesTab(self._names_by_email, p.prefers, p.keep_mentor, p.avoids, mentor, self)
+        return self.choices
+
     def _show_manager(self, text: str) -> None:
         name = self._names_by_email.get(store.normalise_email(text))
         self.manager_name.setText(name or "")
@@ -490,6 +504,9 @@ class ParticipantDialog(QDialog):
             teaches=self.teaches.model.skills("Teaches", "teaches"),
             learns=self.learns.model.skills("Wants to learn", "learns"),
             availability=self.availability.model.windows(),
+            prefers=self.choices.prefers.emails(),
+            keep_mentor=self.choices.keep_check.isChecked(),
+            avoids=self.choices.avoids.emails(),
         )
 
     def check(self) -> Participant:
@@ -532,10 +549,13 @@ class ParticipantDialog(QDialog):
             "teaches": self.teaches.view,
             "learns": self.learns.view,
             "availability": self.availability.view,
+            "prefers": self.choices.prefers.list,
+            "avoids": self.choices.avoids.list,
         }.get(field or "")
         if target is None:
             return
-        self.tabs.setCurrentIndex(1 if field in ("skills", "teaches", "learns", "availability") else 0)
+        tab = {"skills": 1, "teaches": 1, "learns": 1, "availability": 1, "prefers": 2, "avoids": 2}
+        self.tabs.setCurrentIndex(tab.get(field or "", 0))
         target.setFocus()
         if isinstance(target, QLineEdit):
             target.selectAll()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk import importing
+from peerdesk import importing, intake
+from peerdesk.intake import ColumnMapping
 from peerdesk.jobs import Cancelled
 from peerdesk.store.errors import StoreError
-from peerdesk.store.records import Participant
+from peerdesk.store.records import Participant, format_availability, format_email_list, format_skills
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.jobs import run_modal
+from peerdesk.ui.participants.mapping_dialog import ask_mapping
+from peerdesk.wording import bullets
 from peerdesk.wording import plural as _plural
 
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -47,6 +51,8 @@ _FIELD_LABELS = {
     "availability": "availability",
     "status": "status",
     "notes": "notes",
+    "preferred_partners": "preferred partners",
+    "keep_mentor": "keeps their mentor",
 }
 
 
@@ -57,6 +63,8 @@ def describe_changes(old: Participant, new: Participant) -> str:
     for key, label in _FIELD_LABELS.items():
         if before.get(key, "") != after.get(key, ""):
             parts.append(f"{label}: {before.get(key) or '(empty)'} → {after.get(key) or '(empty)'}")
+    if old.avoids != new.avoids:
+        parts.append(f"never pair with: {'; '.join(old.avoids) or '(nobody)'} → {'; '.join(new.avoids) or '(nobody)'}")
     return "; ".join(parts)
 
 
@@ -65,7 +73,8 @@ def _day(day: dt.date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day is not None else ""
 
 
-Replan = Callable[[str | None, str | None], "importing.ImportPlan | None"]
+Replan = Callable[[str | None, str | None, "ColumnMapping | None"], "importing.ImportPlan | None"]
+Remap = Callable[["ColumnMapping | None", "str | None"], "ColumnMapping | None"]
 
 
 class ImportDialog(QDialog):
@@ -81,19 +90,29 @@ class ImportDialog(QDialog):
         path: Path,
         parent: QWidget | None = None,
         replan: Replan | None = None,
+        remap: Remap | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan = plan
         self.path = Path(path)
         self.imported: int | None = None
-        self.replan = replan or (lambda enc, dates: importing.plan_import(ctx.db, self.path, encoding=enc, dates=dates))
+        self.replan = replan or (
+            lambda enc, dates, mapping: importing.plan_import(
+                ctx.db, self.path, encoding=enc, dates=dates, mapping=mapping
+            )
+        )
+        self.remap = remap
         self.setWindowTitle(f"Import participants from {self.path.name}")
         self.resize(820, 520)
 
         self.summary = QLabel(self._summary_text(), self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.names_note = QLabel(self)  # names a certificate would print badly (as the command line warns)
+        self.names_note.setObjectName("namesNote")
+        self.names_note.setWordWrap(True)
+        self.names_note.setTextFormat(Qt.TextFormat.PlainText)
 
         self.encoding_combo = QComboBox(self)
         self.encoding_combo.setAccessibleName("Text encoding")
@@ -111,15 +130,23 @@ class ImportDialog(QDialog):
         self.dates_label = reading.labelForField(self.dates_combo)
 
         self.tabs = QTabWidget(self)
-        self.added_model = widgets.RowsModel(("Name", "E-mail", "Department", "Role", "Hire date"), [], self)
+        self.added_model = widgets.RowsModel(
+            ("Name", "E-mail", "Department", "Role", "Hire date", "Teaches", "Wants to learn", "Availability",
+             "Preferred partners"),
+            [],
+            self,
+        )  # fmt: skip
         self.updated_model = widgets.RowsModel(("Name", "E-mail", "Changes"), [], self)
         self.errors_model = widgets.RowsModel(("Line", "Reason"), [], self)
+        self.notes_model = widgets.RowsModel(("Line", "Left out"), [], self)
         self.added_tab = widgets.preview_table(self, self.added_model)
         self.updated_tab = widgets.preview_table(self, self.updated_model)
         self.errors_tab = widgets.preview_table(self, self.errors_model)
+        self.notes_tab = widgets.preview_table(self, self.notes_model)
         self.tabs.addTab(self.added_tab, "")
         self.tabs.addTab(self.updated_tab, "")
         self.tabs.addTab(self.errors_tab, "")
+        self.tabs.addTab(self.notes_tab, "")
 
         self.good_rows_check = QCheckBox(self)
         self.good_rows_check.setToolTip("The bad rows are left out; fix them in the file and import it again later.")
@@ -127,12 +154,17 @@ class ImportDialog(QDialog):
 
         self.message = widgets.InlineMessage(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.map_button = self.buttons.addButton("Map columns…", QDialogButtonBox.ButtonRole.ResetRole)
+        self.map_button.setToolTip("Choose which field each column of the file fills")
+        self.map_button.setVisible(remap is not None)
+        self.map_button.clicked.connect(self._remap)
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.names_note)
         layout.addLayout(reading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.good_rows_check)
@@ -162,16 +194,25 @@ class ImportDialog(QDialog):
                 "Every date in the file reads both ways (like 03/04/2025): check a few people below and change "
                 "this if their hire dates are wrong."
             )
-        self.added_model.set_rows([(p.name, p.email, p.department, p.role, _day(p.hire_date)) for p in plan.added])
+        self.added_model.set_rows(
+            [
+                (p.name, p.email, p.department, p.role, _day(p.hire_date), format_skills(p.teaches),
+                 format_skills(p.learns), format_availability(p.availability), format_email_list(p.prefers))
+                for p in plan.added
+            ]
+        )  # fmt: skip
         self.updated_model.set_rows([(new.name, new.email, describe_changes(old, new)) for old, new in plan.updated])
         self.errors_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.errors, key=lambda e: e.line)])
-        for view in (self.added_tab, self.updated_tab, self.errors_tab):  # fit the columns to the new rows
+        self.notes_model.set_rows([(str(e.line), e.reason) for e in sorted(plan.notes, key=lambda e: e.line)])
+        self.tabs.setTabVisible(3, bool(plan.notes))
+        for view in (self.added_tab, self.updated_tab, self.errors_tab, self.notes_tab):  # fit the columns
             view.resizeColumnsToContents()
             for col in range(view.model().columnCount() - 1):
                 view.setColumnWidth(col, min(view.columnWidth(col) + 16, 260))
         self.tabs.setTabText(0, f"To add ({len(plan.added)})")
         self.tabs.setTabText(1, f"To update ({len(plan.updated)})")
         self.tabs.setTabText(2, f"Bad rows ({len(plan.errors)})")
+        self.tabs.setTabText(3, f"Left out ({len(plan.notes)})")
         if plan.errors:
             self.tabs.setCurrentWidget(self.errors_tab)
         elif not plan.added and plan.updated:
@@ -181,13 +222,26 @@ class ImportDialog(QDialog):
         self.good_rows_check.setText(f"Import the {_plural(plan.changes, 'good row')} anyway")
         self.good_rows_check.setVisible(bool(plan.errors) and plan.changes > 0)
         self.summary.setText(self._summary_text())
+        self.names_note.setText(names_text(plan.name_warnings))
+        self.names_note.setVisible(bool(plan.name_warnings))
         self._update_button()
 
     def _reread(self) -> None:
         """Read the file again in the encoding and date order chosen."""
         encoding, dates = self.encoding_combo.currentData(), self.dates_combo.currentData()
+        self._replan(encoding, dates if self.plan.date_order is not None else None, self.plan.mapping)
+
+    def _remap(self) -> None:
+        """Map the file's columns again (starting from the mapping in use), then read it with the new mapping."""
+        if self.remap is None:
+            return
+        mapping = self.remap(self.plan.mapping, self.plan.encoding)
+        if mapping is not None:
+            self._replan(self.encoding_combo.currentData(), None, mapping)
+
+    def _replan(self, encoding: str | None, dates: str | None, mapping: ColumnMapping | None) -> None:
         try:
-            plan = self.replan(encoding, dates if self.plan.date_order is not None else None)
+            plan = self.replan(encoding, dates, mapping)
         except StoreError as exc:
             self.message.show_error(str(exc))
             self.import_button.setEnabled(False)
@@ -208,8 +262,14 @@ class ImportDialog(QDialog):
             f"{plan.unchanged} unchanged",
         ]
         text = f"Read <b>{self.path.name}</b> ({how}): {', '.join(counts)}"
+        if plan.mapping is not None:
+            which = "remembered for files with these headers" if plan.mapping_source == "remembered" else "chosen"
+            mapped = sum(1 for c in plan.mapping.columns if c.field)
+            text = f"Columns read through the mapping {which} ({mapped} of {len(plan.header)} columns). " + text
         if plan.errors:
             text += f", <b style='color:#8a1c12'>{_plural(len(plan.errors), 'bad row')}</b>"
+        if plan.notes:
+            text += f", {_plural(len(plan.notes), 'choice')} of partner left out (see Left out)"
         text += ". Nothing is written until you click Import."
         if plan.changes == 0 and not plan.errors:
             text += "<br>Nothing to import: every row matches what is already stored."
@@ -235,17 +295,28 @@ class ImportDialog(QDialog):
         super().accept()
 
 
+NAMES_SHOWN = 5
+
+
+def names_text(warnings: list[str]) -> str:
+    """The warnings about names a certificate would print badly, as the window shows them."""
+    if not warnings:
+        return ""
+    return "Check these names before printing certificates:\n" + bullets(warnings, NAMES_SHOWN)
+
+
 def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: Any) -> importing.ImportPlan | None:
     """Work out what importing path would do, on a worker thread over its own read-only connection.
 
     Shows a progress dialog that can cancel; returns None when the user cancels. Raises what
     plan_import raises (StoreError for a file it cannot read, OSError).
     """
+    given = {k: v for k, v in options.items() if v is not None}
     try:
         plan = run_modal(
             parent,
             f"Reading {path.name}…",
-            lambda work: importing.plan_import(work.reader(), path, **options),
+            lambda work: importing.plan_import(work.reader(), path, **given),
             path=ctx.path,
         )
     except Cancelled:
@@ -253,8 +324,36 @@ def read_plan(ctx: AppContext, path: Path, parent: QWidget | None, **options: An
     return plan
 
 
+def read_intake(
+    ctx: AppContext, path: Path, parent: QWidget | None, encoding: str | None = None
+) -> importing.Intake | None:
+    """The file's header, first rows and the mapping to start from, read on a worker (None: cancelled)."""
+    try:
+        return run_modal(
+            parent,
+            f"Reading {path.name}…",
+            lambda work: importing.read_intake(work.reader(), path, encoding=encoding),
+            path=ctx.path,
+        )
+    except Cancelled:
+        return None
+
+
+def _remap(ctx: AppContext, path: Path, parent: QWidget | None) -> Remap:
+    def remap(current: ColumnMapping | None, encoding: str | None) -> ColumnMapping | None:
+        found = read_intake(ctx, path, parent, encoding)
+        if found is None:
+            return None
+        if current is not None:
+            found = replace(found, mapping=intake.with_answers(current, found.header, found.rows))
+        return ask_mapping(found, path, parent)
+
+    return remap
+
+
 def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> int | None:
-    """Ask for a CSV file, preview it, and import it; return how many people changed (None if not)."""
+    """Ask for a CSV file, map its columns when it is a form export, preview it, and import it; return
+    how many people changed (None if not)."""
     if ctx.readonly:
         widgets.warn(parent, "Import participants", "This program file is open read-only; nothing can be imported.")
         return None
@@ -262,7 +361,17 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
     if path is None:
         return None
     try:
-        plan = read_plan(ctx, path, parent)
+        found = read_intake(ctx, path, parent)
+        if found is None:
+            return None
+        mapping = None  # the file's own column names, or the mapping remembered for its headers
+        if found.new_answers or (
+            found.needs_mapping and not found.remembered and any(c.field for c in found.mapping.columns)
+        ):
+            mapping = ask_mapping(found, path, parent)
+            if mapping is None:
+                return None
+        plan = read_plan(ctx, path, parent, mapping=mapping)
     except StoreError as exc:
         widgets.warn(parent, "Import participants", f"{path.name} cannot be imported.\n\n{exc}")
         return None
@@ -272,10 +381,18 @@ def import_participants(ctx: AppContext, parent: QWidget | None, path: Path | No
     if plan is None:
         return None
     dialog = ImportDialog(
-        ctx, plan, path, parent, replan=lambda enc, dates: read_plan(ctx, path, parent, encoding=enc, dates=dates)
+        ctx,
+        plan,
+        path,
+        parent,
+        replan=lambda enc, dates, mapping: read_plan(ctx, path, parent, encoding=enc, dates=dates, mapping=mapping),
+        remap=_remap(ctx, path, parent),
     )
     if widgets.exec_dialog(dialog) and dialog.imported is not None:
-        _say(parent, f"Imported {path.name}: {len(plan.added)} added, {len(plan.updated)} updated")
+        done = f"Imported {path.name}: {len(dialog.plan.added)} added, {len(dialog.plan.updated)} updated"
+        if dialog.plan.name_warnings:
+            widgets.warn(parent, "Import participants", f"{done}.\n\n{names_text(dialog.plan.name_warnings)}")
+        _say(parent, done)
         return dialog.imported
     return None
 

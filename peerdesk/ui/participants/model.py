@@ -95,6 +95,9 @@ def _tooltip(p: Participant) -> str:
     return "\n".join(lines)
 
 
+Prepared = dict[int, tuple[Participant, tuple[str, ...], str]]  # id -> (participant, display, search key)
+
+
 def _plain_cmp(a: Any, b: Any) -> int:
     return (a > b) - (a < b)
 
@@ -115,7 +118,7 @@ class ParticipantsModel(QAbstractTableModel):
         self.archived_count = 0
         self._row_of: dict[int, int] = {}
         # id -> (participant, display strings, search key): reused while the participant is unchanged
-        self._cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
+        self._cache: Prepared = {}
         self.trained: frozenset[int] = frozenset()  # ids of everyone trained, as last given
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -123,11 +126,23 @@ class ParticipantsModel(QAbstractTableModel):
 
     # --- loading -----------------------------------------------------------------------
 
-    def set_rows(self, participants: Sequence[Participant], trained: Collection[int] = frozenset()) -> None:
-        """Replace the content (kept in the current sort order); `trained`: the ids of everyone trained."""
+    @staticmethod
+    def prepare(participants: Sequence[Participant], trained: Collection[int]) -> Prepared:
+        """Each row's display strings and search key, worked out ahead (on a worker, for a first load)."""
+        ids = frozenset(trained)
+        return {int(p.id or 0): (p, _display(p, int(p.id or 0) in ids), participant_key(p)) for p in participants}
+
+    def set_rows(
+        self,
+        participants: Sequence[Participant],
+        trained: Collection[int] = frozenset(),
+        prepared: Prepared | None = None,
+    ) -> None:
+        """Replace the content (kept in the current sort order); `trained`: the ids of everyone trained;
+        `prepared`: what prepare() made of these participants."""
         self.beginResetModel()
         self.trained = frozenset(trained)
-        old = self._cache
+        old = self._cache if prepared is None else prepared
         cache: dict[int, tuple[Participant, tuple[str, ...], str]] = {}
         display: list[tuple[str, ...]] = []
         keys: list[str] = []

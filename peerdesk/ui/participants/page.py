@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.store import participants as store
+from peerdesk.store.db import Database
 from peerdesk.store.records import ROLES, STATUSES, Participant
 from peerdesk.store.training import trained_ids
 from peerdesk.store.workspace import Changes
@@ -32,6 +34,7 @@ from peerdesk.ui.participants.model import (
     STATUS_LABELS,
     ParticipantsFilter,
     ParticipantsModel,
+    Prepared,
 )
 
 WATCHED = ("participants", "participant_skills", "availability", "skills")
@@ -54,6 +57,16 @@ _WIDTHS = {
 }
 
 
+@dataclass(frozen=True)
+class FirstRead:
+    """What the page shows first, read on a worker when the window opens it (MainWindow)."""
+
+    participants: list[Participant]
+    trained: frozenset[int]
+    departments: list[str]
+    prepared: Prepared
+
+
 def _names(people: list[Participant], most: int = 5) -> str:
     shown = ", ".join(p.name for p in people[:most])
     rest = len(people) - most
@@ -65,7 +78,14 @@ class ParticipantsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    @staticmethod
+    def load(db: Database) -> FirstRead:
+        """Everyone, who is trained, the departments and each row's text: the page's first data."""
+        people = store.list_participants(db)
+        trained = frozenset(trained_ids(db))
+        return FirstRead(people, trained, store.departments(db), ParticipantsModel.prepare(people, trained))
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, data: FirstRead | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._departments: list[str] | None = None  # what the department filter lists
@@ -92,8 +112,8 @@ class ParticipantsPage(QWidget):
         self.proxy.filter_changed.connect(self._update_counts)
         self.proxy.layoutChanged.connect(self._update_actions)
         ctx.changed.connect(when_shown(self, self._on_changed))
-        self.reload()
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # while empty: the rows are sorted once, as set
+        self.reload(data)
 
     # --- building ----------------------------------------------------------------------
 
@@ -209,12 +229,16 @@ class ParticipantsPage(QWidget):
 
     # --- data --------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read everyone again, keeping the selection and the department filter."""
+    def reload(self, data: FirstRead | None = None) -> None:
+        """Read everyone again (or show what was read already), keeping the selection and the department filter."""
         keep = self.selected_ids()
         current = self._current_id()
-        self.model.set_rows(store.list_participants(self.ctx.db), trained_ids(self.ctx.db))
-        self._fill_departments()
+        if data is None:
+            self.model.set_rows(store.list_participants(self.ctx.db), trained_ids(self.ctx.db))
+            self._fill_departments()
+        else:
+            self.model.set_rows(data.participants, data.trained, data.prepared)
+            self._fill_departments(data.departments)
         self.select_ids(keep, current)
         self._update_counts()
 
@@ -345,6 +369,7 @@ class ParticipantsPage(QWidget):
         self.archive_action.setEnabled(writable and bool(people))
         unarchive = bool(people) and all(p.archived for p in people)
         self.archive_action.setText("Unarchive" if unarchive else "Archive")
+        self.archive_action.setIcon(icons.icon("archive-restore" if unarchive else "archive"))
         self.archive_action.setToolTip(
             "Bring back the selected participants"
             if unarchive

@@ -47,7 +47,7 @@ from peerdesk.ui.printing.certificate_models import (
 from peerdesk.ui.printing.certificate_rules_dialog import CertificateRulesDialog
 from peerdesk.ui.printing.period import PeriodChooser
 from peerdesk.ui.printing.preview import PDF_FILTER, PdfPreviewDialog
-from peerdesk.wording import plural
+from peerdesk.wording import bullets, plural
 
 WATCHED = (
     "certificates",
@@ -152,13 +152,18 @@ class ReportsPage(QWidget):
         self.output.addItem("One PDF, a page each", ONE_PDF)
         self.output.addItem("One file each", ONE_EACH)
         act = page_parts.action
-        self.rules_action = act(self, "Rules…", self.edit_rules, "Who qualifies for each kind of certificate")
-        self.preview_action = act(self, "Preview", self.preview_certificate, "The selected person's certificate")
+        self.rules_action = act(
+            self, "Rules…", self.edit_rules, "Who qualifies for each kind of certificate", icon="sliders-horizontal"
+        )
+        self.preview_action = act(
+            self, "Preview", self.preview_certificate, "The selected person's certificate", icon="eye"
+        )
         self.print_action = act(
             self,
             "Print…",
             self.print_certificates,
             "Print the selected people who qualify, or everyone who qualifies when none is selected",
+            icon="printer",
         )
         bar = page_parts.toolbar(self, (self.print_action, self.preview_action), (self.rules_action,))
         self.eligible_summary = QLabel()
@@ -186,8 +191,12 @@ class ReportsPage(QWidget):
         self.register_model = RegisterModel(self)
         self.register_view = _table(self.register_model, (120, 90, 200, 200, 200))
         self.register_view.setObjectName("registerView")
-        self.reprint_action = page_parts.action(self, "Print again…", self.reprint, "The selected certificates")
-        self.export_action = page_parts.action(self, "Export CSV…", self.export_register, "The whole register")
+        self.reprint_action = page_parts.action(
+            self, "Print again…", self.reprint, "The selected certificates", icon="printer"
+        )
+        self.export_action = page_parts.action(
+            self, "Export CSV…", self.export_register, "The whole register", icon="file-output"
+        )
         bar = page_parts.toolbar(self, (self.reprint_action, self.export_action))
         self.register_summary = QLabel()
         self.register_stack = page_parts.EmptyView(self.register_view, self)
@@ -206,8 +215,13 @@ class ReportsPage(QWidget):
         self.person.setObjectName("person")
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.report_preview_action = page_parts.action(self, "Preview", self.preview_report)
-        self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report)
+        self.person.setToolTip("Choosing a person here selects their participant report")
+        self.person.activated.connect(lambda _i: self.participant_kind.setChecked(True))
+        line = self.person.lineEdit()
+        if line is not None:
+            line.textEdited.connect(lambda _text: self.participant_kind.setChecked(True))
+        self.report_preview_action = page_parts.action(self, "Preview", self.preview_report, icon="eye")
+        self.report_save_action = page_parts.action(self, "Save PDF…", self.save_report, icon="file-down")
         bar = page_parts.toolbar(self, (self.report_save_action, self.report_preview_action))
         row = QHBoxLayout()
         row.addWidget(self.participant_kind)
@@ -431,7 +445,7 @@ class ReportsPage(QWidget):
         done = f"{plural(len(issued), 'certificate')} saved: {where}."
         warnings = certificates.print_warnings(issued, settings)
         if warnings:
-            told = "\n".join(f"• {w[:1].upper()}{w[1:]}." for w in warnings)
+            told = bullets(warnings)
             widgets.warn(self, "Print certificates", f"{done}\n\nCheck these before handing them out:\n{told}")
         else:
             widgets.inform(self, "Print certificates", done)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerdesk.store.errors import StoreError
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, page_parts, widgets
 
 PDF_FILTER = "PDF documents (*.pdf)"
 
@@ -82,9 +82,9 @@ class PdfPreviewDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(self.image)
         scroll.setWidgetResizable(True)
-        self.prev_button = QPushButton("‹ Previous")
+        self.prev_button = QPushButton(icons.icon("chevron-left"), "Previous")
         self.prev_button.setToolTip("Previous page")
-        self.next_button = QPushButton("Next ›")
+        self.next_button = page_parts.icon_after(QPushButton(icons.icon("chevron-right"), "Next"))
         self.next_button.setToolTip("Next page")
         self.position = QLabel()
         self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))

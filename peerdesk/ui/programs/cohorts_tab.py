@@ -43,7 +43,7 @@ from peerdesk.store.cohorts import (
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lookups import active_people
 from peerdesk.store.programs import Program
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.common.forms import date_edit
 from peerdesk.wording import plural
 
@@ -193,23 +193,23 @@ class CohortsTab(QWidget):
         self.rule = QLabel(self)
         self.rule.setWordWrap(True)
 
-        self.new_button = QPushButton("New cohort…", self)
+        self.new_button = QPushButton(icons.icon("plus"), "New cohort…", self)
         self.new_button.setToolTip("Start a cohort: a group that begins the program together")
         self.new_button.clicked.connect(self.new_cohort)
-        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button = QPushButton(icons.icon("pencil"), "Edit…", self)
         self.edit_button.clicked.connect(self.edit_cohort)
-        self.delete_button = QPushButton("Delete", self)
+        self.delete_button = QPushButton(icons.icon("trash-2"), "Delete", self)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.enrol_button = QPushButton("Enrolment…", self)
+        self.enrol_button = QPushButton(icons.icon("users"), "Enrolment…", self)
         self.enrol_button.setToolTip("Choose who is in the selected cohort")
         self.enrol_button.clicked.connect(self.edit_enrolment)
-        self.close_button = QPushButton("Close cohort…", self)
+        self.close_button = QPushButton(icons.icon("flag-triangle-right"), "Close cohort…", self)
         self.close_button.setToolTip("End the selected cohort and record who completed")
         self.close_button.clicked.connect(self.close_selected)
         self.next_combo = QComboBox(self)
         self.next_combo.setToolTip("The cohort to move people into")
         self.next_combo.setAccessibleName("Cohort to re-enrol in")
-        self.reenrol_button = QPushButton("Re-enrol those who did not complete in", self)
+        self.reenrol_button = QPushButton(icons.icon("user-plus"), "Re-enrol those who did not complete in", self)
         self.reenrol_button.setToolTip("Move the selected cohort's people who did not complete into the chosen cohort")
         self.reenrol_button.clicked.connect(self.reenrol_selected)
 

@@ -41,7 +41,7 @@ from peerdesk.store.programs import (
     move_goal,
     set_completed_many,
 )
-from peerdesk.ui.common import charts, widgets
+from peerdesk.ui.common import charts, icons, widgets
 from peerdesk.ui.common.context import AppContext
 from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.common.jobs import JobRunner
@@ -55,6 +55,7 @@ from peerdesk.ui.programs.plan_editor import PlanEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
+PROGRAM_ROWS_SHOWN = 4  # the list of programs shows at least this many whole rows
 WATCHED = (
     "programs",
     "program_members",
@@ -186,12 +187,12 @@ class ProgramsPage(QWidget):
         self.view.doubleClicked.connect(lambda _: self.edit_program())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
 
-        self.new_button = QPushButton("New program…", self)
+        self.new_button = QPushButton(icons.icon("plus"), "New program…", self)
         self.new_button.setToolTip("Create a program with its objective and dates")
         self.new_button.clicked.connect(self.new_program)
-        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button = QPushButton(icons.icon("pencil"), "Edit…", self)
         self.edit_button.clicked.connect(self.edit_program)
-        self.delete_button = QPushButton("Delete", self)
+        self.delete_button = QPushButton(icons.icon("trash-2"), "Delete", self)
         self.delete_button.clicked.connect(self.delete_program)
 
         self.heading = QLabel(self)
@@ -211,16 +212,16 @@ class ProgramsPage(QWidget):
         self.goals_view.setColumnWidth(GoalProgressModel.TREND_COLUMN, 140)
         self.goals_view.doubleClicked.connect(lambda _: self.edit_goal())
 
-        self.add_goal_button = QPushButton("Add goal…", self)
+        self.add_goal_button = QPushButton(icons.icon("plus"), "Add goal…", self)
         self.add_goal_button.clicked.connect(self.add_goal)
-        self.edit_goal_button = QPushButton("Edit goal…", self)
+        self.edit_goal_button = QPushButton(icons.icon("pencil"), "Edit goal…", self)
         self.edit_goal_button.clicked.connect(self.edit_goal)
-        self.delete_goal_button = QPushButton("Delete goal", self)
+        self.delete_goal_button = QPushButton(icons.icon("trash-2"), "Delete goal", self)
         self.delete_goal_button.clicked.connect(self.delete_goal)
-        self.up_button = QPushButton("Move up", self)
+        self.up_button = QPushButton(icons.icon("arrow-up"), "Move up", self)
         self.up_button.setToolTip("Move the selected goal up the list")
         self.up_button.clicked.connect(lambda: self.move_goal(-1))
-        self.down_button = QPushButton("Move down", self)
+        self.down_button = QPushButton(icons.icon("arrow-down"), "Move down", self)
         self.down_button.setToolTip("Move the selected goal down the list")
         self.down_button.clicked.connect(lambda: self.move_goal(1))
 
@@ -240,10 +241,10 @@ class ProgramsPage(QWidget):
         )
         self.members_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.complete_day = date_edit(self, clock.today(), tip="The day the selected people completed the program")
-        self.complete_button = QPushButton("Mark completed on", self)
+        self.complete_button = QPushButton(icons.icon("check"), "Mark completed on", self)
         self.complete_button.setToolTip("Record that the selected people completed the program on the day beside")
         self.complete_button.clicked.connect(lambda: self.mark_completed(True))
-        self.uncomplete_button = QPushButton("Not completed", self)
+        self.uncomplete_button = QPushButton(icons.icon("x"), "Not completed", self)
         self.uncomplete_button.setToolTip("Remove the completion of the selected people")
         self.uncomplete_button.clicked.connect(lambda: self.mark_completed(False))
 
@@ -286,6 +287,8 @@ class ProgramsPage(QWidget):
         rl.addWidget(self.summary)
         rl.addWidget(self.tabs, 1)
 
+        rows = self.view.verticalHeader().defaultSectionSize() * PROGRAM_ROWS_SHOWN
+        self.view.setMinimumHeight(rows + self.view.horizontalHeader().sizeHint().height() + 2 * self.view.frameWidth())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)

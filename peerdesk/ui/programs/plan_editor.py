@@ -25,7 +25,7 @@ from peerdesk.programs.guides import default_plans, suggested_plan
 from peerdesk.store.errors import StoreError, ValidationError
 from peerdesk.store.plans import PlanStep, plan_of, save_plan, validate_step
 from peerdesk.store.programs import Program
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import icons, widgets
 
 
 class PlanEditor(QWidget):
@@ -44,22 +44,22 @@ class PlanEditor(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Meetings of the plan")
         self.list.currentRowChanged.connect(self._show_step)
-        self.add_button = QPushButton("Add meeting", self)
+        self.add_button = QPushButton(icons.icon("plus"), "Add meeting", self)
         self.add_button.setToolTip("Add a meeting to the plan")
         self.add_button.clicked.connect(self.add_step)
-        self.remove_button = QPushButton("Remove", self)
+        self.remove_button = QPushButton(icons.icon("minus"), "Remove", self)
         self.remove_button.clicked.connect(self.remove_step)
-        self.up_button = QPushButton("Up", self)
+        self.up_button = QPushButton(icons.icon("arrow-up"), "Up", self)
         self.up_button.setToolTip("Move the selected meeting earlier")
         self.up_button.clicked.connect(lambda: self.move_step(-1))
-        self.down_button = QPushButton("Down", self)
+        self.down_button = QPushButton(icons.icon("arrow-down"), "Down", self)
         self.down_button.setToolTip("Move the selected meeting later")
         self.down_button.clicked.connect(lambda: self.move_step(1))
         self.shipped = QComboBox(self)
         for key, plan in default_plans().items():
             self.shipped.addItem(f"{plan.name} ({len(plan.steps)} meetings)", key)
         self.shipped.setToolTip("Plans that ship with PeerDesk; using one replaces the meetings listed here")
-        self.use_button = QPushButton("Use this plan", self)
+        self.use_button = QPushButton(icons.icon("check"), "Use this plan", self)
         self.use_button.setToolTip("Replace the meetings listed here with the chosen shipped plan")
         self.use_button.clicked.connect(self.use_shipped)
 
@@ -81,10 +81,10 @@ class PlanEditor(QWidget):
         self.message = widgets.InlineMessage(self)
         self.state = QLabel(self)
         self.state.setWordWrap(True)
-        self.save_button = QPushButton("Save plan", self)
+        self.save_button = QPushButton(icons.icon("save"), "Save plan", self)
         self.save_button.setToolTip("Keep the plan for this program")
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Revert", self)
+        self.revert_button = QPushButton(icons.icon("undo-2"), "Revert", self)
         self.revert_button.setToolTip("Back to the plan as last saved")
         self.revert_button.clicked.connect(self.load)
 

@@ -72,6 +72,23 @@ def format_duration(minutes: int) -> str:
     return f"{h} h" if not m else f"{h} h {m:02d}"
 
 
+@dataclass(frozen=True)
+class AgendaStart:
+    """The agenda's first rows under a filter and how many sessions match it in all."""
+
+    filter: SessionFilter
+    descending: bool
+    wanted: int
+    rows: list[AgendaRow]
+    total: int
+
+
+def read_first(db: Any, f: SessionFilter, descending: bool = False, wanted: int = PAGE_SIZE) -> AgendaStart:
+    """The first `wanted` rows of the agenda under a filter, and the count (on any thread, over its own db)."""
+    rows = agenda_page(db, f, limit=wanted, descending=descending)
+    return AgendaStart(f, descending, wanted, rows, count_sessions(db, f))
+
+
 class AgendaModel(QAbstractTableModel):
     """Sessions matching a filter, loaded a page at a time as the view scrolls (keyset paging)."""
 
@@ -94,13 +111,16 @@ class AgendaModel(QAbstractTableModel):
         self.descending = descending
         self.reload()
 
-    def reload(self, *, keep_loaded: bool = False) -> None:
-        """Read again from the first page; with keep_loaded, as many rows as were loaded (after an edit)."""
+    def reload(self, *, keep_loaded: bool = False, first: AgendaStart | None = None) -> None:
+        """Read again from the first page; with keep_loaded, as many rows as were loaded (after an edit);
+        `first`: the first page and the count, read already (read_first; used when it is for this filter)."""
         wanted = max(PAGE_SIZE, len(self._rows)) if keep_loaded else PAGE_SIZE
+        if first is None or (first.filter, first.descending, first.wanted) != (self.filter, self.descending, wanted):
+            first = read_first(self.db, self.filter, self.descending, wanted)
         self.beginResetModel()
-        self._rows = agenda_page(self.db, self.filter, limit=wanted, descending=self.descending)
+        self._rows = list(first.rows)
         self._more = len(self._rows) == wanted
-        self.total = count_sessions(self.db, self.filter)
+        self.total = first.total
         self.endResetModel()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from peerdesk import clock
 from peerdesk.sessions.recurrence import cancel_following
 from peerdesk.store.db import Database
+from peerdesk.store.lookups import PersonName, person_names
 from peerdesk.store.plans import NEXT_STEP
 from peerdesk.store.sessions import (
     STATUSES,
@@ -53,9 +54,9 @@ from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.common.refresh import when_shown
 from peerdesk.ui.sessions.dialog import PAIRING_KINDS, SessionDialog
 from peerdesk.ui.sessions.first_meetings import schedule_first_meetings
-from peerdesk.ui.sessions.models import STATUS_LABELS, AgendaModel, format_local
+from peerdesk.ui.sessions.models import STATUS_LABELS, AgendaModel, AgendaStart, format_local, read_first
 from peerdesk.ui.sessions.people import PersonCombo
-from peerdesk.ui.sessions.week import HOUR_H, WeekView, week_start
+from peerdesk.ui.sessions.week import HOUR_H, WeekView, this_monday, week_range_utc
 
 WATCHED = ("sessions", "session_people", "session_skills", "feedback", "series", "settings", "programs", "pairings")
 WHEN = (("upcoming", "Upcoming"), ("past", "Past (latest first)"), ("all", "All dates"))
@@ -70,10 +71,22 @@ class SessionsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    @staticmethod
+    def load(db: Database) -> FirstRead:
+        """The zone, the filters' choices, this week's and the upcoming sessions: the page's first data."""
+        display_tz = load_settings(db).timezone
+        monday = this_monday(display_tz)
+        week = sessions_between(db, *week_range_utc(monday, display_tz), SessionFilter())
+        agenda = read_first(db, *_agenda_filter(SessionFilter(), WHEN[0][0], display_tz))
+        people = person_names(db, archived=False)
+        anything = count_sessions(db, SessionFilter()) > 0
+        return FirstRead(_View(display_tz, _read_choices(db), week), monday, people, agenda, anything)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, data: FirstRead | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.display_tz = load_settings(ctx.db).timezone
+        self._first = data
+        self.display_tz = load_settings(ctx.db).timezone if data is None else data.view.display_tz
         self.model = AgendaModel(ctx.db, self.display_tz, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -103,7 +116,8 @@ class SessionsPage(QWidget):
         self.refresher.finished.connect(self._show_view)
         self.refresher.failed.connect(self._refresh_failed)
         ctx.changed.connect(when_shown(self, self._on_changed))
-        self.apply_filters()
+        self.apply_filters(first=data)
+        self._first = None
 
     # --- building ------------------------------------------------------------------------------
 
@@ -187,7 +201,8 @@ class SessionsPage(QWidget):
         self.status_filter.addItem("Any status", None)
         for status in STATUSES:
             self.status_filter.addItem(STATUS_LABELS[status], status)
-        self.person_filter = PersonCombo(self.ctx.db, self)
+        first = self._first
+        self.person_filter = PersonCombo(self.ctx.db, self, people=first.people if first else None)
         self.person_filter.setToolTip("Only the sessions one person hosts or attends")
         self.person_filter.lineEdit().setPlaceholderText("Anyone")
         self.person_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -195,7 +210,7 @@ class SessionsPage(QWidget):
         self.person_filter.view().setMinimumWidth(320)
         self.person_filter.activated.connect(lambda _i: self.apply_filters())
         self.person_filter.lineEdit().editingFinished.connect(self._person_edited)
-        self._fill_choices()
+        self._fill_choices(first.view.choices if first else None)
         for combo, chars in (
             (self.when_combo, 0),
             (self.program_filter, 14),
@@ -267,7 +282,8 @@ class SessionsPage(QWidget):
         if shown:
             self.agenda_stack.setCurrentWidget(self.table)
             return
-        anything = count_sessions(self.ctx.db, SessionFilter()) > 0
+        first = self._first
+        anything = first.any_sessions if first is not None else count_sessions(self.ctx.db, SessionFilter()) > 0
         if anything:
             self.empty.set_message(
                 "No sessions match", "Try another date range (Upcoming, Past, All dates) or fewer filters."
@@ -302,13 +318,13 @@ class SessionsPage(QWidget):
         self.week.session_clicked.connect(lambda _sid: self._update_actions())
         self.week.session_activated.connect(self._open)
         self.week.session_moved.connect(self.move_to)
-        self.prev_week = QPushButton("◀ Previous", self.week_page)
+        self.prev_week = QPushButton(icons.icon("chevron-left"), "Previous", self.week_page)
         self.prev_week.setToolTip("The week before")
         self.prev_week.clicked.connect(lambda: self.shift_week(-1))
         self.this_week = QPushButton("This week", self.week_page)
         self.this_week.setToolTip("Back to the current week")
         self.this_week.clicked.connect(self.go_to_this_week)
-        self.next_week = QPushButton("Next ▶", self.week_page)
+        self.next_week = page_parts.icon_after(QPushButton(icons.icon("chevron-right"), "Next", self.week_page))
         self.next_week.setToolTip("The week after")
         self.next_week.clicked.connect(lambda: self.shift_week(1))
         self.week_label = QLabel(self.week_page)
@@ -349,26 +365,19 @@ class SessionsPage(QWidget):
             text=self.search.text(),
         )
 
-    def apply_filters(self, *, keep_loaded: bool = False, week_rows: list[AgendaRow] | None = None) -> None:
+    def apply_filters(
+        self, *, keep_loaded: bool = False, week_rows: list[AgendaRow] | None = None, first: FirstRead | None = None
+    ) -> None:
         """Re-query both views from the filters (keeping the selection where it still shows);
-        week_rows: the week's sessions, already read for these filters."""
+        week_rows: the week's sessions, already read for these filters; first: what load() read
+        (used where it is for these filters and this week)."""
         keep = self.selected_session_ids()
         scroll = self.table.verticalScrollBar().value()
         f = self.current_filter()
-        when = self.when_combo.currentData()
-        today = (
-            clock.now()
-            .astimezone(zoneinfo.ZoneInfo(self.display_tz))
-            .replace(hour=0, minute=0, second=0, microsecond=0)
-        )
-        if when == "upcoming":
-            agenda, descending = SessionFilter(**{**f.__dict__, "start_from": today}), False
-        elif when == "past":
-            agenda, descending = SessionFilter(**{**f.__dict__, "start_before": clock.now()}), True
-        else:
-            agenda, descending = f, False
-        self.model.filter, self.model.descending = agenda, descending
-        self.model.reload(keep_loaded=keep_loaded)
+        self.model.filter, self.model.descending = _agenda_filter(f, self.when_combo.currentData(), self.display_tz)
+        self.model.reload(keep_loaded=keep_loaded, first=first.agenda if first else None)
+        if week_rows is None and first is not None and f == SessionFilter() and first.monday == self.week.monday:
+            week_rows = first.view.week_rows
         if week_rows is None:
             self.refresher.drop()  # a refresh under way read the views for older filters
             self.week.set_filter(f)
@@ -443,7 +452,7 @@ class SessionsPage(QWidget):
         self.week_scroll.verticalScrollBar().setValue(int(hour * HOUR_H))
 
     def go_to_this_week(self) -> None:
-        self.week.set_week(week_start(clock.now().astimezone(zoneinfo.ZoneInfo(self.display_tz)).date()))
+        self.week.set_week(this_monday(self.display_tz))
         self._week_title()
         self._update_count()
         self.scroll_week_to(self.week.earliest_hour)
@@ -680,6 +689,27 @@ class _View:
     display_tz: str
     choices: _Choices
     week_rows: list[AgendaRow]
+
+
+@dataclass(frozen=True)
+class FirstRead:
+    """What the page shows first, read on a worker when the window opens it (MainWindow)."""
+
+    view: _View  # this week's sessions under no filter
+    monday: dt.date  # of that week
+    people: list[PersonName]
+    agenda: AgendaStart
+    any_sessions: bool
+
+
+def _agenda_filter(f: SessionFilter, when: str, display_tz: str) -> tuple[SessionFilter, bool]:
+    """The agenda's filter and order for the filters and the date range chosen (WHEN)."""
+    if when == "upcoming":
+        today = clock.now().astimezone(zoneinfo.ZoneInfo(display_tz)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return replace(f, start_from=today), False
+    if when == "past":
+        return replace(f, start_before=clock.now()), True
+    return f, False
 
 
 def _read_choices(db: Database) -> _Choices:

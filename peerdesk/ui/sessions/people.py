@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerdesk.store.lookups import person_names, session_record
+from peerdesk.store.lookups import PersonName, person_names, session_record
 from peerdesk.store.sessions import SessionFilter
 from peerdesk.store.settings import load_settings
 from peerdesk.ui.common.context import AppContext
@@ -26,12 +26,16 @@ from peerdesk.ui.sessions.models import AgendaModel
 class PersonCombo(QComboBox):
     """An editable chooser of participants that completes on any part of the name or e-mail."""
 
-    def __init__(self, db: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Any, parent: QWidget | None = None, *, people: list[PersonName] | None = None) -> None:
+        """`people`: the choices (everyone not archived), when they were read already."""
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.lineEdit().setPlaceholderText("Type a name or e-mail…")
-        self.reload(db)
+        if people is None:
+            self.reload(db)
+        else:
+            self.fill(people)
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -39,8 +43,11 @@ class PersonCombo(QComboBox):
         self.setCompleter(completer)
 
     def reload(self, db: Any) -> None:
+        self.fill(person_names(db, archived=False))
+
+    def fill(self, people: list[PersonName]) -> None:
         self.clear()
-        for p in person_names(db, archived=False):
+        for p in people:
             self.addItem(f"{p.name} <{p.email}>", (p.id, p.name, p.email, p.timezone))
         self.setCurrentIndex(-1)
 

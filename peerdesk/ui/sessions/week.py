@@ -28,6 +28,19 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def this_monday(display_tz: str) -> dt.date:
+    """The Monday of the current week in the coordinator's zone."""
+    return week_start(clock.now().astimezone(zoneinfo.ZoneInfo(display_tz)).date())
+
+
+def week_range_utc(monday: dt.date, display_tz: str) -> tuple[dt.datetime, dt.datetime]:
+    """The week from this Monday, midnight to midnight in the coordinator's zone, in UTC."""
+    tz = zoneinfo.ZoneInfo(display_tz)
+    start = dt.datetime.combine(monday, dt.time(), tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tz).astimezone(dt.UTC)
+    return start, end
+
+
 class WeekView(QWidget):
     """Sessions of one week in the coordinator's zone; click selects, double-click opens."""
 
@@ -40,7 +53,7 @@ class WeekView(QWidget):
         self.db = db
         self.display_tz = display_tz
         self.filter = SessionFilter()
-        self.monday = week_start(clock.now().astimezone(zoneinfo.ZoneInfo(display_tz)).date())
+        self.monday = this_monday(display_tz)
         self.rows: list[AgendaRow] = []
         self.selected: int | None = None
         self._blocks: list[tuple[QRectF, AgendaRow]] = []
@@ -69,10 +82,7 @@ class WeekView(QWidget):
         self.reload()
 
     def range_utc(self) -> tuple[dt.datetime, dt.datetime]:
-        tz = zoneinfo.ZoneInfo(self.display_tz)
-        start = dt.datetime.combine(self.monday, dt.time(), tz).astimezone(dt.UTC)
-        end = dt.datetime.combine(self.monday + dt.timedelta(days=7), dt.time(), tz).astimezone(dt.UTC)
-        return start, end
+        return week_range_utc(self.monday, self.display_tz)
 
     def reload(self) -> None:
         start, end = self.range_utc()

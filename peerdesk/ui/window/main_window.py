@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerdesk.jobs import Cancelled, Work
 from peerdesk.store.errors import StoreError
 from peerdesk.store.lookups import participant_counts
 from peerdesk.store.workspace import Changes
 from peerdesk.ui.common import icons, widgets
 from peerdesk.ui.common.context import AppContext
+from peerdesk.ui.common.jobs import JobRunner
 from peerdesk.ui.window.pages import PAGES
 
 LAST_FILE_KEY = "files/last"
@@ -35,6 +38,36 @@ def load_page_class(spec: str) -> Callable[..., QWidget]:
     """Import 'package.module:Class' on first use."""
     module_name, _, class_name = spec.partition(":")
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page's class and the data it reads first, both got on a worker."""
+
+    page_class: Callable[..., QWidget]
+    data: object = None
+
+
+def prepare_page(spec: str, work: Work) -> PreparedPage:
+    """On a worker: import the page's module (a large one takes a moment) and read its first data."""
+    page_class = load_page_class(spec)
+    load = getattr(page_class, "load", None)
+    if load is None or work.path is None:
+        return PreparedPage(page_class)
+    return PreparedPage(page_class, load(work.reader()))
+
+
+class _Loading(QWidget):
+    """Stands in for a page while it is prepared."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        label = QLabel(f"Loading {title}…", self)
+        label.setObjectName("loadingLabel")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setEnabled(False)  # drawn in the palette's quiet colour
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
 
 
 class _PageError(QWidget):
@@ -59,6 +92,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx: AppContext | None = None
         self.pages: dict[int, QWidget] = {}
+        self._loading: dict[int, AppContext] = {}  # pages being prepared on a worker, for this context
+        self._loaders: dict[int, JobRunner] = {}
         self.setMinimumSize(760, 480)
 
         self.sidebar = QListWidget(self)
@@ -160,6 +195,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
+        self._drop_loading()
         self.ctx = ctx
         ctx.setParent(self)
         ctx.changed.connect(self._on_changed)
@@ -226,26 +262,67 @@ class MainWindow(QMainWindow):
     # --- pages ---------------------------------------------------------------------------
 
     def show_page(self, row: int) -> None:
+        """Show a page; on its first visit it is built once its module and data are read on a worker."""
         if not 0 <= row < len(PAGES) or self.ctx is None:
             return
-        page = self.pages.get(row)
-        if page is None:
-            page = self._create_page(row)
-            old = self.stack.widget(row)
-            self.stack.insertWidget(row, page)
-            if old is not None:
-                self.stack.removeWidget(old)
-                old.deleteLater()
-            self.pages[row] = page
+        if row not in self.pages and row not in self._loading:
+            self._load_page(row)
         self.stack.setCurrentIndex(row)
         if self.sidebar.currentRow() != row:  # opened from elsewhere (a dashboard item, a link)
             self.sidebar.setCurrentRow(row)
         QSettings().setValue("window/page", row)
 
-    def _create_page(self, row: int) -> QWidget:
+    def _load_page(self, row: int) -> None:
+        """Put "Loading…" in the page's place and prepare the page on a worker (see pages.py)."""
+        ctx = self.ctx
+        assert ctx is not None
+        title, spec = PAGES[row]
+        runner = self._loaders.get(row)
+        if runner is None:  # one per page for the window's life: its outcome may arrive while a file closes
+            runner = self._loaders[row] = JobRunner(None, self)
+            runner.finished.connect(lambda prepared: self._page_ready(row, prepared))
+            runner.failed.connect(lambda error: self._page_ready(row, error))
+        runner.path = ctx.path
+        self._loading[row] = ctx
+        self._place(row, _Loading(title, self.stack))
+        runner.run(lambda work: prepare_page(spec, work))
+
+    def _page_ready(self, row: int, prepared: object) -> None:
+        ctx = self._loading.pop(row, None)
+        if ctx is None or ctx is not self.ctx:
+            return  # another file was opened, or the window closed, meanwhile
+        page = self._create_page(row, prepared)
+        self._place(row, page)
+        self.pages[row] = page
+        if self.sidebar.currentRow() == row:
+            self.stack.setCurrentIndex(row)
+
+    def _place(self, row: int, widget: QWidget) -> None:
+        old = self.stack.widget(row)
+        self.stack.insertWidget(row, widget)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+
+    def _drop_loading(self) -> None:
+        for row in self._loading:
+            self._loaders[row].drop()
+        self._loading.clear()
+
+    def wait_for_pages(self, timeout_s: float = 30.0) -> bool:
+        """Let the event loop run until every page being prepared is built (tests); False on timeout."""
+        return all(self._loaders[row].wait(timeout_s) for row in list(self._loading)) and not self._loading
+
+    def _create_page(self, row: int, prepared: object) -> QWidget:
         title, spec = PAGES[row]
         try:
-            page = load_page_class(spec)(self.ctx, self.stack)
+            if isinstance(prepared, Cancelled):  # its reader was cut (a restore): the page reads for itself
+                prepared = PreparedPage(load_page_class(spec))
+            if isinstance(prepared, BaseException):
+                raise prepared
+            assert isinstance(prepared, PreparedPage)
+            data = {} if prepared.data is None else {"data": prepared.data}
+            page = prepared.page_class(self.ctx, self.stack, **data)
         except StoreError as exc:
             return _PageError(title, str(exc), self.stack)
         except Exception as exc:  # a bug in a page must not take the whole window down
@@ -418,9 +495,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self._drop_loading()  # a page prepared for a closed window is not built
         super().closeEvent(event)
 
     def close_program(self) -> None:
-        """Close the open file (when the window goes away)."""
+        """Close the open file (when the window goes away); pages still being prepared are not built."""
+        self._drop_loading()
         if self.ctx is not None:
             self.ctx.workspace.close()
