@@ -15,11 +15,11 @@ import numpy as np
 
 from peerdesk.matching import stable
 from peerdesk.matching.common import Steps, solver_weights, stability
-from peerdesk.matching.fairest import bottleneck_bipartite, bottleneck_pairs
+from peerdesk.matching.fairest import _search, bottleneck_bipartite, bottleneck_pairs
 from peerdesk.matching.mentoring import MentoringResult, mentoring_sides, solve_mentoring
 from peerdesk.matching.model import Objective
 from peerdesk.matching.objectives import blocking_pairs, blocking_pairs_bipartite, order_keys, person_ranks
-from peerdesk.matching.peers import NEG, PairResult, _sitout_candidates, _trios, solve_pairs
+from peerdesk.matching.peers import EXACT_LIMIT, NEG, PairResult, _sitout_candidates, _trios, solve_pairs
 from peerdesk.matching.scoring import Block, Features, score_block
 
 
@@ -123,10 +123,55 @@ def _fairest_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, si
         result = solve_pairs(f, steps, block=fair, may_sit_out=candidates)
     if f.problem.options.odd_person == "trio":
         # Whoever is left joins a pair, as in a best-total round: being matched comes first.
-        in_trios = [m for t in result.trios for m in t]
-        pairs, trios = _trios(_weights(f, block), np.setdiff1d(pool, in_trios), result.pairs)
-        result = replace(result, pairs=sorted(pairs), trios=result.trios + trios)
+        result = _as_many_as_best(f, steps, block, pool, _join(f, block, pool, result), neck.threshold)
     return replace(result, block=block)
+
+
+def _join(f: Features, block: Block, pool: np.ndarray, result: PairResult) -> PairResult:
+    """Whoever of the pool is in no group joins the pair they fit best with (all rules kept)."""
+    in_trios = [m for t in result.trios for m in t]
+    pairs, trios = _trios(_weights(f, block), np.setdiff1d(pool, in_trios), result.pairs)
+    return replace(result, pairs=sorted(pairs), trios=result.trios + trios)
+
+
+def _placed(result: PairResult) -> int:
+    return 2 * len(result.pairs) + 3 * len(result.trios)
+
+
+def _as_many_as_best(
+    f: Features, steps: Steps, block: Block, pool: np.ndarray, result: PairResult, threshold: float
+) -> PairResult:
+    """The fairest pairs may leave over someone who fits none of them while the best-total
+    round has them join a pair: then the highest lower threshold whose round places as many.
+
+    The search starts from the best-total round's lowest pair score, at which the best-total
+    round itself is the answer, so it always ends on a round that places as many people and
+    whose lowest pair is no lower. Pools the exact solver does not take keep the fairest
+    pairs (each probe would be a whole large solve).
+    """
+    if _placed(result) == len(pool) or len(pool) > EXACT_LIMIT:
+        return result
+    best = solve_pairs(f, steps, block=block)
+    wanted = _placed(best)
+    if _placed(result) >= wanted:
+        return result
+    floor = min(float(block.score[a, b]) for a, b in [*best.pairs, *(t[:2] for t in best.trios)])
+    nobody = np.empty(0, dtype=np.int64)
+    found: dict[float, PairResult] = {}
+
+    def places_as_many(t: float) -> bool:
+        fair = replace(block, allowed=block.allowed & (block.score >= np.float32(t)))
+        found[t] = _join(f, block, pool, solve_pairs(f, steps, block=fair, may_sit_out=nobody))
+        return _placed(found[t]) >= wanted
+
+    values = np.unique(block.score[np.triu(block.allowed, 1)])
+    lower = values[(values >= np.float32(floor)) & (values < np.float32(threshold))]
+    if not len(lower):
+        return result
+    t = _search(lower, places_as_many)
+    if t not in found:  # the best-total round's lowest score, never probed: its own round
+        places_as_many(t)
+    return found[t]
 
 
 def _weights(f: Features, block: Block) -> np.ndarray:
