@@ -43,9 +43,17 @@ class PairResult:
     optimal: bool
 
 
-def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None, block: Block | None = None) -> PairResult:
+def solve_pairs(
+    f: Features,
+    steps: Steps,
+    *,
+    exact: bool | None = None,
+    block: Block | None = None,
+    may_sit_out: np.ndarray | None = None,
+) -> PairResult:
     """Pair everyone who can be paired, best total score; odd one out per the options;
-    `block` gives the scores (and the pairs allowed) when the caller has them already."""
+    `block` gives the scores (and the pairs allowed) when the caller has them already, and
+    `may_sit_out` who may sit out when the caller has decided it (empty: nobody)."""
     everyone = np.arange(f.n, dtype=np.int64)
     steps(0.05, "Scoring every possible pair")
     if block is None:
@@ -55,7 +63,9 @@ def solve_pairs(f: Features, steps: Steps, *, exact: bool | None = None, block: 
     degree = block.allowed.sum(axis=1)
     pool = np.flatnonzero(degree > 0)
     dummy = None
-    if f.problem.options.odd_person == "sitout" and len(pool) % 2 == 1:
+    if may_sit_out is not None:
+        dummy = np.intersect1d(may_sit_out, pool) if len(may_sit_out) else None
+    elif f.problem.options.odd_person == "sitout" and len(pool) % 2 == 1:
         dummy = _sitout_candidates(f, pool)
     steps(0.4, "Finding the best pairs")
     use_exact = exact if exact is not None else len(pool) <= EXACT_LIMIT
@@ -102,10 +112,16 @@ def _sitout_candidates(f: Features, pool: np.ndarray) -> np.ndarray:
 def _exact(
     w: np.ndarray, pool: np.ndarray, dummy: np.ndarray | None
 ) -> tuple[list[tuple[int, int]], float | None, bool]:
-    """Maximum-cardinality, then maximum-weight matching (blossom algorithm)."""
+    """Maximum-cardinality, then maximum-weight matching (blossom algorithm).
+
+    The stand-in who marks who sits out counts in the cardinality, so a candidate is left
+    over whenever the round can do it; a real pair weighs more than every score together,
+    so it never costs a pair: the most pairs, then the rotation, then the total.
+    """
     sub = w[np.ix_(pool, pool)]
     iu = np.argwhere(np.triu(sub > NEG / 2, 1))
-    weights = np.rint(sub[iu[:, 0], iu[:, 1]] * SCALE).astype(np.int64) + SCALE
+    pair_base = 4 * SCALE * (len(pool) + 1)
+    weights = np.rint(sub[iu[:, 0], iu[:, 1]] * SCALE).astype(np.int64) + pair_base
     g = rx.PyGraph()
     g.add_nodes_from(range(len(pool) + (1 if dummy is not None else 0)))
     edges = list(zip(iu[:, 0].tolist(), iu[:, 1].tolist(), weights.tolist(), strict=True))

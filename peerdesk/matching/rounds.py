@@ -93,32 +93,34 @@ def pairs_round(f: Features, steps: Steps, objective: Objective) -> PairResult:
 
 def _fairest_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sitout: bool) -> PairResult:
     steps(0.2, "Finding the fairest lowest score")
-    n = f.n
-    score, allowed = block.score, block.allowed
-    candidates = _sitout_candidates(f, pool) if sitout else np.empty(0, dtype=np.int64)
-    if sitout:  # a stand-in partner for whoever sits out: always available, never the lowest
+    neck, mate = bottleneck_pairs(block.score, block.allowed)
+    candidates = np.empty(0, dtype=np.int64)
+    if sitout:
+        # A stand-in partner for whoever sits out: always available, never the lowest. It is
+        # worth having only when the round then has one more "pair" than the real pairs can
+        # make: a sit-out never takes the place of a pair.
+        n = f.n
         score = np.zeros((n + 1, n + 1), dtype=np.float32)
         score[:n, :n] = block.score
         allowed = np.zeros((n + 1, n + 1), dtype=bool)
         allowed[:n, :n] = block.allowed
-        score[n, candidates] = score[candidates, n] = np.inf
-        allowed[n, candidates] = allowed[candidates, n] = True
-    neck, mate = bottleneck_pairs(score, allowed)
+        can_sit = _sitout_candidates(f, pool)
+        score[n, can_sit] = score[can_sit, n] = np.inf
+        allowed[n, can_sit] = allowed[can_sit, n] = True
+        with_stand_in, stand_in_mate = bottleneck_pairs(score, allowed)
+        if with_stand_in.pairs > neck.pairs:
+            neck, mate, candidates = with_stand_in, stand_in_mate, can_sit
     if neck.threshold is None or not np.isfinite(neck.threshold):
         return solve_pairs(f, steps, block=block)
     fair = replace(block, allowed=block.allowed & (block.score >= np.float32(neck.threshold)))
-    result = solve_pairs(f, steps, block=fair)
-    if not sitout:  # an even pool: nobody sits out, even if the threshold left the solver an odd one
-        result = replace(result, sat_out=[])
+    # Who sits out is decided here, on the whole pool: none for an even one, even if the
+    # threshold left the solver an odd one; else one of the candidates.
+    idle = candidates[~fair.allowed[candidates].any(axis=1)]
+    if len(idle):  # a candidate without a partner at the threshold is left over anyway
+        result = solve_pairs(f, steps, block=fair, may_sit_out=np.empty(0, dtype=np.int64))
+        result = replace(result, sat_out=[int(mate[f.n]) if int(mate[f.n]) in idle else int(idle[0])])
     else:
-        # Whoever has no partner at the threshold left the solver's pool, and with them the
-        # need for someone to sit out: the one who sits out is still one of the candidates.
-        placed = {m for p in result.pairs for m in p}
-        single = [int(c) for c in candidates if int(c) not in placed]
-        sitter = [k for k in result.sat_out if k in single]
-        if not sitter and single:
-            sitter = [int(mate[n])] if int(mate[n]) in single else single[:1]
-        result = replace(result, sat_out=sitter)
+        result = solve_pairs(f, steps, block=fair, may_sit_out=candidates)
     if f.problem.options.odd_person == "trio":
         # Whoever is left joins a pair, as in a best-total round: being matched comes first.
         in_trios = [m for t in result.trios for m in t]
@@ -166,8 +168,10 @@ def _stable_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, sit
             sat_out = [int(single[0])]
         else:
             own = block.score[candidates, mate[candidates]]
-            sat_out = [int(candidates[int(np.argmin(own))])]
-            mate = solve(sat_out[0])
+            out = int(candidates[int(np.argmin(own))])
+            again = solve(out)
+            if (again >= 0).sum() >= (mate >= 0).sum():  # a sit-out never costs a pair
+                sat_out, mate = [out], again
     pairs = [(int(a), int(mate[a])) for a in range(f.n) if mate[a] > a]
     trios: list[tuple[int, int, int]] = []
     if f.problem.options.odd_person == "trio":

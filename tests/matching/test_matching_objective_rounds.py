@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from matching_helpers import person
 from test_matching_objectives import (
     all_b_matchings,
     all_matchings,
@@ -16,11 +17,11 @@ from test_matching_objectives import (
 )
 from test_matching_rules import problems
 
-from peerdesk.matching import propose, rounds, synthetic, violations
+from peerdesk.matching import History, Problem, propose, rounds, synthetic, violations
 from peerdesk.matching.common import Steps
 from peerdesk.matching.mentoring import mentoring_sides
-from peerdesk.matching.model import OBJECTIVE_MODES, LockedGroup, Options
-from peerdesk.matching.peers import _sitout_candidates
+from peerdesk.matching.model import OBJECTIVE_MODES, LockedGroup, Options, pair_key
+from peerdesk.matching.peers import NEG, _exact, _sitout_candidates
 from peerdesk.matching.scoring import Features, score_block
 from peerdesk.matching.solve import pool_of
 
@@ -78,16 +79,18 @@ def test_fairest_pairs_are_optimal_for_their_objective(seed):
             allowed[n, c] = allowed[c, n] = True  # whoever is paired with n sits out
 
     def key(pairs):
-        return (len(pairs), *fairest_key([float(block.score[a, b]) for a, b in pairs if b != n])[1:])
+        # real pairs first (whoever sits out is not a pair), then the rotation, then fairness
+        real = [float(block.score[a, b]) for a, b in pairs if b != n]
+        return (len(real), len(pairs) - len(real), *fairest_key(real)[1:])
 
-    best = max((key(mt) for mt in all_matchings(allowed)), key=lambda k: (k[0], round(k[1], 6), k[2]))
+    best = max((key(mt) for mt in all_matchings(allowed)), key=lambda k: (*k[:2], round(k[2], 6), k[3]))
     result = rounds.pairs_round(f, STEPS, "fairest")
     # a trio is a pair of the matching that someone left over joined
     chosen = list(result.pairs) + [(a, b) for a, b, _ in result.trios] + [(k, n) for k in result.sat_out]
     got = key(chosen)
-    assert got[0] == best[0]
-    assert got[1] == pytest.approx(best[1], abs=1e-6)
-    assert got[2] == pytest.approx(best[2], abs=1e-4)
+    assert got[:2] == best[:2]
+    assert got[2] == pytest.approx(best[2], abs=1e-6)
+    assert got[3] == pytest.approx(best[3], abs=1e-4)
     for a, b, c in result.trios:
         assert block.allowed[a, c] and block.allowed[b, c]
 
@@ -137,6 +140,44 @@ def test_stable_pairs_have_no_blocking_pair(seed):
     assert len(result.sat_out) <= 1
     assert naive_blocking_pairs(block.score, block.allowed, groups, out=tuple(result.sat_out)) == 0
     assert rounds.pairs_blocking(result) == 0
+
+
+def test_a_sit_out_never_takes_the_place_of_a_pair():
+    """Found by the property test: with an odd pool that cannot all be paired anyway, the
+    stand-in who marks who sits out counted as a pair, so "fairest" sat 1 out (raising the
+    lowest score to 2-5's) and left 3 and 4 unpaired, and "stable" did the same."""
+    people = (
+        person(1, dept="Sales"),
+        person(2, dept="Design", teaches="SQL:5", learns="Python:1"),
+        person(3, dept="Engineering"),
+        person(4, dept="Design", teaches="Python:5", learns="SQL:1"),
+        person(5, dept="Design", teaches="Python:4", learns="SQL:2"),
+    )
+    allowed = {(1, 2), (1, 3), (2, 4), (2, 5)}  # 2 is everyone's partner but 3's
+    never = frozenset(pair_key(a, b) for a in range(1, 6) for b in range(a + 1, 6) if (a, b) not in allowed)
+    problem = Problem(
+        "buddies",
+        people,
+        exclusions=never,
+        options=Options(odd_person="sitout"),
+        history=History(last_sat_out={2: 5, 4: 1, 5: 3}),  # 1 and 3 never sat out
+    )
+    for objective in ("best", "fairest", "stable"):
+        proposal = propose(replace(problem, options=replace(problem.options, objective=objective)))
+        assert violations(problem, proposal) == []
+        assert (1, 3) in proposal.pairs() and len(proposal.groups) == 2, objective
+        assert not any(u.sat_out for u in proposal.unmatched), objective
+
+
+def test_best_total_never_trades_a_pair_for_a_sit_out():
+    """Whoever sits out counts in the cardinality, but a real pair outweighs every score:
+    (1,4) and its 0.95 alone, with 3 sitting out, must not beat two pairs."""
+    w = np.full((5, 5), NEG)
+    for a, b, value in ((0, 4, 0.59), (1, 3, 0.26), (1, 4, 0.95), (2, 4, 0.31), (3, 4, 0.98)):
+        w[a, b] = w[b, a] = value
+    pairs, _, _ = _exact(w, np.arange(5), np.array([3, 4]))
+    assert len([p for p in pairs if p[0] != -1]) == 2
+    assert not [p for p in pairs if p[0] == -1]  # 3 and 4 are both paired: nobody is left to sit out
 
 
 # -- through propose: every rule, every objective --------------------------------------------
