@@ -263,7 +263,9 @@ class ChoicesGranted:
         return {"stated": self.stated, "first": self.first, "top3": self.top3, "none": self.none}
 
     def summary(self) -> str:
-        """'Of the 14 people who stated a choice, 9 got their 1st choice, 12 one of their top 3 and 2 none.'"""
+        """'Of the 14 people who stated a choice, 9 got their 1st choice, 3 their 2nd or 3rd and 2 none.'
+
+        Each person is counted once, by the best choice they got."""
         if not self.stated:
             return "Nobody in this round stated a choice of partner."
         who = (
@@ -271,10 +273,12 @@ class ChoicesGranted:
             if self.stated == 1
             else f"the {self.stated:,} people who stated a choice"
         )
-        return (
-            f"Of {who}, {self.first:,} got their 1st choice, {self.top3:,} one of their top 3 "
-            f"and {self.none:,} none of them."
-        )
+        parts = [f"{self.first:,} got their 1st choice", f"{self.top3 - self.first:,} their 2nd or 3rd"]
+        later = self.stated - self.top3 - self.none
+        if later:
+            parts.append(f"{later:,} their 4th or 5th")
+        parts.append(f"{self.none:,} none of them")
+        return f"Of {who}, {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from test_matching_rules import problems
 from peerdesk.matching import Problem, propose, violations
 from peerdesk.matching.choices import choice_value, ordinal
 from peerdesk.matching.edit import swap_members
-from peerdesk.matching.model import DEFAULT_WEIGHTS, pair_key
+from peerdesk.matching.model import DEFAULT_WEIGHTS, ChoicesGranted, pair_key
 from peerdesk.matching.scoring import Features, pair_parts, score_block
 
 MENTORING = DEFAULT_WEIGHTS["mentoring"]
@@ -90,6 +90,17 @@ def test_the_proposal_counts_first_top3_and_none():
     assert (proposal.choices.first, proposal.choices.top3, proposal.choices.none) == (2, 3, 0)
     mutual = next(g for g in proposal.groups if set(g.ids) == {1, 2})
     assert mutual.facts[0] == "each other's 1st choice"
+
+
+def test_the_summary_counts_each_person_once_by_the_best_choice_they_got():
+    assert ChoicesGranted(stated=15, first=9, top3=12, none=2).summary() == (
+        "Of the 15 people who stated a choice, 9 got their 1st choice, 3 their 2nd or 3rd, "
+        "1 their 4th or 5th and 2 none of them."
+    )
+    assert ChoicesGranted(stated=1, first=0, top3=0, none=1).summary() == (
+        "Of the 1 person who stated a choice, 0 got their 1st choice, 0 their 2nd or 3rd and 1 none of them."
+    )
+    assert ChoicesGranted().summary() == "Nobody in this round stated a choice of partner."
 
 
 def test_someone_they_asked_to_avoid_is_never_their_partner_and_the_reason_says_so():

@@ -62,6 +62,13 @@ def test_selected_sessions_one_file_per_participant_with_drafts(ctx, qtbot, prog
     assert opened == [tmp_path / "out"]
 
 
+def test_the_sessions_chosen_are_named_as_the_caller_says(qtbot, ctx, program):
+    dialog = open_dialog(
+        ctx, qtbot, session_ids=[program.dst_session, program.evil_session], sessions_named="Meetings of round 3"
+    )
+    assert dialog.scope_combo.currentText() == "Meetings of round 3 (2)"
+
+
 def test_one_file_per_session_and_browse(ctx, qtbot, program, tmp_path, monkeypatch):
     monkeypatch.setattr(widgets, "ask_folder", lambda parent, title, start="": tmp_path / "picked")
     dialog = open_dialog(ctx, qtbot, session_ids=[program.series_moved])

@@ -140,10 +140,10 @@ def test_after_accepting_the_page_offers_first_meetings_then_invites(qtbot, ctx,
     exported: list[list[int]] = []
     monkeypatch.setattr(
         "peerdesk.ui.sessions.invites_dialog.show_invites_dialog",
-        lambda ctx, parent, session_ids=(), **kw: exported.append(list(session_ids)),
+        lambda ctx, parent, session_ids=(), **kw: exported.append((list(session_ids), kw["sessions_named"])),
     )
     qtbot.mouseClick(page.invites_button, Qt.MouseButton.LeftButton)
-    assert exported == [[session_id]]
+    assert exported == [([session_id], "Meetings of round 1")]
     qtbot.mouseClick(page.again_button, Qt.MouseButton.LeftButton)
     assert page.proposal_stack.currentIndex() == 0
     # undoing the round leaves nothing to offer

@@ -271,6 +271,10 @@ class RoundAccepting:
         from peerdesk.ui.sessions.invites_dialog import show_invites_dialog
 
         if self.accepted is not None:
+            round_id = self.accepted.round_id
             show_invites_dialog(
-                self.ctx, self, session_ids=store.round_session_ids(self.ctx.db, self.accepted.round_id)
+                self.ctx,
+                self,
+                session_ids=store.round_session_ids(self.ctx.db, round_id),
+                sessions_named=f"Meetings of round {round_id}",
             )

@@ -654,6 +654,8 @@ class PairingsPage(RoundAccepting, ObjectiveComparing, RoundHistory, QWidget):
             figures += f" Lowest pair score {p.lowest_score:.2f}"
             if p.blocking_pairs is not None:
                 figures += f", {_count(p.blocking_pairs, 'blocking pair')}"
+                if p.blocking_pairs:
+                    figures += " (people who would both rather be with each other than with their partners)"
             figures += "."
         if p.choices.stated:
             figures += f" {html.escape(p.choices.summary())}"

@@ -71,6 +71,7 @@ class InvitesDialog(QDialog):
         *,
         session_ids: Sequence[int] = (),
         participant_ids: Sequence[int] = (),
+        sessions_named: str = "Selected sessions",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -84,7 +85,7 @@ class InvitesDialog(QDialog):
         self.scope_combo = QComboBox(self)
         self.scope_combo.setToolTip("Which sessions get invitations")
         if self.session_ids:
-            self.scope_combo.addItem(f"Selected sessions ({len(self.session_ids)})", (SESSIONS, None))
+            self.scope_combo.addItem(f"{sessions_named} ({len(self.session_ids)})", (SESSIONS, None))
         if self.participant_ids:
             n = len(self.participant_ids)
             self.scope_combo.addItem(
@@ -304,8 +305,12 @@ def show_invites_dialog(
     *,
     session_ids: Sequence[int] = (),
     participant_ids: Sequence[int] = (),
+    sessions_named: str = "Selected sessions",
 ) -> InvitesDialog:
-    """Open the export dialog (modal) starting from a selection; returns it once closed."""
-    dialog = InvitesDialog(ctx, parent, session_ids=session_ids, participant_ids=participant_ids)
+    """Open the export dialog (modal) starting from a selection (what the sessions are, in sessions_named);
+    returns it once closed."""
+    dialog = InvitesDialog(
+        ctx, parent, session_ids=session_ids, participant_ids=participant_ids, sessions_named=sessions_named
+    )
     widgets.exec_dialog(dialog)
     return dialog
