@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from peerdesk.matching import stable
+from peerdesk.matching import cardinality, stable
 from peerdesk.matching.common import Steps, solver_weights, stability
 from peerdesk.matching.fairest import _search, bottleneck_bipartite, bottleneck_pairs
 from peerdesk.matching.mentoring import MentoringResult, mentoring_sides, solve_mentoring
@@ -121,10 +121,28 @@ def _fairest_pairs(f: Features, steps: Steps, block: Block, pool: np.ndarray, si
         result = replace(result, sat_out=[int(mate[f.n]) if int(mate[f.n]) in idle else int(idle[0])])
     else:
         result = solve_pairs(f, steps, block=fair, may_sit_out=candidates)
+    result = _largest(fair, result, neck.pairs - (1 if len(candidates) else 0))
     if f.problem.options.odd_person == "trio":
         # Whoever is left joins a pair, as in a best-total round: being matched comes first.
         result = _as_many_as_best(f, steps, block, pool, _join(f, block, pool, result), neck.threshold)
     return replace(result, block=block)
+
+
+def _largest(fair: Block, result: PairResult, pairs: int) -> PairResult:
+    """The large-pool solver may stop short of the pairs the threshold admits: augment its
+    matching (trios back to their pair, whoever sits out left out) to as many; the one left
+    over then joins a pair as before."""
+    matched = [*result.pairs, *(t[:2] for t in result.trios)]
+    if len(matched) >= pairs:
+        return result
+    n = len(fair.score)
+    mate = np.full(n, -1, dtype=np.int64)
+    for a, b in matched:
+        mate[a], mate[b] = b, a
+    allowed = fair.allowed.copy()
+    allowed[result.sat_out, :] = allowed[:, result.sat_out] = False
+    mate = cardinality.augment(cardinality.graph(allowed), mate, target=pairs)
+    return replace(result, pairs=[(a, int(mate[a])) for a in range(n) if mate[a] > a], trios=[])
 
 
 def _join(f: Features, block: Block, pool: np.ndarray, result: PairResult) -> PairResult:

@@ -122,6 +122,17 @@ def test_fairest_places_as_many_as_best_total_when_someone_is_left_over():
     assert sorted(map(sorted, result.pairs)) == [[c, d]] and [sorted(t) for t in result.trios] == [[a, b, e]]
 
 
+def test_fairest_makes_as_many_pairs_as_best_total_on_a_large_pool():
+    """Above the exact solver's size, the assignment solver on the pairs above the fairest
+    threshold stopped a pair short of the largest round: found on 601 people."""
+    problem = synthetic.problem(601, "buddies", seed=1, options=Options(odd_person="trio", seed=1))
+    best = propose(problem)
+    fairest = propose(replace(problem, options=replace(problem.options, objective="fairest")))
+    assert violations(problem, fairest) == []
+    assert len(fairest.groups) == len(best.groups)
+    assert sum(len(g.members) for g in fairest.groups) >= sum(len(g.members) for g in best.groups)
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_stable_mentoring_has_no_blocking_pair(seed):
     f, capacity, mentors, mentees = mentoring_setup(10 + 3 * seed, seed)
