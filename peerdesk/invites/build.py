@@ -15,6 +15,19 @@ from peerdesk.invites.text import clean_line, clean_param, clean_text, safe_uri
 from peerdesk.invites.timezones import vtimezone, zone
 from peerdesk.store.records import SESSION_KINDS
 
+
+class Text(vText):
+    """A TEXT value escaped exactly as RFC 5545 section 3.3.11 says.
+
+    icalendar's own escaping first turns a typed backslash-N into a line break ("C:\\New folder"
+    would arrive on two lines); here a backslash is always a backslash. Line breaks are LF already
+    (clean_text)."""
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        return escaped.encode("utf-8")
+
+
 UTC = dt.UTC
 PRODID = f"-//PeerDesk//PeerDesk {__version__}//EN"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -210,9 +223,9 @@ def _base_event(s: SessionItem, uid: str, sequence: int, method: str, options: O
     if s.modified:
         ev.add("LAST-MODIFIED", s.modified)
     ev.add("SEQUENCE", sequence)
-    ev.add("SUMMARY", vText(clean_text(s.title)))
-    ev.add("DESCRIPTION", vText(description(s)))
-    ev.add("LOCATION", vText(location(s)))
+    ev.add("SUMMARY", Text(clean_text(s.title)))
+    ev.add("DESCRIPTION", Text(description(s)))
+    ev.add("LOCATION", Text(location(s)))
     url = safe_uri(s.online_url)
     if url:
         ev.add("URL", url)
@@ -243,7 +256,7 @@ def _add_alarm(ev: Event, s: SessionItem, method: str, options: Options) -> None
         return
     alarm = Alarm()
     alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", vText(clean_text(s.title)))
+    alarm.add("DESCRIPTION", Text(clean_text(s.title)))
     alarm.add("TRIGGER", dt.timedelta(minutes=-options.reminder_minutes))
     ev.add_component(alarm)
 

@@ -61,6 +61,19 @@ EXPECTED = [
 ]
 
 
+def test_a_typed_backslash_n_stays_a_backslash_and_an_n():
+    """icalendar alone writes a typed backslash-N as a line break."""
+    s = _session(r"Paths like C:\New and \n", "see \\N; and, \\", r"Room \N2", "", "", "")
+    data = build_calendar([s], REQUEST, OPTIONS).to_ical()
+    (ev,) = parse(data).walk("VEVENT")
+    assert str(ev["SUMMARY"]) == r"Paths like C:\New and \n"
+    assert str(ev["LOCATION"]) == r"Room \N2"
+    assert str(ev["DESCRIPTION"]).startswith("see \\N; and, \\")
+    vev = vobject.readOne(io.StringIO(data.decode("utf-8"))).vevent
+    assert vev.summary.value == r"Paths like C:\New and \n"
+    assert vev.location.value == r"Room \N2"
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=some_text, desc=any_text, loc=some_text, name=any_text, program=any_text, skill=any_text)
 def test_any_text_parses_round_trips_and_adds_nothing(title, desc, loc, name, program, skill):
