@@ -144,8 +144,9 @@ def test_after_accepting_the_page_offers_first_meetings_then_invites(qtbot, ctx,
     )
     qtbot.mouseClick(page.invites_button, Qt.MouseButton.LeftButton)
     assert exported == [([session_id], "Meetings of round 1")]
+    assert page.adjust_bar.isHidden()  # nothing to lock, swap or accept under the next steps
     qtbot.mouseClick(page.again_button, Qt.MouseButton.LeftButton)
-    assert page.proposal_stack.currentIndex() == 0
+    assert page.proposal_stack.currentIndex() == 0 and not page.adjust_bar.isHidden()
     # undoing the round leaves nothing to offer
     page.proposal_stack.setCurrentIndex(1)
     ctx.undo()  # the meetings
