@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from peerdesk.store import pairings as store
 from peerdesk.store.sessions import get_session
 from peerdesk.store.settings import load_settings
 from peerdesk.ui.common import icons, widgets
+from peerdesk.ui.common.forms import date_edit
 from peerdesk.ui.pairings.parts import _count
 from peerdesk.ui.sessions.first_meetings import schedule_first_meetings
 from peerdesk.ui.sessions.models import when_text
@@ -96,6 +98,52 @@ class RoundAccepting:
         layout.addLayout(again)
         layout.addStretch(1)
         return box
+
+    def _adjust_area(self) -> QWidget:
+        """Lock, reject, swap; the start date and Accept. Gone while the next steps after accepting show."""
+        self.adjust_bar = QWidget()
+        bar = QVBoxLayout(self.adjust_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        actions = QHBoxLayout()
+        self.lock_button = QPushButton(icons.icon("lock"), "Lock")
+        self.lock_button.setToolTip("Keep the selected group as it is when re-running")
+        self.reject_button = QPushButton(icons.icon("refresh-cw"), "Reject && re-run")
+        self.reject_button.setToolTip("Never propose the selected pairs again in this session; re-run for the rest")
+        self.swap_a = QComboBox()
+        self.swap_a.setToolTip("First person to swap")
+        self.swap_a.setAccessibleName("Swap this person")
+        self.swap_b = QComboBox()
+        self.swap_b.setToolTip("Second person to swap")
+        self.swap_b.setAccessibleName("with this person")
+        for combo in (self.swap_a, self.swap_b):
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.swap_button = QPushButton(icons.icon("arrow-left-right"), "Swap")
+        self.swap_button.setToolTip("Exchange the two people between their pairs")
+        self.start_edit = date_edit(
+            tip="The day the accepted pairings start (no meeting is booked before it)", name="Start date"
+        )
+        self.accept_button = QPushButton(icons.icon("check"), "Accept round")
+        self.accept_button.setToolTip("Record this round as the new pairings (can be undone)")
+        for w in (self.lock_button, self.reject_button, QLabel("Swap"), self.swap_a, QLabel("⇄"), self.swap_b):
+            actions.addWidget(w)
+        actions.addWidget(self.swap_button)
+        actions.addStretch(1)
+        bar.addLayout(actions)
+        accept_row = QHBoxLayout()  # its own row, so that narrow windows clip nothing
+        accept_row.addStretch(1)
+        accept_row.addWidget(QLabel("Pairings start on"))
+        accept_row.addWidget(self.start_edit)
+        accept_row.addWidget(self.accept_button)
+        bar.addLayout(accept_row)
+        self.lock_button.clicked.connect(self.toggle_lock)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.swap_button.clicked.connect(self.swap)
+        for combo in (self.swap_a, self.swap_b):
+            combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
+        self.accept_button.clicked.connect(self.accept)
+        self.start_edit.dateChanged.connect(self._start_changed)
+        return self.adjust_bar
 
     def toggle_lock(self) -> None:
         if self.proposal is None:
