@@ -14,7 +14,10 @@ from PySide6.QtWidgets import QWidget
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "invites"))
 from invites_fixtures import build_program, set_coordinator  # noqa: E402
 
-from peerdesk.ui.common import widgets  # noqa: E402
+from peerdesk.ui.common import (
+    folder_writing,
+    widgets,  # noqa: E402
+)
 from peerdesk.ui.sessions import invites_dialog
 from peerdesk.ui.sessions.invites_dialog import InvitesDialog  # noqa: E402
 
@@ -43,7 +46,7 @@ def export(qtbot, dialog) -> None:
 
 def test_selected_sessions_one_file_per_participant_with_drafts(ctx, qtbot, program, tmp_path, monkeypatch):
     opened = []
-    monkeypatch.setattr(invites_dialog, "open_folder", opened.append)
+    monkeypatch.setattr(folder_writing, "open_folder", opened.append)
     dialog = open_dialog(ctx, qtbot, session_ids=[program.dst_session, program.evil_session])
     assert dialog.scope_combo.currentText() == "Selected sessions (2)"
     assert dialog.layout_combo.isEnabled()

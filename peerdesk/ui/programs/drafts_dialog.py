@@ -3,13 +3,10 @@ editable template, and writing the .eml drafts off the UI thread (then logging t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-import platformdirs
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,23 +46,19 @@ from peerdesk.invites.templates import (
 from peerdesk.store.errors import StoreError
 from peerdesk.store.programs import list_programs
 from peerdesk.ui.common import widgets
-from peerdesk.ui.common.jobs import JobRunner
-from peerdesk.ui.sessions.invites_dialog import open_folder
+from peerdesk.ui.common.folder_writing import FolderWriting
 from peerdesk.wording import plural
 
-FOLDER_KEY = "drafts/folder"
 MUTED = QColor("#777777")
 
 
-def default_folder() -> Path:
-    stored = QSettings().value(FOLDER_KEY, "")
-    if isinstance(stored, str) and stored:
-        return Path(stored)
-    return Path(platformdirs.user_documents_dir()) / "PeerDesk e-mails"
-
-
-class DraftsDialog(QDialog):
+class DraftsDialog(FolderWriting, QDialog):
     """Draft one unsent e-mail (.eml) per person, of one kind, from an editable template."""
+
+    FOLDER_KEY = "drafts/folder"
+    DEFAULT_FOLDER = "PeerDesk e-mails"
+    FOLDER_TITLE = "Folder for the e-mails"
+    WRITING = "Writing the message to {}…"
 
     def __init__(
         self,
@@ -83,7 +76,6 @@ class DraftsDialog(QDialog):
         self.pairing_ids = None if pairing_ids is None else tuple(pairing_ids)
         self.plan: DraftPlan | None = None
         self.result_value: DraftResult | None = None
-        self._writer: JobRunner | None = None
         self._editing: Template | None = None  # the template as typed, once it checks
         self._saved: Template | None = None  # the template in use (stored, or shipped)
         self._loading = False
@@ -195,13 +187,8 @@ class DraftsDialog(QDialog):
         splitter.addWidget(self.tabs)
         splitter.setSizes([430, 670])
 
-        self.folder_edit = QLineEdit(str(default_folder()), self)
-        self.browse_button = QPushButton("Browse…", self)
-        self.browse_button.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel("Folder:", self))
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(self.browse_button)
+        folder_row = self.folder_row(self, "Choose the folder the e-mails are written to")
+        folder_row.insertWidget(0, QLabel("Folder:", self))
 
         self.message = widgets.InlineMessage(self)
         self.progress = QProgressBar(self)
@@ -214,7 +201,7 @@ class DraftsDialog(QDialog):
         self.open_button.hide()
         self.close_button = self.box.addButton(QDialogButtonBox.StandardButton.Close)
         self.draft_button.clicked.connect(self._draft_or_stop)
-        self.open_button.clicked.connect(lambda: open_folder(Path(self.folder_edit.text().strip())))
+        self.open_button.clicked.connect(self.open_chosen_folder)
         self.close_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -401,21 +388,12 @@ class DraftsDialog(QDialog):
 
     # --- drafting --------------------------------------------------------------------------------
 
-    def _browse(self) -> None:
-        chosen = widgets.ask_folder(self, "Folder for the e-mails", self.folder_edit.text().strip())
-        if chosen is not None:
-            self.folder_edit.setText(str(chosen))
-
     def _update_buttons(self) -> None:
         if self._writer is not None:
             return
         n = len(self.plan.drafts) if self.plan is not None else 0
         self.draft_button.setText(f"Draft {plural(n, 'e-mail')}" if n else "Draft")
         self.draft_button.setEnabled(bool(n) and self._editing is not None and not self.ctx.readonly)
-
-    @property
-    def running(self) -> bool:
-        return self._writer is not None
 
     def _draft_or_stop(self) -> None:
         if self._writer is not None:
@@ -427,27 +405,15 @@ class DraftsDialog(QDialog):
             return
         if self.template_changed and not self.save_template():
             return
-        text = self.folder_edit.text().strip()
-        if not text:
+        folder = self.chosen_folder()
+        if folder is None:
             self.message.show_error("Choose a folder for the e-mails.")
             return
-        folder = Path(os.path.expanduser(text))
-        QSettings().setValue(FOLDER_KEY, str(folder))
         self.message.clear_message()
         self.open_button.hide()
-        self._set_running(True, len(plan.drafts))
-        writer = JobRunner(None, self)
-        writer.progressed.connect(self._progressed)
-        writer.finished.connect(self._finished)
-        writer.failed.connect(self._failed)
-        self._writer = writer
-        writer.run(lambda work: write_drafts(plan, folder, progress=work.progress, cancelled=work.cancelled))
-
-    def _progressed(self, done: int, total: int, name: str) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-        if name:
-            self.status.setText(f"Writing the message to {name}…")
+        self.start_writing(
+            lambda work: write_drafts(plan, folder, progress=work.progress, cancelled=work.cancelled), len(plan.drafts)
+        )
 
     def _log(self, drafts: list[Any]) -> None:
         if drafts:
@@ -480,12 +446,6 @@ class DraftsDialog(QDialog):
             widgets.describe_exception(type(error), error, error.__traceback__),
         )
 
-    def _done(self) -> None:
-        if self._writer is not None:
-            self._writer.deleteLater()
-        self._writer = None
-        self._set_running(False, 0)
-
     def _set_running(self, running: bool, total: int) -> None:
         for w in (self.kind_combo, self.again_check, self.folder_edit, self.browse_button, self.tabs):
             w.setEnabled(not running)
@@ -499,17 +459,6 @@ class DraftsDialog(QDialog):
             self.draft_button.setEnabled(True)
         else:
             self._update_buttons()
-
-    def reject(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            return
-        super().reject()
-
-    def wait_until_done(self, timeout_s: float = 60.0) -> None:
-        """Let a running drafting finish and report (tests)."""
-        if self._writer is not None:
-            self._writer.wait(timeout_s)
 
 
 def _scope_hint(kind: str) -> str:

@@ -7,24 +7,17 @@ a Stop button.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
-import platformdirs
-from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,23 +27,8 @@ from peerdesk.invites.model import program_names
 from peerdesk.store.errors import StoreError
 from peerdesk.ui.common import widgets
 from peerdesk.ui.common.context import AppContext
-from peerdesk.ui.common.jobs import JobRunner
+from peerdesk.ui.common.folder_writing import FolderWriting
 from peerdesk.wording import plural, were
-
-SETTINGS_KEY = "invites/folder"
-
-
-def open_folder(path: Path) -> None:
-    """Show the folder in the system's file manager (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def default_folder() -> Path:
-    stored = QSettings().value(SETTINGS_KEY, "")
-    if isinstance(stored, str) and stored:
-        return Path(stored)
-    return Path(platformdirs.user_documents_dir()) / "PeerDesk invites"
-
 
 # Scope codes held by the scope combo.
 SESSIONS, PARTICIPANTS, UPCOMING, PROGRAM = "sessions", "participants", "upcoming", "program"
@@ -61,8 +39,12 @@ LAYOUT_CHOICES = (
 )
 
 
-class InvitesDialog(QDialog):
+class InvitesDialog(FolderWriting, QDialog):
     """Export calendar invitations (.ics) and, optionally, e-mail drafts (.eml) into a folder."""
+
+    FOLDER_KEY = "invites/folder"
+    DEFAULT_FOLDER = "PeerDesk invites"
+    FOLDER_TITLE = "Folder for the invitations"
 
     def __init__(
         self,
@@ -78,7 +60,6 @@ class InvitesDialog(QDialog):
         self.session_ids = tuple(session_ids)
         self.participant_ids = tuple(participant_ids)
         self.result_value: ExportResult | None = None
-        self._writer: JobRunner | None = None
         self.setWindowTitle("Export calendar invites")
         self.setMinimumWidth(520)
 
@@ -101,14 +82,7 @@ class InvitesDialog(QDialog):
         for code, label in LAYOUT_CHOICES:
             self.layout_combo.addItem(label, code)
 
-        self.folder_edit = QLineEdit(str(default_folder()), self)
-        self.folder_edit.setClearButtonEnabled(True)
-        self.browse_button = QPushButton("Browse…", self)
-        self.browse_button.setToolTip("Choose the folder the files are written to")
-        self.browse_button.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(self.browse_button)
+        folder_row = self.folder_row(self, "Choose the folder the files are written to")
 
         self.eml_check = QCheckBox("Also write an e-mail draft (.eml) for each participant", self)
         self.eml_check.setToolTip(
@@ -137,7 +111,7 @@ class InvitesDialog(QDialog):
         self.export_button.setDefault(True)
         # The box's accepted/rejected signals would close the dialog: route the buttons ourselves.
         self.export_button.clicked.connect(self._export_or_stop)
-        self.open_button.clicked.connect(lambda: open_folder(Path(self.folder_edit.text().strip())))
+        self.open_button.clicked.connect(self.open_chosen_folder)
         self.close_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -169,11 +143,6 @@ class InvitesDialog(QDialog):
         }
         self.status.setText(hints[code])
 
-    def _browse(self) -> None:
-        chosen = widgets.ask_folder(self, "Folder for the invitations", self.folder_edit.text().strip())
-        if chosen is not None:
-            self.folder_edit.setText(str(chosen))
-
     def request(self) -> ExportRequest:
         """The export the dialog's choices describe."""
         code, program_id = self.scope_combo.currentData()
@@ -191,10 +160,6 @@ class InvitesDialog(QDialog):
 
     # --- running -------------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self._writer is not None
-
     def _export_or_stop(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
@@ -202,12 +167,11 @@ class InvitesDialog(QDialog):
             return
         self.message.clear_message()
         self.open_button.hide()
-        text = self.folder_edit.text().strip()
-        if not text:
+        folder = self.chosen_folder()
+        if folder is None:
             self.message.show_error("Choose a folder for the invitations.")
             self.folder_edit.setFocus()
             return
-        folder = Path(os.path.expanduser(text))
         try:
             plan = plan_export(self.ctx.db, self.request())
         except StoreError as exc:
@@ -216,26 +180,9 @@ class InvitesDialog(QDialog):
         if not plan.files:
             self.message.show_error("There are no sessions to export for this choice.")
             return
-        QSettings().setValue(SETTINGS_KEY, str(folder))
-        self._set_running(True, len(plan.files))
-        writer = JobRunner(None, self)
-        writer.progressed.connect(self._progressed)
-        writer.finished.connect(self._finished)
-        writer.failed.connect(self._failed)
-        self._writer = writer
-        writer.run(lambda work: write_export(plan, folder, progress=work.progress, cancelled=work.cancelled))
-
-    def _progressed(self, done: int, total: int, name: str) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-        if name:
-            self.status.setText(f"Writing {name}…")
-
-    def _done(self) -> None:
-        if self._writer is not None:
-            self._writer.deleteLater()
-        self._writer = None
-        self._set_running(False, 0)
+        self.start_writing(
+            lambda work: write_export(plan, folder, progress=work.progress, cancelled=work.cancelled), len(plan.files)
+        )
 
     def _failed(self, error: BaseException) -> None:
         self._done()
@@ -275,17 +222,6 @@ class InvitesDialog(QDialog):
     def _scope_changed_enablement(self) -> None:
         code, _ = self.scope_combo.currentData()
         self.layout_combo.setEnabled(code == SESSIONS)
-
-    def reject(self) -> None:
-        if self._writer is not None:  # finish or stop first: never leave a thread behind
-            self._writer.cancel()
-            return
-        super().reject()
-
-    def wait_until_done(self, timeout_ms: int = 60_000) -> None:
-        """Let a running export finish and report (tests, closing the window)."""
-        if self._writer is not None:
-            self._writer.wait(timeout_ms / 1000)
 
 
 def selection_of(page: QWidget | None) -> dict[str, list[int]]:
