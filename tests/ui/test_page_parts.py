@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLineEdit, QPushButton, QToolBar
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QToolBar
 
 from peerdesk.store.programs import Goal, Program, add_goal, add_program
 from peerdesk.store.training import add_default_modules
@@ -187,3 +187,19 @@ def test_the_import_preview_does_not_say_utf_8_sig(ctx, tmp_path, qtbot):
     dialog = ImportDialog(ctx, importing.plan_import(ctx.db, path), path)
     qtbot.addWidget(dialog)
     assert "(UTF-8, comma-separated)" in dialog.summary.text() and "SIG" not in dialog.summary.text()
+
+
+def test_refill_keeps_the_choice_falls_back_to_the_first_and_does_not_signal(qtbot):
+    refill = page_parts.refill
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    changes: list[int] = []
+    combo.currentIndexChanged.connect(changes.append)
+    refill(combo, [("Ada", 1), ("Bo", 2)], everything="All programs", select=2)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["All programs", "Ada", "Bo"]
+    assert combo.currentData() == 2
+    refill(combo, [("Bo", 2), ("Cy", 3)], everything="All programs")
+    assert combo.currentText() == "Bo"
+    refill(combo, [("Cy", 3)])
+    assert combo.currentText() == "Cy" and combo.count() == 1
+    assert changes == []

@@ -3,13 +3,14 @@ the top, the search field, and what a list shows when it has nothing to show."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -81,6 +82,25 @@ class EmptyView(QStackedWidget):
 
 
 TOOLBAR_ICON = 16  # device-independent pixels: the size of the page's text
+
+
+_KEEP = object()
+
+
+def refill(
+    combo: QComboBox, items: Iterable[tuple[str, Any]], *, everything: str | None = None, select: Any = _KEEP
+) -> None:
+    """Fill a choice list with (label, data) items, first an "everything" item (data None) when named,
+    and keep what was chosen (or choose select; the first item when it is gone), without signalling."""
+    current = combo.currentData() if select is _KEEP else select
+    combo.blockSignals(True)
+    combo.clear()
+    if everything is not None:
+        combo.addItem(everything, None)
+    for label, data in items:
+        combo.addItem(label, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
 
 
 def toolbar(parent: QWidget, *groups: Sequence[QAction]) -> QToolBar:

@@ -297,25 +297,14 @@ class DashboardPage(QWidget):
     # --- data ---------------------------------------------------------------------------
 
     def _fill_programs(self) -> None:
-        current = self.program_combo.currentData()
-        self.program_combo.blockSignals(True)
-        self.program_combo.clear()
-        self.program_combo.addItem("All programs", None)
-        for p in list_programs(self.ctx.db):
-            self.program_combo.addItem(p.name, p.id)
-        i = self.program_combo.findData(current)
-        self.program_combo.setCurrentIndex(max(0, i))
-        self.program_combo.blockSignals(False)
+        page_parts.refill(
+            self.program_combo, ((p.name, p.id) for p in list_programs(self.ctx.db)), everything="All programs"
+        )
 
     def _fill_departments(self) -> None:
-        current = self.department_combo.currentData()
-        self.department_combo.blockSignals(True)
-        self.department_combo.clear()
-        self.department_combo.addItem("All departments", None)
-        for d in departments(self.ctx.db):
-            self.department_combo.addItem(d, d)
-        self.department_combo.setCurrentIndex(max(0, self.department_combo.findData(current)))
-        self.department_combo.blockSignals(False)
+        page_parts.refill(
+            self.department_combo, ((d, d) for d in departments(self.ctx.db)), everything="All departments"
+        )
 
     def department(self) -> str | None:
         value = self.department_combo.currentData()

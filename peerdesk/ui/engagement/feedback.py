@@ -238,14 +238,7 @@ class FeedbackPage(QWidget):
             self.status_message.emit(f"Imported {plural(n, 'answer')}")
 
     def _fill_programs(self) -> None:
-        current = self.program.currentData()
-        self.program.blockSignals(True)
-        self.program.clear()
-        self.program.addItem("All programs", None)
-        for p in list_programs(self.ctx.db):
-            self.program.addItem(p.name, p.id)
-        self.program.setCurrentIndex(max(0, self.program.findData(current)))
-        self.program.blockSignals(False)
+        page_parts.refill(self.program, ((p.name, p.id) for p in list_programs(self.ctx.db)), everything="All programs")
 
     def _on_changed(self, changes: Any) -> None:
         if changes.touches("programs"):

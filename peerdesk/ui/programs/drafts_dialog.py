@@ -45,7 +45,7 @@ from peerdesk.invites.templates import (
 )
 from peerdesk.store.errors import StoreError
 from peerdesk.store.programs import list_programs
-from peerdesk.ui.common import widgets
+from peerdesk.ui.common import page_parts, widgets
 from peerdesk.ui.common.folder_writing import FolderWriting
 from peerdesk.wording import plural
 
@@ -87,10 +87,12 @@ class DraftsDialog(FolderWriting, QDialog):
             self.kind_combo.addItem(label, key)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         self.program_combo = QComboBox(self)
-        self.program_combo.addItem("All programs", None)
-        for p in list_programs(ctx.db):
-            self.program_combo.addItem(p.name, p.id)
-        self.program_combo.setCurrentIndex(max(0, self.program_combo.findData(program_id)))
+        page_parts.refill(
+            self.program_combo,
+            ((p.name, p.id) for p in list_programs(ctx.db)),
+            everything="All programs",
+            select=program_id,
+        )
         self.again_check = QCheckBox("Include people who had this message already", self)
         self.again_check.setToolTip("Feedback requests and welcomes are drafted once; reminders once a week.")
         self.scope_note = QLabel(self)
